@@ -1,0 +1,3 @@
+from polusgen.cli import main
+
+main()

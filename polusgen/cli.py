@@ -1,0 +1,155 @@
+"""The polusgen command line.
+
+Thin on purpose: each command parses its options, calls one stage function
+and renders the result with rich.  Stage modules are imported inside the
+commands so that `polusgen apply` does not pay for pycparser or jinja2.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Live updating of running C programs (POLUS).",
+    pretty_exceptions_enable=False,
+)
+
+
+class UserError(Exception):
+    """An error the user can fix: printed as one clear line, exit status 1."""
+
+
+def _fail(message: str, code: int = 1) -> None:
+    from rich.console import Console
+
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    raise typer.Exit(code)
+
+
+def _run(fn, *args, **kwargs):
+    """Call a stage; turn its user-facing errors into one clear line."""
+    from polusgen.errors import PolusError
+
+    try:
+        return fn(*args, **kwargs)
+    except PolusError as e:
+        _fail(str(e))
+
+
+# ---------------------------------------------------------------- constructor
+
+@app.command()
+def diff(
+    old: Path = typer.Argument(..., help="old version: a folder of .c files, one .c file, or a compile_commands.json"),
+    new: Path = typer.Argument(..., help="new version, given the same way"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="write the patch (patch.polus.c) here"),
+    report: bool = typer.Option(False, "--report", help="print the change set as the paper's Table 1"),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="with --report: every entity and its reason"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="write the change set as JSON ('-' for stdout)"),
+    include: List[str] = typer.Option([], "-I", help="include directory (both versions; relative to each root)"),
+    define: List[str] = typer.Option([], "-D", help="preprocessor definition NAME[=VALUE]"),
+    version_file: Optional[Path] = typer.Option(None, "--version-file", help="versionfiles/NAME.json: the chain this patch continues"),
+    binary: Optional[Path] = typer.Option(None, "--binary", help="the running program's executable (records its build-id)"),
+    program: Optional[str] = typer.Option(None, "--program", help="program name (default: the binary's or the folder's name)"),
+    user_code: Optional[Path] = typer.Option(None, "--user-code", help="hand-written sync functions and callbacks (C)"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="do not use the parse cache"),
+) -> None:
+    """Compare two versions; report the change set and/or write the patch."""
+    from polusgen.pipeline import run_diff
+
+    _run(run_diff, old, new, output=output, report=report or (output is None and json_out is None),
+         verbose=verbose, json_out=json_out, include=include, define=define,
+         version_file=version_file, binary=binary, program=program, user_code=user_code,
+         use_cache=not no_cache)
+
+
+@app.command()
+def build(
+    patch: Path = typer.Argument(..., help="patch.polus.c written by `polusgen diff`"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="the shared library (default: patch.so beside it)"),
+    include: List[str] = typer.Option([], "-I", help="include directory of the program (for its headers, if any)"),
+    user_code: Optional[Path] = typer.Option(None, "--user-code", help="hand-written sync functions and callbacks (C)"),
+) -> None:
+    """Build a patch into a shared library with gcc."""
+    from polusgen.build import build_patch
+
+    so = _run(build_patch, patch, output, include_dirs=include, user_code=user_code)
+    typer.echo(str(so))
+
+
+@app.command()
+def evolve(
+    versions: List[Path] = typer.Argument(..., help="version trees in order: v0 v1 v2 ..."),
+    out_dir: Path = typer.Option(Path("patches"), "-o", "--out-dir", help="where the patches go"),
+    binary: Optional[Path] = typer.Option(None, "--binary", help="the running program's executable"),
+    program: Optional[str] = typer.Option(None, "--program", help="program name"),
+    include: List[str] = typer.Option([], "-I"),
+    define: List[str] = typer.Option([], "-D"),
+) -> None:
+    """Generate and build the whole chain of patches with one version file."""
+    from polusgen.pipeline import run_evolve
+
+    _run(run_evolve, versions, out_dir=out_dir, binary=binary, program=program, include=include, define=define)
+
+
+# ---------------------------------------------------------------- runtime side
+
+@app.command()
+def apply(
+    pid: int = typer.Argument(..., help="process to update"),
+    patch: Path = typer.Argument(..., help="patch.so built by `polusgen build`"),
+    wait: float = typer.Option(1.0, "--wait", help="seconds to watch for the update to terminate before detaching"),
+) -> None:
+    """Live-update a running process."""
+    from polusgen.inject.apply import apply_patch
+
+    result = _run(apply_patch, pid, patch, wait=wait)
+    typer.echo(result.describe() if hasattr(result, "describe") else str(result))
+
+
+@app.command()
+def status(
+    pid: int = typer.Argument(..., help="process"),
+    json_out: bool = typer.Option(False, "--json", help="print the raw status JSON"),
+) -> None:
+    """Applied versions, update in progress or terminated, what is still old."""
+    from polusgen.inject.status import process_status
+
+    result = _run(process_status, pid)
+    typer.echo(result.to_json() if json_out else result.describe())
+
+
+@app.command()
+def rollback(
+    pid: int = typer.Argument(..., help="process"),
+    to: Optional[int] = typer.Option(None, "--to", help="version to go back to (default: the previous one)"),
+    wait: float = typer.Option(1.0, "--wait", help="seconds to watch for the rollback to terminate"),
+) -> None:
+    """Take back the newest update (or every update above --to)."""
+    from polusgen.inject.rollback import rollback_patch
+
+    result = _run(rollback_patch, pid, to=to, wait=wait)
+    typer.echo(result.describe() if hasattr(result, "describe") else str(result))
+
+
+@app.command()
+def demo(
+    workdir: Optional[Path] = typer.Option(None, "--workdir", help="where to build (default: a temporary folder)"),
+) -> None:
+    """Watch a live update: start the Fig. 2 program, patch it, roll it back."""
+    from polusgen.demo import run_demo
+
+    _run(run_demo, workdir)
+
+
+def main() -> None:  # python -m polusgen
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""The patch manifest: what a patch needs from the process it is applied to.
+
+Written by the emitter into the patch itself (an ELF section named
+`.polus_manifest` holding this JSON, so the .so and its manifest can never be
+separated) and, for people, beside it as `patch.so.json` by `polusgen build`.
+Read by the injector.  Standard library only: the apply path imports it.
+
+Order matters: `imports[i]` is `polus_imports[i]` in the patch, and the order
+of `old_functions` / `new_functions` / `data` is the order in which
+register_patch() registers them, so runtime ids equal list indices.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+MANIFEST_SECTION = ".polus_manifest"
+ABI_VERSION = 1
+
+
+@dataclass
+class Import:
+    name: str                    # symbol name as it is in the target ("foo", or "foo_v1" from an earlier patch)
+    kind: str                    # "function" | "data"
+    file: Optional[str] = None   # source file of a static symbol ("log.c"), else None
+    lib: Optional[str] = None    # name of the earlier patch that defines it, None for the program itself
+
+
+@dataclass
+class OldFunction:
+    name: str                    # key of the entity in the old version ("foo", "helper@log.c")
+    import_index: int            # where its address is in polus_imports
+    never_left: bool = False
+
+
+@dataclass
+class NewFunction:
+    name: str                    # key of the entity in the new version
+    symbol: str                  # exported symbol in this patch ("foo_v1", or a stub)
+    stub: bool = False
+
+
+@dataclass
+class Redirect:
+    old: int                     # index into old_functions
+    new: int                     # index into new_functions
+
+
+@dataclass
+class Data:
+    name: str                    # key of the changed global
+    old_import: int              # index into imports (the old copy in the target)
+    new_symbol: str              # exported symbol of the new copy in this patch ("ab_v1")
+    readonly: bool = False
+
+
+@dataclass
+class Binary:
+    path: Optional[str] = None
+    build_id: Optional[str] = None   # hex of NT_GNU_BUILD_ID
+    sha256: Optional[str] = None     # used when the binary has no build-id
+
+
+@dataclass
+class Manifest:
+    program: str
+    name: str                        # unique patch name, e.g. "fig2-v1"
+    from_version: int
+    to_version: int
+    binary: Binary = field(default_factory=Binary)
+    requires: list[str] = field(default_factory=list)   # earlier patches that must already be applied
+    imports: list[Import] = field(default_factory=list)
+    old_functions: list[OldFunction] = field(default_factory=list)
+    new_functions: list[NewFunction] = field(default_factory=list)
+    redirects: list[Redirect] = field(default_factory=list)
+    data: list[Data] = field(default_factory=list)
+    f2d: list[tuple[int, int]] = field(default_factory=list)   # (old function index, data index)
+    warnings: list[str] = field(default_factory=list)
+    abi: int = ABI_VERSION
+
+    # ---- serialization ----
+    def to_json(self, indent: Optional[int] = None) -> str:
+        return json.dumps(asdict(self), indent=indent, sort_keys=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Manifest":
+        d = json.loads(text)
+        if d.get("abi") != ABI_VERSION:
+            raise ValueError(f"patch ABI {d.get('abi')} is not the ABI {ABI_VERSION} of this polusgen")
+        return cls(
+            program=d["program"], name=d["name"],
+            from_version=d["from_version"], to_version=d["to_version"],
+            binary=Binary(**d.get("binary") or {}),
+            requires=list(d.get("requires", [])),
+            imports=[Import(**x) for x in d.get("imports", [])],
+            old_functions=[OldFunction(**x) for x in d.get("old_functions", [])],
+            new_functions=[NewFunction(**x) for x in d.get("new_functions", [])],
+            redirects=[Redirect(**x) for x in d.get("redirects", [])],
+            data=[Data(**x) for x in d.get("data", [])],
+            f2d=[tuple(x) for x in d.get("f2d", [])],
+            warnings=list(d.get("warnings", [])),
+            abi=d["abi"],
+        )

@@ -1,0 +1,202 @@
+"""The shared vocabulary of the pipeline.
+
+Plain dataclasses, no behaviour beyond small helpers.  Every stage reads and
+writes these and nothing else:
+
+    frontend  ->  Program            (one per version)
+    diff      ->  ChangeSet          (two Programs compared)
+    graph     ->  UseGraph facts     (f2d, d2f, promoted callers, never-left)
+    plan      ->  PatchPlan          (names, sync pairs, imports)   [polusgen.plan]
+
+Keys
+----
+Entities are looked up by a *key* that is stable across versions:
+
+* types:      "struct A", "union U", "enum E", "typedef T"
+* globals and functions with external linkage: their name, "counter"
+* `static` globals and functions: "name@file", where file is the path of the
+  defining translation unit relative to the version's root ("count@log.c").
+  Two statics of the same name in different files therefore both survive.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Optional
+
+
+# --------------------------------------------------------------------------
+# Program: what the frontend produces for one version
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Coord:
+    """A source position.  `file` is relative to the version root for program
+    files and the header's name (e.g. "sys/socket.h") for system headers."""
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def static_key(name: str, file: str) -> str:
+    return f"{name}@{file}"
+
+
+def split_key(key: str) -> tuple[str, Optional[str]]:
+    """"count@log.c" -> ("count", "log.c"); "main" -> ("main", None)."""
+    if "@" in key:
+        name, file = key.split("@", 1)
+        return name, file
+    return key, None
+
+
+@dataclass
+class TypeEntity:
+    key: str                 # "struct A", "typedef T", ...
+    kind: str                # "struct" | "union" | "enum" | "typedef"
+    name: str                # "A", "T"
+    node: Any                # pycparser node of the *definition* (Struct/Union/Enum with body, or Typedef)
+    coord: Coord
+    system: bool             # declared in a system header (fake_libc_include): never emitted
+    text: str                # canonical C text of the definition (coordinates/comments/whitespace free)
+    deps: set[str] = field(default_factory=set)           # type keys referred to in any way
+    deps_by_value: set[str] = field(default_factory=set)  # type keys contained by value (layout)
+
+
+@dataclass
+class GlobalEntity:
+    key: str                 # "name" or "name@file"
+    name: str
+    file: str                # defining translation unit (relative path)
+    static: bool
+    node: Any                # pycparser c_ast.Decl of the definition
+    coord: Coord
+    type_text: str           # canonical C text of the declared type, e.g. "struct AB" or "int [16]"
+    type_deps: set[str] = field(default_factory=set)
+    init_text: Optional[str] = None   # canonical initializer text, None if none
+    const: bool = False      # declared const: never written, never protected
+    extern_only: bool = False  # only `extern` declarations were seen (defined elsewhere / not in the program)
+
+
+@dataclass
+class FunctionEntity:
+    key: str
+    name: str
+    file: str                # defining translation unit (relative path)
+    static: bool
+    inline: bool
+    node: Any                # pycparser c_ast.FuncDef
+    coord: Coord
+    signature_text: str      # canonical "ret name(params)" with parameter names dropped
+    body_text: str           # canonical body text (what the compiler sees after the program's macros)
+    sig_type_deps: set[str] = field(default_factory=set)   # types in return/parameter types
+    type_deps: set[str] = field(default_factory=set)       # every type used (signature, locals, casts, sizeof, enumerators)
+    calls: set[str] = field(default_factory=set)           # program function keys called directly
+    reads: set[str] = field(default_factory=set)           # program global keys read
+    writes: set[str] = field(default_factory=set)          # program global keys written (assigned, ++, address taken)
+    addr_taken: set[str] = field(default_factory=set)      # program function keys used as values
+    loops_forever: bool = False   # contains a loop that has no way out (for(;;) / while(1) without break/return/goto out)
+    end_line: int = 0
+
+
+@dataclass
+class Program:
+    """One version of a program: every translation unit merged."""
+    root: str                                   # folder (or file) it was loaded from
+    files: list[str] = field(default_factory=list)          # translation units, relative paths
+    types: dict[str, TypeEntity] = field(default_factory=dict)
+    globals: dict[str, GlobalEntity] = field(default_factory=dict)
+    functions: dict[str, FunctionEntity] = field(default_factory=dict)
+    # TU -> system headers it includes, directly or through the program's own headers,
+    # in first-seen order, spelled as in `#include <...>`: ["stdio.h", "sys/socket.h"]
+    system_includes: dict[str, list[str]] = field(default_factory=dict)
+    enumerators: dict[str, str] = field(default_factory=dict)   # enumerator name -> enum type key
+    # extra options the program was compiled with (-I/-D), kept for building the patch
+    cflags: list[str] = field(default_factory=list)
+
+    def all_system_includes(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for tu in self.files:
+            for h in self.system_includes.get(tu, []):
+                seen.setdefault(h, None)
+        return list(seen)
+
+
+# --------------------------------------------------------------------------
+# ChangeSet: what the diff produces
+# --------------------------------------------------------------------------
+
+class Kind(str, Enum):
+    TYPE = "type"
+    GLOBAL = "global"
+    FUNCTION = "function"
+
+
+class Status(str, Enum):
+    ADDED = "added"
+    DELETED = "deleted"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+
+@dataclass
+class Change:
+    kind: Kind
+    key: str
+    status: Status
+    reasons: list[str] = field(default_factory=list)   # human readable, e.g. "contains changed type struct A"
+    old: Any = None          # entity in the old Program (None if added)
+    new: Any = None          # entity in the new Program (None if deleted)
+    # functions only: the signature changed, so the new version is "added" under
+    # a new name and old callers keep the old one (paper §3.1.1)
+    signature_changed: bool = False
+    # globals only: the initializer changed but the type did not (the running value wins)
+    initializer_only: bool = False
+
+    @property
+    def entity(self) -> Any:
+        return self.new if self.new is not None else self.old
+
+
+@dataclass
+class Warning_:
+    """A warning for the user, tied to a place in the source."""
+    code: str                # short id: "version-consistency", "never-left", "alias", "void-cast", ...
+    message: str
+    coord: Optional[Coord] = None
+
+    def __str__(self) -> str:
+        where = f"{self.coord}: " if self.coord else ""
+        return f"{where}warning[{self.code}]: {self.message}"
+
+
+@dataclass
+class ChangeSet:
+    old: Program
+    new: Program
+    types: dict[str, Change] = field(default_factory=dict)
+    globals: dict[str, Change] = field(default_factory=dict)
+    functions: dict[str, Change] = field(default_factory=dict)
+    warnings: list[Warning_] = field(default_factory=list)
+    # filled by polusgen.graph
+    f2d: dict[str, set[str]] = field(default_factory=dict)   # old function key -> changed global keys it uses
+    d2f: dict[str, set[str]] = field(default_factory=dict)   # changed global key -> old function keys using it
+    promoted: dict[str, str] = field(default_factory=dict)   # caller key -> reason (callee whose signature changed)
+    never_left: set[str] = field(default_factory=set)        # function keys that never return (main, event loops)
+
+    def section(self, kind: Kind) -> dict[str, Change]:
+        return {Kind.TYPE: self.types, Kind.GLOBAL: self.globals, Kind.FUNCTION: self.functions}[kind]
+
+    def with_status(self, kind: Kind, *statuses: Status) -> list[Change]:
+        return [c for c in self.section(kind).values() if c.status in statuses]
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """The paper's Table 1: {"functions": {"added": n, "deleted": n, "changed": n}, ...}."""
+        out: dict[str, dict[str, int]] = {}
+        for label, kind in (("functions", Kind.FUNCTION), ("types", Kind.TYPE), ("globals", Kind.GLOBAL)):
+            sec = self.section(kind)
+            out[label] = {s.value: sum(1 for c in sec.values() if c.status is s)
+                          for s in (Status.ADDED, Status.DELETED, Status.CHANGED)}
+        return out

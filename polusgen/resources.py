@@ -1,0 +1,38 @@
+"""Where the data folders live, installed or in a source checkout.
+
+templates/, fake_libc_include/ and runtime/ sit at the top of the repository;
+`pip install .` maps them into the wheel as polusgen._data.*.  Callers ask
+here and never build paths by hand.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@lru_cache(maxsize=None)
+def data_dir(name: str) -> Path:
+    """Return the folder `name` (templates, fake_libc_include or runtime)."""
+    checkout = _REPO_ROOT / name
+    if checkout.is_dir() and (_REPO_ROOT / "pyproject.toml").is_file():
+        return checkout
+    import importlib.resources as ir
+
+    path = Path(str(ir.files(f"polusgen._data.{name}")))
+    if not path.is_dir():
+        raise FileNotFoundError(f"polusgen data folder {name!r} is missing from the installation")
+    return path
+
+
+def templates_dir() -> Path:
+    return data_dir("templates")
+
+
+def fake_libc_dir() -> Path:
+    return data_dir("fake_libc_include")
+
+
+def runtime_dir() -> Path:
+    return data_dir("runtime")

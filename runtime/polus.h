@@ -1,0 +1,175 @@
+/*
+ * polus.h -- the patch ABI of polusgen.
+ *
+ * One header for both sides: every generated patch (templates/) calls only
+ * what is declared in section 2, and the runtime (runtime/polus_rt.c)
+ * implements all of it.  tests/test_abi.py fails if a generated patch calls a
+ * polus_* name that is not declared here, or if the runtime does not export
+ * every function declared here.
+ *
+ * The meaning follows the paper's Fig. 3 (Chen et al., TSE 2010): a patch
+ * registers old and new functions, old and new data (address, size and the
+ * two state-synchronization functions), the old<->new mappings of both, the
+ * f2d mapping (old function -> data it uses; d2f is its inverse) and the five
+ * callbacks.
+ *
+ * Life of a patch inside the target (driven by the injector, all other
+ * threads stopped while code bytes change):
+ *
+ *   dlopen(libpolus_rt.so)  dlopen(patch.so)
+ *   injector fills polus_imports[] (addresses the patch cannot link against:
+ *       the program is not built with -rdynamic)
+ *   id = register_patch()                 -- the patch calls section 2
+ *   polus_rt_pre_update(id)               -- generated + user pre-update callbacks
+ *   injector writes the jumps old -> new, polus_rt_note_redirect() for each
+ *   polus_rt_activate(id)                 -- sync old->new, protect both copies
+ *   ...threads run; writes to either copy are carried across...
+ *   polus_rt_progress(samples)            -- injector's stack samples; the runtime
+ *                                            retires data and fires callbacks;
+ *                                            when nothing old is active the
+ *                                            update has terminated
+ *   polus_rt_rollback(id)                 -- the same, backwards
+ */
+#ifndef POLUS_H
+#define POLUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define POLUS_ABI_VERSION 1
+
+#if defined(__GNUC__)
+#define POLUS_EXPORT __attribute__((visibility("default"), used))
+#else
+#define POLUS_EXPORT
+#endif
+
+/* ======================================================================
+ * 1. Types shared by patches and the runtime
+ * ====================================================================== */
+
+/* A state-synchronization function: bring `dst` up to date from `src`.
+ * old->new functions take (new, old); new->old functions take (old, new).
+ * They are called by the runtime with the destination writable. */
+typedef void (*polus_sync_fn)(void *dst, const void *src);
+
+/* One entry of a patch's import table.  The patch exports
+ *     POLUS_EXPORT struct polus_import polus_imports[N];
+ * and its manifest lists the N symbols (name, source file for statics,
+ * library for symbols of earlier patches) in the same order.  The injector
+ * resolves each one from the target's ELF symbol table (or from the library
+ * of an earlier patch) and writes addr and size before register_patch(). */
+struct polus_import {
+    void *addr;
+    size_t size;        /* st_size of the symbol: bytes of a function or object */
+};
+
+/* The five callbacks of the paper (section 4.1.4).  Any may be NULL. */
+struct polus_callbacks {
+    /* before any code or data changes; nonzero return aborts the update and
+     * the target runs on untouched.  Generated heap-tracing code runs here
+     * first, then the programmer's own callback. */
+    int  (*pre_update)(void);
+    /* a thread has been seen with no old function of this patch on its stack */
+    void (*thread)(long tid);
+    /* an old function is no longer active in any thread */
+    void (*function)(const char *name);
+    /* a data item left write-through: its old copy is retired */
+    void (*data)(const char *name, void *old_addr, void *new_addr);
+    /* the update has terminated: nothing old is active any more */
+    void (*post_update)(void);
+};
+
+/* data flags */
+#define POLUS_DATA_READONLY 0x1u  /* no function writes it: copied once, never protected */
+#define POLUS_DATA_HEAP     0x2u  /* a heap object registered by tracing code */
+
+/* function flags */
+#define POLUS_FN_NEVER_LEFT 0x1u  /* main or an event loop: its activation never ends */
+#define POLUS_FN_STUB       0x2u  /* new "function" is a stub with the old prototype (section 5.1.1) */
+
+/* ======================================================================
+ * 2. Called by generated patches (register_patch and sync/tracing code)
+ * ====================================================================== */
+
+/* Open the registration of a patch; returns the patch id (>= 0) or -1.
+ * `name` is unique per patch (e.g. "fig2-v1"); versions are the global
+ * version numbers of the version file. */
+int  polus_begin_patch(const char *program, const char *name,
+                       int from_version, int to_version, unsigned abi_version);
+
+/* Functions.  Ids are per patch, assigned in call order from 0.
+ * size is the old function's size in bytes (from polus_imports[].size). */
+int  polus_register_old_function(int patch, const char *name, void *addr, size_t size, unsigned flags);
+int  polus_register_new_function(int patch, const char *name, void *addr, unsigned flags);
+/* old_fn is redirected to new_fn (the injector writes the jump). */
+void polus_map_function(int patch, int old_fn, int new_fn);
+
+/* Data.  Both copies of a changed global; returns the data id.  old_to_new
+ * is called as old_to_new(new_addr, old_addr), new_to_old as
+ * new_to_old(old_addr, new_addr). */
+int  polus_register_data(int patch, const char *name,
+                         void *old_addr, size_t old_size,
+                         void *new_addr, size_t new_size,
+                         polus_sync_fn old_to_new, polus_sync_fn new_to_old,
+                         unsigned flags);
+/* f2d: old function `old_fn` reads or writes data item `data`.  The data
+ * stays in write-through while any old function using it is active. */
+void polus_map_f2d(int patch, int old_fn, int data);
+
+void polus_set_callbacks(int patch, const struct polus_callbacks *callbacks);
+
+/* Close the registration; returns 0 or -1 (then the patch is dropped). */
+int  polus_end_patch(int patch);
+
+/* Heap objects reached from changed globals (paper 3.1.2, 3.2.1).  Tracing
+ * code in a pre-update callback registers each old/new pair; sync functions
+ * translate pointers between the two worlds with polus_counterpart and, on a
+ * miss, allocate the counterpart and register it with polus_register_heap. */
+int   polus_register_heap(int patch, const char *type_name,
+                          void *old_obj, size_t old_size,
+                          void *new_obj, size_t new_size,
+                          polus_sync_fn old_to_new, polus_sync_fn new_to_old);
+/* The registered counterpart of `obj` in the other world, or NULL. */
+void *polus_counterpart(const void *obj);
+
+/* The patch id of the patch currently registering, running a callback or a
+ * sync function (for code that needs it, e.g. polus_register_heap). */
+int  polus_current_patch(void);
+
+/* Diagnostics from patch code; goes to the runtime's log (POLUS_LOG env or stderr). */
+void polus_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ======================================================================
+ * 3. Called by the injector (remote calls through ptrace), never by patches
+ * ====================================================================== */
+
+/* Scratch space the injector writes arguments into. */
+#define POLUS_RT_SCRATCH_SIZE (1u << 16)
+extern unsigned char polus_rt_scratch[POLUS_RT_SCRATCH_SIZE];
+
+int  polus_rt_pre_update(int patch);      /* 0, or nonzero: the update is refused */
+int  polus_rt_activate(int patch);        /* sync old->new, protect, enter write-through */
+int  polus_rt_abort(int patch);           /* undo register/activate: unprotect, forget */
+/* Remember the bytes a jump overwrote (for rollback and status). */
+int  polus_rt_note_redirect(int patch, void *at, const unsigned char *orig, unsigned len, void *target);
+/* Stack samples of every thread: repeated records of
+ *   tid, n, pc[0] ... pc[n-1]     (uint64_t each; pc[0] is the thread's PC)
+ * Returns the number of patches still in progress (0: every update terminated). */
+int  polus_rt_progress(const uint64_t *samples, size_t nwords);
+/* Start rolling back `patch` (the newest applied one): sync new->old,
+ * protect, track new functions until they are inactive. */
+int  polus_rt_rollback(int patch);
+/* NUL-terminated JSON describing every patch, its state, active functions,
+ * synchronized data and redirects.  Static buffer, no malloc. */
+const char *polus_rt_status_json(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* POLUS_H */
