@@ -115,6 +115,7 @@ class Program:
     enumerators: dict[str, str] = field(default_factory=dict)   # enumerator name -> enum type key
     # extra options the program was compiled with (-I/-D), kept for building the patch
     cflags: list[str] = field(default_factory=list)
+    warnings: list["Warning_"] = field(default_factory=list)   # e.g. one struct tag defined two ways in two files
 
     def all_system_includes(self) -> list[str]:
         seen: dict[str, None] = {}
