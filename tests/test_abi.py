@@ -1,0 +1,81 @@
+"""The patch ABI has one source of truth, runtime/polus.h.
+
+These tests fail when the reference patch, the header and the runtime drift
+apart: every polus_* name a patch calls must be declared in the header, and
+the runtime library must export every function the header declares.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from polusgen.manifest import MANIFEST_SECTION, Manifest
+from polusgen.resources import runtime_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "docs" / "patch-example.polus.c"
+
+_DECL = re.compile(r"^\s*(?:const\s+)?[\w\s\*]+?\b(polus_\w+)\s*\(", re.M)
+_CALL = re.compile(r"\b(polus_\w+)\s*\(")
+
+
+def header_functions() -> set[str]:
+    text = (runtime_dir() / "polus.h").read_text()
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    return {m.group(1) for m in _DECL.finditer(text) if not m.group(1).endswith("_fn")}
+
+
+def called_polus_functions(c_text: str) -> set[str]:
+    text = re.sub(r"/\*.*?\*/", "", c_text, flags=re.S)
+    text = re.sub(r'"(?:\\.|[^"\\])*"', '""', text)
+    # names the patch defines itself (sync functions, polus_o2n_*) are not ABI calls
+    defined = set(re.findall(r"^\s*(?:static\s+)?[\w\s\*]+?\b(polus_\w+)\s*\([^;]*\)\s*\{", text, re.M))
+    return {n for n in _CALL.findall(text)} - defined
+
+
+def test_header_declares_the_registration_abi():
+    declared = header_functions()
+    for name in ("polus_begin_patch", "polus_register_old_function", "polus_register_new_function",
+                 "polus_map_function", "polus_register_data", "polus_map_f2d",
+                 "polus_set_callbacks", "polus_end_patch", "polus_rt_activate", "polus_rt_progress"):
+        assert name in declared, name
+
+
+def test_reference_patch_calls_only_declared_functions():
+    calls = called_polus_functions(EXAMPLE.read_text())
+    assert calls, "the reference patch calls the runtime"
+    assert calls <= header_functions(), calls - header_functions()
+
+
+def test_reference_patch_compiles_and_carries_its_manifest(tmp_path):
+    so = tmp_path / "example.so"
+    subprocess.run(["gcc", "-O2", "-Wall", "-Werror", "-fPIC", "-shared", f"-I{runtime_dir()}",
+                    str(EXAMPLE), "-o", str(so)], check=True)
+    raw = subprocess.run(["objcopy", "-O", "binary", f"--only-section={MANIFEST_SECTION}", str(so), "/dev/stdout"],
+                         check=True, capture_output=True).stdout
+    m = Manifest.from_json(raw.rstrip(b"\0").decode())
+    assert m.name == "fig2-v1" and m.to_version == 1
+    # imports used by register_patch exist, redirects point inside the lists
+    for r in m.redirects:
+        assert 0 <= r.old < len(m.old_functions) and 0 <= r.new < len(m.new_functions)
+    dyn = subprocess.run(["nm", "-D", "--defined-only", str(so)], check=True, capture_output=True, text=True).stdout
+    exported = {line.split()[-1] for line in dyn.splitlines()}
+    assert {"register_patch", "polus_imports"} <= exported
+    assert {f.symbol for f in m.new_functions} <= exported
+    assert {d.new_symbol for d in m.data} <= exported
+
+
+def test_runtime_exports_every_declared_function():
+    try:
+        from polusgen.inject.runtime_lib import runtime_library
+    except ImportError:
+        pytest.skip("runtime library builder not available")
+    lib = runtime_library()
+    dyn = subprocess.run(["nm", "-D", "--defined-only", str(lib)], check=True, capture_output=True, text=True).stdout
+    exported = {line.split()[-1] for line in dyn.splitlines()}
+    missing = header_functions() - exported
+    assert not missing, f"runtime does not implement: {sorted(missing)}"
+    assert "polus_rt_scratch" in exported

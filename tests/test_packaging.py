@@ -1,0 +1,52 @@
+"""`pip install .` must give a working tool: the templates, the fake libc
+headers and the runtime's C source travel inside the wheel."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                           "-q", "-w", str(out), str(ROOT)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.fail(f"pip wheel failed:\n{proc.stderr[-2000:]}")
+    (whl,) = out.glob("polusgen-*.whl")
+    return whl
+
+
+def test_wheel_carries_data_folders(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "polusgen/_data/runtime/polus.h" in names
+    assert any(n.startswith("polusgen/_data/runtime/") and n.endswith(".c") for n in names)
+    assert any(n.startswith("polusgen/_data/templates/") and n.endswith(".j2") for n in names)
+    assert "polusgen/_data/fake_libc_include/stdio.h" in names
+    assert "polusgen/_data/fake_libc_include/sys/socket.h" in names
+
+
+def test_installed_tool_finds_its_data_outside_the_checkout(wheel, tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
+    code = ("import polusgen.resources as r, polusgen;"
+            "assert 'site-packages' in polusgen.__file__, polusgen.__file__;"
+            "print(r.templates_dir(), r.fake_libc_dir(), r.runtime_dir())")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run([str(py), "-c", code], cwd=tmp_path, env=env, check=True,
+                         capture_output=True, text=True).stdout.split()
+    assert len(out) == 3 and all("site-packages" in p and Path(p).is_dir() for p in out)
+    assert (Path(out[2]) / "polus.h").is_file()
+    helptext = subprocess.run([str(venv / "bin" / "polusgen"), "--help"], cwd=tmp_path, env=env,
+                              check=True, capture_output=True, text=True).stdout
+    for command in ("diff", "build", "apply", "status", "rollback", "demo"):
+        assert command in helptext
