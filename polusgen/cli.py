@@ -92,7 +92,7 @@ def evolve(
     define: List[str] = typer.Option([], "-D"),
 ) -> None:
     """Generate and build the whole chain of patches with one version file."""
-    from polusgen.pipeline import run_evolve
+    from polusgen.evolve import run_evolve
 
     _run(run_evolve, versions, out_dir=out_dir, binary=binary, program=program, include=include, define=define)
 

@@ -36,3 +36,13 @@ def fake_libc_dir() -> Path:
 
 def runtime_dir() -> Path:
     return data_dir("runtime")
+
+
+def example_dir() -> Path:
+    """The demo's program: the paper's Fig. 2 case (tests/cases/fig2 in a checkout)."""
+    checkout = _REPO_ROOT / "tests" / "cases" / "fig2"
+    if checkout.is_dir() and (_REPO_ROOT / "pyproject.toml").is_file():
+        return checkout
+    import importlib.resources as ir
+
+    return Path(str(ir.files("polusgen._data.examples.fig2")))
