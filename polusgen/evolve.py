@@ -1,0 +1,89 @@
+"""`polusgen evolve v0 v1 v2 ...`: the whole chain of patches for one program.
+
+One version file carries the chain, so patch N names what it changes `_vN`
+and finds the old side of each symbol where patch N-1 left it.  Every
+version is loaded once; each step reports its change table, its warnings and
+the size of the patch it built.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+from polusgen.errors import PolusError
+
+
+@dataclass
+class EvolveStep:
+    old: Path
+    new: Path
+    patch_c: Path
+    patch_so: Path
+    counts: dict
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def so_size(self) -> int:
+        return self.patch_so.stat().st_size
+
+
+def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = None,
+           program: Optional[str] = None, include: Sequence[str] = (), define: Sequence[str] = (),
+           use_cache: bool = True, on_step=None) -> list[EvolveStep]:
+    from polusgen.build import build_patch
+    from polusgen.diff import compute_changeset
+    from polusgen.emit import write_patch
+    from polusgen.frontend import load_program
+
+    versions = [Path(v) for v in versions]
+    if len(versions) < 2:
+        raise PolusError("evolve needs at least two versions (v0 v1 ...)")
+    for v in versions:
+        if not v.exists():
+            raise PolusError(f"{v}: no such version tree")
+    program = program or (binary.name if binary else versions[0].resolve().name)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    vfile = out_dir / f"{program}.json"
+    # A new chain starts from the running binary: an old version file would
+    # make these patches continue some other chain.
+    if vfile.exists():
+        backup = vfile.with_suffix(".json.old")
+        shutil.move(vfile, backup)
+
+    steps: list[EvolveStep] = []
+    old_prog = load_program(versions[0], include_dirs=include, defines=define, use_cache=use_cache)
+    for i, new_path in enumerate(versions[1:], start=1):
+        new_prog = load_program(new_path, include_dirs=include, defines=define, use_cache=use_cache)
+        cs = compute_changeset(old_prog, new_prog, binary=binary if i == 1 else None)
+        patch_c = out_dir / f"{program}-v{i}.polus.c"
+        write_patch(cs, patch_c, version_file=vfile, binary=binary, program=program)
+        so = build_patch(patch_c, out_dir / f"{program}-v{i}.so",
+                         include_dirs=[str(new_path / d) for d in include])
+        step = EvolveStep(versions[i - 1], new_path, patch_c, so, cs.counts(),
+                          [str(w) for w in cs.warnings])
+        steps.append(step)
+        if on_step:
+            on_step(i, step, cs)
+        old_prog = new_prog
+    return steps
+
+
+def run_evolve(versions: Sequence[Path], *, out_dir: Path, binary: Optional[Path], program: Optional[str],
+               include: Sequence[str], define: Sequence[str]) -> list[EvolveStep]:
+    from rich.console import Console
+
+    from polusgen.report import render_table
+
+    con = Console(highlight=False)
+
+    def show(i: int, step: EvolveStep, cs) -> None:
+        con.print(f"\n[bold]v{i - 1} -> v{i}[/]  {step.old} -> {step.new}")
+        con.print(render_table(cs))
+        for w in step.warnings:
+            con.print(f"  [yellow]{w}[/]")
+        con.print(f"  patch: {step.patch_so} ({step.so_size} bytes, {step.patch_c.stat().st_size} bytes of C)")
+
+    return evolve(versions, out_dir, binary=binary, program=program, include=include, define=define,
+                  on_step=show)
