@@ -1,0 +1,46 @@
+"""Two Programs in, a ChangeSet out (kpatch create-diff-object style).
+
+Every type, global and function of either version is tagged added / deleted /
+changed / unchanged with the reasons, in named steps that read top to bottom:
+
+    1. types      (polusgen.diff.types)      definition text, closed transitively
+    2. globals    (polusgen.diff.globals)    type changes; initializer-only changes
+    3. functions  (polusgen.diff.functions)  body, types, globals; signature -> added,
+                                             callers promoted
+    4. inlining   (polusgen.diff.inlining)   with the running binary: callers into
+                                             which gcc inlined a changed function
+    5. graph      (polusgen.graph)           f2d / d2f, never-left, warnings
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from polusgen.model import ChangeSet, Program
+
+from .functions import diff_functions
+from .globals import changed_global_keys, diff_globals
+from .types import changed_type_keys, diff_types
+
+__all__ = ["compute_changeset"]
+
+
+def compute_changeset(old: Program, new: Program, binary: Optional[Path] = None) -> ChangeSet:
+    from polusgen import graph
+
+    # 1. types, closed transitively
+    types = diff_types(old, new)
+    changed_types = changed_type_keys(types)
+    # 2. globals
+    globals_ = diff_globals(old, new, changed_types)
+    # 3. functions, with the callers of signature-changed ones promoted
+    functions, promoted = diff_functions(old, new, changed_types, changed_global_keys(globals_))
+    cs = ChangeSet(old=old, new=new, types=types, globals=globals_, functions=functions, promoted=promoted)
+    # 4. what gcc inlined into what, read from the running binary
+    if binary is not None:
+        from .inlining import promote_inlined
+
+        promote_inlined(cs, Path(binary))
+    # 5. the call/use graph: f2d, d2f, never-left, warnings
+    graph.annotate(cs)
+    return cs

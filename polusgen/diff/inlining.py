@@ -1,0 +1,194 @@
+"""Step 4 (with the running binary): callers into which gcc inlined a changed function.
+
+The running program was built with plain `gcc -O2`, which inlines small
+functions.  Redirecting a changed function g at its entry does nothing for a
+caller f that carries its own copy of g: f must be replaced too.  For every
+changed g and every caller f in the old source we look in the binary whether
+f's code (its symbol and its .part/.cold pieces) still calls or jumps to g
+(or to a full clone of g: .isra/.constprop); if not, g lives on inside f, so
+f is changed ("inlines changed function g") and checked in turn against its
+own callers.  A caller with no symbol of its own was itself inlined: we look
+in its callers instead.  Calls to g.part.N mean only part of g was inlined,
+which counts as inlined.
+
+Symbols come from `readelf -sW` (static functions told apart by the FILE
+symbol that precedes them), calls from `objdump -d --no-show-raw-insn`.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import subprocess
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Optional
+
+from polusgen.errors import PolusError
+from polusgen.model import ChangeSet, FunctionEntity, Status, Warning_
+
+_SYM = re.compile(r"^\s*\d+:\s+([0-9a-f]+)\s+(\d+|0x[0-9a-f]+)\s+(\w+)\s+(\w+)\s+\w+\s+(\S+)\s+(.*)$")
+_INSN = re.compile(r"^\s*([0-9a-f]+):\s+(?:bnd\s+|notrack\s+)?(call|j[a-z]+)\w*\s+([0-9a-f]+)\s+<")
+_CLONE = re.compile(r"^(?P<base>[^.]+)\.(?P<kind>isra|constprop|part|cold|lto_priv|localalias)(?:\.\d+)*")
+
+
+@dataclass(frozen=True)
+class Sym:
+    name: str       # as in the binary: "foo", "foo.part.0", "foo.cold"
+    addr: int
+    size: int
+    local: bool
+    file: Optional[str]   # the FILE symbol before a local symbol
+
+    @property
+    def base(self) -> str:
+        m = _CLONE.match(self.name)
+        return m.group("base") if m else self.name
+
+    @property
+    def clone_kind(self) -> Optional[str]:
+        m = _CLONE.match(self.name)
+        return m.group("kind") if m else None
+
+
+class BinaryCode:
+    """Function symbols of an executable and the direct calls/jumps between them."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise PolusError(f"{self.path}: no such binary")
+        self.symbols = _read_symbols(self.path)
+        self.by_base: dict[str, list[Sym]] = {}
+        for s in self.symbols:
+            self.by_base.setdefault(s.base, []).append(s)
+        self._insns = _read_branches(self.path)
+        self._insn_addrs = [a for a, _ in self._insns]
+
+    def symbols_of(self, fn: FunctionEntity) -> list[Sym]:
+        """The function's own code: its symbol and its clones/pieces."""
+        syms = self.by_base.get(fn.name, [])
+        if fn.static:
+            base = PurePosixPath(fn.file).name
+            mine = [s for s in syms if s.local and s.file and PurePosixPath(s.file).name == base]
+            # gcc names clones of a static function after it even when they end up elsewhere
+            return mine or ([s for s in syms if s.local] if len({s.file for s in syms if s.local}) <= 1 else [])
+        return [s for s in syms if not s.local or s.clone_kind]
+
+    def targets_from(self, syms: list[Sym]) -> set[int]:
+        out: set[int] = set()
+        for s in syms:
+            lo = bisect.bisect_left(self._insn_addrs, s.addr)
+            hi = bisect.bisect_left(self._insn_addrs, s.addr + max(s.size, 1))
+            out.update(t for _, t in self._insns[lo:hi])
+        return out
+
+
+def _run(cmd: list[str]) -> str:
+    try:
+        return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    except FileNotFoundError as e:
+        raise PolusError(f"{cmd[0]} not found (binutils): needed to read {cmd[-1]}") from e
+    except subprocess.CalledProcessError as e:
+        raise PolusError(f"{cmd[-1]}: {cmd[0]} failed: {e.stderr.strip()}") from e
+
+
+def _read_symbols(path: Path) -> list[Sym]:
+    out: list[Sym] = []
+    in_symtab = False
+    current_file: Optional[str] = None
+    for line in _run(["readelf", "-sW", str(path)]).splitlines():
+        if line.startswith("Symbol table"):
+            in_symtab = "'.symtab'" in line
+            continue
+        if not in_symtab:
+            continue
+        m = _SYM.match(line)
+        if not m:
+            continue
+        value, size, typ, bind, ndx, name = m.groups()
+        if typ == "FILE":
+            current_file = name
+            continue
+        if typ != "FUNC" or ndx == "UND" or not name:
+            continue
+        size_i = int(size, 16) if size.startswith("0x") else int(size)
+        local = bind == "LOCAL"
+        out.append(Sym(name.split("@")[0], int(value, 16), size_i, local, current_file if local else None))
+    return out
+
+
+def _read_branches(path: Path) -> list[tuple[int, int]]:
+    out = []
+    for line in _run(["objdump", "-d", "--no-show-raw-insn", str(path)]).splitlines():
+        m = _INSN.match(line)
+        if m:
+            out.append((int(m.group(1), 16), int(m.group(3), 16)))
+    out.sort()
+    return out
+
+
+def promote_inlined(cs: ChangeSet, binary: Path) -> None:
+    from polusgen.graph import never_left_functions
+
+    code = BinaryCode(binary)
+    if not code.symbols:
+        cs.warnings.append(Warning_("no-symbols", f"{binary} has no symbol table (stripped?): "
+                                    "cannot tell which changed functions gcc inlined"))
+        return
+    old = cs.old
+    callers: dict[str, set[str]] = {}
+    for key, fn in old.functions.items():
+        for callee in fn.calls:
+            callers.setdefault(callee, set()).add(key)
+    never_left = never_left_functions(old)
+
+    def changed_code(key: str) -> bool:
+        ch = cs.functions.get(key)
+        return ch is not None and ch.old is not None and ch.status in (Status.CHANGED, Status.ADDED)
+
+    work = deque(sorted(k for k in cs.functions if changed_code(k)))
+    seen = set(work)
+    while work:
+        g = work.popleft()
+        g_fn = old.functions[g]
+        g_syms = code.symbols_of(g_fn)
+        g_entries = {s.addr for s in g_syms if s.clone_kind not in ("part", "cold")}
+        g_parts = {s.addr for s in g_syms if s.clone_kind == "part"}
+        if not g_syms:
+            cs.warnings.append(Warning_(
+                "inlined", f"changed function {g} has no symbol in {binary.name}: gcc inlined it into every "
+                           "caller, so every caller must be replaced", g_fn.coord))
+        # callers in the old source; one with no symbol was itself inlined: look in its callers
+        todo = deque((f, ()) for f in sorted(callers.get(g, ())) if f != g)
+        visited: set[str] = set()
+        while todo:
+            f, via = todo.popleft()
+            if f in visited:
+                continue
+            visited.add(f)
+            f_syms = code.symbols_of(old.functions[f])
+            if not f_syms:
+                todo.extend((up, via + (f,)) for up in sorted(callers.get(f, ())) if up not in visited)
+                continue
+            targets = code.targets_from(f_syms)
+            if g_syms and targets & g_entries:
+                continue  # f really calls g: the jump at g's entry reaches it
+            how = "part of " if targets & g_parts else ""
+            through = f" (through inlined {' <- '.join(reversed(via))})" if via else ""
+            why = "has no symbol" if not g_syms else "no call to it left"
+            reason = f"inlines {how}changed function {g}{through}: {why} in the binary"
+            ch = cs.functions[f]
+            if reason not in ch.reasons:
+                ch.reasons.append(reason)
+            if ch.status is Status.UNCHANGED:
+                ch.status = Status.CHANGED
+                cs.promoted.setdefault(f, reason)
+            if f in never_left:
+                cs.warnings.append(Warning_(
+                    "inlined-never-left", f"changed function {g} is inlined into {f}, which is never left "
+                                          f"({never_left[f]}): the update cannot take effect there",
+                    old.functions[f].coord))
+            if f not in seen and changed_code(f):
+                seen.add(f)
+                work.append(f)

@@ -1,0 +1,223 @@
+"""The call/use graph over both versions, and what the update needs from it.
+
+Nodes are `(version, kind, key)` with version "old" or "new" and kind
+"function" or "global"; edges carry `uses`, a set of "call", "addr",
+"read", "write".  From the graph:
+
+* f2d / d2f     : old functions <-> changed globals they read or write (the
+                  runtime tracks a changed global until no thread is inside
+                  any old function of d2f[global]);
+* never_left    : main, functions that loop forever, functions that only
+                  ever end the process (every path ends in exit/abort/exec or
+                  in another such function);
+* warnings      : version consistency (paper §3.2.2, Fig. 4: a call moved
+                  between a function and its callee runs twice or not at all
+                  if the update lands in between), and changed functions
+                  that are never left (their new version would never run).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import networkx as nx
+from pycparser import c_ast
+
+from polusgen.model import ChangeSet, Coord, FunctionEntity, Program, Status, Warning_
+
+OLD, NEW = "old", "new"
+
+# calls after which the process (or this thread of control) never comes back
+PROCESS_ENDERS = frozenset({
+    "exit", "_exit", "_Exit", "abort", "quick_exit",
+    "execv", "execve", "execvp", "execvpe", "execl", "execle", "execlp", "fexecve",
+})
+
+
+# ---------------------------------------------------------------- the graph
+
+def add_program(g: nx.DiGraph, prog: Program, version: str) -> None:
+    for key, fn in prog.functions.items():
+        g.add_node((version, "function", key), entity=fn)
+    for key, gl in prog.globals.items():
+        if not gl.extern_only:
+            g.add_node((version, "global", key), entity=gl)
+    for key, fn in prog.functions.items():
+        src = (version, "function", key)
+        for uses, targets, kind in (("call", fn.calls, "function"), ("addr", fn.addr_taken, "function"),
+                                    ("read", fn.reads, "global"), ("write", fn.writes, "global")):
+            for t in targets:
+                dst = (version, kind, t)
+                if dst not in g:
+                    continue  # a library function or an extern-only global
+                if g.has_edge(src, dst):
+                    g.edges[src, dst]["uses"].add(uses)
+                else:
+                    g.add_edge(src, dst, uses={uses})
+
+
+def build_graph(old: Program, new: Program) -> nx.DiGraph:
+    g = nx.DiGraph()
+    add_program(g, old, OLD)
+    add_program(g, new, NEW)
+    return g
+
+
+def callees(g: nx.DiGraph, version: str, key: str) -> set[str]:
+    node = (version, "function", key)
+    if node not in g:
+        return set()
+    return {d[2] for d in g.successors(node) if d[1] == "function" and "call" in g.edges[node, d]["uses"]}
+
+
+def callers(g: nx.DiGraph, version: str, key: str) -> set[str]:
+    node = (version, "function", key)
+    if node not in g:
+        return set()
+    return {s[2] for s in g.predecessors(node) if "call" in g.edges[s, node]["uses"]}
+
+
+def global_users(g: nx.DiGraph, version: str, key: str) -> set[str]:
+    node = (version, "global", key)
+    return {s[2] for s in g.predecessors(node)} if node in g else set()
+
+
+# ---------------------------------------------------------------- never left
+
+def _last_statement(stmt) -> Optional[c_ast.Node]:
+    while isinstance(stmt, c_ast.Compound):
+        items = stmt.block_items or []
+        if not items:
+            return None
+        stmt = items[-1]
+    return stmt
+
+
+def _call_name(node) -> Optional[str]:
+    if isinstance(node, c_ast.FuncCall) and isinstance(node.name, c_ast.ID):
+        return node.name.name
+    return None
+
+
+def _ends(stmt, enders: set[str]) -> bool:
+    """Does every path through `stmt` end in a call to one of `enders`?"""
+    stmt = _last_statement(stmt)
+    if stmt is None:
+        return False
+    if isinstance(stmt, c_ast.If):
+        return stmt.iffalse is not None and _ends(stmt.iftrue, enders) and _ends(stmt.iffalse, enders)
+    if isinstance(stmt, c_ast.Cast):
+        stmt = stmt.expr
+    name = _call_name(stmt)
+    return name is not None and name in enders
+
+
+def _has_return(node) -> bool:
+    if isinstance(node, c_ast.Return):
+        return True
+    return any(_has_return(c) for _, c in node.children())
+
+
+def process_enders(prog: Program) -> set[str]:
+    """Program functions whose every path ends the process (or never returns)."""
+    by_name: dict[str, list[str]] = {}
+    for key, fn in prog.functions.items():
+        by_name.setdefault(fn.name, []).append(key)
+    enders_names = set(PROCESS_ENDERS)
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for key, fn in prog.functions.items():
+            if key in found or fn.node is None or getattr(fn.node, "body", None) is None:
+                continue
+            if _has_return(fn.node.body):
+                continue
+            if fn.loops_forever and _last_is_loop(fn.node.body) or _ends(fn.node.body, enders_names):
+                found.add(key)
+                enders_names.add(fn.name)
+                changed = True
+    return found
+
+
+def _last_is_loop(body) -> bool:
+    return isinstance(_last_statement(body), (c_ast.For, c_ast.While, c_ast.DoWhile))
+
+
+def never_left_functions(prog: Program) -> dict[str, str]:
+    """key -> why it is never left."""
+    out: dict[str, str] = {}
+    for key, fn in prog.functions.items():
+        if fn.name == "main" and not fn.static:
+            out[key] = "main"
+        elif fn.loops_forever:
+            out[key] = "loops forever"
+    for key in process_enders(prog):
+        out.setdefault(key, "only ever ends the process")
+    return out
+
+
+# ---------------------------------------------------------------- warnings
+
+def version_consistency_warnings(cs: ChangeSet, g: nx.DiGraph) -> list[Warning_]:
+    """Fig. 4: a call to h moved between f and its callee g.
+
+    moved down: old f calls g and h, new f calls g only, new g calls h.  An
+    old activation of f that has not yet called g calls the new g (which calls
+    h) and then h itself: h runs twice.
+    moved up: old g calls h, new g does not, new f calls h after g.  An old f
+    calls the new g, then never calls h: h does not run at all.
+    """
+    out: list[Warning_] = []
+    for key, ch in sorted(cs.functions.items()):
+        if ch.old is None or ch.new is None:
+            continue
+        old_f, new_f = callees(g, OLD, key), callees(g, NEW, key)
+        kept = (old_f & new_f) - {key}
+        directions = ((old_f - new_f, NEW, OLD, "from {f} into its callee {g}", "runs twice"),
+                      (new_f - old_f, OLD, NEW, "from {g} up into its caller {f}", "does not run at all"))
+        for moved, has, lacks, where, effect in directions:
+            for h in sorted(moved):
+                for callee in sorted(kept):
+                    if h in callees(g, has, callee) and h not in callees(g, lacks, callee):
+                        out.append(Warning_(
+                            "version-consistency",
+                            f"the call to {h} moved {where.format(f=key, g=callee)}: if the update happens while "
+                            f"an old {key} has not yet called {callee}, {h} {effect}", _coord(ch.new)))
+    return out
+
+
+def _coord(fn: FunctionEntity) -> Optional[Coord]:
+    return fn.coord if fn is not None else None
+
+
+def never_left_warnings(cs: ChangeSet, why: dict[str, str]) -> list[Warning_]:
+    out = []
+    for key in sorted(why):
+        ch = cs.functions.get(key)
+        if ch is None or ch.status not in (Status.CHANGED, Status.ADDED) or ch.old is None:
+            continue
+        out.append(Warning_("never-left",
+                            f"{key} is changed but never left ({why[key]}): the running activation stays in the old "
+                            f"code, so its new version never runs there ({'; '.join(ch.reasons)})",
+                            _coord(ch.old)))
+    return out
+
+
+# ---------------------------------------------------------------- annotate
+
+def annotate(cs: ChangeSet, g: Optional[nx.DiGraph] = None) -> nx.DiGraph:
+    """Fill cs.f2d, cs.d2f, cs.never_left and append the graph's warnings."""
+    g = g if g is not None else build_graph(cs.old, cs.new)
+    changed_globals = {k for k, c in cs.globals.items() if c.status is Status.CHANGED}
+    cs.f2d, cs.d2f = {}, {}
+    for gkey in sorted(changed_globals):
+        users = global_users(g, OLD, gkey)
+        if users:
+            cs.d2f[gkey] = users
+        for f in users:
+            cs.f2d.setdefault(f, set()).add(gkey)
+    why = never_left_functions(cs.old)
+    cs.never_left = set(why)
+    cs.warnings.extend(version_consistency_warnings(cs, g))
+    cs.warnings.extend(never_left_warnings(cs, why))
+    return g

@@ -1,0 +1,59 @@
+"""`polusgen diff`: load both versions, compute the change set, report it,
+write it as JSON and/or write the patch."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from polusgen.errors import PolusError
+from polusgen.model import ChangeSet
+
+
+def load_changeset(old: Path, new: Path, *, include: Sequence[str] = (), define: Sequence[str] = (),
+                   binary: Optional[Path] = None, use_cache: bool = True) -> ChangeSet:
+    from polusgen.diff import compute_changeset
+    from polusgen.frontend import load_program
+
+    for v in (old, new):
+        if not Path(v).exists():
+            raise PolusError(f"{v}: no such file or folder")
+    old_prog = load_program(Path(old), include_dirs=tuple(include), defines=tuple(define), use_cache=use_cache)
+    new_prog = load_program(Path(new), include_dirs=tuple(include), defines=tuple(define), use_cache=use_cache)
+    return compute_changeset(old_prog, new_prog, binary=Path(binary) if binary else None)
+
+
+def run_diff(old: Path, new: Path, *, output: Optional[Path] = None, report: bool = True, verbose: bool = False,
+             json_out: Optional[Path] = None, include: Sequence[str] = (), define: Sequence[str] = (),
+             version_file: Optional[Path] = None, binary: Optional[Path] = None, program: Optional[str] = None,
+             user_code: Optional[Path] = None, use_cache: bool = True) -> ChangeSet:
+    cs = load_changeset(old, new, include=include, define=define, binary=binary, use_cache=use_cache)
+
+    if json_out is not None:
+        from polusgen.report import changeset_to_json
+
+        text = json.dumps(changeset_to_json(cs), indent=2) + "\n"
+        if str(json_out) == "-":
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            Path(json_out).write_text(text)
+
+    if report or verbose:
+        from rich.console import Console
+
+        from polusgen.report import print_report
+
+        # JSON on stdout stays parseable: the table goes to stderr then
+        console = Console(highlight=False, stderr=str(json_out) == "-")
+        print_report(cs, console, verbose=verbose)
+
+    if output is not None:
+        try:
+            from polusgen.emit import write_patch
+        except ImportError as e:
+            raise PolusError(f"cannot write {output}: the patch emitter is not available ({e})") from e
+        write_patch(cs, Path(output), version_file=version_file, binary=binary, program=program,
+                    user_code=user_code)
+    return cs

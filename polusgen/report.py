@@ -1,0 +1,122 @@
+"""Rendering a ChangeSet: the paper's Table 1 (rich), every entity with -v,
+and a stable JSON form for tools.
+
+Table 1 of the paper has one row per entity kind (Functions, Types, Globals)
+and columns added / deleted / changed; `render_table` draws exactly that.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from polusgen.model import Change, ChangeSet, Kind, Status
+
+JSON_FORMAT = 1
+_ROWS = (("Functions", "functions", Kind.FUNCTION), ("Types", "types", Kind.TYPE), ("Globals", "globals", Kind.GLOBAL))
+_STYLE = {Status.ADDED: "green", Status.DELETED: "red", Status.CHANGED: "yellow", Status.UNCHANGED: "dim"}
+
+
+def render_table(cs: ChangeSet, title: str | None = None) -> Table:
+    counts = cs.counts()
+    table = Table(title=title)
+    table.add_column("")
+    for col in ("added", "deleted", "changed"):
+        table.add_column(col, justify="right")
+    for label, name, _ in _ROWS:
+        c = counts[name]
+        table.add_row(label, f"+{c['added']}", f"-{c['deleted']}", f"~{c['changed']}")
+    return table
+
+
+def render_entities(cs: ChangeSet, include_unchanged: bool = False) -> Group:
+    parts: list[Any] = []
+    for label, _, kind in _ROWS:
+        table = Table(title=label, title_justify="left", show_header=True, expand=False)
+        table.add_column("status")
+        table.add_column("key")
+        table.add_column("where")
+        table.add_column("reasons")
+        for ch in _ordered(cs.section(kind).values()):
+            if ch.status is Status.UNCHANGED and not include_unchanged and not ch.reasons:
+                continue
+            if ch.status is Status.UNCHANGED and not include_unchanged and not ch.initializer_only:
+                continue
+            status = ch.status.value + (" (signature)" if ch.signature_changed else "")
+            ent = ch.entity
+            table.add_row(Text(status, style=_STYLE[ch.status]), Text(ch.key),
+                          Text(str(ent.coord) if getattr(ent, "coord", None) else ""),
+                          Text("; ".join(ch.reasons)))
+        parts.append(table)
+    if cs.never_left:
+        parts.append(Text("never left: " + ", ".join(sorted(cs.never_left))))
+    return Group(*parts)
+
+
+def render_warnings(cs: ChangeSet) -> Group:
+    return Group(*(Text(str(w), style="yellow") for w in cs.warnings))
+
+
+def print_report(cs: ChangeSet, console: Console | None = None, verbose: bool = False) -> None:
+    console = console or Console(highlight=False)
+    console.print(render_table(cs, title=f"{cs.old.root} -> {cs.new.root}"))
+    if verbose:
+        console.print(render_entities(cs))
+    if cs.warnings:
+        console.print(render_warnings(cs))
+
+
+_ORDER = {Status.ADDED: 0, Status.DELETED: 1, Status.CHANGED: 2, Status.UNCHANGED: 3}
+
+
+def _ordered(changes):
+    return sorted(changes, key=lambda c: (_ORDER[c.status], c.key))
+
+
+# ---------------------------------------------------------------- JSON
+
+def _change_json(ch: Change) -> dict:
+    ent = ch.entity
+    out: dict[str, Any] = {"status": ch.status.value, "reasons": list(ch.reasons)}
+    coord = getattr(ent, "coord", None)
+    if coord is not None:
+        out["file"], out["line"] = coord.file, coord.line
+    if ch.kind is Kind.FUNCTION:
+        out["signature_changed"] = ch.signature_changed
+    if ch.kind is Kind.GLOBAL:
+        out["initializer_only"] = ch.initializer_only
+    return out
+
+
+def changeset_to_json(cs: ChangeSet) -> dict:
+    """A stable, sorted, JSON-serialisable form of the change set.
+
+    {"format": 1, "old": root, "new": root,
+     "counts": {"functions": {"added": n, "deleted": n, "changed": n}, ...},
+     "functions"|"types"|"globals": {key: {"status", "reasons", "file", "line",
+                                           "signature_changed" | "initializer_only"}},
+     "f2d": {function: [globals]}, "d2f": {global: [functions]},
+     "promoted": {caller: reason}, "never_left": [keys],
+     "warnings": [{"code", "message", "file", "line"}]}
+    """
+    def section(kind: Kind) -> dict:
+        return {k: _change_json(cs.section(kind)[k]) for k in sorted(cs.section(kind))}
+
+    return {
+        "format": JSON_FORMAT,
+        "old": str(cs.old.root),
+        "new": str(cs.new.root),
+        "counts": cs.counts(),
+        "functions": section(Kind.FUNCTION),
+        "types": section(Kind.TYPE),
+        "globals": section(Kind.GLOBAL),
+        "f2d": {k: sorted(v) for k, v in sorted(cs.f2d.items())},
+        "d2f": {k: sorted(v) for k, v in sorted(cs.d2f.items())},
+        "promoted": dict(sorted(cs.promoted.items())),
+        "never_left": sorted(cs.never_left),
+        "warnings": [{"code": w.code, "message": w.message,
+                      "file": w.coord.file if w.coord else None,
+                      "line": w.coord.line if w.coord else None} for w in cs.warnings],
+    }
