@@ -3,6 +3,7 @@
 Every type, global and function of either version is tagged added / deleted /
 changed / unchanged with the reasons, in named steps that read top to bottom:
 
+    0. pairing    (polusgen.diff.pairing)    old.c <-> new.c for single-file versions
     1. types      (polusgen.diff.types)      definition text, closed transitively
     2. globals    (polusgen.diff.globals)    type changes; initializer-only changes
     3. functions  (polusgen.diff.functions)  body, types, globals; signature -> added,
@@ -19,6 +20,7 @@ from typing import Optional
 from polusgen.model import ChangeSet, Program
 
 from .functions import diff_functions
+from .pairing import pair_files
 from .globals import changed_global_keys, diff_globals
 from .types import changed_type_keys, diff_types
 
@@ -28,6 +30,8 @@ __all__ = ["compute_changeset"]
 def compute_changeset(old: Program, new: Program, binary: Optional[Path] = None) -> ChangeSet:
     from polusgen import graph
 
+    # 0. pair the files of the two versions (two single files: old.c <-> new.c)
+    old = pair_files(old, new)
     # 1. types, closed transitively
     types = diff_types(old, new)
     changed_types = changed_type_keys(types)

@@ -67,6 +67,8 @@ def _dependency_reason(ch: Change, dep: str) -> str:
         rel = relation(ch.old.node, dep, alias=ent.kind == "typedef")
     if rel == "refers to" and dep in (ent.deps_by_value | ch.old.deps_by_value):
         rel = "aliases" if ent.kind == "typedef" else "contains"
+    if rel == "is an array of" and ent.kind in ("struct", "union"):
+        rel = "contains an array of"
     return phrase(rel, "changed type", dep)
 
 

@@ -1,0 +1,17 @@
+static long count;
+
+static void bump(void)
+{
+    count += 2;
+}
+
+void tick_b(void)
+{
+    bump();
+}
+
+int main(void)
+{
+    tick_b();
+    return 0;
+}

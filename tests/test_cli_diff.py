@@ -1,0 +1,73 @@
+"""`polusgen diff` from the command line: the table, -v, --json, and failures."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from polusgen.cli import app
+
+try:
+    from polusgen.frontend import load_program  # noqa: F401
+except ImportError:
+    pytestmark = pytest.mark.skip(reason="polusgen.frontend.load_program is not available")
+
+CASES = Path(__file__).parent / "cases"
+FIG2 = CASES / "fig2"
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, ["diff", *args, "--no-cache"])
+
+
+def test_report_table_is_the_papers_table1():
+    r = run(str(FIG2 / "v0"), str(FIG2 / "v1"), "--report")
+    assert r.exit_code == 0, r.output
+    rows = {line.split()[0]: line.split()[1:] for line in r.output.splitlines()
+            if line.split() and line.split()[0].strip("│┃") in ("Functions", "Types", "Globals")}
+    rows = {k: [c for c in v if c not in "│┃"] for k, v in rows.items()}
+    assert rows["Functions"] == ["+1", "-0", "~2"]
+    assert rows["Types"] == ["+0", "-0", "~2"]
+    assert rows["Globals"] == ["+0", "-0", "~1"]
+
+
+def test_verbose_lists_entities_with_reasons():
+    r = CliRunner().invoke(app, ["diff", str(FIG2 / "v0"), str(FIG2 / "v1"), "--report", "-v", "--no-cache"],
+                           env={"COLUMNS": "250"})
+    assert r.exit_code == 0, r.output
+    assert "contains changed type struct A" in r.output
+    assert "uses changed global ab" in r.output
+    assert "worker" not in r.output           # unchanged entities stay out of the list
+
+
+def test_json_to_stdout_is_parseable_and_matches_the_counts(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "polusgen", "diff", str(FIG2 / "v0"), str(FIG2 / "v1"),
+                        "--json", "-", "--no-cache"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["counts"]["functions"] == {"added": 1, "deleted": 0, "changed": 2}
+    assert data["functions"]["foo"]["signature_changed"] is True
+    assert data["functions"]["foo"]["status"] == "added"
+    assert data["d2f"] == {"ab": ["bar", "report"]}
+    out = tmp_path / "cs.json"
+    r2 = run(str(FIG2 / "v0"), str(FIG2 / "v1"), "--json", str(out))
+    assert r2.exit_code == 0
+    assert json.loads(out.read_text()) == data
+
+
+@pytest.mark.parametrize("case,needle", [("fail_syntax", "v1.c:8"), ("fail_missing_header", "v0.c:2")])
+def test_bad_input_exits_1_with_file_and_line(case, needle):
+    r = subprocess.run([sys.executable, "-m", "polusgen", "diff", str(CASES / case / "v0.c"),
+                        str(CASES / case / "v1.c"), "--no-cache"], capture_output=True, text=True)
+    assert r.returncode == 1
+    assert needle in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_missing_version_is_an_error(tmp_path):
+    r = run(str(tmp_path / "nope"), str(FIG2 / "v1"))
+    assert r.exit_code == 1
