@@ -40,9 +40,7 @@ def render_entities(cs: ChangeSet, include_unchanged: bool = False) -> Group:
         table.add_column("where")
         table.add_column("reasons")
         for ch in _ordered(cs.section(kind).values()):
-            if ch.status is Status.UNCHANGED and not include_unchanged and not ch.reasons:
-                continue
-            if ch.status is Status.UNCHANGED and not include_unchanged and not ch.initializer_only:
+            if ch.status is Status.UNCHANGED and not (include_unchanged or ch.initializer_only):
                 continue
             status = ch.status.value + (" (signature)" if ch.signature_changed else "")
             ent = ch.entity

@@ -47,8 +47,7 @@ def diff_globals(old: Program, new: Program, changed_types: set[str]) -> dict[st
             reasons.append(f"type changed: {o.type_text} -> {n.type_text}")
         for dep in sorted((o.type_deps | n.type_deps) & changed_types):
             rel = relation(getattr(n.node, "type", None), dep)
-            if rel == "refers to":
-                rel = "has"
+            rel = {"contains": "has", "refers to": "depends on"}.get(rel, rel)
             reasons.append(phrase(rel, "changed type", dep))
         init_changed = o.init_text != n.init_text
         ch = Change(Kind.GLOBAL, key, Status.CHANGED if reasons else Status.UNCHANGED, reasons, o, n)
