@@ -1,0 +1,8 @@
+/* polusgen fake <stdbool.h>: names for pycparser, no values (see README.md) */
+#ifndef _POLUS_STDBOOL_H
+#define _POLUS_STDBOOL_H
+#define bool _Bool
+#define true 1
+#define false 0
+#define __bool_true_false_are_defined 1
+#endif

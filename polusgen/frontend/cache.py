@@ -1,0 +1,95 @@
+"""On-disk cache of preprocessed+parsed translation units, keyed by content.
+
+Key = sha256 of polusgen's version and frontend code, the fake headers, the
+options, the TU's text and every program header in the version tree.  An
+entry also records the headers it read from outside the tree (-I folders) with
+their hashes, and is used only if they are unchanged.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+import polusgen
+from polusgen.resources import fake_libc_dir
+
+FORMAT = 1
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("POLUS_CACHE_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "polusgen"
+
+
+def _hash_files(paths, base: Path) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.relative_to(base).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _static_part() -> str:
+    """polusgen's version, the frontend's own code and the fake headers."""
+    fake = fake_libc_dir()
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256(f"{FORMAT}:{polusgen.__version__}:{sys.version_info[:2]}".encode())
+    h.update(_hash_files(sorted(here.glob("*.py")), here).encode())
+    h.update(_hash_files(sorted(p for p in fake.rglob("*") if p.is_file()), fake).encode())
+    return h.hexdigest()
+
+
+def tree_headers_hash(root: Path) -> str:
+    """Every program header under the version root (names and contents)."""
+    return _hash_files(sorted(p for p in root.rglob("*.h") if p.is_file()), root)
+
+
+def file_hash(path: str) -> Optional[str]:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def unit_key(unit_name: str, text: bytes, options: Any, tree_hash: str) -> str:
+    h = hashlib.sha256(_static_part().encode())
+    h.update(repr(options).encode())
+    h.update(tree_hash.encode())
+    h.update(unit_name.encode() + b"\0")
+    h.update(text)
+    return h.hexdigest()
+
+
+def load(key: str) -> Optional[bytes]:
+    """The stored payload, or None (missing, corrupt or stale)."""
+    path = cache_dir() / key[:2] / f"{key}.pickle"
+    try:
+        data = path.read_bytes()
+        external, payload = pickle.loads(data)
+    except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
+        return None
+    for hpath, digest in external:
+        if file_hash(hpath) != digest:
+            return None
+    return payload
+
+
+def store(key: str, payload: bytes, external_headers: list[str]) -> None:
+    d = cache_dir() / key[:2]
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        data = pickle.dumps(([(p, file_hash(p)) for p in external_headers], payload),
+                            protocol=pickle.HIGHEST_PROTOCOL)
+        fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, d / f"{key}.pickle")
+    except OSError:
+        pass        # a cache that cannot be written is only slower

@@ -1,0 +1,192 @@
+"""load_program: sources -> one merged Program."""
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Sequence
+
+from polusgen.errors import SourceError
+from polusgen.model import FunctionEntity, GlobalEntity, Program, TypeEntity, Warning_
+from polusgen.resources import fake_libc_dir
+
+from . import cache
+from .preprocess import preprocess
+from .sources import SourceArg, Unit, resolve_sources
+from .tu import TUFacts, build_tu, parse_c
+
+# deep expression trees (long else-if chains) need more than the default
+RECURSION_LIMIT = 20000
+
+
+class _Names:
+    """Absolute paths -> the names Coords and errors use."""
+
+    def __init__(self, root: Path):
+        self.root = str(root).rstrip(os.sep) + os.sep
+        self.fake = str(fake_libc_dir()).rstrip(os.sep) + os.sep
+
+    def is_system(self, path: str) -> bool:
+        return path.startswith(self.fake)
+
+    def __call__(self, path: str) -> str:
+        if path.startswith(self.fake):
+            return path[len(self.fake):]
+        if path.startswith(self.root):
+            return path[len(self.root):]
+        return path
+
+
+def _process_unit(root: Path, unit: Unit, key: str | None) -> bytes:
+    """Preprocess, parse and extract one TU; returns the pickled TUFacts."""
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+    names = _Names(root)
+    pp = preprocess(unit.path, unit.include_dirs, root, unit.defines, names)
+    ast = parse_c(pp.text, names, str(unit.path))
+    facts = build_tu(ast, unit.name, names.is_system, names, pp.system_includes)
+    payload = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+    if key is not None:
+        outside = [h for h in pp.program_headers if not h.startswith(names.root)]
+        cache.store(key, payload, outside)
+    return payload
+
+
+def _workers(n_jobs: int) -> int:
+    env = os.environ.get("POLUS_JOBS")
+    if env:
+        return max(1, int(env))
+    return max(1, min(n_jobs, os.cpu_count() or 1))
+
+
+def load_program(source: SourceArg, include_dirs: Sequence[str | os.PathLike] = (),
+                 defines: Sequence[str] = (), use_cache: bool = True) -> Program:
+    """Load one version of a program (folder, .c file, list of .c files or
+    compile_commands.json) into a merged Program."""
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+    src = resolve_sources(source, include_dirs, defines)
+    keys: list[str | None] = [None] * len(src.units)
+    payloads: list[bytes | None] = [None] * len(src.units)
+    if use_cache:
+        tree = cache.tree_headers_hash(src.root)
+        for i, u in enumerate(src.units):
+            opts = ([str(d) for d in u.include_dirs], list(u.defines))
+            keys[i] = cache.unit_key(u.name, u.path.read_bytes(), opts, tree)
+            payloads[i] = cache.load(keys[i])
+    todo = [i for i, p in enumerate(payloads) if p is None]
+    workers = _workers(len(todo))
+    if workers > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as ex:
+            # longest first: the pool finishes together
+            todo.sort(key=lambda i: -src.units[i].path.stat().st_size)
+            futs = {i: ex.submit(_process_unit, src.root, src.units[i], keys[i]) for i in todo}
+            for i, f in futs.items():
+                payloads[i] = f.result()
+    else:
+        for i in todo:
+            payloads[i] = _process_unit(src.root, src.units[i], keys[i])
+    facts = [pickle.loads(p) for p in payloads]
+    prog = merge(facts, src.shown_root)
+    prog.cflags = list(src.cflags)
+    return prog
+
+
+# --------------------------------------------------------------------------
+# merge
+# --------------------------------------------------------------------------
+
+
+def merge(tus: list[TUFacts], root: str) -> Program:
+    prog = Program(root=root, files=[t.file for t in tus])
+    _merge_types(prog, tus)
+    _merge_globals(prog, tus)
+    _merge_functions(prog, tus)
+    for t in tus:
+        prog.enumerators.update(t.enumerators)
+        prog.system_includes[t.file] = list(t.system_includes)
+    funcs, globs = prog.functions, prog.globals
+    for f in prog.functions.values():
+        f.calls = {k for k in f.calls if k in funcs}
+        f.addr_taken = {k for k in f.addr_taken if k in funcs}
+        f.reads = {k for k in f.reads if k in globs}
+        f.writes = {k for k in f.writes if k in globs}
+    return prog
+
+
+def _merge_types(prog: Program, tus: list[TUFacts]) -> None:
+    types: dict[str, TypeEntity] = prog.types
+    conflicts: set[str] = set()
+    for t in tus:
+        for ent in t.types:
+            old = types.get(ent.key)
+            if old is None:
+                types[ent.key] = ent
+                continue
+            old_complete = _complete(old)
+            if not old_complete and _complete(ent):
+                types[ent.key] = ent
+            elif old_complete and _complete(ent) and old.text != ent.text and ent.key not in conflicts:
+                conflicts.add(ent.key)
+                prog.warnings.append(Warning_(
+                    "type-conflict",
+                    f"{ent.key} is defined differently here and at {old.coord} (used: {old.coord})",
+                    ent.coord))
+
+
+def _complete(t: TypeEntity) -> bool:
+    if t.kind == "typedef":
+        return True
+    node = t.node
+    return (node.values if t.kind == "enum" else node.decls) is not None
+
+
+def _rank(g) -> int:
+    """Which declaration of one global in one TU stands for it."""
+    if not g.defined:
+        return 0
+    return 2 if g.entity.init_text is not None else 1
+
+
+def _merge_globals(prog: Program, tus: list[TUFacts]) -> None:
+    defined_in: dict[str, GlobalEntity] = {}
+    declared: dict[str, GlobalEntity] = {}
+    for t in tus:
+        best: dict[str, object] = {}
+        for g in t.globals:
+            cur = best.get(g.entity.key)
+            if cur is None or _rank(g) > _rank(cur):
+                best[g.entity.key] = g
+        for key, g in best.items():
+            ent = g.entity
+            if not g.defined:
+                declared.setdefault(key, ent)
+                continue
+            other = defined_in.get(key)
+            if other is not None:
+                raise SourceError(ent.coord.file, ent.coord.line,
+                                  f"global '{ent.name}' is defined in {t.file} and also in {other.file} "
+                                  f"({other.coord}): two definitions of one external symbol")
+            defined_in[key] = ent
+    for key, ent in declared.items():
+        if key not in defined_in:
+            ent.extern_only = True
+            prog.globals[key] = ent
+    for key, ent in defined_in.items():
+        ent.extern_only = False
+        prog.globals[key] = ent
+
+
+def _merge_functions(prog: Program, tus: list[TUFacts]) -> None:
+    funcs: dict[str, FunctionEntity] = prog.functions
+    for t in tus:
+        for f in t.functions:
+            other = funcs.get(f.key)
+            if other is None:
+                funcs[f.key] = f
+            elif f.inline and other.inline:
+                continue          # one inline definition seen from several TUs
+            else:
+                raise SourceError(f.coord.file, f.coord.line,
+                                  f"function '{f.name}' is defined in {t.file} and also in {other.file} "
+                                  f"({other.coord}): two definitions of one external symbol")

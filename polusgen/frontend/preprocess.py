@@ -1,0 +1,117 @@
+"""Preprocessing with pcpp against polusgen's fake libc headers.
+
+Search order, like gcc with the fake headers standing in for /usr/include:
+`#include "x"` looks in the including file's folder first; then both forms
+look in the -I folders, the fake headers and last the version root.  A header
+found under the fake folder is a *system* header: it is recorded (as spelled
+relative to that folder, "sys/socket.h") when a program file includes it.
+"""
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pcpp import Preprocessor
+from pcpp.preprocessor import Action, OutputDirective
+
+from polusgen.errors import SourceError
+from polusgen.resources import fake_libc_dir
+
+PRELUDE = "_polus_prelude.h"
+
+
+@dataclass
+class Preprocessed:
+    text: str
+    system_includes: list[str] = field(default_factory=list)   # first-seen order
+    program_headers: list[str] = field(default_factory=list)   # absolute paths opened
+
+
+def prelude_defines(fake_dir: Path) -> list[str]:
+    """The `#define` lines of the prelude, as "NAME body" strings for pcpp."""
+    out = []
+    for line in (fake_dir / PRELUDE).read_text().splitlines():
+        s = line.strip()
+        if s.startswith("#define ") and not s.startswith("#define _POLUS_PRELUDE_H"):
+            out.append(s[len("#define "):])
+    return out
+
+
+class _Pcpp(Preprocessor):
+    def __init__(self, fake_dir: str, display):
+        super().__init__()
+        self.fake_dir = fake_dir.rstrip(os.sep) + os.sep
+        self.display = display           # abs path -> name shown in errors
+        self.result = Preprocessed("")
+        self.line_directive = "#line"
+        self.compress = 1                # fewer blank lines for pycparser to skip
+
+    # --- hooks -----------------------------------------------------------
+    def is_fake(self, path: str) -> bool:
+        return path.startswith(self.fake_dir)
+
+    def on_file_open(self, is_system_include, includepath):
+        fh = open(includepath, "r", encoding="utf-8", errors="surrogateescape")
+        includer = self.source or ""
+        if self.is_fake(includepath):
+            if not self.is_fake(includer):
+                name = includepath[len(self.fake_dir):]
+                if name not in self.result.system_includes:
+                    self.result.system_includes.append(name)
+        else:
+            self.result.program_headers.append(includepath)
+        return fh
+
+    def _where(self):
+        d = self.lastdirective
+        if d is None:
+            return self.display(self.source or ""), None
+        return self.display(d.source), d.lineno
+
+    def on_include_not_found(self, is_malformed, is_system_include, curdir, includepath):
+        file, line = self._where()
+        if is_malformed:
+            raise SourceError(file, line, f"malformed #include {includepath}")
+        spelled = f"<{includepath}>" if is_system_include else f'"{includepath}"'
+        raise SourceError(file, line, f"header {spelled} not found (not in the program, the -I folders "
+                                      f"or polusgen's fake libc headers)")
+
+    def on_error(self, file, line, msg):
+        raise SourceError(self.display(file), line, f"preprocessor: {msg}")
+
+    def on_directive_unknown(self, directive, toks, ifpassthru, precedingtoks):
+        if directive.value == "error":
+            raise SourceError(self.display(directive.source), directive.lineno,
+                              "#error " + "".join(t.value for t in toks).strip())
+        if directive.value == "warning":
+            return True
+        if directive.value in ("ident", "sccs", "assert", "unassert"):
+            return True
+        if directive.value == "line":
+            return True
+        return None            # #pragma passes through to pycparser
+
+
+def preprocess(path: Path, include_dirs: list[Path], root: Path, defines: list[str],
+               display) -> Preprocessed:
+    """Preprocess one translation unit; `display(abs)` names files in errors."""
+    fake = fake_libc_dir()
+    p = _Pcpp(str(fake), display)
+    for d in prelude_defines(fake):
+        p.define(d)
+    for d in defines:
+        name, _, value = d.partition("=")
+        p.define(f"{name} {value or '1'}")
+    for d in include_dirs:
+        p.add_path(str(d))
+    p.add_path(str(fake))
+    p.add_path(str(root))
+    p.rewrite_paths = []              # #line carries absolute paths; Coords are mapped later
+    text = path.read_text(encoding="utf-8", errors="surrogateescape")
+    p.parse(text, str(path))
+    out = io.StringIO()
+    p.write(out)
+    p.result.text = out.getvalue()
+    return p.result

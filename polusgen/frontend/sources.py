@@ -1,0 +1,152 @@
+"""What to load: translation units, include folders and defines.
+
+`source` is a folder (every *.c below it), one .c file, a list of .c files,
+or a compile_commands.json (CMake / bear): each entry's file with the -I / -D
+of its "arguments" or "command", relative to its "directory".
+"""
+from __future__ import annotations
+
+import json
+import os
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence, Union
+
+from polusgen.errors import SourceError
+
+SourceArg = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]]
+
+
+@dataclass
+class Unit:
+    name: str                      # path relative to the root, "/"-separated
+    path: Path                     # absolute
+    include_dirs: list[Path] = field(default_factory=list)
+    defines: list[str] = field(default_factory=list)      # "NAME" or "NAME=value"
+
+
+@dataclass
+class Sources:
+    root: Path                     # the version root (folder)
+    shown_root: str                # what Program.root says
+    units: list[Unit]
+    cflags: list[str]
+
+
+def _flags(args: list[str], directory: Path) -> tuple[list[Path], list[str]]:
+    incs: list[Path] = []
+    defs: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        for opt, dest in (("-I", incs), ("-D", defs), ("-iquote", incs), ("-isystem", incs)):
+            if a == opt and i + 1 < len(args):
+                val = args[i + 1]
+                i += 1
+            elif a.startswith(opt) and len(a) > len(opt) and not (opt == "-I" and a.startswith("-iquote")):
+                val = a[len(opt):]
+            else:
+                continue
+            if dest is incs:
+                p = Path(val)
+                incs.append((p if p.is_absolute() else directory / p).resolve())
+            else:
+                defs.append(val)
+            break
+        i += 1
+    return incs, defs
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _common_root(paths: Iterable[Path]) -> Path:
+    return Path(os.path.commonpath([str(p.parent) for p in paths]))
+
+
+def _check_c(path: Path) -> Path:
+    if not path.is_file():
+        raise SourceError(str(path), None, "no such source file")
+    return path
+
+
+def resolve_sources(source: SourceArg, include_dirs: Sequence[str | os.PathLike] = (),
+                    defines: Sequence[str] = ()) -> Sources:
+    defines = [d[2:] if d.startswith("-D") else d for d in defines]
+    if isinstance(source, (str, os.PathLike)):
+        src = Path(source)
+        if src.is_dir():
+            root = src.resolve()
+            files = sorted(p for p in root.rglob("*.c") if p.is_file())
+            if not files:
+                raise SourceError(str(src), None, "no .c files in this folder")
+            shown = str(source)
+            units = [Unit(_rel(p, root), p) for p in files]
+        elif src.name.endswith(".json"):
+            return _compile_commands(src, include_dirs, defines)
+        elif src.is_file():
+            p = _check_c(src).resolve()
+            root = p.parent
+            shown = str(source)
+            units = [Unit(p.name, p)]
+        else:
+            raise SourceError(str(src), None, "no such file or folder")
+    else:
+        paths = [_check_c(Path(s)).resolve() for s in source]
+        if not paths:
+            raise SourceError("<sources>", None, "empty list of source files")
+        root = _common_root(paths)
+        shown = str(root)
+        units = [Unit(_rel(p, root), p) for p in paths]
+    incs = [(Path(d) if Path(d).is_absolute() else root / d).resolve() for d in include_dirs]
+    for u in units:
+        u.include_dirs = list(incs)
+        u.defines = list(defines)
+    cflags = [f"-I{d}" for d in incs] + [f"-D{d}" for d in defines]
+    return Sources(root, shown, units, cflags)
+
+
+def _compile_commands(path: Path, include_dirs, defines) -> Sources:
+    try:
+        entries = json.loads(path.read_text())
+    except (OSError, ValueError) as e:
+        raise SourceError(str(path), None, f"cannot read compile commands: {e}") from None
+    if not isinstance(entries, list) or not entries:
+        raise SourceError(str(path), None, "compile commands must be a non-empty JSON list")
+    root = path.resolve().parent
+    units: list[Unit] = []
+    cflags: list[str] = []
+    seen: set[Path] = set()
+    for i, e in enumerate(entries):
+        try:
+            directory = Path(e.get("directory", root))
+            args = e["arguments"] if "arguments" in e else shlex.split(e["command"])
+            file = Path(e["file"])
+        except (KeyError, AttributeError, TypeError, ValueError):
+            raise SourceError(str(path), None, f"entry {i}: needs 'file' and 'arguments' or 'command'") from None
+        if not directory.is_absolute():
+            directory = (root / directory)
+        file = (file if file.is_absolute() else directory / file).resolve()
+        if file in seen or not file.name.endswith(".c"):
+            continue
+        seen.add(file)
+        incs, defs = _flags(list(args), directory)
+        units.append(Unit("", _check_c(file), incs, defs + list(defines)))
+        for f in [f"-I{d}" for d in incs] + [f"-D{d}" for d in defs]:
+            if f not in cflags:
+                cflags.append(f)
+    if not units:
+        raise SourceError(str(path), None, "no C translation units in compile commands")
+    # the root is the folder holding every TU (usually the source tree, not the build folder)
+    root = _common_root([u.path for u in units])
+    extra_incs = [(Path(d) if Path(d).is_absolute() else root / d).resolve() for d in include_dirs]
+    for u in units:
+        u.name = _rel(u.path, root)
+        u.include_dirs += extra_incs
+    cflags += [f"-I{d}" for d in extra_incs] + [f"-D{d}" for d in defines]
+    return Sources(root, str(path), units, cflags)

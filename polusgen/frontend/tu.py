@@ -1,0 +1,615 @@
+"""One translation unit: parse it and extract its types, globals and functions.
+
+The result (`TUFacts`) is what the cache stores and what `merge` combines.
+Everything in it is already resolved within the TU (statics keyed
+"name@file", locals shadowing globals); only "is this key defined somewhere in
+the program" is left for the merge.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from pycparser import c_ast
+from pycparser.c_parser import CParser, ParseError
+
+from polusgen.errors import SourceError
+from polusgen.model import Coord, FunctionEntity, GlobalEntity, TypeEntity, static_key
+
+from .cgen import SourceGenerator, generate
+
+# --------------------------------------------------------------------------
+# results
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class GlobalDecl:
+    """A file-scope object declaration seen in the TU (program files only)."""
+    entity: GlobalEntity
+    defined: bool          # a definition (tentative or with initializer), not just `extern`
+
+
+@dataclass
+class TUFacts:
+    file: str
+    types: list[TypeEntity] = field(default_factory=list)
+    globals: list[GlobalDecl] = field(default_factory=list)
+    functions: list[FunctionEntity] = field(default_factory=list)
+    enumerators: dict[str, str] = field(default_factory=dict)
+    system_includes: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------
+# parsing
+# --------------------------------------------------------------------------
+
+_PARSE_ERR = re.compile(r"^(?P<file>.*?):(?P<line>\d+)(?::\d+)?: (?P<msg>.*)$", re.S)
+
+
+def parse_c(text: str, display: Callable[[str], str], tu_display: str) -> c_ast.FileAST:
+    try:
+        return CParser().parse(text, tu_display)
+    except ParseError as e:
+        m = _PARSE_ERR.match(str(e))
+        if m:
+            raise SourceError(display(m["file"]), int(m["line"]), f"syntax error: {m['msg']}") from None
+        raise SourceError(tu_display, None, f"syntax error: {e}") from None
+
+
+# --------------------------------------------------------------------------
+# helpers on types
+# --------------------------------------------------------------------------
+
+TAG_KINDS = {c_ast.Struct: "struct", c_ast.Union: "union", c_ast.Enum: "enum"}
+
+
+def tag_key(node) -> Optional[str]:
+    kind = TAG_KINDS.get(type(node))
+    if kind is None or not node.name:
+        return None
+    return f"{kind} {node.name}"
+
+
+def has_body(node) -> bool:
+    if isinstance(node, c_ast.Enum):
+        return node.values is not None
+    return node.decls is not None
+
+
+class Scope:
+    """File scope of a TU: what each ordinary identifier means there."""
+
+    def __init__(self):
+        self.typedefs: dict[str, c_ast.Typedef] = {}
+        self.enumerators: dict[str, str] = {}          # name -> enum type key
+        # name -> ("var", key, is_array) | ("func", key); the merge drops keys
+        # that no TU of the program defines (libc's)
+        self.names: dict[str, tuple] = {}
+        self.static_names: set[str] = set()
+
+    def is_array(self, type_node) -> bool:
+        seen = 0
+        while seen < 20:
+            seen += 1
+            if isinstance(type_node, c_ast.ArrayDecl):
+                return True
+            if isinstance(type_node, c_ast.TypeDecl) and isinstance(type_node.type, c_ast.IdentifierType):
+                names = type_node.type.names
+                if len(names) == 1 and names[0] in self.typedefs:
+                    type_node = self.typedefs[names[0]].type
+                    continue
+            return False
+        return False
+
+
+def type_refs(node, scope: Scope, by_value: bool, out: set[str], out_value: Optional[set[str]],
+              self_key: Optional[str] = None) -> None:
+    """Type keys a type tree refers to; the by-value ones also go to out_value."""
+    if node is None:
+        return
+    if isinstance(node, c_ast.TypeDecl):
+        type_refs(node.type, scope, by_value, out, out_value, self_key)
+    elif isinstance(node, c_ast.PtrDecl):
+        type_refs(node.type, scope, False, out, out_value, self_key)
+    elif isinstance(node, c_ast.ArrayDecl):
+        type_refs(node.type, scope, by_value, out, out_value, self_key)
+        expr_type_refs(node.dim, scope, out)
+    elif isinstance(node, c_ast.FuncDecl):
+        type_refs(node.type, scope, False, out, out_value, self_key)
+        if node.args is not None:
+            for p in node.args.params:
+                type_refs(p, scope, False, out, out_value, self_key)
+    elif isinstance(node, (c_ast.Decl, c_ast.Typename)):
+        type_refs(node.type, scope, by_value, out, out_value, self_key)
+        if isinstance(node, c_ast.Decl) and node.bitsize is not None:
+            expr_type_refs(node.bitsize, scope, out)
+    elif isinstance(node, c_ast.IdentifierType):
+        for n in node.names:
+            if n in scope.typedefs:
+                _add(f"typedef {n}", by_value, out, out_value, self_key)
+    elif isinstance(node, (c_ast.Struct, c_ast.Union)):
+        key = tag_key(node)
+        if key:
+            _add(key, by_value, out, out_value, self_key)
+        if node.decls is not None and not key:
+            # an anonymous struct/union is part of its container: look inside
+            for d in node.decls:
+                type_refs(d, scope, by_value, out, out_value, self_key)
+    elif isinstance(node, c_ast.Enum):
+        key = tag_key(node)
+        if key:
+            _add(key, by_value, out, out_value, self_key)
+    elif isinstance(node, c_ast.EllipsisParam):
+        pass
+
+
+def _add(key, by_value, out, out_value, self_key):
+    if key == self_key:
+        return
+    out.add(key)
+    if by_value and out_value is not None:
+        out_value.add(key)
+
+
+def expr_type_refs(expr, scope: Scope, out: set[str]) -> None:
+    """Types an expression inside a type (array size, bit width) refers to."""
+    if expr is None:
+        return
+    for n in walk(expr):
+        if isinstance(n, c_ast.ID) and n.name in scope.enumerators:
+            out.add(scope.enumerators[n.name])
+        elif isinstance(n, c_ast.Typename):
+            type_refs(n, scope, False, out, None)
+
+
+def walk(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n is None:
+            continue
+        yield n
+        stack.extend(c for _, c in n.children())
+
+
+def object_is_const(type_node) -> bool:
+    if isinstance(type_node, c_ast.TypeDecl):
+        return "const" in type_node.quals
+    if isinstance(type_node, c_ast.ArrayDecl):
+        return object_is_const(type_node.type)
+    if isinstance(type_node, c_ast.PtrDecl):
+        return "const" in type_node.quals
+    return False
+
+
+def strip_declnames(type_node) -> None:
+    """Drop declarator names in place (for canonical type text)."""
+    for n in walk(type_node):
+        if isinstance(n, c_ast.TypeDecl):
+            n.declname = None
+        elif isinstance(n, c_ast.Decl):
+            n.name = None
+
+
+def type_text(type_node) -> str:
+    t = copy.deepcopy(type_node)
+    strip_declnames(t)
+    return SourceGenerator()._generate_type(t, emit_declname=False).strip()
+
+
+def signature_text(funcdef: c_ast.FuncDef) -> str:
+    fdecl = copy.deepcopy(funcdef.decl.type)
+    if fdecl.args is not None:
+        params = fdecl.args.params
+        if funcdef.param_decls:          # K&R: the types are in param_decls
+            params = copy.deepcopy(funcdef.param_decls)
+            fdecl.args = c_ast.ParamList(params)
+        for p in params:
+            strip_declnames(p)
+    return SourceGenerator()._generate_type(fdecl).strip()
+
+
+# --------------------------------------------------------------------------
+# function bodies
+# --------------------------------------------------------------------------
+
+LOCAL = ("local",)
+
+
+class BodyAnalyzer:
+    """Resolves every identifier of one function body with C scoping."""
+
+    def __init__(self, scope: Scope, fn: FunctionEntity):
+        self.scope = scope
+        self.fn = fn
+        self.blocks: list[dict[str, tuple]] = []
+
+    # -- resolution --
+    def resolve(self, name: str):
+        for b in reversed(self.blocks):
+            if name in b:
+                return b[name]
+        if name in self.scope.enumerators:
+            return ("enum", self.scope.enumerators[name])
+        return self.scope.names.get(name)
+
+    def declare_local(self, decl: c_ast.Decl):
+        if not decl.name:
+            return
+        if "extern" in decl.storage or isinstance(decl.type, c_ast.FuncDecl):
+            # block-scope declaration of a file-scope object/function
+            self.blocks[-1][decl.name] = self.scope.names.get(decl.name, LOCAL)
+        else:
+            self.blocks[-1][decl.name] = LOCAL
+
+    # -- uses --
+    def use(self, node: c_ast.ID, write=False, read=True, arg=False):
+        r = self.resolve(node.name)
+        if r is None or r is LOCAL:
+            return
+        kind = r[0]
+        if kind == "enum":
+            self.fn.type_deps.add(r[1])
+        elif kind == "func":
+            self.fn.addr_taken.add(r[1])
+        elif kind == "var":
+            key, is_array = r[1], r[2]
+            if arg and is_array:
+                write = read = True
+            if read:
+                self.fn.reads.add(key)
+            if write:
+                self.fn.writes.add(key)
+
+    # -- traversal --
+    def run(self, funcdef: c_ast.FuncDef):
+        params = {}
+        fdecl = funcdef.decl.type
+        if isinstance(fdecl, c_ast.FuncDecl) and fdecl.args is not None:
+            for p in fdecl.args.params:
+                name = getattr(p, "name", None)
+                if name:
+                    params[name] = LOCAL
+        for p in funcdef.param_decls or ():
+            if p.name:
+                params[p.name] = LOCAL
+        self.blocks.append(params)
+        self.visit(funcdef.body)
+        self.blocks.pop()
+
+    def visit(self, n):
+        if n is None:
+            return
+        m = getattr(self, "v_" + type(n).__name__, None)
+        if m is not None:
+            m(n)
+        else:
+            for _, c in n.children():
+                self.visit(c)
+
+    def v_Compound(self, n):
+        self.blocks.append({})
+        for item in n.block_items or ():
+            self.visit(item)
+        self.blocks.pop()
+
+    def v_For(self, n):
+        self.blocks.append({})
+        self.visit(n.init)
+        self.visit(n.cond)
+        self.visit(n.next)
+        self.visit(n.stmt)
+        self.blocks.pop()
+
+    def v_Decl(self, n):
+        self.declare_local(n)
+        self.visit_type(n.type)
+        if n.init is not None:
+            self.visit(n.init)
+        if n.bitsize is not None:
+            self.visit(n.bitsize)
+
+    def v_Typedef(self, n):
+        self.blocks[-1][n.name] = LOCAL
+        self.visit_type(n.type)
+
+    def visit_type(self, t):
+        """Expressions inside a type (VLA sizes, typeof-like sizeofs)."""
+        for x in walk(t):
+            if isinstance(x, c_ast.ArrayDecl) and x.dim is not None:
+                self.visit(x.dim)
+
+    def v_Typename(self, n):
+        self.visit_type(n.type)
+
+    def v_ID(self, n):
+        self.use(n)
+
+    def v_StructRef(self, n):
+        self.visit(n.name)          # n.field names a member, not a variable
+
+    def v_NamedInitializer(self, n):
+        for d in n.name:
+            if not isinstance(d, c_ast.ID):
+                self.visit(d)       # array designator [expr]
+        self.visit(n.expr)
+
+    def v_FuncCall(self, n):
+        if isinstance(n.name, c_ast.ID):
+            r = self.resolve(n.name.name)
+            if r is None:
+                self.fn.calls.add(n.name.name)     # implicitly declared: external
+            elif r is not LOCAL and r[0] == "func":
+                self.fn.calls.add(r[1])
+            else:
+                self.use(n.name)
+        else:
+            self.visit(n.name)
+        if n.args is not None:
+            for a in n.args.exprs:
+                base = a
+                while isinstance(base, c_ast.Cast):
+                    base = base.expr
+                if isinstance(base, c_ast.ID):
+                    if isinstance(a, c_ast.Cast):
+                        self.visit(a.to_type)
+                    self.use(base, arg=True)
+                else:
+                    self.visit(a)
+
+    def v_Assignment(self, n):
+        self.lvalue(n.lvalue, also_read=(n.op != "="))
+        self.visit(n.rvalue)
+
+    def v_UnaryOp(self, n):
+        if n.op in ("++", "--", "p++", "p--"):
+            self.lvalue(n.expr, also_read=True)
+        elif n.op == "&":
+            self.lvalue(n.expr, also_read=True)
+        else:
+            self.visit(n.expr)
+
+    def lvalue(self, e, also_read: bool):
+        """`e` is written (assigned, incremented or its address taken)."""
+        if isinstance(e, c_ast.ID):
+            self.use(e, write=True, read=also_read)
+        elif isinstance(e, c_ast.StructRef):
+            if e.type == ".":
+                self.lvalue(e.name, also_read)
+            else:
+                self.visit(e.name)          # p->f writes *p, not p
+        elif isinstance(e, c_ast.ArrayRef):
+            base = e.name
+            r = self.resolve(base.name) if isinstance(base, c_ast.ID) else None
+            if isinstance(base, c_ast.ID) and r is not None and r is not LOCAL and r[0] == "var" and r[2]:
+                self.use(base, write=True, read=also_read)
+            elif isinstance(base, (c_ast.StructRef, c_ast.ArrayRef)):
+                self.lvalue(base, also_read)
+            else:
+                self.visit(base)
+            self.visit(e.subscript)
+        else:
+            self.visit(e)
+
+
+def loops_forever(body) -> bool:
+    for n in walk(body):
+        if isinstance(n, c_ast.For) and n.cond is None or \
+           isinstance(n, (c_ast.While, c_ast.DoWhile)) and _always_true(n.cond):
+            if not _leaves(n.stmt):
+                return True
+    return False
+
+
+def _always_true(cond) -> bool:
+    if isinstance(cond, c_ast.Constant) and cond.type in ("int", "unsigned int", "long int", "char"):
+        v = cond.value.rstrip("uUlL")
+        try:
+            return int(v, 0) != 0
+        except ValueError:
+            return False
+    if isinstance(cond, c_ast.ID) and cond.name == "true":
+        return True
+    return False
+
+
+def _leaves(stmt) -> bool:
+    """Does a loop body contain a break/return/goto that leaves the loop?"""
+    labels = {n.name for n in walk(stmt) if isinstance(n, c_ast.Label)}
+
+    def scan(n, breakable_depth):
+        if n is None:
+            return False
+        if isinstance(n, c_ast.Return):
+            return True
+        if isinstance(n, c_ast.Goto):
+            return n.name not in labels
+        if isinstance(n, c_ast.Break):
+            return breakable_depth == 0
+        inner = isinstance(n, (c_ast.For, c_ast.While, c_ast.DoWhile, c_ast.Switch))
+        return any(scan(c, breakable_depth + (1 if inner else 0)) for _, c in n.children())
+
+    return scan(stmt, 0)
+
+
+def function_type_deps(funcdef: c_ast.FuncDef, scope: Scope, fn: FunctionEntity) -> None:
+    type_refs(funcdef.decl.type, scope, False, fn.sig_type_deps, None)
+    for p in funcdef.param_decls or ():
+        type_refs(p, scope, False, fn.sig_type_deps, None)
+    fn.type_deps |= fn.sig_type_deps
+    for n in walk(funcdef.body):
+        if isinstance(n, (c_ast.Decl, c_ast.Typename, c_ast.Typedef)):
+            type_refs(n.type, scope, False, fn.type_deps, None)
+        elif isinstance(n, (c_ast.Struct, c_ast.Union, c_ast.Enum)):
+            key = tag_key(n)
+            if key:
+                fn.type_deps.add(key)
+
+
+def max_line(node, file: str) -> int:
+    best = 0
+    for n in walk(node):
+        c = n.coord
+        if c is not None and c.file == file and c.line > best:
+            best = c.line
+    return best
+
+
+# --------------------------------------------------------------------------
+# the TU
+# --------------------------------------------------------------------------
+
+
+class TUBuilder:
+    def __init__(self, tu: str, is_system: Callable[[str], bool], rel: Callable[[str], str]):
+        self.tu = tu
+        self.is_system = is_system      # coord.file -> declared in a fake header?
+        self.rel = rel                  # coord.file -> Coord.file
+        self.scope = Scope()
+        self.facts = TUFacts(tu)
+        self.types: dict[str, TypeEntity] = {}
+        self.anon_enum = 0
+
+    def coord(self, node) -> Coord:
+        c = node.coord
+        if c is None:
+            return Coord(self.tu, 0)
+        return Coord(self.rel(c.file), c.line)
+
+    def system(self, node) -> bool:
+        return node.coord is not None and self.is_system(node.coord.file)
+
+    # -- types --
+    def register_types(self, type_node) -> None:
+        """Every struct/union/enum (definition or mention) inside a type tree."""
+        for n in walk(type_node):
+            if isinstance(n, (c_ast.Struct, c_ast.Union, c_ast.Enum)):
+                self.register_tag(n)
+
+    def register_tag(self, n) -> None:
+        key = tag_key(n)
+        body = has_body(n)
+        if isinstance(n, c_ast.Enum) and n.values is not None:
+            ekey = key or self.anon_enum_key(n)
+            for e in n.values.enumerators:
+                self.scope.enumerators[e.name] = ekey
+                self.facts.enumerators[e.name] = ekey
+            if key is None and ekey not in self.types:
+                self.types[ekey] = TypeEntity(ekey, "enum", "", n, self.coord(n), self.system(n), generate(n))
+        if key is None:
+            return
+        old = self.types.get(key)
+        if old is not None and (has_body(old.node) or not body):
+            return
+        kind = TAG_KINDS[type(n)]
+        ent = TypeEntity(key, kind, n.name, n, self.coord(n), self.system(n),
+                         generate(n) if body else f"{kind} {n.name}")
+        if body and kind != "enum":
+            for d in n.decls:
+                type_refs(d, self.scope, True, ent.deps, ent.deps_by_value, key)
+        self.types[key] = ent
+
+    def anon_enum_key(self, n) -> str:
+        first = n.values.enumerators[0].name if n.values.enumerators else str(self.anon_enum)
+        self.anon_enum += 1
+        return f"enum (anonymous: {first})"
+
+    def typedef(self, n: c_ast.Typedef) -> None:
+        self.register_types(n.type)
+        self.scope.typedefs[n.name] = n
+        self.scope.names.pop(n.name, None)
+        key = f"typedef {n.name}"
+        ent = TypeEntity(key, "typedef", n.name, n, self.coord(n), self.system(n), generate(n))
+        type_refs(n.type, self.scope, True, ent.deps, ent.deps_by_value, key)
+        self.types[key] = ent
+
+    # -- objects and functions --
+    def linkage_key(self, name: str, storage: list[str]) -> str:
+        if "static" in storage:
+            self.scope.static_names.add(name)
+        if name in self.scope.static_names:
+            return static_key(name, self.tu)
+        return name
+
+    def decl(self, n: c_ast.Decl) -> None:
+        self.register_types(n.type)
+        if not n.name:
+            return
+        system = self.system(n)
+        if isinstance(n.type, c_ast.FuncDecl):
+            # system functions keep their plain name: the merge drops keys the
+            # program does not define, and a program may define a libc name
+            key = n.name if system else self.linkage_key(n.name, n.storage)
+            self.scope.names[n.name] = ("func", key)
+            return
+        if system:
+            self.scope.names[n.name] = ("var", n.name, self.scope.is_array(n.type))
+            return
+        key = self.linkage_key(n.name, n.storage)
+        self.scope.names[n.name] = ("var", key, self.scope.is_array(n.type))
+        defined = "extern" not in n.storage or n.init is not None
+        ent = GlobalEntity(key=key, name=n.name, file=self.tu, static=key != n.name, node=n,
+                           coord=self.coord(n), type_text=type_text(n.type),
+                           init_text=generate(n.init) if n.init is not None else None,
+                           const=object_is_const(n.type), extern_only=not defined)
+        type_refs(n.type, self.scope, True, ent.type_deps, None)
+        self.facts.globals.append(GlobalDecl(ent, defined))
+
+    def funcdef(self, f: c_ast.FuncDef) -> None:
+        d = f.decl
+        self.register_types(d.type)
+        if self.system(f):
+            self.scope.names[d.name] = ("func", d.name)
+            return
+        key = self.linkage_key(d.name, d.storage)
+        self.scope.names[d.name] = ("func", key)
+        fn = FunctionEntity(key=key, name=d.name, file=self.tu, static=key != d.name,
+                            inline="inline" in d.funcspec, node=f, coord=self.coord(f),
+                            signature_text=signature_text(f), body_text=generate(f.body))
+        function_type_deps(f, self.scope, fn)
+        BodyAnalyzer(self.scope, fn).run(f)
+        fn.loops_forever = loops_forever(f.body)
+        fn.end_line = max(max_line(f, f.coord.file if f.coord else ""), fn.coord.line)
+        self.facts.functions.append(fn)
+
+    def build(self, ast: c_ast.FileAST) -> TUFacts:
+        for ext in ast.ext:
+            if isinstance(ext, c_ast.Typedef):
+                self.typedef(ext)
+            elif isinstance(ext, c_ast.Decl):
+                self.decl(ext)
+            elif isinstance(ext, c_ast.FuncDef):
+                self.funcdef(ext)
+        self.facts.types = self.keep_types()
+        return self.facts
+
+    def keep_types(self) -> list[TypeEntity]:
+        """Program types, and the system types the program reaches."""
+        keep = [t for t in self.types.values() if not t.system]
+        want: set[str] = set()
+        for t in keep:
+            want |= t.deps
+        for g in self.facts.globals:
+            want |= g.entity.type_deps
+        for f in self.facts.functions:
+            want |= f.type_deps
+        seen = {t.key for t in keep}
+        todo = [k for k in want if k not in seen]
+        while todo:
+            k = todo.pop()
+            if k in seen or k not in self.types:
+                continue
+            seen.add(k)
+            t = self.types[k]
+            keep.append(t)
+            todo.extend(d for d in t.deps if d not in seen)
+        return keep
+
+
+def build_tu(ast: c_ast.FileAST, tu: str, is_system, rel, system_includes: list[str]) -> TUFacts:
+    facts = TUBuilder(tu, is_system, rel).build(ast)
+    facts.system_includes = list(system_includes)
+    return facts
