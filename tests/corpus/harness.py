@@ -1,0 +1,123 @@
+"""Build the corpus servers and run one of them as a child process.
+
+    bins = build_all(tmp_dir)                 # {("kvserver", "v0"): Path, ...}
+    with ServerProcess(bins["kvserver", "v2"]) as srv:
+        ... srv.port ...
+
+A server is started with port 0 and prints "listening <port>" as its first
+stdout line.  It runs in its own process group so that stop() also ends the
+session processes ftpish forks; stop() kills that group (by its id) and
+waits.  Usable outside pytest (live-update tests, benchmarks).
+"""
+from __future__ import annotations
+
+import os
+import re
+import select
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO / "corpus"
+SERVERS = ("kvserver", "ftpish")
+
+
+def eventually(probe, want, tries: int = 100, pause: float = 0.05):
+    """Calls probe() until it returns want (at most tries times); returns the
+    last value, for the caller to assert on.  For state that another process
+    or thread updates a moment later (a reaped child, a closed client)."""
+    value = probe()
+    for _ in range(tries - 1):
+        if value == want:
+            break
+        time.sleep(pause)
+        value = probe()
+    return value
+
+
+def versions(server: str) -> list[str]:
+    """The version folders of a server, in release order: v0, v1, ..."""
+    found = [p.name for p in (CORPUS / server).iterdir()
+             if p.is_dir() and re.fullmatch(r"v\d+", p.name)]
+    return sorted(found, key=lambda v: int(v[1:]))
+
+
+def source_dir(server: str, version: str) -> Path:
+    return CORPUS / server / version
+
+
+def build_all(out_dir: str | os.PathLike, jobs: int = 2) -> dict[tuple[str, str], Path]:
+    """Builds every version of every server with corpus/Makefile into out_dir."""
+    out = Path(out_dir).resolve()
+    proc = subprocess.run(["make", "-s", f"-j{jobs}", "-C", str(CORPUS), f"BUILD={out}"],
+                          capture_output=True, text=True, timeout=300)
+    if proc.returncode != 0:
+        raise RuntimeError(f"corpus build failed:\n{proc.stdout}\n{proc.stderr}")
+    return {(s, v): out / f"{s}-{v}" for s in SERVERS for v in versions(s)}
+
+
+class ServerProcess:
+    """One running server: ``binary 0 *args``; ``port`` comes from its first line."""
+
+    def __init__(self, binary: str | os.PathLike, *args: str, start_timeout: float = 10.0):
+        self.binary = str(binary)
+        self._stderr = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen([self.binary, "0", *map(str, args)],
+                                     stdout=subprocess.PIPE, stderr=self._stderr,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            self.port = self._read_port(start_timeout)
+        except Exception:
+            self.stop()
+            raise
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def _read_port(self, timeout: float) -> int:
+        deadline = time.monotonic() + timeout
+        line = b""
+        while not line.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self.proc.stdout], [], [], max(0.0, left))
+            if not ready:
+                raise TimeoutError(f"{self.binary}: no 'listening' line in {timeout}s")
+            byte = os.read(self.proc.stdout.fileno(), 1)
+            if not byte:
+                raise RuntimeError(f"{self.binary} exited early: {self.stderr_text()}")
+            line += byte
+        m = re.fullmatch(rb"listening (\d+)\n", line)
+        if not m:
+            raise RuntimeError(f"{self.binary}: unexpected first line {line!r}")
+        return int(m.group(1))
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stderr_text(self) -> str:
+        self._stderr.seek(0)
+        return self._stderr.read().decode(errors="replace")
+
+    def stop(self) -> None:
+        """Kills the server's process group (its forked sessions too) and reaps it."""
+        try:   # the group outlives its leader while a session process is left
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        if self.proc.stdout:
+            self.proc.stdout.close()
+        self._stderr.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
