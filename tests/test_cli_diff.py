@@ -27,9 +27,8 @@ def run(*args: str):
 def test_report_table_is_the_papers_table1():
     r = run(str(FIG2 / "v0"), str(FIG2 / "v1"), "--report")
     assert r.exit_code == 0, r.output
-    rows = {line.split()[0]: line.split()[1:] for line in r.output.splitlines()
-            if line.split() and line.split()[0].strip("│┃") in ("Functions", "Types", "Globals")}
-    rows = {k: [c for c in v if c not in "│┃"] for k, v in rows.items()}
+    cells = [[c for c in line.split() if c not in "│┃"] for line in r.output.splitlines()]
+    rows = {c[0]: c[1:] for c in cells if c and c[0] in ("Functions", "Types", "Globals")}
     assert rows["Functions"] == ["+1", "-0", "~2"]
     assert rows["Types"] == ["+0", "-0", "~2"]
     assert rows["Globals"] == ["+0", "-0", "~1"]
@@ -41,7 +40,8 @@ def test_verbose_lists_entities_with_reasons():
     assert r.exit_code == 0, r.output
     assert "contains changed type struct A" in r.output
     assert "uses changed global ab" in r.output
-    assert "worker" not in r.output           # unchanged entities stay out of the list
+    assert "unchanged" not in r.output        # unchanged entities stay out of the list
+    assert "never left: main, worker@main.c" in r.output
 
 
 def test_json_to_stdout_is_parseable_and_matches_the_counts(tmp_path):
