@@ -185,13 +185,22 @@ def object_is_const(type_node) -> bool:
     return False
 
 
-def strip_declnames(type_node) -> None:
-    """Drop declarator names in place (for canonical type text)."""
-    for n in walk(type_node):
-        if isinstance(n, c_ast.TypeDecl):
-            n.declname = None
-        elif isinstance(n, c_ast.Decl):
-            n.name = None
+def strip_declnames(node) -> None:
+    """Drop the declarator names of a declaration or type in place (for
+    canonical type text): the declared name and function parameter names,
+    never the members of a struct defined inside it."""
+    while node is not None:
+        if isinstance(node, (c_ast.Decl, c_ast.Typename)):
+            node.name = None
+        elif isinstance(node, c_ast.TypeDecl):
+            node.declname = None
+            return
+        elif isinstance(node, c_ast.FuncDecl) and node.args is not None:
+            for p in node.args.params:
+                strip_declnames(p)
+        elif not isinstance(node, (c_ast.PtrDecl, c_ast.ArrayDecl, c_ast.FuncDecl)):
+            return
+        node = node.type
 
 
 def type_text(type_node) -> str:
@@ -202,12 +211,10 @@ def type_text(type_node) -> str:
 
 def signature_text(funcdef: c_ast.FuncDef) -> str:
     fdecl = copy.deepcopy(funcdef.decl.type)
+    if funcdef.param_decls:          # K&R: the types are in param_decls
+        fdecl.args = c_ast.ParamList(copy.deepcopy(funcdef.param_decls))
     if fdecl.args is not None:
-        params = fdecl.args.params
-        if funcdef.param_decls:          # K&R: the types are in param_decls
-            params = copy.deepcopy(funcdef.param_decls)
-            fdecl.args = c_ast.ParamList(params)
-        for p in params:
+        for p in fdecl.args.params:
             strip_declnames(p)
     return SourceGenerator()._generate_type(fdecl).strip()
 

@@ -1,0 +1,16 @@
+/* polusgen fake <sys/prctl.h>: names for pycparser, no values (see README.md) */
+#ifndef _POLUS_SYS_PRCTL_H
+#define _POLUS_SYS_PRCTL_H
+#define PR_SET_PDEATHSIG PR_SET_PDEATHSIG
+#define PR_GET_PDEATHSIG PR_GET_PDEATHSIG
+#define PR_GET_DUMPABLE PR_GET_DUMPABLE
+#define PR_SET_DUMPABLE PR_SET_DUMPABLE
+#define PR_GET_KEEPCAPS PR_GET_KEEPCAPS
+#define PR_SET_KEEPCAPS PR_SET_KEEPCAPS
+#define PR_SET_NAME PR_SET_NAME
+#define PR_GET_NAME PR_GET_NAME
+#define PR_SET_SECCOMP PR_SET_SECCOMP
+#define PR_SET_NO_NEW_PRIVS PR_SET_NO_NEW_PRIVS
+#define PR_CAPBSET_DROP PR_CAPBSET_DROP
+int prctl(int, ...);
+#endif

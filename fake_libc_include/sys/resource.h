@@ -1,0 +1,35 @@
+/* polusgen fake <sys/resource.h>: names for pycparser, no values (see README.md) */
+#ifndef _POLUS_SYS_RESOURCE_H
+#define _POLUS_SYS_RESOURCE_H
+#include <_polus_types.h>
+#include <sys/time.h>
+typedef unsigned long rlim_t;
+struct rlimit { rlim_t rlim_cur; rlim_t rlim_max; };
+struct rusage { struct timeval ru_utime; struct timeval ru_stime; long ru_maxrss; long ru_ixrss;
+                long ru_idrss; long ru_isrss; long ru_minflt; long ru_majflt; long ru_nswap;
+                long ru_inblock; long ru_oublock; long ru_msgsnd; long ru_msgrcv; long ru_nsignals;
+                long ru_nvcsw; long ru_nivcsw; };
+#define RLIMIT_CPU RLIMIT_CPU
+#define RLIMIT_FSIZE RLIMIT_FSIZE
+#define RLIMIT_DATA RLIMIT_DATA
+#define RLIMIT_STACK RLIMIT_STACK
+#define RLIMIT_CORE RLIMIT_CORE
+#define RLIMIT_RSS RLIMIT_RSS
+#define RLIMIT_NOFILE RLIMIT_NOFILE
+#define RLIMIT_OFILE RLIMIT_OFILE
+#define RLIMIT_AS RLIMIT_AS
+#define RLIMIT_NPROC RLIMIT_NPROC
+#define RLIMIT_MEMLOCK RLIMIT_MEMLOCK
+#define RLIM_INFINITY RLIM_INFINITY
+#define RUSAGE_SELF RUSAGE_SELF
+#define RUSAGE_CHILDREN RUSAGE_CHILDREN
+#define RUSAGE_THREAD RUSAGE_THREAD
+#define PRIO_PROCESS PRIO_PROCESS
+#define PRIO_PGRP PRIO_PGRP
+#define PRIO_USER PRIO_USER
+int getrlimit(int, struct rlimit *);
+int setrlimit(int, const struct rlimit *);
+int getrusage(int, struct rusage *);
+int getpriority(int, id_t);
+int setpriority(int, id_t, int);
+#endif

@@ -1,0 +1,20 @@
+/* polusgen fake <sysexits.h>: names for pycparser, no values (see README.md) */
+#ifndef _POLUS_SYSEXITS_H
+#define _POLUS_SYSEXITS_H
+#define EX_OK EX_OK
+#define EX_USAGE EX_USAGE
+#define EX_DATAERR EX_DATAERR
+#define EX_NOINPUT EX_NOINPUT
+#define EX_NOUSER EX_NOUSER
+#define EX_NOHOST EX_NOHOST
+#define EX_UNAVAILABLE EX_UNAVAILABLE
+#define EX_SOFTWARE EX_SOFTWARE
+#define EX_OSERR EX_OSERR
+#define EX_OSFILE EX_OSFILE
+#define EX_CANTCREAT EX_CANTCREAT
+#define EX_IOERR EX_IOERR
+#define EX_TEMPFAIL EX_TEMPFAIL
+#define EX_PROTOCOL EX_PROTOCOL
+#define EX_NOPERM EX_NOPERM
+#define EX_CONFIG EX_CONFIG
+#endif

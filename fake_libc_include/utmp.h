@@ -1,0 +1,25 @@
+/* polusgen fake <utmp.h>: names for pycparser, no values (see README.md) */
+#ifndef _POLUS_UTMP_H
+#define _POLUS_UTMP_H
+#include <_polus_utmp.h>
+struct utmp { short ut_type; pid_t ut_pid; char ut_line[32]; char ut_id[4]; char ut_user[32];
+              char ut_host[256]; struct exit_status ut_exit; int ut_session;
+              struct { int tv_sec; int tv_usec; } ut_tv; int ut_addr_v6[4]; char __unused[20]; };
+#define UTMP_FILE UTMP_FILE
+#define WTMP_FILE WTMP_FILE
+#define _PATH_UTMP _PATH_UTMP
+#define _PATH_WTMP _PATH_WTMP
+#define _PATH_LASTLOG _PATH_LASTLOG
+struct utmp *getutent(void);
+struct utmp *getutid(const struct utmp *);
+struct utmp *getutline(const struct utmp *);
+struct utmp *pututline(const struct utmp *);
+void setutent(void);
+void endutent(void);
+int utmpname(const char *);
+void updwtmp(const char *, const struct utmp *);
+void logwtmp(const char *, const char *, const char *);
+int login_tty(int);
+void login(const struct utmp *);
+int logout(const char *);
+#endif

@@ -1,0 +1,20 @@
+/* polusgen fake <utmpx.h>: names for pycparser, no values (see README.md) */
+#ifndef _POLUS_UTMPX_H
+#define _POLUS_UTMPX_H
+#include <_polus_utmp.h>
+struct utmpx { short ut_type; pid_t ut_pid; char ut_line[32]; char ut_id[4]; char ut_user[32];
+               char ut_host[256]; struct exit_status ut_exit; int ut_session;
+               struct { int tv_sec; int tv_usec; } ut_tv; int ut_addr_v6[4]; char __unused[20]; };
+#define UTMPX_FILE UTMPX_FILE
+#define WTMPX_FILE WTMPX_FILE
+#define _PATH_UTMPX _PATH_UTMPX
+#define _PATH_WTMPX _PATH_WTMPX
+struct utmpx *getutxent(void);
+struct utmpx *getutxid(const struct utmpx *);
+struct utmpx *getutxline(const struct utmpx *);
+struct utmpx *pututxline(const struct utmpx *);
+void setutxent(void);
+void endutxent(void);
+int utmpxname(const char *);
+void updwtmpx(const char *, const struct utmpx *);
+#endif
