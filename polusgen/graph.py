@@ -193,6 +193,8 @@ def _coord(fn: FunctionEntity) -> Optional[Coord]:
 def never_left_warnings(cs: ChangeSet, why: dict[str, str]) -> list[Warning_]:
     out = []
     for key in sorted(why):
+        if why[key] == "only ever ends the process":
+            continue  # no activation lives on in it: the next call runs the new version
         ch = cs.functions.get(key)
         if ch is None or ch.status not in (Status.CHANGED, Status.ADDED) or ch.old is None:
             continue

@@ -167,3 +167,35 @@ def test_static_keys_keep_two_files_apart():
     assert status(cs, Kind.GLOBAL, "count@b.c") is Status.CHANGED
     assert status(cs, Kind.FUNCTION, "log@a.c") is Status.UNCHANGED
     assert status(cs, Kind.FUNCTION, "log@b.c") is Status.CHANGED
+
+
+def test_statics_of_a_renamed_file_are_paired():
+    def prog(file, body):
+        a = F(f"parse@{file}", body=body)
+        a.file = file
+        g = G(f"table@{file}")
+        return P(a, g, F("api", calls={f"parse@{file}"}), root=file)
+    old, new = prog("ipv6parse.c", "{1}"), prog("ipaddrparse.c", "{1}")
+    old.files, new.files = ["ipv6parse.c", "main.c"], ["ipaddrparse.c", "main.c"]
+    cs = compute_changeset(old, new)
+    assert cs.counts()["functions"] == {"added": 0, "deleted": 0, "changed": 0}
+    ch = cs.functions["parse@ipaddrparse.c"]
+    assert ch.status is Status.UNCHANGED and ch.old.file == "ipv6parse.c"   # the old symbol's own file
+    assert cs.old.functions["api"].calls == {"parse@ipaddrparse.c"}
+    assert status(cs, Kind.GLOBAL, "table@ipaddrparse.c") is Status.UNCHANGED
+
+
+def test_a_file_that_stays_keeps_its_statics_apart():
+    a, b = F("parse@a.c"), F("parse@b.c")
+    b.file = "b.c"
+    old = P(a, b)
+    old.files = ["a.c", "b.c"]
+    c = F("parse@c.c")
+    c.file = "c.c"
+    new = P(F("parse@a.c"), c)
+    new.files = ["a.c", "c.c"]
+    cs = compute_changeset(old, new)
+    # b.c went away and c.c came: its static pairs; a.c's stays itself
+    assert status(cs, Kind.FUNCTION, "parse@a.c") is Status.UNCHANGED
+    assert status(cs, Kind.FUNCTION, "parse@c.c") is Status.UNCHANGED
+    assert "parse@b.c" not in cs.functions

@@ -3,7 +3,7 @@
 Every type, global and function of either version is tagged added / deleted /
 changed / unchanged with the reasons, in named steps that read top to bottom:
 
-    0. pairing    (polusgen.diff.pairing)    old.c <-> new.c for single-file versions
+    0. pairing    (polusgen.diff.pairing)    statics of renamed files (old.c <-> new.c)
     1. types      (polusgen.diff.types)      definition text, closed transitively
     2. globals    (polusgen.diff.globals)    type changes; initializer-only changes
     3. functions  (polusgen.diff.functions)  body, types, globals; signature -> added,

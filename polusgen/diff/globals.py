@@ -4,7 +4,10 @@ Only definitions count: a global seen only through `extern` declarations
 (defined in a library or outside the program) is ignored in both versions.
 
 * changed  : its declared type text differs, or a type it uses changed
-             (reason names the type and how the global reaches it).
+             (reason names the type and how the global reaches it), or it
+             is an array sized by its initializer (`T x[] = {...}`) whose
+             element count changed: the type text says `[]` both times but
+             the object grew or shrank.
 * initializer only: the type is the same but the initial value differs.
   The running value wins (the process has been writing to it since it
   started), so the global stays UNCHANGED with `initializer_only=True` and
@@ -14,6 +17,10 @@ Only definitions count: a global seen only through `extern` declarations
   CHANGED (a new copy with the new value; never written, never synced).
 """
 from __future__ import annotations
+
+from typing import Optional
+
+from pycparser import c_ast
 
 from polusgen.model import Change, GlobalEntity, Kind, Program, Status
 
@@ -49,6 +56,9 @@ def diff_globals(old: Program, new: Program, changed_types: set[str]) -> dict[st
             rel = relation(getattr(n.node, "type", None), dep)
             rel = {"contains": "has", "refers to": "depends on"}.get(rel, rel)
             reasons.append(phrase(rel, "changed type", dep))
+        o_len, n_len = implied_length(o), implied_length(n)
+        if not reasons and o_len != n_len:
+            reasons.append(f"array size changed: {o_len} -> {n_len} elements (sized by its initializer)")
         init_changed = o.init_text != n.init_text
         ch = Change(Kind.GLOBAL, key, Status.CHANGED if reasons else Status.UNCHANGED, reasons, o, n)
         if init_changed:
@@ -63,6 +73,23 @@ def diff_globals(old: Program, new: Program, changed_types: set[str]) -> dict[st
                 ch.reasons.append(what + " (the running value is kept)")
         changes[key] = ch
     return changes
+
+
+def implied_length(g: GlobalEntity) -> Optional[int]:
+    """The element count of an array declared without one (`T x[] = {...}`,
+    `char s[] = "..."`): its type text says `[]` in both versions, yet the
+    object's size follows its initializer."""
+    decl = g.node
+    typ = getattr(decl, "type", None)
+    if not isinstance(typ, c_ast.ArrayDecl) or typ.dim is not None:
+        return None
+    init = getattr(decl, "init", None)
+    if isinstance(init, c_ast.InitList):
+        return len(init.exprs)
+    if isinstance(init, c_ast.Constant) and init.type == "string":
+        # size of the literal: escapes count as one character, plus the final NUL
+        return len(init.value[1:-1].encode().decode("unicode_escape")) + 1
+    return None
 
 
 def changed_global_keys(changes: dict[str, Change]) -> set[str]:
