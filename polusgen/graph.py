@@ -98,17 +98,21 @@ def _call_name(node) -> Optional[str]:
     return None
 
 
-def _ends(stmt, enders: set[str]) -> bool:
-    """Does every path through `stmt` end in a call to one of `enders`?"""
+def _ending_calls(stmt) -> Optional[set[str]]:
+    """The names of the calls every path through `stmt` ends in, or None if
+    some path ends otherwise (falls through, returns, ends in an expression)."""
     stmt = _last_statement(stmt)
     if stmt is None:
-        return False
+        return None
     if isinstance(stmt, c_ast.If):
-        return stmt.iffalse is not None and _ends(stmt.iftrue, enders) and _ends(stmt.iffalse, enders)
+        if stmt.iffalse is None:
+            return None
+        a, b = _ending_calls(stmt.iftrue), _ending_calls(stmt.iffalse)
+        return a | b if a is not None and b is not None else None
     if isinstance(stmt, c_ast.Cast):
         stmt = stmt.expr
     name = _call_name(stmt)
-    return name is not None and name in enders
+    return {name} if name else None
 
 
 def _has_return(node) -> bool:
@@ -117,43 +121,47 @@ def _has_return(node) -> bool:
     return any(_has_return(c) for _, c in node.children())
 
 
-def process_enders(prog: Program) -> set[str]:
-    """Program functions whose every path ends the process (or never returns)."""
-    by_name: dict[str, list[str]] = {}
-    for key, fn in prog.functions.items():
-        by_name.setdefault(fn.name, []).append(key)
-    enders_names = set(PROCESS_ENDERS)
-    found: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for key, fn in prog.functions.items():
-            if key in found or fn.node is None or getattr(fn.node, "body", None) is None:
-                continue
-            if _has_return(fn.node.body):
-                continue
-            if fn.loops_forever and _last_is_loop(fn.node.body) or _ends(fn.node.body, enders_names):
-                found.add(key)
-                enders_names.add(fn.name)
-                changed = True
-    return found
-
-
-def _last_is_loop(body) -> bool:
-    return isinstance(_last_statement(body), (c_ast.For, c_ast.While, c_ast.DoWhile))
+ENDS_PROCESS = "only ever ends the process"
 
 
 def never_left_functions(prog: Program) -> dict[str, str]:
-    """key -> why it is never left."""
+    """key -> why it is never left: "main", "loops forever", "never returns:
+    it ends in f" (every path ends in a call that never returns), or
+    ENDS_PROCESS (every path ends in exit/abort/exec or in such a function)."""
     out: dict[str, str] = {}
     for key, fn in prog.functions.items():
         if fn.name == "main" and not fn.static:
             out[key] = "main"
         elif fn.loops_forever:
             out[key] = "loops forever"
-    for key in process_enders(prog):
-        out.setdefault(key, "only ever ends the process")
+    exits = set(PROCESS_ENDERS)
+    stays = {prog.functions[k].name for k in out}
+    changed = True
+    while changed:
+        changed = False
+        for key, fn in prog.functions.items():
+            body = getattr(fn.node, "body", None)
+            if key in out or body is None or _has_return(body):
+                continue
+            ends = _ending_calls(body)
+            if not ends:
+                continue
+            if ends <= exits:
+                out[key] = ENDS_PROCESS
+                exits.add(fn.name)
+            elif ends <= exits | stays:
+                out[key] = f"never returns: it ends in {', '.join(sorted(ends - exits))}"
+                stays.add(fn.name)
+            else:
+                continue
+            changed = True
     return out
+
+
+def activation_lives_on(why: str) -> bool:
+    """A never-left function whose running activation stays (main, loops):
+    not one that just ends the process, whose next call runs new code."""
+    return why != ENDS_PROCESS
 
 
 # ---------------------------------------------------------------- warnings
@@ -193,7 +201,7 @@ def _coord(fn: FunctionEntity) -> Optional[Coord]:
 def never_left_warnings(cs: ChangeSet, why: dict[str, str]) -> list[Warning_]:
     out = []
     for key in sorted(why):
-        if why[key] == "only ever ends the process":
+        if not activation_lives_on(why[key]):
             continue  # no activation lives on in it: the next call runs the new version
         ch = cs.functions.get(key)
         if ch is None or ch.status not in (Status.CHANGED, Status.ADDED) or ch.old is None:

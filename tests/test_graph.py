@@ -58,6 +58,9 @@ def test_never_left_main_loops_and_process_enders():
         void early(int c) { if (c) return; exit(2); }
         void loop(void) { for (;;) work(); }
         void work(void) { }
+        void serve(void) { setup(); loop(); }
+        void setup(void) { }
+        void either(int c) { if (c) loop(); else die("y"); }
         int main(void) { loop(); return 0; }
     """)
     fns = []
@@ -67,7 +70,9 @@ def test_never_left_main_loops_and_process_enders():
         fns.append(fn)
     why = graph.never_left_functions(P(*fns))
     assert why == {"die": "only ever ends the process", "fatal": "only ever ends the process",
-                   "loop": "loops forever", "main": "main"}
+                   "loop": "loops forever", "main": "main", "serve": "never returns: it ends in loop",
+                   "either": "never returns: it ends in loop"}
+    assert not graph.activation_lives_on(why["die"]) and graph.activation_lives_on(why["serve"])
 
 
 def test_changed_never_left_function_warns():

@@ -129,7 +129,7 @@ def _read_branches(path: Path) -> list[tuple[int, int]]:
 
 
 def promote_inlined(cs: ChangeSet, binary: Path) -> None:
-    from polusgen.graph import never_left_functions
+    from polusgen.graph import activation_lives_on, never_left_functions
 
     code = BinaryCode(binary)
     if not code.symbols:
@@ -184,7 +184,7 @@ def promote_inlined(cs: ChangeSet, binary: Path) -> None:
             if ch.status is Status.UNCHANGED:
                 ch.status = Status.CHANGED
                 cs.promoted.setdefault(f, reason)
-            if f in never_left:
+            if f in never_left and activation_lives_on(never_left[f]):
                 cs.warnings.append(Warning_(
                     "inlined-never-left", f"changed function {g} is inlined into {f}, which is never left "
                                           f"({never_left[f]}): the update cannot take effect there",
