@@ -3,9 +3,12 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "ftpish.h"
@@ -143,8 +146,11 @@ static void cmd_list(const char *arg)
     qsort(names, count, sizeof names[0], compare_names);
     reply(session.fd, 150, "Here comes the directory listing.");
     for (i = 0; i < count; i++) {
-        write_all(session.fd, names[i], strlen(names[i]));
-        write_all(session.fd, "\r\n", 2);
+        char line[FTP_PATH_MAX];
+        int len = snprintf(line, sizeof line, "%s\r\n", names[i]);
+
+        if (len > 0 && (size_t)len < sizeof line)
+            write_all(session.fd, line, (size_t)len);
         free(names[i]);
     }
     reply(session.fd, 226, "Directory send OK.");
@@ -227,7 +233,10 @@ static int dispatch(char *line)
 void session_run(int fd)
 {
     char line[FTP_LINE_MAX];
+    int one = 1;
 
+    /* replies and data are written in pieces: do not wait for the peer's ACKs */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     memset(&session, 0, sizeof session);
     session.fd = fd;
     strcpy(session.cwd, "/");
