@@ -141,10 +141,10 @@ def never_left_functions(prog: Program) -> dict[str, str]:
         changed = False
         for key, fn in prog.functions.items():
             body = getattr(fn.node, "body", None)
-            if key in out or body is None or _has_return(body):
+            if key in out or body is None:
                 continue
             ends = _ending_calls(body)
-            if not ends:
+            if not ends or _has_return(body):
                 continue
             if ends <= exits:
                 out[key] = ENDS_PROCESS
