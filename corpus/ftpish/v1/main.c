@@ -114,7 +114,9 @@ static void start_session(int fd)
     }
 }
 
-int main(int argc, char **argv)
+/* Reads the configuration, installs the signal handlers and opens the
+ * listening socket; returns 0, or the exit status on failure. */
+static int startup(int argc, char **argv)
 {
     struct sigaction sa;
 
@@ -139,6 +141,24 @@ int main(int argc, char **argv)
         perror("listen");
         return 1;
     }
+    return 0;
+}
+
+/* A new connection: a session process for it, unless there are too many. */
+static void handle_connection(int fd)
+{
+    if (active_sessions >= config.max_sessions)
+        reply(fd, 421, "There are too many connected users, please try later.");
+    else
+        start_session(fd);
+}
+
+int main(int argc, char **argv)
+{
+    int status = startup(argc, argv);
+
+    if (status != 0)
+        return status;
     printf("listening %d\n", bound_port(listen_fd));
     fflush(stdout);
 
@@ -151,10 +171,7 @@ int main(int argc, char **argv)
                 perror("accept");
             continue;
         }
-        if (active_sessions >= config.max_sessions)
-            reply(fd, 421, "There are too many connected users, please try later.");
-        else
-            start_session(fd);
+        handle_connection(fd);
         close(fd);
     }
 }

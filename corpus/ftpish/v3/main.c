@@ -130,7 +130,9 @@ static void start_session(int fd)
     }
 }
 
-int main(int argc, char **argv)
+/* Reads the configuration, installs the signal handlers and opens the
+ * listening socket; returns 0, or the exit status on failure. */
+static int startup(int argc, char **argv)
 {
     struct sigaction sa;
 
@@ -155,6 +157,24 @@ int main(int argc, char **argv)
         perror("listen");
         return 1;
     }
+    return 0;
+}
+
+/* A new connection: a session process for it, unless there are too many. */
+static void handle_connection(int fd)
+{
+    if (active_sessions >= config.max_sessions)
+        refuse(fd, "There are too many connected users, please try later.");
+    else
+        start_session(fd);
+}
+
+int main(int argc, char **argv)
+{
+    int status = startup(argc, argv);
+
+    if (status != 0)
+        return status;
     printf("listening %d\n", bound_port(listen_fd));
     fflush(stdout);
 
@@ -167,10 +187,7 @@ int main(int argc, char **argv)
                 perror("accept");
             continue;
         }
-        if (active_sessions >= config.max_sessions)
-            refuse(fd, "There are too many connected users, please try later.");
-        else
-            start_session(fd);
+        handle_connection(fd);
         close(fd);
     }
 }

@@ -135,7 +135,7 @@ static int send_reply(int fd, const char *reply)
 }
 
 /* Reads request lines from one client until it quits or goes away. */
-static void serve_client(struct client *c)
+static void client_loop(struct client *c)
 {
     int fd = c->fd;
     char buf[KV_LINE_MAX + 1];
@@ -172,19 +172,26 @@ static void serve_client(struct client *c)
     }
 }
 
+/* Serves one connection as a registered client. */
+static void serve_client(int fd)
+{
+    struct client *c = client_register(fd);
+
+    if (c == NULL) {
+        send_reply(fd, "SERVER_ERROR out of memory");
+        return;
+    }
+    client_loop(c);
+    client_unregister(c);
+}
+
 static void *worker_main(void *arg)
 {
     (void)arg;
     for (;;) {
         int fd = queue_pop();
-        struct client *c = client_register(fd);
 
-        if (c == NULL)
-            send_reply(fd, "SERVER_ERROR out of memory");
-        else {
-            serve_client(c);
-            client_unregister(c);
-        }
+        serve_client(fd);
         close(fd);
     }
     return NULL;
