@@ -3,6 +3,10 @@
 #define _POLUS__POLUS_UTMP_H
 #include <_polus_types.h>
 #include <sys/time.h>
+/* struct utmp and struct utmpx have the same members */
+#define __POLUS_UTMP_MEMBERS { short ut_type; pid_t ut_pid; char ut_line[32]; char ut_id[4]; \
+    char ut_user[32]; char ut_host[256]; struct exit_status ut_exit; int ut_session; \
+    struct { int tv_sec; int tv_usec; } ut_tv; int ut_addr_v6[4]; char __unused[20]; }
 struct exit_status { short e_termination; short e_exit; };
 struct lastlog { int ll_time; char ll_line[32]; char ll_host[256]; };
 #define UT_LINESIZE UT_LINESIZE

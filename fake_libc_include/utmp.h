@@ -2,9 +2,7 @@
 #ifndef _POLUS_UTMP_H
 #define _POLUS_UTMP_H
 #include <_polus_utmp.h>
-struct utmp { short ut_type; pid_t ut_pid; char ut_line[32]; char ut_id[4]; char ut_user[32];
-              char ut_host[256]; struct exit_status ut_exit; int ut_session;
-              struct { int tv_sec; int tv_usec; } ut_tv; int ut_addr_v6[4]; char __unused[20]; };
+struct utmp __POLUS_UTMP_MEMBERS;
 #define UTMP_FILE UTMP_FILE
 #define WTMP_FILE WTMP_FILE
 #define _PATH_UTMP _PATH_UTMP

@@ -2,9 +2,7 @@
 #ifndef _POLUS_UTMPX_H
 #define _POLUS_UTMPX_H
 #include <_polus_utmp.h>
-struct utmpx { short ut_type; pid_t ut_pid; char ut_line[32]; char ut_id[4]; char ut_user[32];
-               char ut_host[256]; struct exit_status ut_exit; int ut_session;
-               struct { int tv_sec; int tv_usec; } ut_tv; int ut_addr_v6[4]; char __unused[20]; };
+struct utmpx __POLUS_UTMP_MEMBERS;
 #define UTMPX_FILE UTMPX_FILE
 #define WTMPX_FILE WTMPX_FILE
 #define _PATH_UTMPX _PATH_UTMPX

@@ -2,6 +2,7 @@
 #ifndef _POLUS_OPENSSL_OSSL_TYP_H
 #define _POLUS_OPENSSL_OSSL_TYP_H
 #include <openssl/opensslv.h>
+#include <_polus_types.h>
 /* STACK_OF(T) names a type: spelled the way the real header expands it */
 #define STACK_OF(T) struct stack_st_##T
 typedef struct bio_st BIO;

@@ -53,9 +53,14 @@ class _NoGC:
             gc.enable()
 
 
-def _process_unit(root: Path, unit: Unit, key: str | None) -> bytes:
+def _process_unit(root: Path, unit: Unit, key: str | None) -> bytes | tuple:
+    """Worker entry: the pickled TUFacts, or ("error", file, line, message)
+    (SourceError itself does not survive the trip between processes)."""
     with _NoGC():
-        return _process_unit_gc(root, unit, key)
+        try:
+            return _process_unit_gc(root, unit, key)
+        except SourceError as e:
+            return ("error", e.file, e.line, e.message)
 
 
 def _process_unit_gc(root: Path, unit: Unit, key: str | None) -> bytes:
@@ -110,6 +115,9 @@ def _load_program(source, include_dirs, defines, use_cache) -> Program:
     else:
         for i in todo:
             payloads[i] = _process_unit(src.root, src.units[i], keys[i])
+    for p in payloads:
+        if isinstance(p, tuple):
+            raise SourceError(*p[1:])
     facts = [pickle.loads(p) for p in payloads]
     prog = merge(facts, src.shown_root)
     prog.cflags = list(src.cflags)

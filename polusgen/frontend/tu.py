@@ -50,13 +50,23 @@ _PARSE_ERR = re.compile(r"^(?P<file>.*?):(?P<line>\d+)(?::\d+)?: (?P<msg>.*)$", 
 
 
 def parse_c(text: str, display: Callable[[str], str], tu_display: str) -> c_ast.FileAST:
+    parser = CParser()
     try:
-        return CParser().parse(text, tu_display)
+        return parser.parse(text, tu_display)
     except ParseError as e:
         m = _PARSE_ERR.match(str(e))
         if m:
             raise SourceError(display(m["file"]), int(m["line"]), f"syntax error: {m['msg']}") from None
-        raise SourceError(tu_display, None, f"syntax error: {e}") from None
+        # some pycparser errors name only the file: take the line of the token
+        # the parser stopped at (the lexer's file follows pcpp's #line)
+        msg = str(e).split(": ", 1)[-1]
+        file, line = parser.clex.filename, None
+        stream = parser._tokens
+        for tok in reversed(stream._buffer[:stream._index + 1]):
+            if tok is not None:
+                line = tok.lineno
+                break
+        raise SourceError(display(file), line, f"syntax error: {msg}") from None
 
 
 # --------------------------------------------------------------------------

@@ -1,0 +1,478 @@
+"""load_program: what a Program says about small C inputs."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from polusgen.errors import SourceError
+from polusgen.frontend import SourceGenerator, load_program
+from polusgen.frontend import cache as fcache
+
+DATA = Path(__file__).parent / "data"
+
+
+# --------------------------------------------------------------------------
+# merging translation units
+# --------------------------------------------------------------------------
+
+def test_statics_of_the_same_name_in_two_files_both_survive(tree):
+    root = tree({
+        "a.c": "static int count = 1;\nstatic int bump(void) { return ++count; }\nint a(void) { return bump(); }\n",
+        "sub/b.c": "static int count = 2;\nstatic int bump(void) { return count--; }\nint b(void) { return bump(); }\n",
+    })
+    p = load_program(root)
+    assert p.files == ["a.c", "sub/b.c"]
+    assert {"count@a.c", "count@sub/b.c"} <= set(p.globals)
+    assert p.globals["count@a.c"].init_text == "1" and p.globals["count@sub/b.c"].init_text == "2"
+    assert p.globals["count@sub/b.c"].static and p.globals["count@sub/b.c"].file == "sub/b.c"
+    assert p.functions["a"].calls == {"bump@a.c"}
+    assert p.functions["b"].calls == {"bump@sub/b.c"}
+    assert p.functions["bump@a.c"].writes == {"count@a.c"}
+    assert p.functions["bump@sub/b.c"].writes == {"count@sub/b.c"}
+
+
+def test_static_declared_first_keeps_internal_linkage(tree):
+    root = tree({"a.c": "static int helper(void);\nint helper(void) { return 1; }\nint f(void) { return helper(); }\n"})
+    p = load_program(root)
+    assert "helper@a.c" in p.functions and "helper" not in p.functions
+    assert p.functions["f"].calls == {"helper@a.c"}
+
+
+def test_duplicate_external_definition_names_both_files(tree):
+    root = tree({"a.c": "int shared = 1;\n", "b.c": "int other;\nint shared = 2;\n"})
+    with pytest.raises(SourceError) as e:
+        load_program(root)
+    msg = str(e.value)
+    assert "shared" in msg and "a.c" in msg and "b.c" in msg and "b.c:2" in msg
+
+
+def test_duplicate_function_definition_is_an_error(tree):
+    root = tree({"a.c": "void f(void) {}\n", "b.c": "void f(void) {}\n"})
+    with pytest.raises(SourceError, match=r"'f'.*a\.c"):
+        load_program(root)
+
+
+def test_extern_declaration_without_definition_is_extern_only(tree):
+    root = tree({
+        "g.h": "extern int defined_here;\nextern int nowhere;\n",
+        "a.c": '#include "g.h"\nint defined_here = 3;\nint use(void) { return defined_here + nowhere; }\n',
+        "b.c": '#include "g.h"\nint use2(void) { return nowhere; }\n',
+    })
+    p = load_program(root)
+    assert p.globals["defined_here"].extern_only is False
+    assert p.globals["defined_here"].file == "a.c"
+    assert p.globals["nowhere"].extern_only is True
+    assert p.functions["use"].reads == {"defined_here", "nowhere"}
+
+
+def test_tentative_and_initialized_definitions_in_one_tu_merge(tree):
+    root = tree({"a.c": "int x;\nextern int x;\nint x = 5;\nint f(void) { return x; }\n"})
+    p = load_program(root)
+    assert p.globals["x"].init_text == "5" and not p.globals["x"].extern_only
+
+
+# --------------------------------------------------------------------------
+# uses inside function bodies
+# --------------------------------------------------------------------------
+
+SCOPING = """
+int g;
+int h;
+static int s;
+int arr[4];
+void sink(int *p);
+int callee(void) { return 0; }
+
+int shadow(int g)            /* the parameter shadows the global */
+{
+    int h = g;               /* so does this local */
+    {
+        extern int s;        /* block-scope extern refers to the file-scope static */
+        s = h;
+    }
+    return h;
+}
+
+int block_shadow(void)
+{
+    int total = g;           /* reads the global */
+    for (int g = 0; g < 3; g++)
+        total += g;          /* the loop variable, not the global */
+    {
+        int arr = 1;         /* shadows the array in this block only */
+        total += arr;
+    }
+    arr[0] = total;          /* writes the global array */
+    return total;
+}
+"""
+
+
+def test_locals_and_parameters_shadow_globals(tree):
+    p = load_program(tree({"s.c": SCOPING}))
+    f = p.functions["shadow"]
+    assert f.reads == set() and f.writes == {"s@s.c"}
+    b = p.functions["block_shadow"]
+    assert b.reads == {"g"}
+    assert b.writes == {"arr"}
+
+
+USES = """
+struct pt { int x, y; };
+struct pt origin;
+struct pt *cursor;
+int counter;
+int total;
+int table[8];
+int flag;
+const char banner[] = "hi";
+void fill(int *p, int n);
+int twice(int v) { return v * 2; }
+static void on_event(void) {}
+void (*hook)(void) = on_event;
+
+void writer(void)
+{
+    counter = 1;                 /* assigned */
+    total += twice(counter);     /* compound assignment: read and written */
+    origin.x = 3;                /* member of a global struct */
+    cursor->y = 4;               /* through a pointer: reads cursor only */
+    table[2]++;                  /* element of a global array */
+    fill(table, 8);              /* array passed to a function */
+    fill(&flag, 1);              /* address taken */
+    hook = on_event;             /* function used as a value */
+    if (banner[0])
+        hook();                  /* call through a global function pointer */
+}
+"""
+
+
+def test_reads_writes_calls_and_address_taken(tree):
+    p = load_program(tree({"u.c": USES}))
+    f = p.functions["writer"]
+    assert f.writes == {"counter", "total", "origin", "table", "flag", "hook"}
+    assert f.reads == {"counter", "total", "cursor", "table", "flag", "banner", "hook"}
+    assert f.calls == {"twice"}                       # fill is only declared: not the program's
+    assert f.addr_taken == {"on_event@u.c"}
+    assert "struct pt" in f.type_deps or "struct pt" in p.globals["origin"].type_deps
+    assert p.globals["banner"].const and not p.globals["counter"].const
+    assert p.globals["hook"].init_text == "on_event"
+    assert p.globals["table"].type_text == "int [8]"
+    assert p.globals["hook"].type_text == "void (*)(void)"
+
+
+def test_struct_member_names_are_not_globals(tree):
+    src = "int x;\nstruct s { int x; };\nint f(struct s *p) { struct s v = { .x = 1 }; return p->x + v.x; }\n"
+    p = load_program(tree({"m.c": src}))
+    assert p.functions["f"].reads == set()
+
+
+def test_implicitly_declared_call_to_a_program_function(tree):
+    root = tree({"a.c": "int f(void) { return later(); }\n", "b.c": "int later(void) { return 1; }\n"})
+    p = load_program(root)
+    assert p.functions["f"].calls == {"later"}
+
+
+# --------------------------------------------------------------------------
+# types
+# --------------------------------------------------------------------------
+
+TYPES = """
+#include <stddef.h>
+enum color { RED, GREEN = 4, BLUE };
+typedef struct node node_t;
+typedef int (*visit_fn)(node_t *n, enum color c);
+struct payload { char bytes[16]; };
+struct node {
+    struct payload data;
+    struct node *next;
+    visit_fn visit;
+    size_t len;
+    union { int i; struct payload *p; } u;
+};
+typedef struct { struct payload inline_p; } wrapper_t;
+
+int paint(struct node *n)
+{
+    int c = GREEN;
+    return c + (int)sizeof(wrapper_t) + ((struct payload *)0 != 0);
+}
+"""
+
+
+def test_type_dependencies(tree):
+    p = load_program(tree({"t.c": TYPES}))
+    node = p.types["struct node"]
+    assert node.kind == "struct" and node.name == "node" and not node.system
+    assert node.deps == {"struct payload", "typedef visit_fn", "typedef size_t"}
+    # a field of a pointer typedef is still held by value: its size is the typedef's
+    assert node.deps_by_value == {"struct payload", "typedef size_t", "typedef visit_fn"}
+    fn = p.types["typedef visit_fn"]
+    assert fn.deps == {"typedef node_t", "enum color"} and fn.deps_by_value == set()
+    assert p.types["typedef node_t"].deps == {"struct node"}
+    assert p.types["typedef node_t"].deps_by_value == {"struct node"}
+    assert p.types["typedef wrapper_t"].deps_by_value == {"struct payload"}
+    assert p.enumerators == {"RED": "enum color", "GREEN": "enum color", "BLUE": "enum color"}
+    paint = p.functions["paint"]
+    assert paint.sig_type_deps == {"struct node"}
+    assert paint.type_deps == {"struct node", "enum color", "typedef wrapper_t", "struct payload"}
+
+
+def test_enumerator_use_is_a_type_dependency(tree):
+    src = "enum mode { OFF, ON };\nint is_on(int m) { return m == ON; }\nint plain(int m) { return m; }\n"
+    p = load_program(tree({"e.c": src}))
+    assert p.functions["is_on"].type_deps == {"enum mode"}
+    assert p.functions["plain"].type_deps == set()
+
+
+def test_system_types_are_flagged_with_their_header(tree):
+    src = "#include <sys/socket.h>\n#include <stdio.h>\nstruct sockaddr_storage peer;\nFILE *log_fp;\n"
+    p = load_program(tree({"s.c": src}))
+    ss = p.types["struct sockaddr_storage"]
+    assert ss.system and ss.coord.file == "sys/socket.h"
+    assert p.types["typedef FILE"].system and p.types["typedef FILE"].coord.file == "stdio.h"
+    # system declarations are not program entities
+    assert set(p.globals) == {"peer", "log_fp"}
+    assert "printf" not in p.functions
+
+
+# --------------------------------------------------------------------------
+# canonical text
+# --------------------------------------------------------------------------
+
+def test_coordinates_comments_and_whitespace_do_not_change_text(tree, tmp_path):
+    a = tree({"x.c": "int g = 1;\nint f(int a, int b) { return a + b * g; }\n"}, tmp_path / "a")
+    b = tree({"x.c": "/* moved */\n\n\nint g =\n  1;\n\nint f(int x,\n      int y)\n{\n"
+                     "    // comment\n    return x+y*g;\n}\n"}, tmp_path / "b")
+    pa, pb = load_program(a), load_program(b)
+    fa, fb = pa.functions["f"], pb.functions["f"]
+    assert fa.signature_text == fb.signature_text == "int f(int, int)"
+    assert fa.coord.line != fb.coord.line
+    assert pa.globals["g"].init_text == pb.globals["g"].init_text
+    # parameter names are part of the body, not of the signature
+    assert fa.body_text != fb.body_text
+
+
+def test_system_macros_keep_their_spelling(tree):
+    src = """
+    #include <errno.h>
+    #include <signal.h>
+    #include <sys/select.h>
+    #include <stdio.h>
+    #ifdef SIGPIPE
+    int has_sigpipe = 1;
+    #endif
+    int wait_fd(int fd, fd_set *set)
+    {
+        FD_ZERO(set);
+        FD_SET(fd, set);
+        signal(SIGPIPE, SIG_IGN);
+        if (errno == EINTR || errno == EAGAIN)
+            return EOF;
+        return FD_ISSET(fd, set) ? BUFSIZ : 0;
+    }
+    """
+    p = load_program(tree({"m.c": src}))
+    assert "has_sigpipe" in p.globals
+    body = p.functions["wait_fd"].body_text
+    for spelled in ("FD_ZERO(set)", "FD_SET(fd, set)", "signal(SIGPIPE, SIG_IGN)", "errno == EINTR",
+                    "errno == EAGAIN", "return EOF", "FD_ISSET(fd, set)", "BUFSIZ"):
+        assert spelled in body
+
+
+def test_va_arg_and_offsetof_round_trip(tree):
+    src = """
+    #include <stdarg.h>
+    #include <stddef.h>
+    struct rec { int a; char name[8]; };
+    long sum(int n, ...)
+    {
+        va_list ap;
+        long s = 0;
+        va_start(ap, n);
+        while (n--)
+            s += va_arg(ap, long) + (long)va_arg(ap, struct rec *)->a;
+        va_end(ap);
+        return s + (long)offsetof(struct rec, name);
+    }
+    """
+    p = load_program(tree({"v.c": src}))
+    f = p.functions["sum"]
+    assert "va_arg(ap, long)" in f.body_text
+    assert "va_arg(ap, struct rec *)->a" in f.body_text
+    assert "offsetof(struct rec, name)" in f.body_text
+    assert "__polus" not in f.body_text
+    assert "struct rec" in f.type_deps
+    # the generator the emitter subclasses prints the same
+    assert "va_arg(ap, long)" in SourceGenerator().visit(f.node)
+
+
+def test_gnu_spellings_are_accepted(tree):
+    src = """
+    static __inline__ int fast(int x) __attribute__((always_inline));
+    static __inline__ int fast(int x) { return x; }
+    __extension__ typedef unsigned long long u64;
+    struct __attribute__((packed)) hdr { char c; int i; };
+    int copy(char *__restrict dst, const char *__restrict src) __asm__("copy_impl");
+    int use(void) { return fast(1) + (int)sizeof(u64); }
+    """
+    p = load_program(tree({"g.c": src}))
+    assert p.functions["fast@g.c"].inline
+    assert p.functions["use"].calls == {"fast@g.c"}
+
+
+# --------------------------------------------------------------------------
+# loops that never end
+# --------------------------------------------------------------------------
+
+LOOPS = """
+int ready;
+void serve(void) { for (;;) { ready++; } }
+void poll_loop(void) { while (1) { if (ready) continue; } }
+void spin(void) { do { ready--; } while (1); }
+void breaks(void) { for (;;) { if (ready) break; } }
+int returns(void) { while (1) { if (ready) return 1; } }
+void inner_break(void) { for (;;) { switch (ready) { case 1: break; } while (ready) break; } }
+void escapes(void) { for (;;) { if (ready) goto out; } out: ready = 0; }
+void stays(void) { for (;;) { again: if (ready) goto again; } }
+void bounded(void) { while (ready) ready--; }
+"""
+
+
+def test_loops_forever(tree):
+    p = load_program(tree({"l.c": LOOPS}))
+    forever = {k for k, f in p.functions.items() if f.loops_forever}
+    assert forever == {"serve", "poll_loop", "spin", "inner_break", "stays"}
+
+
+# --------------------------------------------------------------------------
+# inputs, options and errors
+# --------------------------------------------------------------------------
+
+def test_tree_with_include_dir_and_define():
+    p = load_program(DATA / "tree", include_dirs=["include"], defines=["GREETING=\"hello\""])
+    assert p.files == ["src/conn.c", "src/main.c"]
+    assert p.cflags == [f"-I{(DATA / 'tree' / 'include').resolve()}", '-DGREETING="hello"']
+    assert p.types["struct conn"].coord.file == "include/shared.h"
+    assert p.types["struct conn"].deps == {"struct sockaddr_storage", "typedef handler_fn", "struct conn"} - {"struct conn"}
+    assert p.functions["new_conn"].writes == {"head@src/conn.c", "nconns"}
+    assert p.functions["new_conn"].addr_taken == {"echo@src/conn.c"}
+    assert p.functions["main"].calls == {"new_conn", "count_conns"}
+    assert "GREETING" not in p.functions["main"].body_text and '"hello"' in p.functions["main"].body_text
+    # system headers reached directly and through the program's own header, first-seen order
+    assert p.system_includes["src/conn.c"] == ["stdlib.h", "sys/socket.h"]
+    assert p.system_includes["src/main.c"] == ["stdio.h", "unistd.h", "sys/socket.h"]
+    assert p.all_system_includes() == ["stdlib.h", "sys/socket.h", "stdio.h", "unistd.h"]
+
+
+def test_error_directive_is_reported():
+    with pytest.raises(SourceError, match=r"src/main\.c:6: #error GREETING must be defined"):
+        load_program(DATA / "tree", include_dirs=["include"])
+
+
+def test_missing_header_names_the_including_file_and_line(tree):
+    root = tree({"inc/a.h": "#include <stdio.h>\n\n#include \"nothere.h\"\n", "m.c": "\n#include \"inc/a.h\"\nint x;\n"})
+    with pytest.raises(SourceError) as e:
+        load_program(root)
+    assert e.value.file == "inc/a.h" and e.value.line == 3
+    assert "nothere.h" in str(e.value)
+
+
+def test_missing_system_header_is_an_error(tree):
+    with pytest.raises(SourceError, match=r"m\.c:2: .*<no/such_header\.h>"):
+        load_program(tree({"m.c": "int a;\n#include <no/such_header.h>\n"}))
+
+
+def test_syntax_error_names_file_and_line(tree):
+    with pytest.raises(SourceError) as e:
+        load_program(tree({"m.c": "#include <stdio.h>\nint ok;\n\nint f(void)\n{\n    return 2 +;\n}\n"}))
+    assert (e.value.file, e.value.line) == ("m.c", 6)
+
+
+def test_syntax_error_in_a_header_maps_back_to_the_header(tree):
+    root = tree({"h.h": "/* one */\nstruct s { int a };\nint oops(;\n", "m.c": "#include <stdio.h>\n#include \"h.h\"\n"})
+    with pytest.raises(SourceError) as e:
+        load_program(root)
+    assert e.value.file == "h.h" and e.value.line in (2, 3)
+
+
+def test_single_file_and_list_of_files(tree):
+    root = tree({"one.c": "int one(void) { return 1; }\n", "two.c": "int two(void) { return 2; }\n"})
+    p1 = load_program(root / "one.c")
+    assert p1.files == ["one.c"] and set(p1.functions) == {"one"}
+    p2 = load_program([root / "two.c", root / "one.c"])
+    assert p2.files == ["two.c", "one.c"] and set(p2.functions) == {"one", "two"}
+
+
+def test_compile_commands_json(tmp_path):
+    src = tmp_path / "proj"
+    shutil.copytree(DATA / "tree", src)
+    build = src / "build"
+    build.mkdir()
+    entries = [
+        {"directory": str(build), "file": "../src/main.c",
+         "arguments": ["cc", "-c", "-I../include", "-DGREETING=\"cc\"", "-O2", "../src/main.c"]},
+        {"directory": str(build), "file": str(src / "src" / "conn.c"),
+         "command": "cc -c -I ../include -o conn.o ../src/conn.c"},
+    ]
+    (build / "compile_commands.json").write_text(json.dumps(entries))
+    p = load_program(build / "compile_commands.json")
+    assert p.files == ["main.c", "conn.c"]
+    assert f"-I{(src / 'include').resolve()}" in p.cflags and '-DGREETING="cc"' in p.cflags
+    assert p.functions["main"].calls == {"new_conn", "count_conns"}
+    assert "head@conn.c" in p.globals
+
+
+def test_bad_compile_commands(tmp_path):
+    cc = tmp_path / "compile_commands.json"
+    cc.write_text("{}")
+    with pytest.raises(SourceError, match="compile_commands.json"):
+        load_program(cc)
+
+
+# --------------------------------------------------------------------------
+# cache
+# --------------------------------------------------------------------------
+
+def _summary(p):
+    return ({k: (t.text, t.system, t.deps, t.deps_by_value) for k, t in p.types.items()},
+            {k: (g.type_text, g.init_text, g.extern_only, g.coord) for k, g in p.globals.items()},
+            {k: (f.signature_text, f.body_text, f.calls, f.reads, f.writes, f.type_deps, f.coord,
+                 f.loops_forever) for k, f in p.functions.items()},
+            p.system_includes, p.enumerators, p.cflags, p.files)
+
+
+def test_cache_hit_returns_the_same_program(monkeypatch):
+    monkeypatch.setenv("POLUS_JOBS", "1")         # parse in this process, where the spy is
+    args = dict(include_dirs=["include"], defines=['GREETING="x"'])
+    cold = load_program(DATA / "tree", **args)
+    calls = []
+    from polusgen.frontend import loader
+    real = loader._process_unit
+    monkeypatch.setattr(loader, "_process_unit", lambda *a: calls.append(a) or real(*a))
+    warm = load_program(DATA / "tree", **args)
+    assert calls == []                                   # nothing was parsed again
+    assert _summary(warm) == _summary(cold)
+    assert warm.functions["main"].node.body is not None  # nodes survive the cache
+    assert "GREETING" not in SourceGenerator().visit(warm.functions["main"].node)
+    # another define is another key
+    other = load_program(DATA / "tree", include_dirs=["include"], defines=['GREETING="y"'])
+    assert len(calls) == 2 and '"y"' in other.functions["main"].body_text
+
+
+def test_cache_sees_header_changes(tree):
+    root = tree({"h.h": "struct s { int a; };\n", "m.c": '#include "h.h"\nstruct s v;\n'})
+    assert "int a;" in load_program(root).types["struct s"].text
+    (root / "h.h").write_text("struct s { long a; };\n")
+    assert "long a;" in load_program(root).types["struct s"].text
+
+
+def test_no_cache_writes_nothing(tree, tmp_path):
+    root = tree({"m.c": "int x;\n"})
+    load_program(root, use_cache=False)
+    assert not any(fcache.cache_dir().rglob("*.pickle"))
+    load_program(root)
+    assert any(fcache.cache_dir().rglob("*.pickle"))
