@@ -12,11 +12,14 @@ expected.json:
   "f2d":      {function: [globals]} (exact);
   "warnings": [{"code", "contains": [substrings], "file"?, "line"?}] (exact count);
   "error":    {"contains": [substrings of the message]}: loading must fail (fail_* cases);
-  "include", "define": options for the frontend.
+  "include", "define": options for the frontend;
+  "binary":   {"build": ["gcc", "-O2", ...]}: v0 is built with that command and
+              the change set is computed against the binary (inlining).
 """
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -43,12 +46,22 @@ def versions(case: Path) -> tuple[Path, Path]:
     return case / "v0.c", case / "v1.c"
 
 
-def load_case(case: Path, expected: dict):
+def build_v0(case: Path, command: list[str], out: Path) -> Path:
+    old, _ = versions(case)
+    sources = sorted(old.glob("*.c")) if old.is_dir() else [old]
+    subprocess.run([*command, "-o", str(out), *map(str, sources)], check=True)
+    return out
+
+
+def load_case(case: Path, expected: dict, tmp_path: Path):
     from polusgen.pipeline import load_changeset
 
     old, new = versions(case)
+    binary = None
+    if "binary" in expected:
+        binary = build_v0(case, expected["binary"]["build"], tmp_path / "v0.bin")
     return load_changeset(old, new, include=expected.get("include", []), define=expected.get("define", []),
-                          use_cache=False)
+                          binary=binary, use_cache=False)
 
 
 def check_changeset(cs, expected: dict) -> None:
@@ -86,15 +99,15 @@ def check_changeset(cs, expected: dict) -> None:
 
 
 @pytest.mark.parametrize("case", case_dirs(), ids=lambda p: p.name)
-def test_case(case: Path):
+def test_case(case: Path, tmp_path: Path):
     expected = json.loads((case / "expected.json").read_text())
     if "error" in expected:
         with pytest.raises(PolusError) as info:
-            load_case(case, expected)
+            load_case(case, expected, tmp_path)
         for sub in expected["error"]["contains"]:
             assert sub in str(info.value)
         return
-    check_changeset(load_case(case, expected), expected)
+    check_changeset(load_case(case, expected, tmp_path), expected)
 
 
 def test_every_case_directory_has_an_expectation():
