@@ -98,3 +98,16 @@ def test_missing_binary_is_a_user_error(tmp_path):
     from polusgen.errors import PolusError
     with pytest.raises(PolusError, match="no such binary"):
         compute_changeset(program(set()), program({"tiny"}), binary=tmp_path / "nope")
+
+
+def test_how_a_caller_reaches_a_changed_function():
+    from polusgen.diff.inlining import Sym, how_f_reaches
+
+    g = [Sym("g", 0x100, 40, False, None), Sym("g.constprop.0", 0x200, 30, False, None),
+         Sym("g.part.0", 0x300, 20, False, None), Sym("g.cold", 0x400, 10, False, None)]
+    assert how_f_reaches("g", {0x100, 0x999}, g) is None                      # a real call to g
+    assert "g.constprop.0" in how_f_reaches("g", {0x100, 0x200}, g)            # a clone the jump misses
+    assert "part of changed function g" in how_f_reaches("g", {0x300}, g)
+    assert "no call to it left" in how_f_reaches("g", {0x400, 0x999}, g)       # only g's cold piece
+    assert "no symbol" in how_f_reaches("g", {0x100}, [])
+    assert g[1].base == "g" and g[1].clone_kind == "constprop" and g[0].clone_kind is None

@@ -4,12 +4,13 @@ The running program was built with plain `gcc -O2`, which inlines small
 functions.  Redirecting a changed function g at its entry does nothing for a
 caller f that carries its own copy of g: f must be replaced too.  For every
 changed g and every caller f in the old source we look in the binary whether
-f's code (its symbol and its .part/.cold pieces) still calls or jumps to g
-(or to a full clone of g: .isra/.constprop); if not, g lives on inside f, so
-f is changed ("inlines changed function g") and checked in turn against its
-own callers.  A caller with no symbol of its own was itself inlined: we look
-in its callers instead.  Calls to g.part.N mean only part of g was inlined,
-which counts as inlined.
+f's code (its symbol and its .part/.cold pieces) still calls or jumps to g's
+entry.  If not, g lives on inside f, so f is changed ("inlines changed
+function g") and checked in turn against its own callers.  If f calls a
+whole copy gcc made of g (g.isra.N, g.constprop.N), the jump written at g's
+entry does not reach that copy either, so f is changed too.  Calls to
+g.part.N mean only part of g was inlined, which counts as inlined.  A caller
+with no symbol of its own was itself inlined: we look in its callers instead.
 
 Symbols come from `readelf -sW` (static functions told apart by the FILE
 symbol that precedes them), calls from `objdump -d --no-show-raw-insn`.
@@ -128,6 +129,28 @@ def _read_branches(path: Path) -> list[tuple[int, int]]:
     return out
 
 
+# clones that are a whole copy of the function under another symbol
+_WHOLE_CLONES = ("isra", "constprop")
+
+
+def how_f_reaches(g: str, targets: set[int], g_syms: list[Sym]) -> Optional[str]:
+    """None if f's code calls g's own entry (a redirect at g's entry reaches
+    it) and no clone of g; else why f must be replaced with g."""
+    if not g_syms:
+        return f"inlines changed function {g}: it has no symbol in the binary"
+    clones = sorted(s.name for s in g_syms if s.clone_kind in _WHOLE_CLONES and s.addr in targets)
+    if clones:
+        return (f"calls {', '.join(clones)}, a copy gcc made of changed function {g}: "
+                f"the jump at {g}'s entry does not reach it")
+    entries = {s.addr for s in g_syms if s.clone_kind not in ("part", "cold") + _WHOLE_CLONES}
+    if targets & entries:
+        return None
+    parts = {s.addr for s in g_syms if s.clone_kind == "part"}
+    if targets & parts:
+        return f"inlines part of changed function {g}: it calls only the rest, {g}.part"
+    return f"inlines changed function {g}: no call to it left in the binary"
+
+
 def promote_inlined(cs: ChangeSet, binary: Path) -> None:
     from polusgen.graph import activation_lives_on, never_left_functions
 
@@ -153,8 +176,6 @@ def promote_inlined(cs: ChangeSet, binary: Path) -> None:
         g = work.popleft()
         g_fn = old.functions[g]
         g_syms = code.symbols_of(g_fn)
-        g_entries = {s.addr for s in g_syms if s.clone_kind not in ("part", "cold")}
-        g_parts = {s.addr for s in g_syms if s.clone_kind == "part"}
         if not g_syms:
             cs.warnings.append(Warning_(
                 "inlined", f"changed function {g} has no symbol in {binary.name}: gcc inlined it into every "
@@ -171,13 +192,11 @@ def promote_inlined(cs: ChangeSet, binary: Path) -> None:
             if not f_syms:
                 todo.extend((up, via + (f,)) for up in sorted(callers.get(f, ())) if up not in visited)
                 continue
-            targets = code.targets_from(f_syms)
-            if g_syms and targets & g_entries:
+            why = how_f_reaches(g, code.targets_from(f_syms), g_syms)
+            if why is None:
                 continue  # f really calls g: the jump at g's entry reaches it
-            how = "part of " if targets & g_parts else ""
             through = f" (through inlined {' <- '.join(reversed(via))})" if via else ""
-            why = "has no symbol" if not g_syms else "no call to it left"
-            reason = f"inlines {how}changed function {g}{through}: {why} in the binary"
+            reason = why + through
             ch = cs.functions[f]
             if reason not in ch.reasons:
                 ch.reasons.append(reason)
