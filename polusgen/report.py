@@ -62,6 +62,9 @@ def print_report(cs: ChangeSet, console: Console | None = None, verbose: bool = 
     console.print(render_table(cs, title=f"{cs.old.root} -> {cs.new.root}"))
     if verbose:
         console.print(render_entities(cs))
+        for label, prog in (("old", cs.old), ("new", cs.new)):
+            for w in prog.warnings:
+                console.print(Text(f"{label}: {w}", style="dim yellow"))
     if cs.warnings:
         console.print(render_warnings(cs))
 
@@ -97,7 +100,8 @@ def changeset_to_json(cs: ChangeSet) -> dict:
                                            "signature_changed" | "initializer_only"}},
      "f2d": {function: [globals]}, "d2f": {global: [functions]},
      "promoted": {caller: reason}, "never_left": [keys],
-     "warnings": [{"code", "message", "file", "line"}]}
+     "warnings": [{"code", "message", "file", "line"}],
+     "frontend_warnings": {"old": [...], "new": [...]}}   (what loading each version said)
     """
     def section(kind: Kind) -> dict:
         return {k: _change_json(cs.section(kind)[k]) for k in sorted(cs.section(kind))}
@@ -114,7 +118,12 @@ def changeset_to_json(cs: ChangeSet) -> dict:
         "d2f": {k: sorted(v) for k, v in sorted(cs.d2f.items())},
         "promoted": dict(sorted(cs.promoted.items())),
         "never_left": sorted(cs.never_left),
-        "warnings": [{"code": w.code, "message": w.message,
-                      "file": w.coord.file if w.coord else None,
-                      "line": w.coord.line if w.coord else None} for w in cs.warnings],
+        "warnings": [_warning_json(w) for w in cs.warnings],
+        "frontend_warnings": {"old": [_warning_json(w) for w in cs.old.warnings],
+                              "new": [_warning_json(w) for w in cs.new.warnings]},
     }
+
+
+def _warning_json(w) -> dict:
+    return {"code": w.code, "message": w.message,
+            "file": w.coord.file if w.coord else None, "line": w.coord.line if w.coord else None}

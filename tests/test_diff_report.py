@@ -39,7 +39,13 @@ def test_table_rows_and_columns():
 
 
 def test_verbose_lists_every_change_with_its_reason():
-    text = render(fig2_like(), verbose=True)
+    from polusgen.model import Coord, Warning_
+
+    cs = fig2_like()
+    cs.new.warnings.append(Warning_("type-conflict", "struct S reads differently in a.c than in b.c", Coord("s.h", 3)))
+    text = render(cs, verbose=True)
+    assert "new: s.h:3: warning[type-conflict]" in text
+    assert changeset_to_json(cs)["frontend_warnings"]["new"][0]["code"] == "type-conflict"
     assert "added (signature)" in text and "signature uses changed type struct A" in text
     assert "calls foo, whose signature changed" in text
     assert "running value is kept" in text                   # initializer-only change is listed
