@@ -196,6 +196,14 @@ def test_bad_config_is_refused(ftp, version):
         ftp(max_sessions=0)
 
 
+def test_session_table_size(ftp, version):
+    if num(version) < 4:
+        assert ftp(max_sessions=65).alive()     # a list of sessions has no size
+    else:
+        with pytest.raises(RuntimeError, match="exited early"):
+            ftp(max_sessions=65)                 # a table of 64 slots
+
+
 def test_session_limit_and_reaping(ftp, version):
     srv = ftp(max_sessions=2)
     a, b = connect(srv, login=False), connect(srv, login=False)

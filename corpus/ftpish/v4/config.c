@@ -33,7 +33,7 @@ static int config_set(const char *key, const char *value)
         snprintf(config.banner, sizeof config.banner, "%s", value);
     } else if (strcmp(key, "max_sessions") == 0) {
         config.max_sessions = atoi(value);
-        if (config.max_sessions < 1)
+        if (config.max_sessions < 1 || config.max_sessions > MAX_SESSION_SLOTS)
             return -1;
     } else if (strcmp(key, "idle_timeout") == 0) {
         config.idle_timeout = atoi(value);

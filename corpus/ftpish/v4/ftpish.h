@@ -1,5 +1,6 @@
 /* ftpish: a small FTP-like server shaped like vsftpd, version 4: long LIST
- * lines (type, size), FEAT and MDTM; dotfiles are always hidden.
+ * lines (type, size), FEAT and MDTM; dotfiles are always hidden; the listener
+ * keeps its sessions in a fixed table instead of a list.
  *
  * A listener process accepts connections and forks one process per session.
  * The listener keeps the list of its session processes (reaped on SIGCHLD);
@@ -55,12 +56,13 @@ struct ftp_command {
     int (*handler)(const char *arg);
 };
 
-/* one forked session process, as the listener knows it */
-struct child {
+#define MAX_SESSION_SLOTS 64   /* the most max_sessions can be */
+
+/* one forked session process, as the listener knows it; pid 0: a free slot */
+struct session_slot {
     pid_t pid;
     unsigned long id;
     time_t started;
-    struct child *next;
 };
 
 /* config.c */
@@ -82,7 +84,7 @@ void session_run(int fd, unsigned long id);
 
 /* main.c */
 extern int listen_fd;
-extern struct child *children;
+extern struct session_slot slots[MAX_SESSION_SLOTS];
 extern int active_sessions;
 extern unsigned long next_session_id;
 

@@ -14,7 +14,7 @@
 #include "ftpish.h"
 
 int listen_fd = -1;
-struct child *children;            /* live session processes */
+struct session_slot slots[MAX_SESSION_SLOTS];   /* live session processes */
 int active_sessions;
 unsigned long next_session_id = 1;
 static volatile sig_atomic_t child_exited;
@@ -25,27 +25,28 @@ static void on_sigchld(int sig)
     child_exited = 1;
 }
 
-static void child_add(pid_t pid, unsigned long id)
+static void slot_take(pid_t pid, unsigned long id)
 {
-    struct child *c = malloc(sizeof *c);
+    int i;
 
-    if (c == NULL)
-        return;      /* still reaped, only not listed */
-    c->pid = pid;
-    c->id = id;
-    c->started = time(NULL);
-    c->next = children;
-    children = c;
+    for (i = 0; i < MAX_SESSION_SLOTS; i++) {
+        if (slots[i].pid == 0) {
+            slots[i].pid = pid;
+            slots[i].id = id;
+            slots[i].started = time(NULL);
+            return;
+        }
+    }
+    /* no free slot (max_sessions keeps this from happening): still reaped */
 }
 
-static void child_remove(pid_t pid)
+static void slot_release(pid_t pid)
 {
-    struct child **link, *c;
+    int i;
 
-    for (link = &children; (c = *link) != NULL; link = &c->next) {
-        if (c->pid == pid) {
-            *link = c->next;
-            free(c);
+    for (i = 0; i < MAX_SESSION_SLOTS; i++) {
+        if (slots[i].pid == pid) {
+            slots[i].pid = 0;
             return;
         }
     }
@@ -62,7 +63,7 @@ static void reap_children(void)
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
             fprintf(stderr, "ftpish: session process %ld ended abnormally\n", (long)pid);
-        child_remove(pid);
+        slot_release(pid);
         active_sessions--;
     }
 }
@@ -126,7 +127,7 @@ static void start_session(int fd)
         active_sessions--;
         refuse(fd, "Cannot start a session now.");
     } else {
-        child_add(pid, id);
+        slot_take(pid, id);
     }
 }
 
