@@ -12,8 +12,10 @@ Nodes are `(version, kind, key)` with version "old" or "new" and kind
                   in another such function);
 * warnings      : version consistency (paper §3.2.2, Fig. 4: a call moved
                   between a function and its callee runs twice or not at all
-                  if the update lands in between), and changed functions
-                  that are never left (their new version would never run).
+                  if the update lands in between), changed functions that are
+                  never left (their new version would never run), and changed
+                  functions with static locals (the frontend's Program has no
+                  entity for them: the new version would start from fresh copies).
 """
 from __future__ import annotations
 
@@ -213,6 +215,37 @@ def never_left_warnings(cs: ChangeSet, why: dict[str, str]) -> list[Warning_]:
     return out
 
 
+def local_statics(fn: FunctionEntity) -> list[str]:
+    """Names of the `static` variables declared inside a function's body."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, c_ast.Decl) and "static" in (node.storage or []) and node.name:
+            found.append(node.name)
+        for _, child in node.children():
+            walk(child)
+
+    body = getattr(fn.node, "body", None) if fn is not None else None
+    if body is not None:
+        walk(body)
+    return found
+
+
+def local_static_warnings(cs: ChangeSet) -> list[Warning_]:
+    """A replaced function whose old version keeps state in static locals:
+    the new version starts from fresh copies unless the patch maps them."""
+    out = []
+    for key, ch in sorted(cs.functions.items()):
+        if ch.old is None or ch.new is None or ch.status not in (Status.CHANGED, Status.ADDED):
+            continue
+        names = local_statics(ch.old)
+        if names:
+            out.append(Warning_("local-static", f"{key} keeps state in static locals ({', '.join(names)}): "
+                                                 "its new version starts from fresh copies of them",
+                                _coord(ch.old)))
+    return out
+
+
 # ---------------------------------------------------------------- annotate
 
 def annotate(cs: ChangeSet, g: Optional[nx.DiGraph] = None) -> nx.DiGraph:
@@ -230,4 +263,5 @@ def annotate(cs: ChangeSet, g: Optional[nx.DiGraph] = None) -> nx.DiGraph:
     cs.never_left = set(why)
     cs.warnings.extend(version_consistency_warnings(cs, g))
     cs.warnings.extend(never_left_warnings(cs, why))
+    cs.warnings.extend(local_static_warnings(cs))
     return g
