@@ -6,8 +6,9 @@ Two layers:
   line protocol; every socket operation has a timeout.
 * ``LoadClient``: N worker threads, each running a scenario step in a loop
   until it has done ``count`` steps or ``seconds`` have passed, whichever comes
-  first (both are required, so a load always stops by itself).  Every failure
-  is recorded with its worker, step and reason, and every step's latency.
+  first (both are required, so a load always stops by itself; so does reaching
+  ``max_failures``).  Every failure is recorded with its worker, step and
+  reason, and every successful step's latency.
 
     load = LoadClient(port, KVScenario(), workers=4, count=500, seconds=20)
     load.start()
@@ -262,9 +263,12 @@ class LoadClient:
     new one only after a failure."""
 
     def __init__(self, port: int, scenario, workers: int = 4, count: int = 100,
-                 seconds: float = 30.0, timeout: float = DEFAULT_TIMEOUT):
-        if workers < 1 or count < 1 or not 0 < seconds <= 3600:
-            raise ValueError("workers and count must be >= 1, seconds in (0, 3600]")
+                 seconds: float = 30.0, timeout: float = DEFAULT_TIMEOUT,
+                 max_failures: int = 100):
+        if workers < 1 or count < 1 or max_failures < 1 or not 0 < seconds <= 3600:
+            raise ValueError("workers, count and max_failures must be >= 1, "
+                             "seconds in (0, 3600]")
+        self.max_failures = max_failures
         self.port = port
         self.scenario = scenario
         self.workers = workers
@@ -292,6 +296,8 @@ class LoadClient:
         with self._lock:
             self._results.failures.append(Failure(
                 worker, step, f"{type(exc).__name__}: {exc}", time.monotonic() - self._t0))
+            if len(self._results.failures) >= self.max_failures:
+                self._stop.set()     # e.g. the server is gone: stop hammering it
 
     def _run(self, worker: int) -> None:
         deadline = self._t0 + self.seconds
@@ -336,7 +342,7 @@ class LoadClient:
 
     def stop(self) -> Results:
         """Asks the workers to stop after their current step and collects."""
-        self._results.stopped_early = self.running()
+        self._results.stopped_early = self.running() and not self._stop.is_set()
         self._stop.set()
         return self.wait()
 

@@ -41,9 +41,15 @@ def usage_error(n: int, usage: str) -> str:
 
 
 @pytest.fixture(params=VERSIONS)
-def kv(request, start_server):
+def n(request):
+    """The version number."""
+    return num(request.param)
+
+
+@pytest.fixture
+def kv(n, start_server):
     """(version number, a running server of that version)."""
-    return num(request.param), start_server("kvserver", request.param)
+    return n, start_server("kvserver", f"v{n}")
 
 
 def test_every_version_is_covered():
@@ -130,6 +136,29 @@ def test_connections_are_counted(kv):
             assert c.cmd("VERSION") == f"kvserver {n}"
     with KVClient(srv.port) as c:
         assert c.stats()["connections"] == 4
+
+
+def test_full_queue_turns_clients_away(n, start_server):
+    srv = start_server("kvserver", f"v{n}", 1)          # one worker
+    queue_cap = 64
+    first = KVClient(srv.port)
+    assert first.cmd("VERSION") == f"kvserver {n}"       # the worker is busy with it
+    waiting = [KVClient(srv.port) for _ in range(queue_cap)]
+    try:
+        with KVClient(srv.port) as extra:
+            assert extra.readline() == "SERVER_ERROR busy"
+            assert extra.at_eof()
+        first.cmd("QUIT")
+        first.close()
+        assert waiting[0].cmd("GET x") == "NOT_FOUND"     # served once the worker is free
+    finally:
+        for c in waiting:
+            c.close()
+
+
+def test_worker_count_is_checked(n, start_server):
+    with pytest.raises(RuntimeError, match="exited early"):
+        start_server("kvserver", f"v{n}", 0)
 
 
 def test_key_length_limit(kv):
