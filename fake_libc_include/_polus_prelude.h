@@ -61,7 +61,7 @@
 #define __signed signed
 #define __alignof__ _Alignof
 #define __alignof _Alignof
-#define __thread
+#define __thread _Thread_local
 #define __THROW
 #define __wur
 #define __nonnull(x)

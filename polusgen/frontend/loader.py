@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Sequence
 
-from polusgen.errors import SourceError
+from polusgen.errors import SourceError, UnsupportedError
 from polusgen.model import FunctionEntity, GlobalEntity, Program, TypeEntity, Warning_
 from polusgen.resources import fake_libc_dir
 
@@ -60,7 +60,7 @@ def _process_unit(root: Path, unit: Unit, key: str | None) -> bytes | tuple:
         try:
             return _process_unit_gc(root, unit, key)
         except SourceError as e:
-            return ("error", e.file, e.line, e.message)
+            return ("error", type(e).__name__, e.file, e.line, e.message)
 
 
 def _process_unit_gc(root: Path, unit: Unit, key: str | None) -> bytes:
@@ -69,7 +69,7 @@ def _process_unit_gc(root: Path, unit: Unit, key: str | None) -> bytes:
     names = _Names(root)
     pp = preprocess(unit.path, unit.include_dirs, root, unit.defines, names)
     ast = parse_c(pp.text, names, str(unit.path))
-    facts = build_tu(ast, unit.name, names.is_system, names, pp.system_includes)
+    facts = build_tu(ast, unit.name, names.is_system, names, pp.system_includes, pp.dropped)
     payload = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
     if key is not None:
         outside = [h for h in pp.program_headers if not h.startswith(names.root)]
@@ -117,7 +117,8 @@ def _load_program(source, include_dirs, defines, use_cache) -> Program:
             payloads[i] = _process_unit(src.root, src.units[i], keys[i])
     for p in payloads:
         if isinstance(p, tuple):
-            raise SourceError(*p[1:])
+            cls = UnsupportedError if p[1] == "UnsupportedError" else SourceError
+            raise cls(*p[2:])
     facts = [pickle.loads(p) for p in payloads]
     prog = merge(facts, src.shown_root)
     prog.cflags = list(src.cflags)
@@ -134,9 +135,14 @@ def merge(tus: list[TUFacts], root: str) -> Program:
     _merge_types(prog, tus)
     _merge_globals(prog, tus)
     _merge_functions(prog, tus)
+    seen_warnings: set[tuple] = set()
     for t in tus:
         prog.enumerators.update(t.enumerators)
         prog.system_includes[t.file] = list(t.system_includes)
+        for w in t.warnings:
+            if (w.code, w.coord, w.message) not in seen_warnings:
+                seen_warnings.add((w.code, w.coord, w.message))
+                prog.warnings.append(w)
     funcs, globs = prog.functions, prog.globals
     for f in prog.functions.values():
         f.calls = {k for k in f.calls if k in funcs}

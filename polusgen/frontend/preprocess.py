@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,12 +22,32 @@ from polusgen.resources import fake_libc_dir
 
 PRELUDE = "_polus_prelude.h"
 
+# attributes that matter to a patch (layout, placement); the rest (format,
+# unused, noreturn, ...) are harmless to drop
+_ATTR = re.compile(r"__attribute(?:__)?\s*\(\((.*?)\)\)")
+_IMPORTANT = re.compile(r"\b_*(packed|aligned|section|transparent_union|vector_size|mode|cleanup)_*\b")
+
+
+def dropped_attributes(text: str) -> list[tuple[int, str]]:
+    """(line, attribute) for each layout-relevant __attribute__ in `text`."""
+    out = []
+    if "__attribute" not in text:
+        return out
+    for i, line in enumerate(text.splitlines(), 1):
+        for m in _ATTR.finditer(line):
+            for a in _IMPORTANT.finditer(m.group(1)):
+                out.append((i, a.group(1)))
+    return out
+
 
 @dataclass
 class Preprocessed:
     text: str
     system_includes: list[str] = field(default_factory=list)   # first-seen order
     program_headers: list[str] = field(default_factory=list)   # absolute paths opened
+    # (display file, line, attribute) of GNU attributes the prelude removes
+    # although they change layout or placement: the patch will not have them
+    dropped: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 def prelude_defines(fake_dir: Path) -> list[str]:
@@ -53,8 +74,12 @@ class _Pcpp(Preprocessor):
         return path.startswith(self.fake_dir)
 
     def on_file_open(self, is_system_include, includepath):
-        fh = open(includepath, "r", encoding="utf-8", errors="surrogateescape")
+        with open(includepath, "r", encoding="utf-8", errors="surrogateescape") as f:
+            text = f.read()
+        fh = io.StringIO(text)
         includer = self.source or ""
+        if not self.is_fake(includepath):
+            self.note_attributes(includepath, text)
         if self.is_fake(includepath):
             if not self.is_fake(includer):
                 name = includepath[len(self.fake_dir):]
@@ -63,6 +88,11 @@ class _Pcpp(Preprocessor):
         else:
             self.result.program_headers.append(includepath)
         return fh
+
+    def note_attributes(self, path: str, text: str) -> None:
+        shown = self.display(path)
+        for line, attr in dropped_attributes(text):
+            self.result.dropped.append((shown, line, attr))
 
     def _where(self):
         d = self.lastdirective
@@ -110,6 +140,7 @@ def preprocess(path: Path, include_dirs: list[Path], root: Path, defines: list[s
     p.add_path(str(root))
     p.rewrite_paths = []              # #line carries absolute paths; Coords are mapped later
     text = path.read_text(encoding="utf-8", errors="surrogateescape")
+    p.note_attributes(str(path), text)
     p.parse(text, str(path))
     out = io.StringIO()
     p.write(out)

@@ -7,6 +7,7 @@ the program" is left for the merge.
 """
 from __future__ import annotations
 
+import bisect
 import copy
 import re
 from dataclasses import dataclass, field
@@ -15,8 +16,8 @@ from typing import Callable, Optional
 from pycparser import c_ast
 from pycparser.c_parser import CParser, ParseError
 
-from polusgen.errors import SourceError
-from polusgen.model import Coord, FunctionEntity, GlobalEntity, TypeEntity, static_key
+from polusgen.errors import SourceError, UnsupportedError
+from polusgen.model import Coord, FunctionEntity, GlobalEntity, TypeEntity, Warning_, static_key
 
 from .cgen import SourceGenerator, generate
 
@@ -40,6 +41,7 @@ class TUFacts:
     functions: list[FunctionEntity] = field(default_factory=list)
     enumerators: dict[str, str] = field(default_factory=dict)
     system_includes: list[str] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------
@@ -49,6 +51,30 @@ class TUFacts:
 _PARSE_ERR = re.compile(r"^(?P<file>.*?):(?P<line>\d+)(?::\d+)?: (?P<msg>.*)$", re.S)
 
 
+# GNU extensions pycparser cannot parse, recognised on the offending line
+_GNU = [
+    (re.compile(r"\bcase\b[^:]*\.\.\."), "case range (case A ... B:)"),
+    (re.compile(r"\[[^\]]*\.\.\.[^\]]*\]\s*="), "range designator ([A ... B] =)"),
+    (re.compile(r"\b(typeof|__typeof__|__typeof)\b"), "typeof"),
+    (re.compile(r"\bgoto\s*\*|[{,(=]\s*&&\s*[A-Za-z_]"), "computed goto / label address (&&label)"),
+    (re.compile(r"\?\s*:"), "conditional with the middle operand left out (x ?: y)"),
+    (re.compile(r"\b__label__\b"), "local label (__label__)"),
+]
+
+
+def _gnu_extension(path: str, line: int | None) -> str | None:
+    if not line:
+        return None
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for i, text in enumerate(f, 1):
+                if i == line:
+                    return next((what for rx, what in _GNU if rx.search(text)), None)
+    except OSError:
+        return None
+    return None
+
+
 def parse_c(text: str, display: Callable[[str], str], tu_display: str) -> c_ast.FileAST:
     parser = CParser()
     try:
@@ -56,16 +82,20 @@ def parse_c(text: str, display: Callable[[str], str], tu_display: str) -> c_ast.
     except ParseError as e:
         m = _PARSE_ERR.match(str(e))
         if m:
-            raise SourceError(display(m["file"]), int(m["line"]), f"syntax error: {m['msg']}") from None
-        # some pycparser errors name only the file: take the line of the token
-        # the parser stopped at (the lexer's file follows pcpp's #line)
-        msg = str(e).split(": ", 1)[-1]
-        file, line = parser.clex.filename, None
-        stream = parser._tokens
-        for tok in reversed(stream._buffer[:stream._index + 1]):
-            if tok is not None:
-                line = tok.lineno
-                break
+            file, line, msg = m["file"], int(m["line"]), m["msg"]
+        else:
+            # some pycparser errors name only the file: take the line of the
+            # token the parser stopped at (the lexer's file follows pcpp's #line)
+            msg = str(e).split(": ", 1)[-1]
+            file, line = parser.clex.filename, None
+            stream = parser._tokens
+            for tok in reversed(stream._buffer[:stream._index + 1]):
+                if tok is not None:
+                    line = tok.lineno
+                    break
+        gnu = _gnu_extension(file, line)
+        if gnu:
+            raise UnsupportedError(display(file), line, f"GNU extension pycparser cannot parse: {gnu}") from None
         raise SourceError(display(file), line, f"syntax error: {msg}") from None
 
 
@@ -466,6 +496,35 @@ def function_type_deps(funcdef: c_ast.FuncDef, scope: Scope, fn: FunctionEntity)
                 fn.type_deps.add(key)
 
 
+_TOKENS = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|[{}\n]', re.S)
+
+
+def brace_lines(text: str) -> list[tuple[int, int]]:
+    """(line, +1 for `{` / -1 for `}`) outside comments, strings and chars."""
+    out, line = [], 1
+    for m in _TOKENS.finditer(text):
+        tok = m.group()
+        if tok == "{":
+            out.append((line, 1))
+        elif tok == "}":
+            out.append((line, -1))
+        line += tok.count("\n")
+    return out
+
+
+def closing_brace_line(braces: list[tuple[int, int]], start_line: int) -> int:
+    """Line of the `}` closing the first `{` at or after `start_line` (0 if
+    the braces do not balance, e.g. a body built by macros)."""
+    depth = 0
+    for line, step in braces[bisect.bisect_left(braces, (start_line, -2)):]:
+        depth += step
+        if depth == 0:
+            return line
+        if depth < 0:
+            return 0
+    return 0
+
+
 def max_line(node, file: str) -> int:
     best = 0
     for n in walk(node):
@@ -489,6 +548,7 @@ class TUBuilder:
         self.facts = TUFacts(tu)
         self.types: dict[str, TypeEntity] = {}
         self.anon_enum = 0
+        self.braces: dict[str, list] = {}       # file -> brace_lines(), for end lines
 
     def coord(self, node) -> Coord:
         c = node.coord
@@ -498,6 +558,22 @@ class TUBuilder:
 
     def system(self, node) -> bool:
         return node.coord is not None and self.is_system(node.coord.file)
+
+    def end_line(self, f: c_ast.FuncDef) -> int:
+        """The line of the closing brace (the last line with a node if the
+        source does not show it)."""
+        if f.coord is None:
+            return 0
+        path = f.coord.file
+        if path not in self.braces:
+            try:
+                with open(path, encoding="utf-8", errors="replace") as fh:
+                    self.braces[path] = brace_lines(fh.read())
+            except OSError:
+                self.braces[path] = []
+        last = max(max_line(f, path), f.coord.line)
+        end = closing_brace_line(self.braces[path], f.coord.line)
+        return end if end >= last else last
 
     # -- types --
     def register_types(self, type_node) -> None:
@@ -589,7 +665,7 @@ class TUBuilder:
         function_type_deps(f, self.scope, fn)
         BodyAnalyzer(self.scope, fn).run(f)
         fn.loops_forever = loops_forever(f.body)
-        fn.end_line = max(max_line(f, f.coord.file if f.coord else ""), fn.coord.line)
+        fn.end_line = self.end_line(f)
         self.facts.functions.append(fn)
 
     def build(self, ast: c_ast.FileAST) -> TUFacts:
@@ -626,7 +702,13 @@ class TUBuilder:
         return keep
 
 
-def build_tu(ast: c_ast.FileAST, tu: str, is_system, rel, system_includes: list[str]) -> TUFacts:
+def build_tu(ast: c_ast.FileAST, tu: str, is_system, rel, system_includes: list[str],
+             dropped: list[tuple[str, int, str]] = ()) -> TUFacts:
     facts = TUBuilder(tu, is_system, rel).build(ast)
     facts.system_includes = list(system_includes)
+    for file, line, attr in dropped:
+        facts.warnings.append(Warning_(
+            "attribute-dropped",
+            f"__attribute__(({attr})) is invisible to polusgen: code it emits from here lacks it",
+            Coord(file, line)))
     return facts

@@ -476,3 +476,46 @@ def test_no_cache_writes_nothing(tree, tmp_path):
     assert not any(fcache.cache_dir().rglob("*.pickle"))
     load_program(root)
     assert any(fcache.cache_dir().rglob("*.pickle"))
+
+
+# --------------------------------------------------------------------------
+# GNU C
+# --------------------------------------------------------------------------
+
+def test_layout_attributes_are_reported_when_dropped(tree):
+    root = tree({
+        "h.h": "struct __attribute__((packed)) wire { char c; int i; };\n",
+        "a.c": '#include "h.h"\nint f(void) __attribute__((noreturn));\nstruct wire w1;\n',
+        "b.c": '#include "h.h"\nstatic char pad[8] __attribute__((aligned(16)));\n',
+    })
+    p = load_program(root)
+    got = sorted((w.code, str(w.coord)) for w in p.warnings)
+    # once per place, however many TUs include it; harmless attributes say nothing
+    assert got == [("attribute-dropped", "b.c:2"), ("attribute-dropped", "h.h:1")]
+    assert any("packed" in w.message for w in p.warnings)
+
+
+def test_thread_local_storage_survives(tree):
+    p = load_program(tree({"t.c": "__thread int per_thread;\nstatic _Thread_local int t2;\n"}))
+    assert "_Thread_local" in p.globals["per_thread"].node.storage
+    assert p.globals["t2@t.c"].static
+
+
+@pytest.mark.parametrize("code,what", [
+    ("int f(int x) {\n  switch (x) { case 1 ... 3: return 1; }\n  return 0;\n}\n", "case range"),
+    ("int a[4] = {\n  [0 ... 3] = 1 };\n", "range designator"),
+    ("int f(int x) {\n  return x ?: 1;\n}\n", "?:"),
+    ("int y;\n__typeof__(y) z;\n", "typeof"),
+])
+def test_unparseable_gnu_extensions_are_named(tree, code, what):
+    from polusgen.errors import UnsupportedError
+    with pytest.raises(UnsupportedError) as e:
+        load_program(tree({"g.c": code}))
+    assert e.value.file == "g.c" and e.value.line == 2 and what in e.value.message
+
+
+def test_end_line_is_the_closing_brace(tree):
+    src = "int f(void)\n{\n    /* } in a comment */\n    const char *s = \"}\";\n    return s[0] == '}';\n}\n\nint g(void) { return 0; }\n"
+    p = load_program(tree({"e.c": src}))
+    assert (p.functions["f"].coord.line, p.functions["f"].end_line) == (1, 6)
+    assert (p.functions["g"].coord.line, p.functions["g"].end_line) == (8, 8)
