@@ -71,3 +71,18 @@ def test_bad_input_exits_1_with_file_and_line(case, needle):
 def test_missing_version_is_an_error(tmp_path):
     r = run(str(tmp_path / "nope"), str(FIG2 / "v1"))
     assert r.exit_code == 1
+
+
+def test_binary_option_promotes_inlining_callers(tmp_path):
+    case = CASES / "inlined_helper"
+    exe = tmp_path / "prog"
+    subprocess.run(["gcc", "-O2", "-o", str(exe), str(case / "v0.c")], check=True)
+    args = ["diff", str(case / "v0.c"), str(case / "v1.c"), "--json", "-", "--no-cache"]
+    without = json.loads(subprocess.run([sys.executable, "-m", "polusgen", *args],
+                                        capture_output=True, text=True, check=True).stdout)
+    with_bin = json.loads(subprocess.run([sys.executable, "-m", "polusgen", *args, "--binary", str(exe)],
+                                         capture_output=True, text=True, check=True).stdout)
+    assert without["functions"]["convert"]["status"] == "unchanged"
+    assert with_bin["functions"]["convert"]["status"] == "changed"
+    assert "convert" in with_bin["promoted"]
+    assert with_bin["counts"]["functions"]["changed"] == without["counts"]["functions"]["changed"] + 2
