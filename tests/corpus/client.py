@@ -118,6 +118,7 @@ class FTPClient(LineClient):
     """ftpish: FTP-style replies ("ddd text", multi-line "ddd-text" ... "ddd text")."""
 
     eol = b"\r\n"
+    greeting = ""          # the 220 text, once a scenario has read it
 
     def read_reply(self) -> FTPReply:
         lines = [self.readline()]
@@ -192,31 +193,67 @@ class KVScenario:
             seen.add(conn.cmd("VERSION"))
 
 
+class KVCounterScenario(KVScenario):
+    """kvserver v1 on: every step INCRs one shared key, so after the load the
+    key must hold exactly ``results.steps`` (plus its value before): an
+    increment lost by the server (or by an update) shows there."""
+
+    def __init__(self, key: str = "counter"):
+        super().__init__(version_every=0)
+        self.key = key
+
+    def step(self, conn: KVClient, worker: int, i: int, seen: set[str]) -> None:
+        reply = conn.cmd(f"INCR {self.key}")
+        if not reply.startswith("VALUE "):
+            raise ProtocolError(f"INCR {self.key}: {reply!r}")
+
+
 class FTPScenario:
-    """Per step, one whole session (ftpish forks a process per session): greet,
-    log in, NOOP, RETR ``path`` (checked against ``expected`` if given), QUIT.
-    The version from the 220 greeting is recorded."""
+    """Per step: NOOP, RETR ``path`` (checked against ``expected`` if given).
 
-    persistent = False
+    By default every step is one whole session (ftpish forks a process per
+    session): greeting, login, the commands, QUIT.  With ``persistent=True``
+    each worker logs in once and keeps its session (its process) for all its
+    steps, which then also check PWD.  The greeting's text (it names the
+    version; a persistent session records the one it was greeted with) is
+    recorded."""
 
-    def __init__(self, path: str = "hello.txt", expected: bytes | None = None):
+    def __init__(self, path: str = "hello.txt", expected: bytes | None = None,
+                 persistent: bool = False):
         self.path = path
         self.expected = expected
+        self.persistent = persistent
 
     def connect(self, port: int, timeout: float) -> FTPClient:
-        return FTPClient(port, timeout)
+        conn = FTPClient(port, timeout)
+        if self.persistent:
+            try:
+                self._greet(conn)
+                conn.login()
+            except BaseException:
+                conn.close()
+                raise
+        return conn
 
-    def step(self, conn: FTPClient, worker: int, i: int, seen: set[str]) -> None:
+    def _greet(self, conn: FTPClient) -> None:
         greeting = conn.read_reply()
         if greeting.code != 220:
             raise ProtocolError(f"greeting {greeting.lines}")
-        seen.add(greeting.text)
-        conn.login()
+        conn.greeting = greeting.text
+
+    def step(self, conn: FTPClient, worker: int, i: int, seen: set[str]) -> None:
+        if not self.persistent:
+            self._greet(conn)
+            conn.login()
+        seen.add(conn.greeting)
         conn.expect("NOOP", 200)
         data = conn.retr(self.path)
         if self.expected is not None and data != self.expected:
             raise ProtocolError(f"RETR {self.path}: {len(data)} bytes differ from expected")
-        conn.expect("QUIT", 221)
+        if self.persistent:
+            conn.expect("PWD", 257)
+        else:
+            conn.expect("QUIT", 221)
 
 
 # ---------------------------------------------------------------- load
@@ -363,12 +400,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--path", default="hello.txt", help="ftp: the file to RETR")
     ap.add_argument("--expect-file", help="ftp: a local file RETR must return")
+    ap.add_argument("--persistent", action="store_true",
+                    help="ftp: one session per worker instead of one per step")
     args = ap.parse_args(argv)
     if args.protocol == "kv":
         scenario = KVScenario()
     else:
         expected = open(args.expect_file, "rb").read() if args.expect_file else None
-        scenario = FTPScenario(args.path, expected)
+        scenario = FTPScenario(args.path, expected, args.persistent)
     load = LoadClient(args.port, scenario, args.workers, args.count, args.seconds)
     results = load.start().wait()
     print(json.dumps(results.summary(), indent=2))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from client import FTPScenario, KVClient, KVScenario, LoadClient
+from client import FTPClient, FTPScenario, KVClient, KVCounterScenario, KVScenario, LoadClient
 
 CLIENT = Path(__file__).with_name("client.py")
 
@@ -83,3 +83,24 @@ def test_command_line_summary(kv):
     assert (summary["steps"], summary["failures"]) == (10, 0)
     assert summary["versions"] == ["kvserver 0"]
     assert summary["latency_p50"] <= summary["latency_p99"]
+
+
+def test_counter_scenario_counts_every_increment(start_server):
+    srv = start_server("kvserver", "v1")
+    results = LoadClient(srv.port, KVCounterScenario(), workers=3, count=40,
+                         seconds=60).start().wait()
+    assert results.failures == []
+    with KVClient(srv.port) as c:
+        assert c.cmd("GET counter") == f"VALUE {results.steps}"
+
+
+def test_persistent_ftp_sessions_keep_one_process_each(start_server, tmp_path):
+    (tmp_path / "f.txt").write_bytes(b"data\n")
+    srv = start_server("ftpish", "v2", tmp_path)
+    scenario = FTPScenario("f.txt", b"data\n", persistent=True)
+    results = LoadClient(srv.port, scenario, workers=3, count=10, seconds=60).start().wait()
+    assert (results.steps, results.failures) == (30, [])
+    assert results.versions == {"ftpish 2 ready"}
+    with FTPClient(srv.port) as c:           # three sessions before this one
+        c.read_reply()
+        assert "session=4" in c.expect("STAT", 211).text
