@@ -1,0 +1,227 @@
+"""ChangeSet -> patch.polus.c.
+
+    write_patch(cs, output, *, version_file=None, binary=None, program=None, user_code=None) -> PatchPlan
+
+Plans the patch (polusgen.plan), prints every item the patch needs with the
+renaming generator (polusgen.emit.rename), makes the synchronization code
+(polusgen.emit.sync) and renders templates/patch.polus.c.j2.  The patch file
+is written atomically, and only then the version file advances.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import jinja2
+
+from polusgen.errors import PolusError
+from polusgen.manifest import Binary
+from polusgen.model import ChangeSet, Status
+from polusgen.plan import PatchPlan, make_plan, sanitize
+from polusgen.resources import templates_dir
+from polusgen.versionfile import VersionFile
+
+from .sync import SyncBuilder, ident_of
+from .usercode import user_functions
+from .writer import PatchWriter, build_manifest, c_string_lines, completed_type
+
+__all__ = ["write_patch", "render_patch", "binary_identity", "so_path_for"]
+
+
+def so_path_for(c_path: Path) -> Path:
+    """patch.polus.c -> patch.so (and x.c -> x.so)."""
+    c_path = Path(c_path)
+    name = c_path.name
+    for ext in (".polus.c", ".c"):
+        if name.endswith(ext):
+            return c_path.with_name(name[: -len(ext)] + ".so")
+    return c_path.with_name(name + ".so")
+
+
+def binary_identity(binary: Optional[Path]) -> Binary:
+    if binary is None:
+        return Binary()
+    binary = Path(binary)
+    if not binary.is_file():
+        raise PolusError(f"{binary}: no such binary")
+    bid = None
+    try:
+        from polusgen.inject.elf import build_id
+
+        bid = build_id(binary)
+    except ImportError:
+        bid = _build_id_fallback(binary)
+    sha = None if bid else hashlib.sha256(binary.read_bytes()).hexdigest()
+    return Binary(path=str(binary.resolve()), build_id=bid, sha256=sha)
+
+
+def _build_id_fallback(binary: Path) -> Optional[str]:
+    import subprocess
+
+    try:
+        out = subprocess.run(["readelf", "-n", str(binary)], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    m = re.search(r"Build ID:\s*([0-9a-fA-F]+)", out)
+    return m.group(1).lower() if m else None
+
+
+def program_name(root: Path) -> str:
+    """A program's name from its source: the folder, or its parent when the
+    folder (or file) is named like a version (v1, 2.0.4, new)."""
+    root = root.resolve()
+    name = root.name if root.is_dir() else root.stem
+    if re.fullmatch(r"(v|version)?[-_]?\d+([._-]\d+)*[a-z]?|old|new", name, re.I) or not name:
+        name = root.parent.name
+    return sanitize(name) or "program"
+
+
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())), trim_blocks=True,
+                              lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+                              autoescape=False)
+
+
+def _defines(cflags: list[str]) -> list[dict]:
+    out = []
+    for f in cflags:
+        if f.startswith("-D") and len(f) > 2:
+            name, _, value = f[2:].partition("=")
+            if re.fullmatch(r"[A-Za-z_]\w*", name):
+                out.append({"name": name, "value": value or "1"})
+    return out
+
+
+def _reach_heap(ops, sb: SyncBuilder, seen=None) -> bool:
+    seen = seen if seen is not None else set()
+    for op in ops:
+        if op["op"] == "ptr":
+            return True
+        if op["op"] in ("loop",) and _reach_heap(op["body"], sb, seen):
+            return True
+        if op["op"] == "members" and _reach_heap(op["ops"], sb, seen):
+            return True
+        if op["op"] == "call":
+            for conv in sb.converters.values():
+                if f"POLUS_SEL_{conv.name[len('polus_'):]}" == op["fn"] and conv.name not in seen:
+                    seen.add(conv.name)
+                    if _reach_heap(conv.ops, sb, seen):
+                        return True
+    return False
+
+
+def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: str = "patch.so") -> str:
+    cs = plan.cs
+    user_names = user_functions(user_code) if user_code else []
+    w = PatchWriter(plan, user_names, str(Path(user_code).resolve()) if user_code else None)
+
+    # new code first: it decides which imports and types are needed
+    functions = [w.function_item(k) for k in plan.emitted_functions]
+    globals_ = [w.global_item(k) for k in plan.emitted_globals]
+    stubs = [w.stub_item(s) for s in plan.stubs]
+
+    # synchronization of every changed global
+    sb = SyncBuilder(w)
+    data = []
+    for d in plan.data:
+        ch = cs.globals[d.key]
+        old_t, new_t = completed_type(ch.old.node), completed_type(ch.new.node)
+        from .rename import pointer_to
+
+        if d.no_sync:
+            o2n = n2o = []
+        else:
+            o2n = sb.global_ops("o2n", old_t, new_t, d.key, ch.new.coord)
+            n2o = sb.global_ops("n2o", old_t, new_t, d.key, ch.new.coord)
+        item = {
+            "key": d.key, "base": d.base, "new_symbol": d.new_symbol, "old_import": d.old_import,
+            "old_macro": plan.imports[d.old_import].macro, "readonly": d.readonly, "no_sync": d.no_sync,
+            "coord": str(ch.new.coord), "reasons": ch.reasons, "o2n": o2n, "n2o": n2o,
+            "new_ptr_d": f"__typeof__({d.new_symbol}) *d",
+            "new_ptr_s": f"__typeof__({d.new_symbol}) *s",
+            "old_ptr_d": w.spell("old", pointer_to(old_t), "d"),
+            "old_ptr_s": w.spell("old", pointer_to(old_t), "s"),
+        }
+        if not d.no_sync:
+            w.override(f"polus_o2n_{d.base}")
+            w.override(f"polus_n2o_{d.base}")
+        data.append(item)
+    for conv in sb.converters.values():
+        w.override(conv.name)
+    for item, d in zip(data, plan.data):
+        d.heap = item["heap"] = _reach_heap(item["o2n"], sb)
+    w.heap_analysis(sb)
+    plan.heap_types = sorted(sb.heap)
+
+    import_macros = w.import_macros()
+    externs = w.extern_items()
+    types = w.type_items()
+
+    warnings = list(plan.warnings) + sb.warnings + w.warnings
+    plan.warnings = warnings
+    warning_text = [str(x) for x in warnings]
+    manifest = build_manifest(plan, warning_text)
+    includes = list(dict.fromkeys(cs.new.all_system_includes() + cs.old.all_system_includes()))
+    includes = [h for h in includes if h != "polus.h"]
+
+    ctx = {
+        "program": plan.program, "name": plan.name, "from_version": plan.from_version,
+        "to_version": plan.to_version, "requires": plan.requires, "ident": sanitize(plan.name),
+        "counts": cs.counts(), "warnings": [re.sub(r"\*/", "* /", t) for t in warning_text],
+        "so_name": so_name, "defines": _defines(cs.new.cflags),
+        "includes": includes, "user_code": w.user_code, "user_names": user_names,
+        "tags": sorted(w.tags), "types": types, "externs": externs,
+        "n_imports": len(plan.imports), "import_macros": import_macros,
+        "functions": functions, "stubs": stubs, "globals": globals_,
+        "converters": list(sb.converters.values()), "heap": list(sb.heap.values()), "data": data,
+        "overrides": [o[len("polus_"):] for o in w.overrides],
+        "runtime_inits": [g["runtime_init"] for g in globals_ if g["runtime_init"]],
+        "old_functions": plan.old_functions, "new_functions": plan.new_functions,
+        "redirects": plan.redirects, "f2d": plan.f2d,
+        "manifest_lines": c_string_lines(manifest.to_json()),
+    }
+    plan.manifest = manifest
+    return _env().get_template("patch.polus.c.j2").render(**ctx)
+
+
+def _bare(tnode):
+    import copy
+
+    from .writer import _strip_nested_bodies
+
+    t = copy.deepcopy(tnode)
+    _strip_nested_bodies(t, top=None)
+    return t
+
+
+def write_patch(cs: ChangeSet, output: Path, *, version_file: Optional[Path] = None, binary: Optional[Path] = None,
+                program: Optional[str] = None, user_code: Optional[Path] = None) -> PatchPlan:
+    output = Path(output)
+    if user_code is not None and not Path(user_code).is_file():
+        raise PolusError(f"{user_code}: no such user code file")
+    if program is None and binary is not None:
+        program = Path(binary).name
+    vf = VersionFile.load(Path(version_file) if version_file else None, program)
+    if program is None and not vf.program:
+        program = program_name(Path(cs.new.root))
+    plan = make_plan(cs, version_file=vf, program=program or vf.program, binary=binary_identity(binary))
+    so = so_path_for(output)
+    text = render_patch(plan, user_code=user_code, so_name=so.name)
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=output.name + ".", dir=output.parent)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    if version_file is not None:
+        vf.record_patch(plan, output, so)
+        vf.save(Path(version_file))
+    return plan

@@ -1,0 +1,86 @@
+"""Build a patch into a shared library with gcc.
+
+    build_patch(c_path, out_so=None, include_dirs=(), user_code=None) -> Path
+
+gcc -O2 -Wall -Werror -fPIC -shared -I<runtime dir> [-I<include>...] patch.polus.c -o patch.so
+(the top-level Makefile's `%.so: %.polus.c` rule does the same).  On failure
+a BuildError carries gcc's first errors.  The manifest embedded in the
+library (section .polus_manifest) is also written beside it as <so>.json,
+for people.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Optional, Sequence
+
+from polusgen.errors import BuildError
+from polusgen.manifest import MANIFEST_SECTION, Manifest
+from polusgen.resources import runtime_dir
+
+CFLAGS = ["-O2", "-Wall", "-Werror", "-fPIC", "-shared"]
+MAX_ERROR_LINES = 12
+
+
+def gcc_command(c_path: Path, out_so: Path, include_dirs: Sequence[str] = (),
+                user_code: Optional[Path] = None) -> list[str]:
+    from polusgen.emit.usercode import user_flags
+
+    cmd = [os.environ.get("CC", "gcc"), *CFLAGS, f"-I{runtime_dir()}"]
+    cmd += [f"-I{d}" for d in include_dirs]
+    cmd += user_flags(user_code)
+    cmd += [str(c_path), "-o", str(out_so)]
+    return cmd
+
+
+def first_errors(stderr: str, limit: int = MAX_ERROR_LINES) -> str:
+    lines = stderr.splitlines()
+    idx = [i for i, l in enumerate(lines) if "error" in l]
+    if idx:
+        lines = lines[idx[0]:]
+    return "\n".join(lines[:limit])
+
+
+def read_manifest(so: Path) -> Optional[Manifest]:
+    """The manifest embedded in a built patch, or None if it has none."""
+    try:
+        raw = subprocess.run(["objcopy", "-O", "binary", f"--only-section={MANIFEST_SECTION}", str(so),
+                              "/dev/stdout"], check=True, capture_output=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    text = raw.rstrip(b"\0").decode()
+    return Manifest.from_json(text) if text else None
+
+
+def build_patch(c_path: Path, out_so: Optional[Path] = None, include_dirs: Sequence[str] = (),
+                user_code: Optional[Path] = None) -> Path:
+    from polusgen.emit import so_path_for
+
+    c_path = Path(c_path)
+    if not c_path.is_file():
+        raise BuildError(f"{c_path}: no such patch")
+    if user_code is not None and not Path(user_code).is_file():
+        raise BuildError(f"{user_code}: no such user code file")
+    out_so = Path(out_so) if out_so is not None else so_path_for(c_path)
+    out_so.parent.mkdir(parents=True, exist_ok=True)
+    # build next to the target and rename: a failed build leaves no half-written library
+    fd, tmp = tempfile.mkstemp(prefix=out_so.name + ".", suffix=".tmp", dir=out_so.parent)
+    os.close(fd)
+    try:
+        cmd = gcc_command(c_path, Path(tmp), include_dirs, user_code)
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True)
+        except OSError as e:
+            raise BuildError(f"cannot run {cmd[0]}: {e}") from e
+        if r.returncode != 0:
+            raise BuildError(f"{c_path}: gcc failed:\n{first_errors(r.stderr)}")
+        os.replace(tmp, out_so)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    manifest = read_manifest(out_so)
+    if manifest is not None:
+        Path(str(out_so) + ".json").write_text(json.dumps(json.loads(manifest.to_json()), indent=2) + "\n")
+    return out_so

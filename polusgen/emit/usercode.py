@@ -1,0 +1,42 @@
+"""User code: hand-written sync functions and callbacks (templates/USER_CODE.md).
+
+A C file given with --user-code is #included into the patch after the
+declarations, the import table, the new globals and the prototypes of every
+generated function, so it can use all of them.  A function it defines named
+`polus_user_<what>` takes precedence over the generated `polus_<what>`;
+everything else stays generated.  The patch selects with the preprocessor
+(POLUS_HAVE_USER_<what>), so the same .polus.c also builds with
+`polusgen build --user-code` and with the Makefile.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Optional
+
+_DEF = re.compile(r"\b(polus_user_\w+)\s*\(([^;{}]*)\)\s*\{")
+
+
+def _strip(text: str) -> str:
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    text = re.sub(r"//[^\n]*", " ", text)
+    return re.sub(r'"(?:\\.|[^"\\])*"', '""', text)
+
+
+def user_functions(path: Optional[Path]) -> list[str]:
+    """The `<what>` of every polus_user_<what> function defined in the file, in order."""
+    if path is None:
+        return []
+    text = _strip(Path(path).read_text())
+    seen: dict[str, None] = {}
+    for m in _DEF.finditer(text):
+        seen.setdefault(m.group(1)[len("polus_user_"):], None)
+    return list(seen)
+
+
+def user_flags(path: Optional[Path]) -> list[str]:
+    """gcc options that include the file and select its functions."""
+    if path is None:
+        return []
+    p = Path(path).resolve()
+    return [f'-DPOLUS_USER_CODE="{p}"'] + [f"-DPOLUS_HAVE_USER_{w}=1" for w in user_functions(p)]

@@ -1,0 +1,494 @@
+"""PatchPlan -> the template context of patch.polus.c.
+
+Python decides *what* is in the patch (which types, in which order, which
+symbol every reference becomes, which members are copied how); the templates
+under templates/ decide how it reads.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+import networkx as nx
+from pycparser import c_ast
+
+from polusgen.manifest import Binary, Data, Import, Manifest, NewFunction, OldFunction, Redirect
+from polusgen.model import Coord, Program, Status, Warning_
+from polusgen.plan import PatchPlan
+
+from .ctypes import resolve
+from .rename import Renamer, cprint, pointer_to, resolve_ident, type_text
+from .sync import SyncBuilder, ident_of
+
+_WORLD_ORDER = {"old": 0, "both": 1, "new": 2}
+_KIND_OF = {c_ast.Struct: "struct", c_ast.Union: "union", c_ast.Enum: "enum"}
+
+
+@dataclass
+class TypeItem:
+    world: str          # old | new | both
+    key: str
+    text: str
+    coord: Optional[Coord]
+
+
+@dataclass
+class FuncItem:
+    key: str
+    symbol: str
+    proto: str
+    text: str
+    coord: Optional[Coord]
+    reasons: list[str] = field(default_factory=list)
+
+
+class PatchWriter:
+    def __init__(self, plan: PatchPlan, user_names: list[str] = (), user_code: Optional[str] = None):
+        self.plan = plan
+        self.cs = plan.cs
+        self.old: Program = plan.cs.old
+        self.new: Program = plan.cs.new
+        self.user_names = list(user_names)
+        self.user_code = user_code
+        self.uses: dict[str, set[str]] = {"old": set(), "new": set()}
+        self.tags: dict[str, None] = {}
+        self.externs: dict[str, None] = {}
+        self.overrides: dict[str, None] = {}
+        self.warnings: list[Warning_] = []
+        self._import_hits: list[str] = []
+
+    # ------------------------------------------------------------ renaming
+    def _type_name(self, world: str):
+        prog = self.old if world == "old" else self.new
+
+        def fn(kind: str, name: str) -> Optional[str]:
+            key = f"{kind} {name}"
+            te = prog.types.get(key)
+            if te is not None and not te.system:
+                self.uses[world].add(key)
+            new = None
+            if world == "new" and key in self.plan.changed_types:
+                new = self.plan.type_names.get(key) or None
+            if kind in ("struct", "union"):
+                self.tags.setdefault(f"{kind} {new or name}", None)
+            return new
+        return fn
+
+    def _enumerator(self, world: str):
+        prog = self.old if world == "old" else self.new
+
+        def fn(name: str) -> Optional[str]:
+            key = prog.enumerators.get(name)
+            if key is None:
+                return None
+            self.uses[world].add(key)
+            return self.plan.enumerators.get(name) if world == "new" else None
+        return fn
+
+    def _ident(self, file: Optional[str], const: bool = False):
+        def fn(name: str) -> Optional[str]:
+            kind, key = resolve_ident(self.new, name, file)
+            if kind is None:
+                return None
+            sym = self.plan.symbol(kind, key)
+            if sym is not None:
+                return sym
+            if kind == "global" and self.new.globals[key].extern_only:
+                self.externs.setdefault(key, None)
+                return None
+            ch = (self.cs.functions if kind == "function" else self.cs.globals).get(key)
+            if ch is None or ch.old is None:
+                return None
+            imp = self.plan.import_for(kind, key)
+            self._import_hits.append(key)
+            return imp.macro + ("_C" if const else "")
+        return fn
+
+    def renamer(self, world: str, file: Optional[str] = None, const: bool = False) -> Renamer:
+        if world == "old":
+            return Renamer(self._type_name("old"), self._enumerator("old"), None)
+        return Renamer(self._type_name("new"), self._enumerator("new"), self._ident(file, const))
+
+    def spell(self, world: str, tnode, declname: Optional[str] = None, file: Optional[str] = None) -> str:
+        t = self.renamer(world, file).rename(tnode)
+        return type_text(t, declname)
+
+    def enumerator_new(self, name: str) -> str:
+        return self.plan.enumerators.get(name, name)
+
+    def type_spelling(self, key: str, world: str) -> str:
+        kind, _, name = key.partition(" ")
+        self.uses[world].add(key)
+        if world == "new" and key in self.plan.changed_types:
+            name = self.plan.type_names[key]
+        if kind in ("struct", "union"):
+            self.tags.setdefault(f"{kind} {name}", None)
+        return name if kind == "typedef" else f"{kind} {name}"
+
+    def type_coord(self, key: str) -> Optional[Coord]:
+        te = self.new.types.get(key) or self.old.types.get(key)
+        return te.coord if te is not None else None
+
+    def override(self, name: str) -> str:
+        """`polus_<what>` is replaced by `polus_user_<what>` when the user defines it."""
+        self.overrides.setdefault(name, None)
+        return "POLUS_SEL_" + name[len("polus_"):]
+
+    # ------------------------------------------------------------ functions and globals
+    def function_item(self, key: str) -> FuncItem:
+        ch = self.cs.functions[key]
+        ent = ch.new
+        sym = self.plan.symbol("function", key)
+        node: c_ast.FuncDef = self.renamer("new", ent.file).rename(ent.node)
+        _rename_decl(node.decl, sym)
+        node.decl.funcspec = [f for f in node.decl.funcspec if f != "inline"]
+        proto = cprint(node.decl)
+        return FuncItem(key, sym, proto, cprint(node).rstrip(), ent.coord, list(ch.reasons))
+
+    def global_item(self, key: str) -> dict:
+        ch = self.cs.globals[key]
+        ent = ch.new
+        sym = self.plan.symbol("global", key)
+        decl: c_ast.Decl = copy.deepcopy(ent.node)
+        _strip_nested_bodies(decl.type, top=None)
+        init = decl.init
+        decl.init = None
+        decl = self.renamer("new", ent.file).rename(decl)
+        _rename_decl(decl, sym)
+        init_text, runtime_init = None, None
+        if init is not None:
+            before = len(self._import_hits)
+            normal = self.renamer("new", ent.file).rename(init)
+            if len(self._import_hits) > before:
+                # refers to the running program: a constant placeholder now, the real value at registration
+                const_init = self.renamer("new", ent.file, const=True).rename(init)
+                init_text = _init_text(const_init)
+                literal_t = type_text(decl.type, None)
+                runtime_init = {"symbol": sym, "type": literal_t, "init": _init_text(normal, braces=True)}
+            else:
+                init_text = _init_text(normal)
+        return {"key": key, "symbol": sym, "decl": cprint(decl), "init": init_text,
+                "runtime_init": runtime_init, "coord": str(ent.coord), "status": ch.status.value,
+                "reasons": list(ch.reasons)}
+
+    # ------------------------------------------------------------ stubs
+    def stub_item(self, st) -> dict:
+        ch = self.cs.functions[st.key]
+        old_decl = self.renamer("old").rename(ch.old.node.decl)
+        _rename_decl(old_decl, st.symbol)
+        old_decl.funcspec = [f for f in old_decl.funcspec if f != "inline"]
+        ofd, nfd = ch.old.node.decl.type, ch.new.node.decl.type
+        oparams = _params(ofd)
+        nparams = _params(nfd)
+        by_name = {p.name: p for p in oparams if p.name}
+        args = []
+        for i, p in enumerate(nparams):
+            op = by_name.get(p.name) if p.name else None
+            if op is None and i < len(oparams) and not (oparams[i].name and oparams[i].name in {q.name for q in nparams}):
+                op = oparams[i]
+            if op is None:
+                args.append("0")
+                self.warn("stub", f"stub for {st.key}: the new parameter {p.name or i} has no old counterpart; "
+                          f"the stub passes 0 (define polus_user_stub_{ident_of(st.key)} to do better)", ch.new.coord)
+                continue
+            args.append(self._convert_arg(op, p, st.key, ch))
+        ret = ch.new.node.decl.type.type
+        oret = ch.old.node.decl.type.type
+        void = _is_void(oret)
+        if not void and not _scalar_like(oret, self.old, self.plan.changed_types) and not _scalar_like(ret, self.new, self.plan.changed_types):
+            self.warn("stub", f"stub for {st.key}: the return type changed; the stub returns the new value "
+                      "converted as C converts it", ch.new.coord)
+        return {"key": st.key, "symbol": st.symbol, "target": st.target, "proto": cprint(old_decl),
+                "args": args, "void": void, "callers": st.callers,
+                "params": [p.name for p in oparams if p.name], "user": f"stub_{ident_of(st.key)}",
+                "ret_type": self.spell("old", oret) if not void else "void"}
+
+    def _convert_arg(self, op, p, key, ch) -> str:
+        from .ctypes import same_type
+
+        if same_type(op.type, p.type, self.old, self.new, self.plan.changed_types):
+            return op.name
+        ro, rn = resolve(op.type, self.old), resolve(p.type, self.new)
+        if ro.kind == rn.kind == "ptr":
+            nt = self.spell("new", p.type)
+            self.warn("stub", f"stub for {key}: parameter {op.name} points to a changed type; the stub passes the "
+                      "registered counterpart (NULL if the object has none)", ch.new.coord)
+            return f"({nt})polus_counterpart({op.name})"
+        if ro.kind in ("scalar", "enum") and rn.kind in ("scalar", "enum"):
+            return op.name
+        self.warn("stub", f"stub for {key}: parameter {op.name} changed type incompatibly; passes 0", ch.new.coord)
+        return "0"
+
+    # ------------------------------------------------------------ types
+    def type_items(self) -> list[TypeItem]:
+        cs = self.cs
+
+        def node_for(world: str, key: str) -> Optional[tuple[str, str]]:
+            ch = cs.types.get(key)
+            if world == "old":
+                if key not in self.old.types or self.old.types[key].system:
+                    return None
+                if ch is not None and ch.status in (Status.CHANGED, Status.DELETED):
+                    return ("old", key)
+                return ("both", key) if key in self.new.types else ("old", key)
+            if key not in self.new.types or self.new.types[key].system:
+                return None
+            if ch is not None and ch.status is Status.CHANGED:
+                return ("new", key)
+            return ("both", key)
+
+        def entity(node):
+            world, key = node
+            return self.old.types[key] if world == "old" else self.new.types[key]
+
+        nested = _nested_ids(self.old) | _nested_ids(self.new)
+        todo = [n for w in ("old", "new") for k in sorted(self.uses[w]) if (n := node_for(w, k))]
+        seen: set = set()
+        g = nx.DiGraph()
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            g.add_node(n)
+            e = entity(n)
+            w = "old" if n[0] == "old" else "new"
+            for dep in sorted(e.deps):
+                m = node_for(w, dep)
+                if m is None:
+                    continue
+                todo.append(m)
+                if _needs_before(e, dep):
+                    g.add_edge(m, n)
+        order_key = {}
+        for n in g.nodes:
+            e = entity(n)
+            order_key[n] = f"{e.coord.file}:{e.coord.line:08d}:{_WORLD_ORDER[n[0]]}:{n[1]}"
+        try:
+            order = list(nx.lexicographical_topological_sort(g, key=lambda n: order_key[n]))
+        except nx.NetworkXUnfeasible:
+            order = sorted(g.nodes, key=lambda n: order_key[n])
+        items = []
+        for n in order:
+            e = entity(n)
+            if id(e.node) in nested:
+                continue   # defined inside another type's definition (an anonymous enum in a struct)
+            node = copy.deepcopy(e.node)
+            _strip_nested_bodies(node, top=node)
+            r = self.renamer("old" if n[0] == "old" else "new").rename(node)
+            items.append(TypeItem(n[0], n[1], cprint(r) + ";", e.coord))
+        return items
+
+    def warn(self, code: str, message: str, coord) -> None:
+        if not any(w.code == code and w.message == message for w in self.warnings):
+            self.warnings.append(Warning_(code, message, coord))
+
+    # ------------------------------------------------------------ import macros
+    def import_macros(self) -> list[dict]:
+        out = []
+        changed_globals = {d.key for d in self.plan.data}
+        for i, imp in enumerate(self.plan.imports):
+            if imp.kind == "data":
+                world = "old" if imp.key in changed_globals else "new"
+                prog = self.old if world == "old" else self.new
+                ent = prog.globals.get(imp.key) or self.old.globals[imp.key]
+                tnode = completed_type(ent.node)
+                ptr = self.spell(world, pointer_to(tnode))
+                out.append({"macro": imp.macro, "index": i, "expr": f"(*({ptr})polus_imports[{i}].addr)",
+                            "const_expr": f"(*({ptr})0)", "name": imp.name, "kind": imp.kind})
+            elif imp.used:
+                ent = self.new.functions.get(imp.key) or self.old.functions[imp.key]
+                fd = copy.deepcopy(ent.node.decl.type)
+                ptr = self.spell("new", pointer_to(fd), file=ent.file)
+                out.append({"macro": imp.macro, "index": i, "expr": f"(({ptr})polus_imports[{i}].addr)",
+                            "const_expr": f"(({ptr})0)", "name": imp.name, "kind": imp.kind})
+        return out
+
+    def extern_items(self) -> list[str]:
+        out = []
+        for key in self.externs:
+            ent = self.new.globals[key]
+            d = copy.deepcopy(ent.node)
+            _strip_nested_bodies(d.type, top=None)
+            d = self.renamer("new", ent.file).rename(d)
+            out.append(cprint(d) + ";")
+        return out
+
+    # ------------------------------------------------------------ heap and aliases
+    def heap_analysis(self, sb: SyncBuilder) -> None:
+        for key, h in sb.heap.items():
+            refs = []
+            for tk, te in self.new.types.items():
+                if te.system or te.kind not in ("struct", "union"):
+                    continue
+                for m in (getattr(te.node, "decls", None) or []):
+                    if isinstance(m, c_ast.Decl) and _points_to(m.type, key, self.new):
+                        refs.append(f"{tk}.{m.name}")
+            for gk, ge in self.new.globals.items():
+                if not ge.extern_only and _points_to(ge.node.type, key, self.new):
+                    refs.append(gk)
+            if len(refs) > 1:
+                h.aliased = True
+                self.warn("alias", f"{key} is reached through more than one pointer ({', '.join(sorted(refs))}): "
+                          "the tracing code translates every pointer it walks through polus_counterpart, but "
+                          "pointers it cannot see (locals, untyped memory) still point to old objects; fill "
+                          f"polus_user_heap_{h.ident}() to fix them up", h.coord)
+        changed_structs = {k for k in self.plan.changed_types if k.split(" ")[0] in ("struct", "union", "typedef")}
+        for prog in (self.old, self.new):
+            for fk, fe in sorted(prog.functions.items()):
+                for cast in _casts(fe.node):
+                    r = resolve(cast.to_type.type, prog)
+                    target = None
+                    if r.kind == "ptr":
+                        pr = resolve(r.node.type, prog)
+                        target = pr.key or pr.owner
+                    if target in changed_structs:
+                        line = cast.coord.line if cast.coord is not None else fe.coord.line
+                        self.warn("void-cast", f"{fk} casts a pointer to {target}, a changed type: objects reached "
+                                  "through untyped pointers are not traced or synchronized",
+                                  Coord(fe.coord.file, line))
+
+
+# ---------------------------------------------------------------- helpers
+
+def completed_type(decl: c_ast.Decl) -> c_ast.Node:
+    """The declared type of a global, with the length of an array sized by its
+    initializer filled in (`char v[] = "1.0"` -> `char [sizeof("1.0")]`), so
+    that the patch can take its size."""
+    t = copy.deepcopy(decl.type)
+    _strip_nested_bodies(t, top=None)
+    if isinstance(t, c_ast.ArrayDecl) and t.dim is None and decl.init is not None:
+        init = decl.init
+        if isinstance(init, c_ast.Constant) and init.type == "string":
+            t.dim = c_ast.UnaryOp("sizeof", copy.deepcopy(init))
+        elif isinstance(init, c_ast.InitList) and not any(isinstance(e, c_ast.NamedInitializer) for e in init.exprs):
+            t.dim = c_ast.Constant("int", str(len(init.exprs)))
+    return t
+
+
+def _init_text(init, braces: bool = False) -> str:
+    text = cprint(init)
+    if isinstance(init, c_ast.InitList) or braces:
+        return "{" + text + "}"
+    return text
+
+
+def _rename_decl(decl: c_ast.Decl, name: str) -> None:
+    from .rename import _set_declname
+
+    decl.name = name
+    decl.storage = [s for s in decl.storage if s not in ("static", "extern")]
+    _set_declname(decl.type, name)
+
+
+def _params(fd: c_ast.FuncDecl) -> list:
+    if fd.args is None:
+        return []
+    ps = [p for p in fd.args.params if isinstance(p, c_ast.Decl)]
+    if len(ps) == 1 and _is_void(ps[0].type) and not ps[0].name:
+        return []
+    return ps
+
+
+def _is_void(t) -> bool:
+    return (isinstance(t, c_ast.TypeDecl) and isinstance(t.type, c_ast.IdentifierType)
+            and t.type.names == ["void"])
+
+
+def _scalar_like(t, prog, changed) -> bool:
+    r = resolve(t, prog)
+    return r.kind in ("scalar", "enum", "ptr")
+
+
+def _needs_before(e, dep: str) -> bool:
+    dkind = dep.split(" ", 1)[0]
+    if dkind in ("typedef", "enum"):
+        return True
+    if dep not in e.deps_by_value:
+        return False
+    if e.kind == "typedef":
+        t = e.node.type
+        if isinstance(t, c_ast.TypeDecl) and isinstance(t.type, (c_ast.Struct, c_ast.Union)) and t.type.name:
+            return False   # typedef struct X T: a forward declaration is enough
+    return True
+
+
+def _strip_nested_bodies(node, top) -> None:
+    """Named struct/union/enum bodies inside `node` are their own type items: leave a reference."""
+    if node is None:
+        return
+    if node is not top and isinstance(node, (c_ast.Struct, c_ast.Union)) and node.name and node.decls is not None:
+        node.decls = None
+        return
+    if node is not top and isinstance(node, c_ast.Enum) and node.name and node.values is not None:
+        node.values = None
+        return
+    for _, c in node.children():
+        _strip_nested_bodies(c, top)
+
+
+def _nested_ids(prog: Program) -> set[int]:
+    """ids of anonymous enum nodes that are part of another type's definition."""
+    out: set[int] = set()
+    for te in prog.types.values():
+        if te.system:
+            continue
+
+        def walk(n, top):
+            for _, c in n.children():
+                if isinstance(c, c_ast.Enum) and c is not top:
+                    out.add(id(c))
+                walk(c, top)
+        walk(te.node, te.node)
+    return out
+
+
+def _points_to(tnode, key: str, prog: Program) -> bool:
+    r = resolve(tnode, prog)
+    if r.kind == "ptr":
+        pr = resolve(r.node.type, prog)
+        return (pr.key or pr.owner) == key
+    if r.kind == "array":
+        return _points_to(r.node.type, key, prog)
+    return False
+
+
+def _casts(node):
+    out = []
+
+    def walk(n):
+        if isinstance(n, c_ast.Cast):
+            out.append(n)
+        for _, c in n.children():
+            walk(c)
+    if node is not None:
+        walk(node)
+    return out
+
+
+def build_manifest(plan: PatchPlan, warnings: list[str]) -> Manifest:
+    return Manifest(
+        program=plan.program, name=plan.name, from_version=plan.from_version, to_version=plan.to_version,
+        binary=plan.binary, requires=list(plan.requires),
+        imports=[Import(i.name, i.kind, i.file, i.lib) for i in plan.imports],
+        old_functions=[OldFunction(o.key, o.import_index, o.never_left) for o in plan.old_functions],
+        new_functions=[NewFunction(n.key, n.symbol, n.stub) for n in plan.new_functions],
+        redirects=[Redirect(a, b) for a, b in plan.redirects],
+        data=[Data(d.key, d.old_import, d.new_symbol, d.readonly) for d in plan.data],
+        f2d=[(a, b) for a, b in plan.f2d],
+        warnings=warnings,
+    )
+
+
+def c_string_lines(text: str, width: int = 96) -> list[str]:
+    """A long string as C string literal pieces (escaped, never split inside an escape)."""
+    out = []
+    for i in range(0, len(text), width):
+        chunk = text[i:i + width]
+        out.append('"' + chunk.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"')
+    return out or ['""']
+
+
+_ID = re.compile(r"[A-Za-z_]\w*")

@@ -1,0 +1,277 @@
+"""ChangeSet + version file -> PatchPlan: what the patch will contain and what
+every new thing is called.
+
+* N = the global version after this patch (version file version + 1); every
+  new name gets `_vN` (v0->v1: foo_v1; the 3rd patch of a chain: foo_v3).
+  Static symbols whose name is not unique in the program get their file in
+  the name (bump@b.c -> bump_b_c_v1); they become exported symbols.
+* the old side of a symbol is the program's own (name, and source file for
+  statics) unless the version file says its current version lives in an
+  earlier patch (foo_v2 in "prog-v2").
+* old functions registered: every changed function (redirected to its new
+  version), every signature-changed one that uses changed data (f2d) or is
+  called from a never-left function (then redirected to a stub with the old
+  prototype, paper §5.1.1), and deleted ones that use changed data.
+* data: every changed global (old copy imported, new copy `<name>_vN`), with
+  its two sync functions; f2d edges between them.
+* imports grow while the emitter prints code (`import_for`): every unchanged
+  program function or global the new code refers to.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from polusgen.manifest import Binary
+from polusgen.model import ChangeSet, Kind, Status, Warning_, split_key, static_key
+from polusgen.versionfile import VersionFile
+
+_SECTION = {"function": "functions", "global": "globals", "type": "types"}
+
+
+def sanitize(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", text)
+
+
+@dataclass
+class ImportPlan:
+    kind: str                    # "function" | "data"
+    key: str                     # key of the entity in the old program
+    name: str                    # symbol in the target (or in an earlier patch)
+    file: Optional[str]          # source file of a program static
+    lib: Optional[str]           # earlier patch that defines it
+    macro: str                   # POLUS_OLD_<base>: how code refers to it
+    used: bool = False           # code refers to it: emit a typed macro
+
+
+@dataclass
+class OldFunctionPlan:
+    key: str
+    import_index: int
+    never_left: bool = False
+
+
+@dataclass
+class NewFunctionPlan:
+    key: str
+    symbol: str
+    stub: bool = False
+
+
+@dataclass
+class DataPlan:
+    key: str
+    old_import: int
+    new_symbol: str
+    base: str                    # unique C-identifier form of the key (ab, count_a_c)
+    readonly: bool = False
+    no_sync: bool = False        # const with a changed value: the new copy keeps its new value
+    heap: bool = False           # reaches heap objects of changed types (tracing code)
+
+
+@dataclass
+class StubPlan:
+    key: str                     # the signature-changed function
+    symbol: str                  # exported stub with the old prototype (foo_stub_v1)
+    target: str                  # the new version it calls (foo_v1)
+    callers: list[str] = field(default_factory=list)   # never-left callers
+
+
+@dataclass
+class PatchPlan:
+    cs: ChangeSet
+    program: str
+    name: str
+    from_version: int
+    to_version: int
+    requires: list[str]
+    binary: Binary
+    suffix: str
+    changed_types: set[str]
+    type_names: dict[str, str]            # changed type key -> new C name (tag or typedef name)
+    enumerators: dict[str, str]           # enumerator of a changed enum -> new name
+    symbols: dict[tuple[str, str], str]   # ("function"|"global", new key) -> symbol in this patch
+    bases: dict[tuple[str, str], str]     # (kind, key) -> unique base name
+    imports: list[ImportPlan] = field(default_factory=list)
+    old_functions: list[OldFunctionPlan] = field(default_factory=list)
+    new_functions: list[NewFunctionPlan] = field(default_factory=list)
+    redirects: list[tuple[int, int]] = field(default_factory=list)
+    data: list[DataPlan] = field(default_factory=list)
+    f2d: list[tuple[int, int]] = field(default_factory=list)
+    stubs: list[StubPlan] = field(default_factory=list)
+    emitted_functions: list[str] = field(default_factory=list)   # new keys, in order
+    emitted_globals: list[str] = field(default_factory=list)     # new keys (changed and added)
+    heap_types: list[str] = field(default_factory=list)          # filled by the emitter
+    warnings: list[Warning_] = field(default_factory=list)
+    version_file: Optional[VersionFile] = None
+    manifest: Optional[object] = None          # the Manifest, once rendered
+    _import_index: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    # ------------------------------------------------------------ lookups
+    def symbol(self, kind: str, key: str) -> Optional[str]:
+        return self.symbols.get((kind, key))
+
+    def import_for(self, kind: str, key: str, used: bool = True) -> ImportPlan:
+        """The import of old-program entity `key` ("function" or "global"), added if new."""
+        ikind = "function" if kind == "function" else "data"
+        idx = self._import_index.get((ikind, key))
+        if idx is None:
+            prog = self.cs.old
+            ent = (prog.functions if kind == "function" else prog.globals).get(key)
+            if ent is None:   # referenced only in the new program (should not happen for unchanged)
+                ent = (self.cs.new.functions if kind == "function" else self.cs.new.globals)[key]
+            name, file, lib = ent.name, (ent.file if ent.static else None), None
+            rec = None
+            if self.version_file is not None:
+                rec = self.version_file.lookup(_SECTION[kind], vf_key(ent))
+            if rec is not None and not rec.deleted:
+                name, lib = rec.name, rec.lib
+                file = rec.file if lib is None else None
+                if lib is None and rec.file is None and ent.static:
+                    file = ent.file
+            base = self.bases.get((kind, key)) or unique_base(self.cs, kind, key)
+            self.imports.append(ImportPlan(ikind, key, name, file, lib, f"POLUS_OLD_{base}"))
+            idx = len(self.imports) - 1
+            self._import_index[(ikind, key)] = idx
+        imp = self.imports[idx]
+        imp.used = imp.used or used
+        return imp
+
+    def import_index(self, kind: str, key: str) -> int:
+        return self._import_index[("function" if kind == "function" else "data", key)]
+
+    def version_records(self) -> dict[str, dict[str, Optional[tuple[str, bool]]]]:
+        """What this patch changes in the version file: section -> vf key ->
+        (current name, lives in this patch) or None (deleted)."""
+        out: dict[str, dict] = {s: {} for s in ("functions", "globals", "types")}
+        for kind, section in (("function", self.cs.functions), ("global", self.cs.globals)):
+            for key, ch in section.items():
+                sym = self.symbols.get((kind, key))
+                if sym is not None:
+                    out[_SECTION[kind]][vf_key(ch.new)] = (sym, True)
+                elif ch.status is Status.DELETED:
+                    out[_SECTION[kind]][vf_key(ch.old)] = None
+        for key, ch in self.cs.types.items():
+            if ch.status is Status.CHANGED:
+                kind, _, name = key.partition(" ")
+                spelled = self.type_names[key] if kind == "typedef" else f"{kind} {self.type_names[key]}"
+                out["types"][key] = (spelled, False)
+            elif ch.status is Status.DELETED:
+                out["types"][key] = None
+        return out
+
+
+def vf_key(ent) -> str:
+    """The version file's key of a function or global entity."""
+    return static_key(ent.name, ent.file) if ent.static else ent.name
+
+
+def unique_base(cs: ChangeSet, kind: str, key: str) -> str:
+    """`name`, or `name_<file>` for a static whose name is not unique."""
+    name, file = split_key(key)
+    if file is None:
+        return name
+    same = 0
+    for prog in (cs.old, cs.new):
+        for k in list(prog.functions) + list(prog.globals):
+            if split_key(k)[0] == name and k != key:
+                same += 1
+    if same == 0:
+        return name
+    ent = None
+    for prog in (cs.new, cs.old):
+        ent = (prog.functions if kind == "function" else prog.globals).get(key) or ent
+    f = ent.file if ent is not None else file
+    return f"{name}_{sanitize(Path(f).as_posix())}"
+
+
+def make_plan(cs: ChangeSet, *, version_file: Optional[VersionFile] = None, program: Optional[str] = None,
+              binary: Optional[Binary] = None) -> PatchPlan:
+    vf = version_file or VersionFile(program=program or "")
+    program = program or vf.program or Path(cs.new.root).name.rsplit(".", 1)[0] or "program"
+    n = vf.version + 1
+    suffix = f"_v{n}"
+    plan = PatchPlan(
+        cs=cs, program=program, name=f"{program}-v{n}", from_version=vf.version, to_version=n,
+        requires=[vf.last_patch] if vf.last_patch else [], binary=binary or Binary(), suffix=suffix,
+        changed_types={k for k, c in cs.types.items() if c.status is Status.CHANGED},
+        type_names={}, enumerators={}, symbols={}, bases={}, version_file=vf)
+
+    # ---- types: the new version of a changed type is renamed
+    for key in sorted(plan.changed_types):
+        ch = cs.types[key]
+        plan.type_names[key] = ch.new.name + suffix if ch.new.name else ""
+        if ch.new.kind == "enum":
+            vals = getattr(ch.new.node, "values", None)
+            for e in (vals.enumerators if vals else []):
+                plan.enumerators[e.name] = e.name + suffix
+
+    # ---- functions and globals of the new version that the patch defines
+    for kind, section in (("function", cs.functions), ("global", cs.globals)):
+        for key, ch in sorted(section.items()):
+            if ch.new is None or ch.status not in (Status.ADDED, Status.CHANGED):
+                continue
+            base = unique_base(cs, kind, key)
+            plan.bases[(kind, key)] = base
+            plan.symbols[(kind, key)] = base + suffix
+            (plan.emitted_functions if kind == "function" else plan.emitted_globals).append(key)
+    for kind, section in (("function", cs.functions), ("global", cs.globals)):
+        for key in section:
+            plan.bases.setdefault((kind, key), unique_base(cs, kind, key))
+
+    # ---- changed globals: old copy imported, new copy defined here
+    for key, ch in sorted(cs.globals.items()):
+        if ch.status is not Status.CHANGED:
+            continue
+        imp = plan.import_for("global", key, used=False)
+        writers = any(key in f.writes for p in (cs.old, cs.new) for f in p.functions.values())
+        const = bool(ch.old.const and ch.new.const)
+        plan.data.append(DataPlan(key, plan.import_index("global", key), plan.symbols[("global", key)],
+                                  plan.bases[("global", key)], readonly=const or not writers,
+                                  no_sync=const))
+
+    # ---- stubs: signature-changed functions called from never-left functions
+    stubbed: dict[str, StubPlan] = {}
+    for key, ch in sorted(cs.functions.items()):
+        if not ch.signature_changed or ch.old is None or ch.new is None:
+            continue
+        callers = sorted(c for c in cs.never_left
+                         if c in cs.old.functions and key in (cs.old.functions[c].calls | cs.old.functions[c].addr_taken))
+        if callers:
+            base = plan.bases[("function", key)]
+            stubbed[key] = StubPlan(key, f"{base}_stub{suffix}", plan.symbols[("function", key)], callers)
+    plan.stubs = list(stubbed.values())
+
+    # ---- old functions (registered, redirected) and new functions
+    f2d_keys = set(cs.f2d)
+    old_keys: list[str] = []
+    for key, ch in sorted(cs.functions.items()):
+        if ch.old is None:
+            continue
+        if ch.status is Status.CHANGED or key in stubbed or key in f2d_keys:
+            old_keys.append(key)
+    for key in old_keys:
+        imp = plan.import_for("function", key, used=False)
+        plan.old_functions.append(OldFunctionPlan(key, plan.import_index("function", key), key in cs.never_left))
+    for key in plan.emitted_functions:
+        plan.new_functions.append(NewFunctionPlan(key, plan.symbols[("function", key)]))
+    for st in plan.stubs:
+        plan.new_functions.append(NewFunctionPlan(st.key, st.symbol, stub=True))
+    old_index = {o.key: i for i, o in enumerate(plan.old_functions)}
+    for j, nf in enumerate(plan.new_functions):
+        ch = cs.functions[nf.key]
+        if nf.key not in old_index:
+            continue
+        if nf.stub or (ch.status is Status.CHANGED and not ch.signature_changed):
+            plan.redirects.append((old_index[nf.key], j))
+    data_index = {d.key: i for i, d in enumerate(plan.data)}
+    for key in old_keys:
+        for g in sorted(cs.f2d.get(key, ())):
+            if g in data_index:
+                plan.f2d.append((old_index[key], data_index[g]))
+
+    # ---- warnings from the change set (version consistency, never-left, ...)
+    plan.warnings.extend(cs.warnings)
+    return plan

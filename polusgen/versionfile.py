@@ -1,0 +1,137 @@
+"""Version files: versionfiles/<program>.json.
+
+One JSON record per program (and running process lineage) of
+
+* the global version number: 0 is the binary that was started, patch N takes
+  it to N;
+* every symbol that a patch changed, added or deleted: its current version,
+  its current name and where it lives ("program" or the patch's name and .so);
+  symbols not listed are still the program's own, under their own names;
+* the patches in order.
+
+The next patch reads it to name what it changes `_v<N+1>` and to find the old
+side of every symbol (the program, or an earlier patch's library).  It is
+written only after the patch file was written successfully.
+
+    {
+      "format": 1, "program": "fig2", "version": 1,
+      "symbols": {
+        "functions": {"foo": {"version": 1, "name": "foo_v1", "lib": "fig2-v1", "so": "fig2-v1.so"}},
+        "globals":   {"ab":  {"version": 1, "name": "ab_v1",  "lib": "fig2-v1", "so": "fig2-v1.so"}},
+        "types":     {"struct A": {"version": 1, "name": "struct A_v1"}}
+      },
+      "patches": [{"name": "fig2-v1", "from": 0, "to": 1, "c": "fig2-v1.polus.c", "so": "fig2-v1.so"}]
+    }
+
+Static symbols are keyed "name@file" with the file they were defined in.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from polusgen.errors import VersionFileError
+
+FORMAT = 1
+SECTIONS = ("functions", "globals", "types")
+
+
+@dataclass
+class SymbolRecord:
+    version: int
+    name: str                      # current symbol (or type spelling)
+    lib: Optional[str] = None      # patch that defines it; None: the program itself
+    so: Optional[str] = None
+    file: Optional[str] = None     # statics living in the program: their source file
+    deleted: bool = False
+
+
+@dataclass
+class VersionFile:
+    program: str
+    version: int = 0
+    symbols: dict[str, dict[str, SymbolRecord]] = field(default_factory=lambda: {s: {} for s in SECTIONS})
+    patches: list[dict] = field(default_factory=list)
+    path: Optional[Path] = None
+
+    # ------------------------------------------------------------ reading
+    @classmethod
+    def load(cls, path: Optional[Path], program: Optional[str] = None) -> "VersionFile":
+        """The version file at `path`, or a fresh one (version 0) if it does not exist."""
+        if path is None or not Path(path).exists():
+            return cls(program=program or "", path=Path(path) if path else None)
+        try:
+            d = json.loads(Path(path).read_text())
+            if d.get("format") != FORMAT:
+                raise VersionFileError(f"{path}: unknown version file format {d.get('format')!r}")
+            vf = cls(program=d["program"], version=int(d["version"]), patches=list(d.get("patches", [])),
+                     path=Path(path))
+            for sec in SECTIONS:
+                vf.symbols[sec] = {k: SymbolRecord(**v) for k, v in d.get("symbols", {}).get(sec, {}).items()}
+        except VersionFileError:
+            raise
+        except (ValueError, KeyError, TypeError) as e:
+            raise VersionFileError(f"{path}: corrupt version file ({e})") from e
+        if program and vf.program and program != vf.program:
+            raise VersionFileError(f"{path}: the version file is for program {vf.program!r}, not {program!r}")
+        if len(vf.patches) != vf.version:
+            raise VersionFileError(f"{path}: version {vf.version} but {len(vf.patches)} patches recorded")
+        return vf
+
+    def lookup(self, section: str, key: str) -> Optional[SymbolRecord]:
+        return self.symbols[section].get(key)
+
+    @property
+    def last_patch(self) -> Optional[str]:
+        return self.patches[-1]["name"] if self.patches else None
+
+    # ------------------------------------------------------------ writing
+    def to_json(self) -> str:
+        d = {
+            "format": FORMAT,
+            "program": self.program,
+            "version": self.version,
+            "symbols": {sec: {k: {kk: vv for kk, vv in vars(r).items() if vv not in (None, False)}
+                              for k, r in sorted(self.symbols[sec].items())} for sec in SECTIONS},
+            "patches": self.patches,
+        }
+        return json.dumps(d, indent=2) + "\n"
+
+    def save(self, path: Optional[Path] = None) -> Path:
+        """Write atomically (a temporary file renamed over the old one)."""
+        path = Path(path or self.path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(self.to_json())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.path = path
+        return path
+
+    def record_patch(self, plan, c_path: Path, so_path: Path) -> None:
+        """Advance to plan.to_version with everything the patch defines."""
+        if plan.from_version != self.version:
+            raise VersionFileError(f"patch {plan.name} goes from v{plan.from_version}, "
+                                   f"but the version file is at v{self.version}")
+        so = str(so_path)
+        for section, recs in plan.version_records().items():
+            for key, rec in recs.items():
+                if rec is None:
+                    self.symbols[section][key] = SymbolRecord(plan.to_version, key.split("@")[0], deleted=True)
+                else:
+                    name, lives_in_patch = rec
+                    self.symbols[section][key] = SymbolRecord(
+                        plan.to_version, name, lib=plan.name if lives_in_patch else None,
+                        so=so if lives_in_patch else None)
+        self.patches.append({"name": plan.name, "from": plan.from_version, "to": plan.to_version,
+                             "c": str(c_path), "so": so})
+        self.version = plan.to_version
+        self.program = self.program or plan.program
