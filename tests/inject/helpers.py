@@ -1,0 +1,74 @@
+"""Helpers shared by tests/inject and tests/e2e: build with gcc -O2, run a
+program that answers one stdin line with one stdout line."""
+from __future__ import annotations
+
+import select
+import subprocess
+from pathlib import Path
+from typing import Sequence
+
+REPO = Path(__file__).resolve().parents[2]
+FIG2 = REPO / "tests" / "cases" / "fig2"
+
+
+def build_c(sources: Sequence[Path | str], out: Path, pie: bool = True, extra: Sequence[str] = ()) -> Path:
+    """gcc -O2, nothing else that helps the injector (no frame pointers, no -rdynamic)."""
+    flags = ["-pie", "-fPIE"] if pie else ["-no-pie", "-fno-pie"]
+    subprocess.run(["gcc", "-O2", *flags, "-o", str(out), *map(str, sources), "-lpthread", *extra],
+                   check=True, capture_output=True)
+    return out
+
+
+def build_so(source: Path | str, out: Path, include: Sequence[Path | str] = ()) -> Path:
+    subprocess.run(["gcc", "-O2", "-fPIC", "-shared", *[f"-I{i}" for i in include], "-o", str(out), str(source)],
+                   check=True, capture_output=True)
+    return out
+
+
+class Target:
+    """A process driven line by line: ask() writes a line and reads the answer."""
+
+    def __init__(self, argv: Sequence[str | Path], ready: str | None = "ready", timeout: float = 10.0):
+        self.proc = subprocess.Popen([str(a) for a in argv], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True, bufsize=1)
+        if ready is not None:
+            line = self.readline(timeout)
+            assert line == ready, f"target did not start: {line!r}"
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def readline(self, timeout: float = 10.0) -> str:
+        r, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not r:
+            raise AssertionError(f"no answer from pid {self.pid} within {timeout}s")
+        return self.proc.stdout.readline().strip()
+
+    def ask(self, line: str = "", timeout: float = 10.0) -> str:
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        return self.readline(timeout)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for f in (self.proc.stdin, self.proc.stdout):
+            try:
+                f.close()
+            except Exception:
+                pass
+
+
+def parse_report(line: str) -> dict:
+    """'v1 i=10 j=3 calls=10' -> {'version': 'v1', 'i': 10, 'j': 3, 'calls': 10}."""
+    parts = line.split()
+    out: dict = {"version": parts[0]}
+    for p in parts[1:]:
+        k, v = p.split("=")
+        out[k] = int(v)
+    return out
