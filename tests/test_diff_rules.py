@@ -72,9 +72,14 @@ def test_system_types_never_change():
             T("struct W", "struct W { struct stat s; }", deps={"struct stat"}, by_value={"struct stat"}))
     new = P(T("struct stat", "struct stat { long a; }", system=True),
             T("struct W", "struct W { struct stat s; }", deps={"struct stat"}, by_value={"struct stat"}))
+    old.types["struct hostent"] = T("struct hostent", "struct hostent { char *h_name; }", system=True)
+    new.types["struct tm"] = T("struct tm", "struct tm { int tm_sec; }", system=True)
     cs = compute_changeset(old, new)
     assert status(cs, Kind.TYPE, "struct stat") is Status.UNCHANGED
     assert status(cs, Kind.TYPE, "struct W") is Status.UNCHANGED
+    assert status(cs, Kind.TYPE, "struct tm") is Status.UNCHANGED       # a header only v1 includes
+    assert status(cs, Kind.TYPE, "struct hostent") is Status.UNCHANGED
+    assert "only by the new version" in cs.types["struct tm"].reasons[0]
 
 
 def test_relation_words_follow_the_declarator():

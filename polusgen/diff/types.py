@@ -5,7 +5,9 @@ type it contains, points to, is an array of, aliases or uses in a
 function-pointer type is changed.  The closure runs over the dependencies of
 both versions, so a dependency dropped in the new version still counts (its
 text changed anyway).  System types (fake libc headers) never change: their
-text is whatever the fake headers say, not what the program was built with.
+text is whatever the fake headers say, not what the program was built with;
+one that only one version's headers declare (a newly included header) is not
+a program type that was added or deleted either: it stays unchanged.
 """
 from __future__ import annotations
 
@@ -25,7 +27,12 @@ def diff_types(old: Program, new: Program) -> dict[str, Change]:
     # 1a. tag every type with its twin: added / deleted / same key
     for key in sorted(set(old.types) | set(new.types)):
         o, n = old.types.get(key), new.types.get(key)
-        if o is None:
+        if (o is None or n is None) and _is_system(o, n):
+            # a system header included by one version only: nothing of the program's changed
+            where = "new" if o is None else "old"
+            changes[key] = Change(Kind.TYPE, key, Status.UNCHANGED,
+                                  [f"system type, declared only by the {where} version's headers"], o, n)
+        elif o is None:
             changes[key] = Change(Kind.TYPE, key, Status.ADDED, ["new type"], None, n)
         elif n is None:
             changes[key] = Change(Kind.TYPE, key, Status.DELETED, ["type removed"], o, None)
