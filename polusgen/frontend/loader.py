@@ -20,6 +20,8 @@ from .tu import TUFacts, build_tu, parse_c
 
 # deep expression trees (long else-if chains) need more than the default
 RECURSION_LIMIT = 20000
+# below this many TUs to parse, starting worker processes costs more than it saves
+MIN_PARALLEL = 4
 
 
 class _Names:
@@ -100,12 +102,13 @@ def _load_program(source, include_dirs, defines, use_cache) -> Program:
     if use_cache:
         tree = cache.tree_headers_hash(src.root)
         for i, u in enumerate(src.units):
-            opts = ([str(d) for d in u.include_dirs], list(u.defines))
+            # the root is part of the key: cached nodes carry absolute paths
+            opts = (str(src.root), [str(d) for d in u.include_dirs], list(u.defines))
             keys[i] = cache.unit_key(u.name, u.path.read_bytes(), opts, tree)
             payloads[i] = cache.load(keys[i])
     todo = [i for i, p in enumerate(payloads) if p is None]
     workers = _workers(len(todo))
-    if workers > 1 and len(todo) > 1:
+    if workers > 1 and len(todo) >= MIN_PARALLEL:
         with ProcessPoolExecutor(max_workers=workers) as ex:
             # longest first: the pool finishes together
             todo.sort(key=lambda i: -src.units[i].path.stat().st_size)
@@ -143,12 +146,21 @@ def merge(tus: list[TUFacts], root: str) -> Program:
             if (w.code, w.coord, w.message) not in seen_warnings:
                 seen_warnings.add((w.code, w.coord, w.message))
                 prog.warnings.append(w)
-    funcs, globs = prog.functions, prog.globals
-    for f in prog.functions.values():
+    # keep only keys the program has: libc functions and globals, and struct
+    # tags that are never declared at file scope (local to one function body)
+    funcs, globs, types = prog.functions, prog.globals, prog.types
+    for f in funcs.values():
         f.calls = {k for k in f.calls if k in funcs}
         f.addr_taken = {k for k in f.addr_taken if k in funcs}
         f.reads = {k for k in f.reads if k in globs}
         f.writes = {k for k in f.writes if k in globs}
+        f.type_deps = {k for k in f.type_deps if k in types}
+        f.sig_type_deps = {k for k in f.sig_type_deps if k in types}
+    for g in globs.values():
+        g.type_deps = {k for k in g.type_deps if k in types}
+    for t in types.values():
+        t.deps = {k for k in t.deps if k in types}
+        t.deps_by_value = {k for k in t.deps_by_value if k in types}
     return prog
 
 

@@ -125,24 +125,47 @@ class Scope:
     def __init__(self):
         self.typedefs: dict[str, c_ast.Typedef] = {}
         self.enumerators: dict[str, str] = {}          # name -> enum type key
-        # name -> ("var", key, is_array) | ("func", key); the merge drops keys
-        # that no TU of the program defines (libc's)
+        # name -> ("var", key, declared type) | ("func", key); the merge drops
+        # keys that no TU of the program defines (libc's)
         self.names: dict[str, tuple] = {}
         self.static_names: set[str] = set()
+        self.tags: dict[str, c_ast.Node] = {}            # "struct S" -> its definition
 
-    def is_array(self, type_node) -> bool:
-        seen = 0
-        while seen < 20:
-            seen += 1
-            if isinstance(type_node, c_ast.ArrayDecl):
-                return True
+    def unalias(self, type_node):
+        """Follow typedef names to the type they stand for."""
+        for _ in range(20):
             if isinstance(type_node, c_ast.TypeDecl) and isinstance(type_node.type, c_ast.IdentifierType):
                 names = type_node.type.names
                 if len(names) == 1 and names[0] in self.typedefs:
                     type_node = self.typedefs[names[0]].type
                     continue
-            return False
-        return False
+            break
+        return type_node
+
+    def member_type(self, type_node, field: str):
+        """Declared type of member `field` of a struct/union type, or None."""
+        t = self.unalias(type_node)
+        if not isinstance(t, c_ast.TypeDecl) or not isinstance(t.type, (c_ast.Struct, c_ast.Union)):
+            return None
+        su = t.type
+        if su.decls is None:
+            su = self.tags.get(tag_key(su) or "")
+        return _find_member(su.decls if su is not None else None, field)
+
+    def is_array(self, type_node) -> bool:
+        return isinstance(self.unalias(type_node), c_ast.ArrayDecl)
+
+
+def _find_member(decls, field: str):
+    for d in decls or ():
+        if d.name == field:
+            return d.type
+        if d.name is None and isinstance(d.type, c_ast.TypeDecl) and \
+                isinstance(d.type.type, (c_ast.Struct, c_ast.Union)):
+            found = _find_member(d.type.type.decls, field)       # anonymous member
+            if found is not None:
+                return found
+    return None
 
 
 def type_refs(node, scope: Scope, by_value: bool, out: set[str], out_value: Optional[set[str]],
@@ -264,6 +287,7 @@ def signature_text(funcdef: c_ast.FuncDef) -> str:
 # --------------------------------------------------------------------------
 
 LOCAL = ("local",)
+_UNKNOWN = ("unknown type",)
 
 
 class BodyAnalyzer:
@@ -288,7 +312,9 @@ class BodyAnalyzer:
             return
         if "extern" in decl.storage or isinstance(decl.type, c_ast.FuncDecl):
             # block-scope declaration of a file-scope object/function
-            self.blocks[-1][decl.name] = self.scope.names.get(decl.name, LOCAL)
+            default = ("func", decl.name) if isinstance(decl.type, c_ast.FuncDecl) \
+                else ("var", decl.name, decl.type)
+            self.blocks[-1][decl.name] = self.scope.names.get(decl.name, default)
         else:
             self.blocks[-1][decl.name] = LOCAL
 
@@ -303,8 +329,8 @@ class BodyAnalyzer:
         elif kind == "func":
             self.fn.addr_taken.add(r[1])
         elif kind == "var":
-            key, is_array = r[1], r[2]
-            if arg and is_array:
+            key = r[1]
+            if arg and self.scope.is_array(r[2]):
                 write = read = True
             if read:
                 self.fn.reads.add(key)
@@ -404,6 +430,9 @@ class BodyAnalyzer:
                     if isinstance(a, c_ast.Cast):
                         self.visit(a.to_type)
                     self.use(base, arg=True)
+                elif isinstance(base, (c_ast.StructRef, c_ast.ArrayRef)) and self.array_of_global(base):
+                    self.visit(a)
+                    self.lvalue(base, also_read=True)   # g.buf passed: the callee may write g
                 else:
                     self.visit(a)
 
@@ -419,6 +448,32 @@ class BodyAnalyzer:
         else:
             self.visit(n.expr)
 
+    def array_of_global(self, e) -> bool:
+        """Is `e` (g.member..., g[i]...) an array inside a global, as far as
+        the types show?  Unknown types count as arrays (may be written)."""
+        t = self.expr_type(e)
+        return t is _UNKNOWN or (t is not None and self.scope.is_array(t))
+
+    def expr_type(self, e):
+        """Declared type of a '.'/'[]' chain rooted at a global; None when the
+        chain is not rooted at a global, _UNKNOWN when the types run out."""
+        if isinstance(e, c_ast.ID):
+            r = self.resolve(e.name)
+            return r[2] if r is not None and r is not LOCAL and r[0] == "var" else None
+        if isinstance(e, c_ast.StructRef) and e.type == ".":
+            t = self.expr_type(e.name)
+            if t is None or t is _UNKNOWN:
+                return t
+            m = self.scope.member_type(t, e.field.name)
+            return _UNKNOWN if m is None else m
+        if isinstance(e, c_ast.ArrayRef):
+            t = self.expr_type(e.name)
+            if t is None or t is _UNKNOWN:
+                return t
+            t = self.scope.unalias(t)
+            return t.type if isinstance(t, c_ast.ArrayDecl) else None
+        return None
+
     def lvalue(self, e, also_read: bool):
         """`e` is written (assigned, incremented or its address taken)."""
         if isinstance(e, c_ast.ID):
@@ -431,7 +486,8 @@ class BodyAnalyzer:
         elif isinstance(e, c_ast.ArrayRef):
             base = e.name
             r = self.resolve(base.name) if isinstance(base, c_ast.ID) else None
-            if isinstance(base, c_ast.ID) and r is not None and r is not LOCAL and r[0] == "var" and r[2]:
+            if isinstance(base, c_ast.ID) and r is not None and r is not LOCAL and r[0] == "var" \
+                    and self.scope.is_array(r[2]):
                 self.use(base, write=True, read=also_read)
             elif isinstance(base, (c_ast.StructRef, c_ast.ArrayRef)):
                 self.lvalue(base, also_read)
@@ -598,6 +654,8 @@ class TUBuilder:
         if old is not None and (has_body(old.node) or not body):
             return
         kind = TAG_KINDS[type(n)]
+        if body:
+            self.scope.tags[key] = n
         ent = TypeEntity(key, kind, n.name, n, self.coord(n), self.system(n),
                          generate(n) if body else f"{kind} {n.name}")
         if body and kind != "enum":
@@ -639,10 +697,10 @@ class TUBuilder:
             self.scope.names[n.name] = ("func", key)
             return
         if system:
-            self.scope.names[n.name] = ("var", n.name, self.scope.is_array(n.type))
+            self.scope.names[n.name] = ("var", n.name, n.type)
             return
         key = self.linkage_key(n.name, n.storage)
-        self.scope.names[n.name] = ("var", key, self.scope.is_array(n.type))
+        self.scope.names[n.name] = ("var", key, n.type)
         defined = "extern" not in n.storage or n.init is not None
         ent = GlobalEntity(key=key, name=n.name, file=self.tu, static=key != n.name, node=n,
                            coord=self.coord(n), type_text=type_text(n.type),

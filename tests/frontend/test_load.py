@@ -357,7 +357,7 @@ def test_tree_with_include_dir_and_define():
     assert p.files == ["src/conn.c", "src/main.c"]
     assert p.cflags == [f"-I{(DATA / 'tree' / 'include').resolve()}", '-DGREETING="hello"']
     assert p.types["struct conn"].coord.file == "include/shared.h"
-    assert p.types["struct conn"].deps == {"struct sockaddr_storage", "typedef handler_fn", "struct conn"} - {"struct conn"}
+    assert p.types["struct conn"].deps == {"struct sockaddr_storage", "typedef handler_fn"}   # not itself
     assert p.functions["new_conn"].writes == {"head@src/conn.c", "nconns"}
     assert p.functions["new_conn"].addr_taken == {"echo@src/conn.c"}
     assert p.functions["main"].calls == {"new_conn", "count_conns"}
@@ -519,3 +519,47 @@ def test_end_line_is_the_closing_brace(tree):
     p = load_program(tree({"e.c": src}))
     assert (p.functions["f"].coord.line, p.functions["f"].end_line) == (1, 6)
     assert (p.functions["g"].coord.line, p.functions["g"].end_line) == (8, 8)
+
+
+def test_block_scope_extern_and_local_types(tree):
+    src = ("int f(void)\n{\n    extern int later;\n    struct local { int a; } v = { 1 };\n"
+           "    return later + v.a;\n}\nint later = 2;\n")
+    p = load_program(tree({"b.c": src}))
+    assert p.functions["f"].reads == {"later"}
+    # a tag only a function body declares is part of that body, not a program type
+    assert "struct local" not in p.types and p.functions["f"].type_deps == set()
+    assert "struct local" in p.functions["f"].body_text
+
+
+def test_every_dependency_names_a_program_type(tree):
+    p = load_program(DATA / "tree", include_dirs=["include"], defines=["GREETING=\"x\""])
+    deps = set()
+    for t in p.types.values():
+        deps |= t.deps | t.deps_by_value
+    for g in p.globals.values():
+        deps |= g.type_deps
+    for f in p.functions.values():
+        deps |= f.type_deps | f.sig_type_deps
+    assert deps and deps <= set(p.types)
+
+
+def test_array_members_of_globals_passed_to_functions_are_written(tree):
+    src = """
+    #include <string.h>
+    typedef struct { char name[16]; int id; } rec_t;
+    struct cfg { rec_t rec; char path[64]; int port; struct { char tag[4]; }; };
+    struct cfg config;
+    rec_t recs[4];
+    void set(const char *p)
+    {
+        strcpy(config.path, p);          /* array member: written */
+        strcpy(config.rec.name, p);      /* nested array member: written */
+        strcpy(config.tag, p);           /* member of an anonymous struct */
+        strcpy(recs[1].name, p);         /* array member of an array element */
+    }
+    int show(void) { return printf("%d %d", config.port, recs[0].id); }
+    """
+    p = load_program(tree({"c.c": src}))
+    assert p.functions["set"].writes == {"config", "recs"}
+    assert p.functions["show"].writes == set()
+    assert p.functions["show"].reads == {"config", "recs"}
