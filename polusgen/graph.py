@@ -7,9 +7,10 @@ Nodes are `(version, kind, key)` with version "old" or "new" and kind
 * f2d / d2f     : old functions <-> changed globals they read or write (the
                   runtime tracks a changed global until no thread is inside
                   any old function of d2f[global]);
-* never_left    : main, functions that loop forever, functions that only
-                  ever end the process (every path ends in exit/abort/exec or
-                  in another such function);
+* never_left    : main, functions that loop forever, functions whose every
+                  path ends in a call that never returns (their activation
+                  lives on), and functions that only ever end the process
+                  (every path ends in exit/abort/exec or another such one);
 * warnings      : version consistency (paper §3.2.2, Fig. 4: a call moved
                   between a function and its callee runs twice or not at all
                   if the update lands in between), changed functions that are
