@@ -49,14 +49,31 @@ def source_dir(server: str, version: str) -> Path:
     return CORPUS / server / version
 
 
+def _make(out: Path, targets: list[str], jobs: int) -> None:
+    """Runs corpus/Makefile.  CORPUS_CFLAGS in the environment replaces the
+    compiler flags (and is passed to the link), e.g. to build with sanitizers:
+    CORPUS_CFLAGS="-O1 -g -fsanitize=address,undefined -pthread"."""
+    cmd = ["make", "-s", f"-j{jobs}", "-C", str(CORPUS), f"BUILD={out}", *targets]
+    flags = os.environ.get("CORPUS_CFLAGS")
+    if flags:
+        cmd += [f"CFLAGS={flags}", f"LDFLAGS={flags}"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    if proc.returncode != 0:
+        raise RuntimeError(f"corpus build failed:\n{proc.stdout}\n{proc.stderr}")
+
+
 def build_all(out_dir: str | os.PathLike, jobs: int = 2) -> dict[tuple[str, str], Path]:
     """Builds every version of every server with corpus/Makefile into out_dir."""
     out = Path(out_dir).resolve()
-    proc = subprocess.run(["make", "-s", f"-j{jobs}", "-C", str(CORPUS), f"BUILD={out}"],
-                          capture_output=True, text=True, timeout=300)
-    if proc.returncode != 0:
-        raise RuntimeError(f"corpus build failed:\n{proc.stdout}\n{proc.stderr}")
+    _make(out, [], jobs)
     return {(s, v): out / f"{s}-{v}" for s in SERVERS for v in versions(s)}
+
+
+def build(server: str, version: str, out_dir: str | os.PathLike) -> Path:
+    """Builds one release into out_dir; returns the binary's path."""
+    out = Path(out_dir).resolve()
+    _make(out, [f"{server}-{version}"], 1)
+    return out / f"{server}-{version}"
 
 
 class ServerProcess:

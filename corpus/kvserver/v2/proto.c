@@ -161,15 +161,19 @@ static void cmd_append(int argc, char **argv, char *reply, size_t replysz)
 static void cmd_stats(char *reply, size_t replysz)
 {
     struct kv_stats now;
+    long connections;
 
     pthread_mutex_lock(&stats_lock);
     now = stats;
     pthread_mutex_unlock(&stats_lock);
+    pthread_mutex_lock(&queue.lock);        /* queue_push counts under it */
+    connections = total_connections;
+    pthread_mutex_unlock(&queue.lock);
     snprintf(reply, replysz,
              "STATS requests=%ld hits=%ld misses=%ld sets=%ld dels=%ld items=%ld"
              " connections=%ld",
              now.requests, now.hits, now.misses, now.sets, now.dels, store_items(),
-             total_connections);
+             connections);
 }
 
 /* Handles one request line; writes the reply (without newline) into reply.
