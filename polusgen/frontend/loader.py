@@ -6,6 +6,7 @@ import os
 import pickle
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Sequence
 
@@ -63,6 +64,9 @@ def _process_unit(root: Path, unit: Unit, key: str | None) -> bytes | tuple:
             return _process_unit_gc(root, unit, key)
         except SourceError as e:
             return ("error", type(e).__name__, e.file, e.line, e.message)
+        except RecursionError:
+            return ("error", "UnsupportedError", unit.name, None,
+                    "nesting too deep for polusgen (an expression or else-if chain of thousands of levels)")
 
 
 def _process_unit_gc(root: Path, unit: Unit, key: str | None) -> bytes:
@@ -109,14 +113,17 @@ def _load_program(source, include_dirs, defines, use_cache) -> Program:
     todo = [i for i, p in enumerate(payloads) if p is None]
     workers = _workers(len(todo))
     if workers > 1 and len(todo) >= MIN_PARALLEL:
-        with ProcessPoolExecutor(max_workers=workers) as ex:
-            # longest first: the pool finishes together
-            todo.sort(key=lambda i: -src.units[i].path.stat().st_size)
-            futs = {i: ex.submit(_process_unit, src.root, src.units[i], keys[i]) for i in todo}
-            for i, f in futs.items():
-                payloads[i] = f.result()
-    else:
-        for i in todo:
+        try:
+            with ProcessPoolExecutor(max_workers=workers) as ex:
+                # longest first: the workers finish together
+                todo.sort(key=lambda i: -src.units[i].path.stat().st_size)
+                futs = {i: ex.submit(_process_unit, src.root, src.units[i], keys[i]) for i in todo}
+                for i, f in futs.items():
+                    payloads[i] = f.result()
+        except (OSError, BrokenProcessPool):
+            pass              # no worker processes here (sandbox, limits): finish in this one
+    for i in todo:
+        if payloads[i] is None:
             payloads[i] = _process_unit(src.root, src.units[i], keys[i])
     for p in payloads:
         if isinstance(p, tuple):

@@ -563,3 +563,23 @@ def test_array_members_of_globals_passed_to_functions_are_written(tree):
     assert p.functions["set"].writes == {"config", "recs"}
     assert p.functions["show"].writes == set()
     assert p.functions["show"].reads == {"config", "recs"}
+
+
+def test_parallel_and_serial_loads_agree(tree, monkeypatch):
+    files = {f"m{i}.c": f"static int n{i};\nint f{i}(void) {{ return n{i}++ + f{(i + 1) % 6}(); }}\n" for i in range(6)}
+    root = tree(files)
+    monkeypatch.setenv("POLUS_JOBS", "2")
+    par = load_program(root, use_cache=False)
+    monkeypatch.setenv("POLUS_JOBS", "1")
+    ser = load_program(root, use_cache=False)
+    assert _summary(par) == _summary(ser)
+    assert par.functions["f5"].calls == {"f0"} and par.functions["f2"].writes == {"n2@m2.c"}
+
+
+def test_error_in_a_worker_names_file_and_line(tree, monkeypatch):
+    files = {f"m{i}.c": f"int f{i}(void) {{ return {i}; }}\n" for i in range(5)}
+    files["m3.c"] = "int f3(void)\n{\n  return 3 +;\n}\n"
+    monkeypatch.setenv("POLUS_JOBS", "2")
+    with pytest.raises(SourceError) as e:
+        load_program(tree(files), use_cache=False)
+    assert (e.value.file, e.value.line) == ("m3.c", 3)
