@@ -1,0 +1,235 @@
+"""Make a thread of the target call a function, and come back exactly as it was.
+
+The call: save the thread's registers, orig_rax = -1 (a thread stopped in a
+syscall would otherwise have the kernel "restart" it into the callee), rsp
+below the 128-byte red zone and the scratch data, rsp = 8 (mod 16) at entry,
+return address 0 (the return faults with SIGSEGV at rip 0, which we catch and
+never deliver), args in rdi/rsi/rdx/rcx/r8/r9, rax = 0 (no vector registers
+for a varargs callee), run to the fault, read rax, restore every register.
+
+A callee may block on a lock another stopped thread holds (dlopen and malloc):
+every call is bounded; when it runs out of time the other threads run
+briefly while the call goes on, and if it still does not return it is
+interrupted, the registers restored, and RemoteTimeout raised.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from typing import Optional, Sequence, Union
+
+from polusgen.inject import elf as elfmod
+from polusgen.inject import procmem
+from polusgen.inject import ptrace as pt
+
+RED_ZONE = 128
+Arg = Union[int, bytes, str]
+
+RTLD_NOW, RTLD_GLOBAL = 0x2, 0x100
+PROT_READ, PROT_WRITE, PROT_EXEC = 1, 2, 4
+MAP_PRIVATE, MAP_ANONYMOUS, MAP_FIXED_NOREPLACE = 0x2, 0x20, 0x100000
+
+
+class RemoteCallError(Exception):
+    pass
+
+
+class RemoteTimeout(RemoteCallError):
+    pass
+
+
+def _caught_handler(pid: int, sig: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("SigCgt:"):
+                    return bool(int(line.split()[1], 16) >> (sig - 1) & 1)
+    except OSError:
+        pass
+    return False
+
+
+class Remote:
+    """Remote calls into one stopped process (all threads held by `tracer`)."""
+
+    def __init__(self, tracer: pt.Tracer, mem: procmem.Memory):
+        self.tracer = tracer
+        self.mem = mem
+        self.pid = tracer.pid
+        self._libc: Optional[tuple[int, elfmod.ElfFile]] = None
+        self.calls = 0
+        self._tid: Optional[int] = None
+
+    # ---- which thread calls ----
+    def pick_thread(self) -> int:
+        """A thread in a clean ptrace stop, blocked in a syscall if possible (it
+        holds no libc lock then): the main thread first."""
+        if self._tid in self.tracer.threads:
+            return self._tid
+        best, best_rank = None, None
+        for t, st in self.tracer.threads.items():
+            regs = st.regs or self.tracer.refresh_regs(t)
+            rank = (st.in_signal_stop, regs.orig_rax > 0x7FFFFFFFFFFFFFFF, t != self.pid)
+            if best_rank is None or rank < best_rank:
+                best, best_rank = t, rank
+        if best is None:
+            raise pt.ProcessGone(f"process {self.pid} has no threads left")
+        self._tid = best
+        return best
+
+    # ---- the call ----
+    def call(self, fn: int, *args: Arg, timeout: float = 2.0, tid: Optional[int] = None,
+             let_others_run: bool = True, retries: int = 3) -> int:
+        if len(args) > 6:
+            raise ValueError("at most 6 arguments")
+        tid = tid if tid is not None else self.pick_thread()
+        st = self.tracer.threads[tid]
+        saved = st.regs.copy() if st.regs is not None else self.tracer.refresh_regs(tid).copy()
+        regs = saved.copy()
+        # scratch data below the red zone, then the return address
+        top = (saved.rsp - RED_ZONE) & ~0xF
+        values = []
+        for a in args:
+            if isinstance(a, str):
+                a = a.encode() + b"\0"
+            if isinstance(a, (bytes, bytearray)):
+                top = (top - len(a)) & ~0xF
+                self.mem.write(top, bytes(a))
+                values.append(top)
+            else:
+                values.append(int(a) & 0xFFFFFFFFFFFFFFFF)
+        top &= ~0xF
+        rsp = top - 8
+        self.mem.write_u64(rsp, 0)
+        regs.rsp = rsp
+        regs.rip = fn
+        regs.rax = 0
+        regs.orig_rax = 0xFFFFFFFFFFFFFFFF
+        for name, v in zip(("rdi", "rsi", "rdx", "rcx", "r8", "r9"), values):
+            setattr(regs, name, v)
+        self.calls += 1
+        pt.setregs(tid, regs)
+        try:
+            return self._run(tid, st, timeout, let_others_run, retries)
+        finally:
+            try:
+                pt.setregs(tid, saved)
+                st.regs = saved
+            except pt.PtraceError:
+                pass
+
+    def _run(self, tid: int, st: pt.ThreadState, timeout: float, let_others_run: bool, retries: int) -> int:
+        pt.cont(tid, 0)
+        tries = 0
+        while True:
+            try:
+                status = pt.wait(tid, timeout)
+            except pt.WaitTimeout:
+                tries += 1
+                if let_others_run and tries <= retries:
+                    # someone else may hold the lock the callee waits for
+                    self.tracer.resume_all(except_tid=tid)
+                    time.sleep(0.005 * tries)
+                    self.tracer.stop_all(except_tid=tid)
+                    continue
+                pt.interrupt(tid)
+                self._wait_any_stop(tid)
+                st.in_signal_stop = False
+                raise RemoteTimeout(f"the call did not return within {timeout * (tries):.1f}s "
+                                    "(a lock held by a stopped thread?)")
+            if os.WIFEXITED(status) or os.WIFSIGNALED(status):
+                raise pt.ProcessGone(f"process {self.pid} exited during a remote call")
+            if not os.WIFSTOPPED(status):
+                continue
+            sig, event = os.WSTOPSIG(status), status >> 16
+            if event == pt.PTRACE_EVENT_STOP:
+                pt.cont(tid, 0)      # a leftover interrupt (or group stop): go on
+                continue
+            if event:
+                pt.cont(tid, 0)
+                continue
+            regs = pt.getregs(tid)
+            if sig == signal.SIGSEGV and regs.rip == 0:
+                st.in_signal_stop = True    # stopped in our own fault: a kept signal can be injected
+                return regs.rax
+            if sig in (signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGTRAP):
+                if sig in (signal.SIGSEGV, signal.SIGTRAP) and _caught_handler(self.pid, sig):
+                    pt.cont(tid, sig)        # the runtime's write-through (or the program's own handler)
+                    continue
+                raise RemoteCallError(f"the call crashed with {signal.Signals(sig).name} at {regs.rip:#x}")
+            # an asynchronous signal: give it back after we are done
+            st.deferred.append(sig)
+            pt.cont(tid, 0)
+
+    def _wait_any_stop(self, tid: int) -> None:
+        while True:
+            status = pt.wait(tid, 2.0)
+            if os.WIFEXITED(status) or os.WIFSIGNALED(status):
+                raise pt.ProcessGone(f"process {self.pid} exited")
+            if os.WIFSTOPPED(status):
+                if status >> 16 == 0 and os.WSTOPSIG(status) not in (signal.SIGSEGV,):
+                    self.tracer.threads[tid].deferred.append(os.WSTOPSIG(status))
+                return
+
+    # ---- libc ----
+    def libc(self) -> tuple[int, elfmod.ElfFile]:
+        if self._libc is None:
+            maps = procmem.read_maps(self.pid)
+            path = procmem.find_library(maps, "libc.so.6") or procmem.find_library(maps, "libc")
+            if path is None:
+                raise RemoteCallError("libc is not loaded in the target (statically linked?)")
+            e = elfmod.ElfFile(procmem.host_path(self.pid, path))
+            base = procmem.load_base(maps, path, e.first_load_vaddr)
+            self._libc = (base, e)
+        return self._libc
+
+    def libc_fn(self, name: str) -> int:
+        """Address of a libc function in the target (an IFUNC's resolver is called
+        to pick the implementation, as ld.so would)."""
+        base, e = self.libc()
+        sym = e.find(name, tables=(".dynsym",), kind="function")
+        if sym.type == elfmod.STT_GNU_IFUNC:
+            return self.call(base + sym.value)
+        return base + sym.value
+
+    def call_libc(self, name: str, *args: Arg, **kw) -> int:
+        return self.call(self.libc_fn(name), *args, **kw)
+
+    def dlopen(self, path: str, flags: int = RTLD_NOW | RTLD_GLOBAL, timeout: float = 5.0) -> int:
+        """dlopen in the target; raises RemoteCallError with the target's dlerror text."""
+        tid = self.pick_thread()     # dlerror's text is per thread: ask the same one
+        h = self.call_libc("dlopen", os.path.abspath(path), flags, timeout=timeout, tid=tid)
+        if h == 0:
+            msg_p = self.call_libc("dlerror", tid=tid)
+            msg = self.mem.read_cstr(msg_p, 4096) if msg_p else "unknown error"
+            raise RemoteCallError(f"dlopen failed in the target: {msg}")
+        return h
+
+    def mmap_near(self, near: int, size: int = 4096) -> int:
+        """An RWX-free r-x page within +-2 GiB of `near` (for trampolines): the
+        page is mapped read-write, filled through /proc/PID/mem (which ignores
+        protections) and made r-x by the caller with mprotect if wanted."""
+        mmap = self.libc_fn("mmap")
+        maps = procmem.read_maps(self.pid)
+        for hint in _hints_near(maps, near, size):
+            addr = self.call(mmap, hint, size, PROT_READ | PROT_EXEC,
+                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, 0xFFFFFFFFFFFFFFFF, 0)
+            if addr >= 0xFFFFFFFFFFFFF000:      # -errno
+                continue
+            if abs(addr - near) < (1 << 31) - size:
+                return addr
+            self.call_libc("munmap", addr, size)
+        raise RemoteCallError(f"no free page within 2 GiB of {near:#x}")
+
+
+def _hints_near(maps: Sequence[procmem.Mapping], near: int, size: int):
+    """Free gaps next to the mappings around `near`, nearest first."""
+    cands = []
+    ordered = sorted(maps, key=lambda m: m.start)
+    for a, b in zip(ordered, ordered[1:]):
+        if b.start - a.end >= size + 0x2000:
+            for h in (a.end + 0x1000, b.start - size - 0x1000):
+                cands.append(h)
+    cands.sort(key=lambda h: abs(h - near))
+    return [h for h in cands if abs(h - near) < (1 << 31) - size][:8]

@@ -1,0 +1,157 @@
+"""Remote calls and dlopen in live multithreaded targets that keep running correctly."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import needs_gcc, needs_ptrace
+from helpers import build_c, build_so
+from polusgen.inject import procmem, remote
+from polusgen.inject import ptrace as pt
+
+PROGS = Path(__file__).parent / "progs"
+pytestmark = [needs_gcc, needs_ptrace]
+
+
+@pytest.fixture
+def busy(tmp_path, pie):
+    return build_c([PROGS / "busy.c"], tmp_path / "busy", pie=pie)
+
+
+def counts(line: str) -> list[int]:
+    return [int(x) for x in line.split()[2:]]
+
+
+def attached(pid):
+    tr = pt.Tracer(pid)
+    tr.attach()
+    return tr, procmem.Memory(pid)
+
+
+def test_getpid_in_a_multithreaded_target(busy, targets):
+    t = targets.start([busy])
+    before = counts(t.ask("a"))
+    tr, mem = attached(t.pid)
+    try:
+        assert len(tr.threads) == 5
+        regs = {tid: st.regs.copy() for tid, st in tr.threads.items()}
+        r = remote.Remote(tr, mem)
+        for _ in range(3):
+            assert r.call_libc("getpid") == t.pid
+        for tid in tr.threads:       # every thread can call, and comes back exactly as it was
+            assert r.call_libc("getpid", tid=tid) == t.pid
+        assert {tid: st.regs for tid, st in tr.threads.items()} == regs
+        assert {tid: pt.getregs(tid) for tid in tr.threads} == regs
+    finally:
+        tr.detach_all()
+        mem.close()
+    time.sleep(0.05)
+    after = counts(t.ask("b"))
+    assert t.ask("c").startswith("ok c ")
+    assert all(a > b for a, b in zip(after, before)), (before, after)
+    assert t.alive()
+
+
+def test_strings_reach_the_callee(busy, targets):
+    t = targets.start([busy])
+    tr, mem = attached(t.pid)
+    try:
+        r = remote.Remote(tr, mem)
+        assert r.call_libc("strlen", "hello, target") == 13
+        assert r.call_libc("strlen", b"x" * 1000 + b"\0") == 1000
+    finally:
+        tr.detach_all()
+        mem.close()
+    assert t.ask("z").startswith("ok z ")
+
+
+def test_dlopen_into_a_target_blocked_in_a_syscall(busy, targets, tmp_path):
+    lib = tmp_path / "libhello.c"
+    lib.write_text("int hello_value = 41;\nint hello(void) { return ++hello_value; }\n")
+    so = build_so(lib, tmp_path / "libhello.so")
+    t = targets.start([busy])
+    t.ask("warm")
+    for _ in range(100):
+        tr, mem = attached(t.pid)
+        if tr.threads[t.pid].regs.orig_rax == 0:      # main is blocked in read(2)
+            break
+        tr.detach_all()
+        mem.close()
+        time.sleep(0.01)
+    try:
+        assert tr.threads[t.pid].regs.orig_rax == 0
+        r = remote.Remote(tr, mem)
+        h = r.dlopen(str(so))
+        assert h != 0
+        maps = procmem.read_maps(t.pid)
+        assert str(so) in procmem.loaded_paths(maps)
+        from polusgen.inject.elf import ElfFile
+        e = ElfFile(so)
+        base = procmem.load_base(maps, str(so), e.first_load_vaddr)
+        assert r.call(base + e.find("hello").value, tid=t.pid) == 42
+        assert r.call(base + e.find("hello").value) == 43
+    finally:
+        tr.detach_all()
+        mem.close()
+    # main's read(2) restarts as if nothing happened
+    assert t.ask("after-dlopen").startswith("ok after-dlopen ")
+    assert t.alive()
+
+
+def test_dlopen_failure_gives_the_targets_dlerror(busy, targets, tmp_path):
+    t = targets.start([busy])
+    tr, mem = attached(t.pid)
+    try:
+        r = remote.Remote(tr, mem)
+        with pytest.raises(remote.RemoteCallError, match="no-such-lib.so"):
+            r.dlopen(str(tmp_path / "no-such-lib.so"))
+    finally:
+        tr.detach_all()
+        mem.close()
+    assert t.ask("still").startswith("ok still ")
+
+
+def test_a_second_tracer_is_refused(busy, targets):
+    t = targets.start([busy])
+    tr, mem = attached(t.pid)
+    try:
+        with pytest.raises(pt.PtraceError) as ei:
+            pt.Tracer(t.pid).attach()
+        assert ei.value.errno == 1      # EPERM
+    finally:
+        tr.detach_all()
+        mem.close()
+    assert t.ask("x").startswith("ok x ")
+
+
+def test_signal_arriving_while_stopped_is_not_swallowed(tmp_path, targets, pie):
+    src = tmp_path / "sig.c"
+    src.write_text(r'''
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+volatile sig_atomic_t got;
+static void on_usr1(int s) { (void)s; got++; }
+int main(void) {
+    char line[64];
+    signal(SIGUSR1, on_usr1);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    printf("ready\n");
+    while (fgets(line, sizeof line, stdin)) printf("got %d\n", (int)got);
+    return 0;
+}''')
+    exe = build_c([src], tmp_path / "sig", pie=pie)
+    t = targets.start([exe])
+    tr, mem = attached(t.pid)
+    try:
+        os.kill(t.pid, 10)         # SIGUSR1 while every thread is stopped
+        time.sleep(0.05)
+        r = remote.Remote(tr, mem)
+        assert r.call_libc("getpid") == t.pid
+    finally:
+        tr.detach_all()
+        mem.close()
+    assert t.ask() == "got 1"
