@@ -173,6 +173,8 @@ class KVScenario:
     to a fresh value and GETs it back; a wrong or missing value is a failure.
     Every ``version_every`` steps it asks VERSION and records the answer."""
 
+    persistent = True          # one connection per worker
+
     def __init__(self, keys_per_worker: int = 16, version_every: int = 10):
         self.keys = keys_per_worker
         self.version_every = version_every
