@@ -170,20 +170,25 @@ class FTPClient(LineClient):
 # ---------------------------------------------------------------- scenarios
 class KVScenario:
     """Each worker keeps one connection and, per step, SETs one of its own keys
-    to a fresh value and GETs it back; a wrong or missing value is a failure.
-    Every ``version_every`` steps it asks VERSION and records the answer."""
+    (``<prefix>w<worker>-k<n>``) to a fresh value and GETs it back; a wrong or
+    missing value is a failure.  Every ``version_every`` steps it asks VERSION
+    and records the answer.
+
+    kvserver serves one connection per worker thread (4 unless started with
+    more): more load workers than that wait in its queue and time out."""
 
     persistent = True          # one connection per worker
 
-    def __init__(self, keys_per_worker: int = 16, version_every: int = 10):
+    def __init__(self, keys_per_worker: int = 16, version_every: int = 10, prefix: str = ""):
         self.keys = keys_per_worker
         self.version_every = version_every
+        self.prefix = prefix
 
     def connect(self, port: int, timeout: float) -> KVClient:
         return KVClient(port, timeout)
 
     def step(self, conn: KVClient, worker: int, i: int, seen: set[str]) -> None:
-        key = f"w{worker}-k{i % self.keys}"
+        key = f"{self.prefix}w{worker}-k{i % self.keys}"
         value = f"v{i}-{worker}"
         reply = conn.cmd(f"SET {key} {value}")
         if reply != "STORED":

@@ -104,3 +104,14 @@ def test_persistent_ftp_sessions_keep_one_process_each(start_server, tmp_path):
     with FTPClient(srv.port) as c:           # three sessions before this one
         c.read_reply()
         assert "session=4" in c.expect("STAT", 211).text
+
+
+def test_two_loads_at_once_keep_to_their_own_keys(start_server):
+    srv = start_server("kvserver", "v0", 4)
+    loads = [LoadClient(srv.port, KVScenario(prefix=p), workers=2, count=20, seconds=60).start()
+             for p in ("a-", "b-")]
+    for results in [load.wait() for load in loads]:
+        assert (results.steps, results.failures) == (40, [])
+    with KVClient(srv.port) as c:
+        assert c.stats()["items"] == 2 * 2 * 16
+        assert c.cmd("GET b-w1-k3") == "VALUE v19-1"
