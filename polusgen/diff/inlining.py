@@ -177,9 +177,10 @@ def promote_inlined(cs: ChangeSet, binary: Path) -> None:
         g_fn = old.functions[g]
         g_syms = code.symbols_of(g_fn)
         if not g_syms:
-            cs.warnings.append(Warning_(
-                "inlined", f"changed function {g} has no symbol in {binary.name}: gcc inlined it into every "
-                           "caller, so every caller must be replaced", g_fn.coord))
+            what = ("gcc inlined it into every caller, so every caller must be replaced"
+                    if callers.get(g, set()) - {g} else "nothing calls it and gcc dropped it")
+            cs.warnings.append(Warning_("inlined", f"changed function {g} has no symbol in {binary.name}: {what}",
+                                        g_fn.coord))
         # callers in the old source; one with no symbol was itself inlined: look in its callers
         todo = deque((f, ()) for f in sorted(callers.get(g, ())) if f != g)
         visited: set[str] = set()
