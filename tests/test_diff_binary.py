@@ -111,3 +111,13 @@ def test_how_a_caller_reaches_a_changed_function():
     assert "no call to it left" in how_f_reaches("g", {0x400, 0x999}, g)       # only g's cold piece
     assert "no symbol" in how_f_reaches("g", {0x100}, [])
     assert g[1].base == "g" and g[1].clone_kind == "constprop" and g[0].clone_kind is None
+
+
+def test_a_dropped_function_is_not_called_inlined(exe):
+    old, new = program(set()), program(set())
+    old.functions["dead@a.c"] = F("dead@a.c", body="{1}")
+    new.functions["dead@a.c"] = F("dead@a.c", body="{2}")
+    cs = compute_changeset(old, new, binary=exe)
+    ws = [w for w in cs.warnings if w.code == "inlined"]
+    assert len(ws) == 1 and "nothing calls it" in ws[0].message
+    assert {c.key for c in cs.with_status("function", Status.CHANGED)} == {"dead@a.c"}
