@@ -73,7 +73,7 @@ def _process_unit_gc(root: Path, unit: Unit, key: str | None) -> bytes:
     """Preprocess, parse and extract one TU; returns the pickled TUFacts."""
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     names = _Names(root)
-    pp = preprocess(unit.path, unit.include_dirs, root, unit.defines, names)
+    pp = preprocess(unit.path, unit.include_dirs, root, unit.defines, names, unit.forced_includes)
     ast = parse_c(pp.text, names, str(unit.path))
     facts = build_tu(ast, unit.name, names.is_system, names, pp.system_includes, pp.dropped)
     payload = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
@@ -107,7 +107,8 @@ def _load_program(source, include_dirs, defines, use_cache) -> Program:
         tree = cache.tree_headers_hash(src.root)
         for i, u in enumerate(src.units):
             # the root is part of the key: cached nodes carry absolute paths
-            opts = (str(src.root), [str(d) for d in u.include_dirs], list(u.defines))
+            opts = (str(src.root), [str(d) for d in u.include_dirs], list(u.defines),
+                    [str(f) for f in u.forced_includes])
             keys[i] = cache.unit_key(u.name, u.path.read_bytes(), opts, tree)
             payloads[i] = cache.load(keys[i])
     todo = [i for i, p in enumerate(payloads) if p is None]
@@ -171,6 +172,10 @@ def merge(tus: list[TUFacts], root: str) -> Program:
     return prog
 
 
+_ONE_PROGRAM = (" (if these files are not linked into one program, load a compile_commands.json "
+                "or a list of the .c files that are)")
+
+
 def _merge_types(prog: Program, tus: list[TUFacts]) -> None:
     types: dict[str, TypeEntity] = prog.types
     where: dict[str, str] = {}          # key -> TU whose definition is used
@@ -222,7 +227,7 @@ def _merge_globals(prog: Program, tus: list[TUFacts]) -> None:
             if other is not None:
                 raise SourceError(ent.coord.file, ent.coord.line,
                                   f"global '{ent.name}' is defined in {t.file} and also in {other.file} "
-                                  f"({other.coord}): two definitions of one external symbol")
+                                  f"({other.coord}): two definitions of one external symbol{_ONE_PROGRAM}")
             defined_in[key] = ent
     for key, ent in declared.items():
         if key not in defined_in:
@@ -245,4 +250,4 @@ def _merge_functions(prog: Program, tus: list[TUFacts]) -> None:
             else:
                 raise SourceError(f.coord.file, f.coord.line,
                                   f"function '{f.name}' is defined in {t.file} and also in {other.file} "
-                                  f"({other.coord}): two definitions of one external symbol")
+                                  f"({other.coord}): two definitions of one external symbol{_ONE_PROGRAM}")

@@ -125,7 +125,7 @@ class _Pcpp(Preprocessor):
 
 
 def preprocess(path: Path, include_dirs: list[Path], root: Path, defines: list[str],
-               display) -> Preprocessed:
+               display, forced_includes: list[Path] = ()) -> Preprocessed:
     """Preprocess one translation unit; `display(abs)` names files in errors."""
     fake = fake_libc_dir()
     p = _Pcpp(str(fake), display)
@@ -139,9 +139,15 @@ def preprocess(path: Path, include_dirs: list[Path], root: Path, defines: list[s
     p.add_path(str(fake))
     p.add_path(str(root))
     p.rewrite_paths = []              # #line carries absolute paths; Coords are mapped later
-    text = path.read_text(encoding="utf-8", errors="surrogateescape")
-    p.note_attributes(str(path), text)
-    p.parse(text, str(path))
+    if forced_includes:
+        # gcc -include: the TU itself becomes an include of a small wrapper,
+        # so its line numbers stay its own
+        wrapper = "".join(f'#include "{f}"\n' for f in [*forced_includes, path])
+        p.parse(wrapper, str(path) + ".polus-command-line")
+    else:
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        p.note_attributes(str(path), text)
+        p.parse(text, str(path))
     out = io.StringIO()
     p.write(out)
     p.result.text = out.getvalue()

@@ -24,6 +24,7 @@ class Unit:
     path: Path                     # absolute
     include_dirs: list[Path] = field(default_factory=list)
     defines: list[str] = field(default_factory=list)      # "NAME" or "NAME=value"
+    forced_includes: list[Path] = field(default_factory=list)   # gcc -include
 
 
 @dataclass
@@ -34,28 +35,40 @@ class Sources:
     cflags: list[str]
 
 
-def _flags(args: list[str], directory: Path) -> tuple[list[Path], list[str]]:
+_PATH_OPTS = ("-I", "-iquote", "-isystem", "-idirafter")
+
+
+def _flags(args: list[str], directory: Path) -> tuple[list[Path], list[str], list[Path]]:
+    """-I-like folders, -D defines and -include files of one compile command."""
     incs: list[Path] = []
     defs: list[str] = []
+    forced: list[Path] = []
+
+    def path(v: str) -> Path:
+        p = Path(v)
+        return (p if p.is_absolute() else directory / p).resolve()
+
     i = 0
     while i < len(args):
         a = args[i]
-        for opt, dest in (("-I", incs), ("-D", defs), ("-iquote", incs), ("-isystem", incs)):
-            if a == opt and i + 1 < len(args):
-                val = args[i + 1]
-                i += 1
-            elif a.startswith(opt) and len(a) > len(opt) and not (opt == "-I" and a.startswith("-iquote")):
-                val = a[len(opt):]
-            else:
-                continue
-            if dest is incs:
-                p = Path(val)
-                incs.append((p if p.is_absolute() else directory / p).resolve())
-            else:
-                defs.append(val)
-            break
+        nxt = args[i + 1] if i + 1 < len(args) else None
+        if a == "-include" and nxt is not None:
+            forced.append(path(nxt))
+            i += 1
+        elif a == "-D" and nxt is not None:
+            defs.append(nxt)
+            i += 1
+        elif a.startswith("-D") and len(a) > 2:
+            defs.append(a[2:])
+        elif a in _PATH_OPTS and nxt is not None:
+            incs.append(path(nxt))
+            i += 1
+        else:
+            opt = next((o for o in _PATH_OPTS if a.startswith(o) and len(a) > len(o)), None)
+            if opt is not None:
+                incs.append(path(a[len(opt):]))
         i += 1
-    return incs, defs
+    return incs, defs, forced
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -135,11 +148,14 @@ def _compile_commands(path: Path, include_dirs, defines) -> Sources:
         if file in seen or not file.name.endswith(".c"):
             continue
         seen.add(file)
-        incs, defs = _flags(list(args), directory)
-        units.append(Unit("", _check_c(file), incs, defs + list(defines)))
+        incs, defs, forced = _flags(list(args), directory)
+        units.append(Unit("", _check_c(file), incs, defs + list(defines), forced))
         for f in [f"-I{d}" for d in incs] + [f"-D{d}" for d in defs]:
             if f not in cflags:
                 cflags.append(f)
+        for f in forced:
+            if str(f) not in cflags:
+                cflags += ["-include", str(f)]
     if not units:
         raise SourceError(str(path), None, "no C translation units in compile commands")
     # the root is the folder holding every TU (usually the source tree, not the build folder)

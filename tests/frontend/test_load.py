@@ -583,3 +583,18 @@ def test_error_in_a_worker_names_file_and_line(tree, monkeypatch):
     with pytest.raises(SourceError) as e:
         load_program(tree(files), use_cache=False)
     assert (e.value.file, e.value.line) == ("m3.c", 3)
+
+
+def test_compile_commands_forced_include(tree):
+    root = tree({
+        "config.h": "#define PORT 2121\n#include <stdio.h>\n",
+        "src/s.c": "#include <unistd.h>\nint port(void)\n{\n  return PORT;\n}\n",
+    })
+    (root / "compile_commands.json").write_text(json.dumps([
+        {"directory": str(root), "file": "src/s.c", "arguments": ["cc", "-include", "config.h", "-c", "src/s.c"]}]))
+    p = load_program(root / "compile_commands.json")
+    f = p.functions["port"]
+    assert "2121" in f.body_text and (f.coord.file, f.coord.line, f.end_line) == ("s.c", 2, 5)
+    assert p.system_includes["s.c"] == ["stdio.h", "unistd.h"]
+    i = p.cflags.index("-include")
+    assert p.cflags[i + 1] == str((root / "config.h").resolve())
