@@ -191,7 +191,7 @@ class SyncBuilder:
         return self.heap[key]
 
     def skip(self, dst: str, why: str, coord) -> dict:
-        self.warn("not-synchronized", f"{why}: not synchronized (write a polus_user_ sync function if it "
+        self.warn("not-synchronized", f"{why}: not synchronized (write a user_polus_ sync function if it "
                   "must be)", coord)
         return {"op": "skip", "dst": dst, "why": why}
 

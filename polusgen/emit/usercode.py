@@ -3,7 +3,7 @@
 A C file given with --user-code is #included into the patch after the
 declarations, the import table, the new globals and the prototypes of every
 generated function, so it can use all of them.  A function it defines named
-`polus_user_<what>` takes precedence over the generated `polus_<what>`;
+`user_polus_<what>` takes precedence over the generated `polus_<what>`;
 everything else stays generated.  The patch selects with the preprocessor
 (POLUS_HAVE_USER_<what>), so the same .polus.c also builds with
 `polusgen build --user-code` and with the Makefile.
@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Optional
 
-_DEF = re.compile(r"\b(polus_user_\w+)\s*\(([^;{}]*)\)\s*\{")
+_DEF = re.compile(r"\b(user_polus_\w+)\s*\(([^;{}]*)\)\s*\{")
 
 
 def _strip(text: str) -> str:
@@ -24,13 +24,13 @@ def _strip(text: str) -> str:
 
 
 def user_functions(path: Optional[Path]) -> list[str]:
-    """The `<what>` of every polus_user_<what> function defined in the file, in order."""
+    """The `<what>` of every user_polus_<what> function defined in the file, in order."""
     if path is None:
         return []
     text = _strip(Path(path).read_text())
     seen: dict[str, None] = {}
     for m in _DEF.finditer(text):
-        seen.setdefault(m.group(1)[len("polus_user_"):], None)
+        seen.setdefault(m.group(1)[len("user_polus_"):], None)
     return list(seen)
 
 

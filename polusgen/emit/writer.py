@@ -132,7 +132,7 @@ class PatchWriter:
         return te.coord if te is not None else None
 
     def override(self, name: str) -> str:
-        """`polus_<what>` is replaced by `polus_user_<what>` when the user defines it."""
+        """`polus_<what>` is replaced by `user_polus_<what>` when the user defines it."""
         self.overrides.setdefault(name, None)
         return "POLUS_SEL_" + name[len("polus_"):]
 
@@ -191,7 +191,7 @@ class PatchWriter:
             if op is None:
                 args.append("0")
                 self.warn("stub", f"stub for {st.key}: the new parameter {p.name or i} has no old counterpart; "
-                          f"the stub passes 0 (define polus_user_stub_{ident_of(st.key)} to do better)", ch.new.coord)
+                          f"the stub passes 0 (define user_polus_stub_{ident_of(st.key)} to do better)", ch.new.coord)
                 continue
             args.append(self._convert_arg(op, p, st.key, ch))
         ret = ch.new.node.decl.type.type
@@ -319,22 +319,24 @@ class PatchWriter:
     # ------------------------------------------------------------ heap and aliases
     def heap_analysis(self, sb: SyncBuilder) -> None:
         for key, h in sb.heap.items():
-            refs = []
+            refs, self_refs = [], []
             for tk, te in self.new.types.items():
                 if te.system or te.kind not in ("struct", "union"):
                     continue
                 for m in (getattr(te.node, "decls", None) or []):
                     if isinstance(m, c_ast.Decl) and _points_to(m.type, key, self.new):
-                        refs.append(f"{tk}.{m.name}")
+                        (self_refs if tk == key else refs).append(f"{tk}.{m.name}")
             for gk, ge in self.new.globals.items():
                 if not ge.extern_only and _points_to(ge.node.type, key, self.new):
                     refs.append(gk)
-            if len(refs) > 1:
+            # a list (one global, one `next`) reaches each object once; more ways in are aliases
+            if len(refs) > 1 or len(self_refs) > 1:
+                refs = refs + self_refs
                 h.aliased = True
                 self.warn("alias", f"{key} is reached through more than one pointer ({', '.join(sorted(refs))}): "
                           "the tracing code translates every pointer it walks through polus_counterpart, but "
                           "pointers it cannot see (locals, untyped memory) still point to old objects; fill "
-                          f"polus_user_heap_{h.ident}() to fix them up", h.coord)
+                          f"user_polus_heap_{h.ident}() to fix them up", h.coord)
         changed_structs = {k for k in self.plan.changed_types if k.split(" ")[0] in ("struct", "union", "typedef")}
         for prog in (self.old, self.new):
             for fk, fe in sorted(prog.functions.items()):
@@ -438,7 +440,7 @@ def _nested_ids(prog: Program) -> set[int]:
 
         def walk(n, top):
             for _, c in n.children():
-                if isinstance(c, c_ast.Enum) and c is not top:
+                if isinstance(c, c_ast.Enum) and c is not top and not c.name:
                     out.add(id(c))
                 walk(c, top)
         walk(te.node, te.node)

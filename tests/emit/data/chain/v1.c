@@ -1,0 +1,14 @@
+/* Chain test, version 1: struct cfg gains b, foo changes. */
+struct cfg { int a; int b; };
+struct cfg conf;
+int level;
+
+int foo(int x)
+{
+    return x + 2;
+}
+
+int bar(void)
+{
+    return foo(level) + conf.a;
+}

@@ -1,0 +1,14 @@
+/* Chain test, version 2: foo changes again and reads conf (unchanged since v1). */
+struct cfg { int a; int b; };
+struct cfg conf;
+int level;
+
+int foo(int x)
+{
+    return x + 3 + conf.b;
+}
+
+int bar(void)
+{
+    return foo(level) + conf.a;
+}

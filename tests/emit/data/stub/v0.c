@@ -1,0 +1,27 @@
+/* Stub test: the event loop in main never returns and calls handle(), whose
+ * signature changes; a stub with the old prototype lets the update take
+ * effect at the next call. */
+#include <unistd.h>
+
+struct req { int fd; };
+int handled;
+
+void handle(int fd)
+{
+    handled += fd;
+}
+
+int process(struct req *r)
+{
+    return r->fd;
+}
+
+int main(void)
+{
+    struct req r = { 1 };
+    for (;;) {
+        handle(process(&r));
+        sleep(1);
+    }
+    return 0;
+}
