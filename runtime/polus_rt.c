@@ -1,0 +1,628 @@
+/*
+ * polus_rt.c -- the runtime library loaded into the target (libpolus_rt.so):
+ * registration (polus.h section 2) and the injector's entry points
+ * (section 3) except status (rt_status.c).  Write-through lives in
+ * rt_writethrough.c, heap pairs in rt_heap.c.
+ *
+ * Every injector entry point runs as a remote call on one thread while all
+ * other threads are stopped: none of them mallocs, blocks or takes a lock
+ * that a stopped thread could hold for ever (see rt_internal.h).
+ *
+ * Patch states: registered -> pre-updated -> active -> terminated
+ *               active/terminated -> rolling-back -> rolled-back
+ *               registered/pre-updated/active -> aborted
+ */
+#include "rt_internal.h"
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
+#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
+
+POLUS_EXPORT unsigned char polus_rt_scratch[POLUS_RT_SCRATCH_SIZE];
+
+struct rt_patch rt_patches[RT_MAX_PATCHES];
+_Atomic int rt_npatches;
+struct rt_item *_Atomic rt_item_chunks[RT_ITEM_CHUNKS];
+_Atomic int rt_nitems;
+struct rt_counters rt_counters;
+size_t rt_pagesize = 4096;
+RT_TLS int rt_tls_patch;
+
+static void atfork_child(void)
+{
+    rt_wt_atfork_child();
+    rt_heap_atfork_child();
+}
+
+__attribute__((constructor)) static void rt_init(void)
+{
+    long ps = sysconf(_SC_PAGESIZE);
+    if (ps > 0)
+        rt_pagesize = (size_t)ps;
+    pthread_atfork(NULL, NULL, atfork_child);
+}
+
+/* ------------------------------------------------------------ lookup */
+
+struct rt_patch *rt_patch_get(int id)
+{
+    if (id < 0 || id >= atomic_load(&rt_npatches) || id >= RT_MAX_PATCHES)
+        return NULL;
+    struct rt_patch *p = &rt_patches[id];
+    return p->state == PS_FREE ? NULL : p;
+}
+
+struct rt_item *rt_item_at(int index)
+{
+    if (index < 0 || index >= RT_ITEM_CHUNK * RT_ITEM_CHUNKS)
+        return NULL;
+    struct rt_item *chunk = atomic_load(&rt_item_chunks[index / RT_ITEM_CHUNK]);
+    return chunk ? &chunk[index % RT_ITEM_CHUNK] : NULL;
+}
+
+/* A new item slot (not yet ready).  Any thread: heap pairs are registered
+ * from sync code running in signal handlers. */
+struct rt_item *rt_item_new(int patch, int *index_out)
+{
+    int index = atomic_fetch_add(&rt_nitems, 1);
+    if (index >= RT_ITEM_CHUNK * RT_ITEM_CHUNKS) {
+        atomic_fetch_sub(&rt_nitems, 1);
+        return NULL;
+    }
+    int c = index / RT_ITEM_CHUNK;
+    struct rt_item *chunk = atomic_load(&rt_item_chunks[c]);
+    if (!chunk) {
+        struct rt_item *n = rt_alloc(RT_ITEM_CHUNK * sizeof(struct rt_item));
+        if (!n)
+            return NULL;   /* the index stays unused (never ready) */
+        struct rt_item *expected = NULL;
+        chunk = atomic_compare_exchange_strong(&rt_item_chunks[c], &expected, n) ? n : expected;
+    }
+    struct rt_item *it = &chunk[index % RT_ITEM_CHUNK];
+    it->patch = patch;
+    if (index_out)
+        *index_out = index;
+    return it;
+}
+
+const char *rt_patch_state_name(int state)
+{
+    switch (state) {
+    case PS_REGISTERING: return "registering";
+    case PS_REGISTERED: return "registered";
+    case PS_PRE_UPDATED: return "pre-updated";
+    case PS_ACTIVE: return "active";
+    case PS_TERMINATED: return "terminated";
+    case PS_ROLLING_BACK: return "rolling-back";
+    case PS_ROLLED_BACK: return "rolled-back";
+    case PS_ABORTED: return "aborted";
+    default: return "free";
+    }
+}
+
+const char *rt_item_state_name(int state)
+{
+    switch (state) {
+    case IS_NEW: return "new";
+    case IS_SYNCED: return "synchronized";
+    default: return "retired";
+    }
+}
+
+static struct rt_patch *registering(int id)
+{
+    struct rt_patch *p = rt_patch_get(id);
+    return p && p->state == PS_REGISTERING ? p : NULL;
+}
+
+static int live_state(int state)
+{
+    return state == PS_ACTIVE || state == PS_TERMINATED || state == PS_ROLLING_BACK;
+}
+
+static void copy_name(char *dst, const char *src)
+{
+    strncpy(dst, src ? src : "", RT_NAME_MAX - 1);
+    dst[RT_NAME_MAX - 1] = 0;
+}
+
+/* ------------------------------------------------------ registration */
+
+POLUS_EXPORT int polus_begin_patch(const char *program, const char *name,
+                                   int from_version, int to_version, unsigned abi_version)
+{
+    if (abi_version != POLUS_ABI_VERSION) {
+        rt_logf("patch %s: ABI %u, runtime speaks %u", name ? name : "?", abi_version, POLUS_ABI_VERSION);
+        return -1;
+    }
+    int n = atomic_load(&rt_npatches);
+    for (int i = 0; i < n; i++) {
+        struct rt_patch *q = &rt_patches[i];
+        if (q->state != PS_ROLLED_BACK && q->state != PS_ABORTED && name && strcmp(q->name, name) == 0) {
+            rt_logf("patch %s is already registered (id %d, %s)", name, i, rt_patch_state_name(q->state));
+            return -1;
+        }
+    }
+    if (n >= RT_MAX_PATCHES) {
+        rt_logf("patch %s: too many patches (%d)", name ? name : "?", RT_MAX_PATCHES);
+        return -1;
+    }
+    struct rt_patch *p = &rt_patches[n];
+    memset(p, 0, sizeof *p);
+    copy_name(p->program, program);
+    copy_name(p->name, name);
+    p->from_version = from_version;
+    p->to_version = to_version;
+    p->state = PS_REGISTERING;
+    atomic_store(&rt_npatches, n + 1);
+    rt_tls_patch = n + 1;
+    return n;
+}
+
+static int add_fn(struct rt_fn **arr, int *count, int *cap, const char *name,
+                  void *addr, size_t size, unsigned flags)
+{
+    if (rt_grow((void **)arr, cap, *count + 1, sizeof(struct rt_fn)) != 0)
+        return -1;
+    struct rt_fn *f = &(*arr)[*count];
+    memset(f, 0, sizeof *f);
+    f->name = rt_strdup(name);
+    f->addr = (uintptr_t)addr;
+    f->size = size;
+    f->flags = flags;
+    f->mapped = -1;
+    return (*count)++;
+}
+
+POLUS_EXPORT int polus_register_old_function(int patch, const char *name, void *addr, size_t size, unsigned flags)
+{
+    struct rt_patch *p = registering(patch);
+    if (!p || !addr)
+        return -1;
+    return add_fn(&p->oldf, &p->noldf, &p->capoldf, name, addr, size, flags);
+}
+
+/* The ABI gives no size for a new function; the patch's own symbol table
+ * has it.  (Registration runs right after the injector's dlopen; dladdr1
+ * takes the loader lock just as dlopen did.)  Needed for rollback, when the
+ * new functions are the ones to wait for. */
+static size_t symbol_size(void *addr)
+{
+    Dl_info info;
+    const ElfW(Sym) *sym = NULL;
+    if (dladdr1(addr, &info, (void **)&sym, RTLD_DL_SYMENT) && sym && info.dli_saddr == addr)
+        return sym->st_size;
+    return 0;
+}
+
+POLUS_EXPORT int polus_register_new_function(int patch, const char *name, void *addr, unsigned flags)
+{
+    struct rt_patch *p = registering(patch);
+    if (!p || !addr)
+        return -1;
+    size_t size = symbol_size(addr);
+    if (!size)
+        rt_logf("patch %s: no symbol size for new function %s: rollback cannot see it active", p->name, name);
+    return add_fn(&p->newf, &p->nnewf, &p->capnewf, name, addr, size, flags);
+}
+
+POLUS_EXPORT void polus_map_function(int patch, int old_fn, int new_fn)
+{
+    struct rt_patch *p = registering(patch);
+    if (!p || old_fn < 0 || old_fn >= p->noldf || new_fn < 0 || new_fn >= p->nnewf) {
+        rt_logf("polus_map_function(%d, %d, %d): bad ids", patch, old_fn, new_fn);
+        return;
+    }
+    p->oldf[old_fn].mapped = new_fn;
+}
+
+static void fill_item(struct rt_item *it, int id, const char *name, void *old_addr, size_t old_size,
+                      void *new_addr, size_t new_size, polus_sync_fn old_to_new,
+                      polus_sync_fn new_to_old, unsigned flags)
+{
+    it->id = id;
+    it->name = rt_strdup(name);
+    it->addr[SIDE_OLD] = old_addr;
+    it->size[SIDE_OLD] = old_size;
+    it->addr[SIDE_NEW] = new_addr;
+    it->size[SIDE_NEW] = new_size;
+    it->into[SIDE_NEW] = old_to_new;
+    it->into[SIDE_OLD] = new_to_old;
+    it->flags = flags;
+    atomic_store(&it->state, IS_NEW);
+}
+
+POLUS_EXPORT int polus_register_data(int patch, const char *name,
+                                     void *old_addr, size_t old_size,
+                                     void *new_addr, size_t new_size,
+                                     polus_sync_fn old_to_new, polus_sync_fn new_to_old,
+                                     unsigned flags)
+{
+    struct rt_patch *p = registering(patch);
+    if (!p || !old_addr || !new_addr)
+        return -1;
+    if (rt_grow((void **)&p->data, &p->capdata, p->ndata + 1, sizeof(int)) != 0)
+        return -1;
+    int index;
+    struct rt_item *it = rt_item_new(patch, &index);
+    if (!it)
+        return -1;
+    fill_item(it, p->ndata, name, old_addr, old_size, new_addr, new_size, old_to_new, new_to_old,
+              flags & ~POLUS_DATA_HEAP);
+    atomic_store(&it->ready, 1);
+    p->data[p->ndata] = index;
+    return p->ndata++;
+}
+
+static struct rt_item *patch_data(struct rt_patch *p, int id)
+{
+    return id >= 0 && id < p->ndata ? rt_item_at(p->data[id]) : NULL;
+}
+
+POLUS_EXPORT void polus_map_f2d(int patch, int old_fn, int data)
+{
+    struct rt_patch *p = registering(patch);
+    struct rt_item *it = p ? patch_data(p, data) : NULL;
+    if (!it || old_fn < 0 || old_fn >= p->noldf) {
+        rt_logf("polus_map_f2d(%d, %d, %d): bad ids", patch, old_fn, data);
+        return;
+    }
+    for (int i = 0; i < it->nusers; i++)
+        if (it->users[i] == old_fn)
+            return;
+    if (rt_grow((void **)&it->users, &it->capusers, it->nusers + 1, sizeof(int)) == 0)
+        it->users[it->nusers++] = old_fn;
+}
+
+POLUS_EXPORT void polus_set_callbacks(int patch, const struct polus_callbacks *callbacks)
+{
+    struct rt_patch *p = registering(patch);
+    if (!p)
+        return;
+    if (callbacks)
+        p->cb = *callbacks;
+    else
+        memset(&p->cb, 0, sizeof p->cb);
+}
+
+POLUS_EXPORT int polus_end_patch(int patch)
+{
+    struct rt_patch *p = registering(patch);
+    rt_tls_patch = 0;
+    if (!p)
+        return -1;
+    for (int i = 0; i < p->noldf; i++) {
+        if (p->oldf[i].size == 0 && !(p->oldf[i].flags & POLUS_FN_NEVER_LEFT))
+            rt_logf("patch %s: old function %s has size 0 (inlined?): it is never seen active",
+                    p->name, p->oldf[i].name);
+    }
+    p->state = PS_REGISTERED;
+    return 0;
+}
+
+POLUS_EXPORT int polus_current_patch(void)
+{
+    return rt_tls_patch - 1;
+}
+
+/* Heap pairs: the item part (the map of counterparts is in rt_heap.c). */
+POLUS_EXPORT int polus_register_heap(int patch, const char *type_name,
+                                     void *old_obj, size_t old_size,
+                                     void *new_obj, size_t new_size,
+                                     polus_sync_fn old_to_new, polus_sync_fn new_to_old)
+{
+    struct rt_patch *p = rt_patch_get(patch);
+    if (!p || !old_obj || !new_obj || p->state == PS_ABORTED || p->state == PS_ROLLED_BACK)
+        return -1;
+    struct rt_item *it = rt_item_new(patch, NULL);
+    if (!it)
+        return -1;
+    int id = p->ndata + atomic_fetch_add(&p->nheap, 1);
+    fill_item(it, id, type_name, old_obj, old_size, new_obj, new_size, old_to_new, new_to_old,
+              POLUS_DATA_HEAP);
+    if (rt_heap_insert(it) != 0) {
+        atomic_store(&it->state, IS_RETIRED);
+        atomic_store(&it->ready, 1);
+        return -1;
+    }
+    atomic_store(&it->ready, 1);
+    if (live_state(p->state)) {
+        /* registered by code running after activation: copied and protected
+         * now, or -- from inside a sync function -- when that sync is over */
+        atomic_fetch_add(&rt_pending_heap, 1);
+        if (!rt_in_sync())
+            rt_sync_pending();
+    }
+    return id;
+}
+
+/* ------------------------------------------------------ injector side */
+
+static void fire_pre(struct rt_patch *p, int id, int *rc)
+{
+    *rc = 0;
+    if (p->cb.pre_update) {
+        int saved = rt_tls_patch;
+        rt_tls_patch = id + 1;
+        *rc = p->cb.pre_update();
+        rt_tls_patch = saved;
+    }
+}
+
+static void retire_item(struct rt_patch *p, struct rt_item *it, int fire)
+{
+    int expected = IS_SYNCED;
+    if (!atomic_compare_exchange_strong(&it->state, &expected, IS_RETIRED))
+        return;
+    rt_protect_item(it);
+    if (fire && p->cb.data && !(it->flags & POLUS_DATA_HEAP)) {
+        int saved = rt_tls_patch;
+        rt_tls_patch = it->patch + 1;
+        p->cb.data(it->name, it->addr[SIDE_OLD], it->addr[SIDE_NEW]);
+        rt_tls_patch = saved;
+    }
+}
+
+/* Every item (globals and heap pairs) of one patch. */
+#define FOR_ITEMS(id, it)                                                   \
+    for (int _i = 0, _n = atomic_load(&rt_nitems); _i < _n; _i++)           \
+        if (((it) = rt_item_at(_i)) && atomic_load(&(it)->ready) && (it)->patch == (id))
+
+POLUS_EXPORT int polus_rt_pre_update(int patch)
+{
+    struct rt_patch *p = rt_patch_get(patch);
+    if (!p || p->state != PS_REGISTERED)
+        return -1;
+    int rc;
+    fire_pre(p, patch, &rc);
+    if (rc != 0) {
+        rt_logf("patch %s: pre-update callback refused the update (%d)", p->name, rc);
+        p->state = PS_ABORTED;
+        return rc;
+    }
+    p->state = PS_PRE_UPDATED;
+    return 0;
+}
+
+POLUS_EXPORT int polus_rt_note_redirect(int patch, void *at, const unsigned char *orig, unsigned len, void *target)
+{
+    struct rt_patch *p = rt_patch_get(patch);
+    if (!p || !at || !orig || len == 0 || len > RT_REDIRECT_BYTES)
+        return -1;
+    if (rt_grow((void **)&p->redir, &p->capredir, p->nredir + 1, sizeof(struct rt_redirect)) != 0)
+        return -1;
+    struct rt_redirect *r = &p->redir[p->nredir++];
+    r->at = (uintptr_t)at;
+    r->target = (uintptr_t)target;
+    r->len = len;
+    memcpy(r->orig, orig, len);
+    return 0;
+}
+
+static void reset_fns(struct rt_fn *f, int n)
+{
+    for (int i = 0; i < n; i++) {
+        f[i].active = 1;    /* unknown until the first sample says otherwise */
+        f[i].done = 0;
+        f[i].nthreads = 0;
+    }
+}
+
+POLUS_EXPORT int polus_rt_activate(int patch)
+{
+    struct rt_patch *p = rt_patch_get(patch);
+    if (!p)
+        return -1;
+    if (p->state == PS_REGISTERED && polus_rt_pre_update(patch) != 0)
+        return -1;
+    if (p->state != PS_PRE_UPDATED)
+        return -1;
+    if (rt_install_handlers() != 0) {
+        rt_logf("patch %s: cannot install the SIGSEGV/SIGTRAP handlers", p->name);
+        return -1;
+    }
+    reset_fns(p->oldf, p->noldf);
+    p->state = PS_ACTIVE;
+    /* the initial copy, old -> new, of every item (heap pairs too) */
+    struct rt_item *it;
+    FOR_ITEMS(patch, it) {
+        if (atomic_load(&it->state) != IS_NEW)
+            continue;
+        rt_sync_item(it, SIDE_NEW);
+        atomic_store(&it->state, (it->flags & POLUS_DATA_READONLY) ? IS_RETIRED : IS_SYNCED);
+    }
+    if (rt_rebuild_regions() != 0) {
+        rt_logf("patch %s: region table busy or out of memory", p->name);
+        polus_rt_abort(patch);
+        return -1;
+    }
+    FOR_ITEMS(patch, it)
+        rt_protect_item(it);
+    rt_sync_pending();
+    return 0;
+}
+
+POLUS_EXPORT int polus_rt_abort(int patch)
+{
+    struct rt_patch *p = rt_patch_get(patch);
+    if (!p)
+        return -1;
+    if (p->state == PS_ABORTED)
+        return 0;
+    if (p->state != PS_REGISTERING && p->state != PS_REGISTERED && p->state != PS_PRE_UPDATED &&
+        p->state != PS_ACTIVE)
+        return -1;
+    p->state = PS_ABORTED;
+    struct rt_item *it;
+    FOR_ITEMS(patch, it) {
+        int st = atomic_exchange(&it->state, IS_RETIRED);
+        if (st == IS_NEW && (it->flags & POLUS_DATA_HEAP) && rt_pending_heap > 0)
+            atomic_fetch_sub(&rt_pending_heap, 1);
+        rt_protect_item(it);
+    }
+    if (rt_tls_patch == patch + 1)
+        rt_tls_patch = 0;
+    return 0;
+}
+
+POLUS_EXPORT int polus_rt_rollback(int patch)
+{
+    struct rt_patch *p = rt_patch_get(patch);
+    if (!p || (p->state != PS_ACTIVE && p->state != PS_TERMINATED))
+        return -1;
+    int n = atomic_load(&rt_npatches);
+    for (int i = patch + 1; i < n; i++) {
+        int st = rt_patches[i].state;
+        if (st == PS_PRE_UPDATED || live_state(st)) {
+            rt_logf("rollback of %s refused: %s is applied on top of it", p->name, rt_patches[i].name);
+            return -1;
+        }
+    }
+    p->state = PS_ROLLING_BACK;
+    p->rollbacks++;
+    reset_fns(p->newf, p->nnewf);
+    /* the same backwards: retired data is brought back new -> old first */
+    struct rt_item *it;
+    FOR_ITEMS(patch, it) {
+        if ((it->flags & POLUS_DATA_READONLY) || atomic_load(&it->state) != IS_RETIRED)
+            continue;
+        rt_sync_item(it, SIDE_OLD);
+        atomic_store(&it->state, IS_SYNCED);
+    }
+    rt_rebuild_regions();
+    FOR_ITEMS(patch, it)
+        rt_protect_item(it);
+    return 0;
+}
+
+/* ------------------------------------------------------------ progress */
+
+static int pc_in(const struct rt_fn *f, uint64_t pc)
+{
+    return f->size && pc >= f->addr && pc < f->addr + f->size;
+}
+
+static int thread_seen(struct rt_patch *p, long tid)
+{
+    for (int i = 0; i < p->nthread_seen; i++)
+        if (p->thread_seen[i] == tid)
+            return 1;
+    return 0;
+}
+
+static void progress_patch(int id, const uint64_t *samples, size_t nwords)
+{
+    struct rt_patch *p = &rt_patches[id];
+    int rolling = p->state == PS_ROLLING_BACK;
+    int forward = p->state == PS_ACTIVE;
+    struct rt_fn *fns = rolling ? p->newf : p->oldf;
+    int nf = rolling ? p->nnewf : p->noldf;
+    int saved = rt_tls_patch;
+    rt_tls_patch = id + 1;
+
+    for (int k = 0; k < nf; k++) {
+        fns[k].active = 0;
+        fns[k].nthreads = 0;
+    }
+    for (size_t i = 0; i + 2 <= nwords;) {
+        long tid = (long)samples[i];
+        size_t n = (size_t)samples[i + 1];
+        if (n > nwords - i - 2)
+            break;
+        const uint64_t *pcs = samples + i + 2;
+        int any = 0;
+        for (int k = 0; k < nf; k++) {
+            for (size_t j = 0; j < n; j++) {
+                /* a return address points after its call: look at the call */
+                uint64_t pc = j == 0 ? pcs[j] : pcs[j] - 1;
+                if (pc_in(&fns[k], pc)) {
+                    if (fns[k].nthreads < RT_FN_THREADS)
+                        fns[k].tids[fns[k].nthreads] = tid;
+                    fns[k].nthreads++;
+                    fns[k].active = 1;
+                    any = 1;
+                    break;
+                }
+            }
+        }
+        if (!any && forward && !thread_seen(p, tid) &&
+            rt_grow((void **)&p->thread_seen, &p->capthread_seen, p->nthread_seen + 1, sizeof(long)) == 0) {
+            p->thread_seen[p->nthread_seen++] = tid;
+            if (p->cb.thread)
+                p->cb.thread(tid);
+        }
+        i += 2 + n;
+    }
+    for (int k = 0; k < nf; k++) {
+        if (!fns[k].active && !fns[k].done) {
+            fns[k].done = 1;
+            if (forward && p->cb.function)
+                p->cb.function(fns[k].name);
+        }
+    }
+    /* data: retired when no function that uses it is active (d2f); while
+     * rolling back, every new function counts as a user */
+    int any_new_active = 0;
+    for (int k = 0; k < p->nnewf; k++)
+        any_new_active |= rolling && p->newf[k].active;
+    int globals_left = 0;
+    for (int d = 0; d < p->ndata; d++) {
+        struct rt_item *it = rt_item_at(p->data[d]);
+        if (!it || atomic_load(&it->state) != IS_SYNCED)
+            continue;
+        int busy = any_new_active;
+        for (int u = 0; !rolling && u < it->nusers; u++)
+            busy |= p->oldf[it->users[u]].active;
+        if (busy)
+            globals_left++;
+        else
+            retire_item(p, it, !rolling);
+    }
+    if (!globals_left) {
+        /* heap pairs are reached from changed globals: they go with them */
+        struct rt_item *it;
+        FOR_ITEMS(id, it)
+            if ((it->flags & POLUS_DATA_HEAP) && atomic_load(&it->state) == IS_SYNCED)
+                retire_item(p, it, 0);
+    }
+    /* termination: nothing old is active (never-left functions excepted:
+     * their data stays in write-through while they live) */
+    int busy = 0;
+    for (int k = 0; k < nf; k++)
+        if (fns[k].active && !(fns[k].flags & POLUS_FN_NEVER_LEFT))
+            busy = 1;
+    if (!busy) {
+        if (forward) {
+            p->state = PS_TERMINATED;
+            if (!p->post_fired && p->cb.post_update) {
+                p->post_fired = 1;
+                p->cb.post_update();
+            }
+            p->post_fired = 1;
+        } else if (rolling && !any_new_active) {
+            p->state = PS_ROLLED_BACK;
+        }
+    }
+    rt_tls_patch = saved;
+}
+
+POLUS_EXPORT int polus_rt_progress(const uint64_t *samples, size_t nwords)
+{
+    if (!samples && nwords)
+        return -1;
+    rt_check_handlers();
+    int n = atomic_load(&rt_npatches);
+    int left = 0;
+    for (int id = 0; id < n; id++) {
+        if (!live_state(rt_patches[id].state))
+            continue;
+        progress_patch(id, samples, nwords);
+        int st = rt_patches[id].state;
+        if (st == PS_ACTIVE || st == PS_ROLLING_BACK)
+            left++;
+    }
+    return left;
+}

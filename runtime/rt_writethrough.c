@@ -1,0 +1,639 @@
+/*
+ * rt_writethrough.c -- bidirectional write-through (paper section 3.2.1).
+ *
+ * Both copies of every changed global (and of every heap pair) that some
+ * function writes are kept read-only.  A write into one faults (SIGSEGV,
+ * SEGV_ACCERR); the handler makes the page writable and sets the trap flag
+ * in the saved context, so the faulting instruction runs once and the CPU
+ * traps (SIGTRAP).  The trap handler clears TF, re-protects the page first,
+ * then carries the write across by running the generated sync function
+ * with the destination made writable; a destination that is itself the
+ * source of another live item (a chain v0 -> v1 -> v2) is carried on.
+ *
+ * Windows and snapshots.  mprotect is per page and per process: while one
+ * thread has a page open, other threads write to it without a fault.  So
+ * every page is copied (snapshot) before it is opened, and after it is
+ * re-protected the live copies whose bytes on it changed are the ones
+ * synchronized -- the faulting thread's write and any write another thread
+ * slipped in.  The same holds for the destination pages a sync opens.
+ *
+ * False sharing: a fault on a protected page outside every live copy is let
+ * through the same way and nothing is synchronized (counted).
+ *
+ * Kernel writes: a system call that writes into a protected page (read(2)
+ * into a tracked global buffer) does not fault in user space -- it fails
+ * with EFAULT and the program sees an error.  This cannot be caught here;
+ * status reports it as a hazard together with the number of protected pages.
+ *
+ * Faults that are not ours go to the handler the program had when we were
+ * installed (or installed later: rt_check_handlers takes ours back and
+ * chains to theirs); SIG_DFL restores the default and lets the fault happen
+ * again, so the process dies as it would have.
+ *
+ * fork: the child inherits protections and handlers, so it keeps working; a
+ * window that another parent thread had open at fork time has no thread to
+ * close it in the child: rt_wt_atfork_child re-protects it.
+ */
+#include "rt_internal.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#define TF_FLAG 0x100
+#define SLOT_PAGES 16
+#define SLOT_WORK 128
+#define SLOT_VISITED 64
+#define MAX_SLOTS 1024
+
+struct wt_work {
+    struct rt_item *item;
+    int side;            /* the side that was written */
+};
+
+/* Per-thread state while a write (or an injector-side sync) is in flight. */
+struct wt_slot {
+    _Atomic long owner;                 /* tid, 0 = free */
+    int trap_pending;                   /* TF set by us, single-step not seen yet */
+    int nopen;
+    uintptr_t page[SLOT_PAGES];
+    int snap_ok[SLOT_PAGES];
+    int nwork;
+    struct wt_work work[SLOT_WORK];
+    int nvisited;
+    struct rt_item *visited[SLOT_VISITED];
+    unsigned char *snap;                /* SLOT_PAGES pages */
+};
+
+static struct wt_slot *_Atomic slots[MAX_SLOTS];
+static RT_TLS struct wt_slot *tls_slot;
+static RT_TLS int tls_in_sync;
+
+static struct rt_rtable *_Atomic rt_table;
+atomic_int rt_region_lock;
+_Atomic int rt_pending_heap;
+
+static struct sigaction saved_segv, saved_trap;
+static _Atomic int handlers_installed;
+
+int rt_in_sync(void)
+{
+    return tls_in_sync > 0;
+}
+
+/* ---------------------------------------------------------------- slots */
+
+static struct wt_slot *slot_get(void)
+{
+    if (tls_slot)
+        return tls_slot;
+    long tid = rt_gettid();
+    for (int i = 0; i < MAX_SLOTS; i++) {
+        struct wt_slot *s = atomic_load(&slots[i]);
+        if (!s) {
+            struct wt_slot *n = rt_alloc(sizeof *n);
+            unsigned char *snap = rt_alloc(SLOT_PAGES * rt_pagesize);
+            if (!n || !snap)
+                return NULL;
+            n->snap = snap;
+            struct wt_slot *expected = NULL;
+            if (!atomic_compare_exchange_strong(&slots[i], &expected, n))
+                s = expected;   /* lost the race: use theirs (ours leaks) */
+            else
+                s = n;
+        }
+        long free_ = 0;
+        if (atomic_compare_exchange_strong(&s->owner, &free_, tid)) {
+            s->trap_pending = 0;
+            s->nopen = 0;
+            s->nwork = 0;
+            s->nvisited = 0;
+            tls_slot = s;
+            return s;
+        }
+    }
+    return NULL;
+}
+
+static void slot_release(struct wt_slot *s)
+{
+    if (!s || s != tls_slot || s->nopen || s->trap_pending || s->nwork)
+        return;
+    tls_slot = NULL;
+    atomic_store(&s->owner, 0);
+}
+
+/* ------------------------------------------------------------ regions */
+
+static int region_first(const struct rt_rtable *t, uintptr_t from)
+{
+    /* first region whose start >= from - maxlen: earlier ones end before `from` */
+    uintptr_t lo_start = from > t->maxlen ? from - t->maxlen : 0;
+    int lo = 0, hi = t->n;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (t->r[mid].start < lo_start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Does any copy overlap [lo, hi)?  live: only copies in write-through. */
+static int range_has_region(const struct rt_rtable *t, uintptr_t lo, uintptr_t hi, int live)
+{
+    if (!t)
+        return 0;
+    for (int i = region_first(t, lo); i < t->n && t->r[i].start < hi; i++) {
+        const struct rt_region *r = &t->r[i];
+        if (r->end <= lo)
+            continue;
+        if (!live || atomic_load(&r->item->state) == IS_SYNCED)
+            return 1;
+    }
+    return 0;
+}
+
+static uintptr_t page_of(uintptr_t a)
+{
+    return a & ~(uintptr_t)(rt_pagesize - 1);
+}
+
+static int page_wanted(const struct rt_rtable *t, uintptr_t pg)
+{
+    return range_has_region(t, pg, pg + rt_pagesize, 1);
+}
+
+static void set_page_prot(const struct rt_rtable *t, uintptr_t pg)
+{
+    int prot = page_wanted(t, pg) ? PROT_READ : PROT_READ | PROT_WRITE;
+    mprotect((void *)pg, rt_pagesize, prot);
+}
+
+static void sort_regions(struct rt_region *r, int n)
+{
+    /* shell sort: no malloc (qsort may allocate) */
+    for (int gap = n / 2; gap > 0; gap /= 2)
+        for (int i = gap; i < n; i++) {
+            struct rt_region tmp = r[i];
+            int j = i;
+            while (j >= gap && r[j - gap].start > tmp.start) {
+                r[j] = r[j - gap];
+                j -= gap;
+            }
+            r[j] = tmp;
+        }
+}
+
+/* Publish a new table of every tracked copy (any state: a retired copy's
+ * page may still be protected for a moment and its faults are ours).
+ * Old tables are never freed: a handler may still be reading one. */
+int rt_rebuild_regions(void)
+{
+    if (!rt_trylock(&rt_region_lock))
+        return -1;
+    int nitems = atomic_load(&rt_nitems);
+    int count = 0;
+    for (int i = 0; i < nitems; i++) {
+        struct rt_item *it = rt_item_at(i);
+        if (!it || !atomic_load(&it->ready) || (it->flags & POLUS_DATA_READONLY))
+            continue;
+        for (int s = 0; s < 2; s++)
+            if (it->addr[s] && it->size[s])
+                count++;
+    }
+    struct rt_rtable *t = rt_alloc(sizeof *t + (size_t)count * sizeof(struct rt_region));
+    if (!t) {
+        rt_unlock(&rt_region_lock);
+        return -1;
+    }
+    int n = 0;
+    size_t maxlen = 0;
+    for (int i = 0; i < nitems && n < count; i++) {
+        struct rt_item *it = rt_item_at(i);
+        if (!it || !atomic_load(&it->ready) || (it->flags & POLUS_DATA_READONLY))
+            continue;
+        for (int s = 0; s < 2 && n < count; s++) {
+            if (!it->addr[s] || !it->size[s])
+                continue;
+            t->r[n].start = (uintptr_t)it->addr[s];
+            t->r[n].end = (uintptr_t)it->addr[s] + it->size[s];
+            t->r[n].item = it;
+            t->r[n].side = s;
+            if (it->size[s] > maxlen)
+                maxlen = it->size[s];
+            n++;
+        }
+    }
+    sort_regions(t->r, n);
+    t->n = n;
+    t->maxlen = maxlen;
+    atomic_store(&rt_table, t);
+    rt_unlock(&rt_region_lock);
+    return 0;
+}
+
+void rt_protect_item(struct rt_item *it)
+{
+    const struct rt_rtable *t = atomic_load(&rt_table);
+    if (it->flags & POLUS_DATA_READONLY)
+        return;
+    for (int s = 0; s < 2; s++) {
+        if (!it->addr[s] || !it->size[s])
+            continue;
+        uintptr_t a = (uintptr_t)it->addr[s];
+        for (uintptr_t pg = page_of(a); pg < a + it->size[s]; pg += rt_pagesize)
+            set_page_prot(t, pg);
+    }
+}
+
+unsigned long rt_protected_pages(void)
+{
+    const struct rt_rtable *t = atomic_load(&rt_table);
+    if (!t)
+        return 0;
+    unsigned long n = 0;
+    uintptr_t last = 0;
+    int any = 0;
+    for (int i = 0; i < t->n; i++) {
+        const struct rt_region *r = &t->r[i];
+        if (atomic_load(&r->item->state) != IS_SYNCED)
+            continue;
+        for (uintptr_t pg = page_of(r->start); pg < r->end; pg += rt_pagesize) {
+            if (any && pg <= last)
+                continue;   /* sorted by start: pages only grow, except overlaps */
+            n++;
+            last = pg;
+            any = 1;
+        }
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------ windows */
+
+static void open_page(struct wt_slot *s, uintptr_t pg)
+{
+    int i;
+    for (i = 0; i < s->nopen; i++)
+        if (s->page[i] == pg)
+            break;
+    if (i == s->nopen && s->nopen < SLOT_PAGES) {
+        s->page[i] = pg;
+        memcpy(s->snap + (size_t)i * rt_pagesize, (const void *)pg, rt_pagesize);
+        s->snap_ok[i] = 1;
+        s->nopen++;
+    } else if (i == s->nopen) {
+        /* more pages than snapshots: no record; its copies count as changed.
+         * The last entry is reused so the page is still closed afterwards. */
+        i = SLOT_PAGES - 1;
+        s->page[i] = pg;
+        s->snap_ok[i] = 0;
+    }
+    mprotect((void *)pg, rt_pagesize, PROT_READ | PROT_WRITE);
+}
+
+static int visited(struct wt_slot *s, struct rt_item *it)
+{
+    for (int i = 0; i < s->nvisited; i++)
+        if (s->visited[i] == it)
+            return 1;
+    return 0;
+}
+
+static void push_work(struct wt_slot *s, struct rt_item *it, int side)
+{
+    if (visited(s, it))
+        return;
+    for (int i = 0; i < s->nwork; i++)
+        if (s->work[i].item == it && s->work[i].side == side)
+            return;
+    if (s->nwork < SLOT_WORK) {
+        s->work[s->nwork].item = it;
+        s->work[s->nwork].side = side;
+        s->nwork++;
+    } else {
+        rt_logf("write-through: work list full, a write to %s is not carried across", it->name);
+    }
+}
+
+/* Re-protect every open page first, then queue the live copies whose bytes
+ * on those pages changed since the page was opened. */
+static void close_pages(struct wt_slot *s)
+{
+    const struct rt_rtable *t = atomic_load(&rt_table);
+    int n = s->nopen;
+    uintptr_t page[SLOT_PAGES];
+    int ok[SLOT_PAGES];
+    memcpy(page, s->page, sizeof page);
+    memcpy(ok, s->snap_ok, sizeof ok);
+    s->nopen = 0;
+    for (int i = 0; i < n; i++)
+        set_page_prot(t, page[i]);
+    if (!t)
+        return;
+    for (int i = 0; i < n; i++) {
+        uintptr_t pg = page[i], end = pg + rt_pagesize;
+        const unsigned char *snap = s->snap + (size_t)i * rt_pagesize;
+        for (int k = region_first(t, pg); k < t->n && t->r[k].start < end; k++) {
+            const struct rt_region *r = &t->r[k];
+            if (r->end <= pg || atomic_load(&r->item->state) != IS_SYNCED)
+                continue;
+            uintptr_t lo = r->start > pg ? r->start : pg;
+            uintptr_t hi = r->end < end ? r->end : end;
+            if (!ok[i] || memcmp((const void *)lo, snap + (lo - pg), hi - lo) != 0)
+                push_work(s, r->item, r->side);
+        }
+    }
+}
+
+/* Run one sync function: bring side `dst` of `it` up to date from the other
+ * side, with the destination pages open (snapshot first), then close them. */
+static void sync_one(struct wt_slot *s, struct rt_item *it, int dst)
+{
+    int src = 1 - dst;
+    polus_sync_fn fn = it->into[dst];
+    if (s->nvisited < SLOT_VISITED)
+        s->visited[s->nvisited++] = it;
+    if (!fn || !it->addr[dst] || !it->addr[src])
+        return;
+    uintptr_t a = (uintptr_t)it->addr[dst];
+    for (uintptr_t pg = page_of(a); pg < a + it->size[dst]; pg += rt_pagesize)
+        open_page(s, pg);
+    int saved_patch = rt_tls_patch;
+    rt_tls_patch = it->patch + 1;
+    tls_in_sync++;
+    fn(it->addr[dst], it->addr[src]);
+    tls_in_sync--;
+    rt_tls_patch = saved_patch;
+    atomic_fetch_add(&it->syncs, 1);
+    atomic_fetch_add(&rt_counters.syncs, 1);
+    close_pages(s);
+}
+
+/* Carry every queued write across, following chains. */
+static void drain(struct wt_slot *s)
+{
+    while (s->nwork > 0) {
+        struct wt_work w = s->work[--s->nwork];
+        if (visited(s, w.item) || atomic_load(&w.item->state) != IS_SYNCED)
+            continue;
+        sync_one(s, w.item, 1 - w.side);
+    }
+}
+
+/* Injector side (activate, rollback) and heap registration: one sync plus
+ * whatever it must be carried on to. */
+void rt_sync_item(struct rt_item *it, int dst_side)
+{
+    struct wt_slot *s = slot_get();
+    if (!s) {
+        /* no slot: run it bare (no propagation) */
+        if (it->into[dst_side])
+            it->into[dst_side](it->addr[dst_side], it->addr[1 - dst_side]);
+        return;
+    }
+    int outer = s->nvisited == 0 && s->nwork == 0 && s->nopen == 0 && !s->trap_pending;
+    if (outer)
+        s->nvisited = 0;
+    sync_one(s, it, dst_side);
+    drain(s);
+    if (outer) {
+        s->nvisited = 0;
+        slot_release(s);
+    }
+}
+
+/* Heap pairs registered by sync code (tls_in_sync) wait here until the
+ * sync that found them is over; then they are copied and protected. */
+void rt_sync_pending(void)
+{
+    while (atomic_load(&rt_pending_heap) > 0) {
+        int did = 0;
+        int nitems = atomic_load(&rt_nitems);
+        for (int i = 0; i < nitems; i++) {
+            struct rt_item *it = rt_item_at(i);
+            if (!it || !atomic_load(&it->ready) || !(it->flags & POLUS_DATA_HEAP))
+                continue;
+            struct rt_patch *p = rt_patch_get(it->patch);
+            if (!p || (p->state != PS_ACTIVE && p->state != PS_TERMINATED && p->state != PS_ROLLING_BACK))
+                continue;
+            int expected = IS_NEW;
+            if (!atomic_compare_exchange_strong(&it->state, &expected, IS_SYNCED))
+                continue;
+            atomic_fetch_sub(&rt_pending_heap, 1);
+            rt_rebuild_regions();
+            rt_sync_item(it, SIDE_NEW);
+            rt_protect_item(it);
+            did = 1;
+        }
+        if (!did)
+            break;
+    }
+}
+
+/* ------------------------------------------------------------ handlers */
+
+static void chain(struct sigaction *old, int sig, siginfo_t *si, void *uc)
+{
+    atomic_fetch_add(&rt_counters.chained_faults, 1);
+    if ((old->sa_flags & SA_SIGINFO) && old->sa_sigaction) {
+        void (*h)(int, siginfo_t *, void *) = old->sa_sigaction;
+        sigset_t prev;
+        pthread_sigmask(SIG_BLOCK, &old->sa_mask, &prev);
+        if (old->sa_flags & SA_RESETHAND)
+            old->sa_handler = SIG_DFL, old->sa_flags &= ~SA_SIGINFO;
+        h(sig, si, uc);
+        pthread_sigmask(SIG_SETMASK, &prev, NULL);
+        return;
+    }
+    if (old->sa_handler == SIG_IGN) {
+        if (sig == SIGSEGV && si->si_code > 0)
+            goto dfl;   /* an ignored synchronous fault kills anyway */
+        return;
+    }
+    if (old->sa_handler != SIG_DFL) {
+        void (*h)(int) = old->sa_handler;
+        sigset_t prev;
+        pthread_sigmask(SIG_BLOCK, &old->sa_mask, &prev);
+        if (old->sa_flags & SA_RESETHAND)
+            old->sa_handler = SIG_DFL;
+        h(sig);
+        pthread_sigmask(SIG_SETMASK, &prev, NULL);
+        return;
+    }
+dfl:;
+    /* the program had the default: restore it and let the signal happen
+     * again, so the process dies exactly as it would have */
+    struct sigaction d;
+    memset(&d, 0, sizeof d);
+    d.sa_handler = SIG_DFL;
+    sigemptyset(&d.sa_mask);
+    sigaction(sig, &d, NULL);
+    if (!(sig == SIGSEGV && si->si_code > 0))
+        raise(sig);   /* delivered when this handler returns */
+    /* a real fault: returning re-runs the instruction, which faults again */
+}
+
+static void on_segv(int sig, siginfo_t *si, void *ucv)
+{
+    int saved_errno = errno;
+    ucontext_t *uc = ucv;
+    if (si->si_code == SEGV_ACCERR) {
+        uintptr_t a = (uintptr_t)si->si_addr;
+        uintptr_t pg = page_of(a);
+        const struct rt_rtable *t = atomic_load(&rt_table);
+        if (t && range_has_region(t, pg, pg + rt_pagesize, 0)) {
+            struct wt_slot *s = slot_get();
+            if (!s) {
+                /* no slot left: let the write through, untracked */
+                rt_logf("write-through: no slot for thread %ld, page %#lx left writable",
+                        rt_gettid(), (unsigned long)pg);
+                mprotect((void *)pg, rt_pagesize, PROT_READ | PROT_WRITE);
+                errno = saved_errno;
+                return;
+            }
+            if (tls_in_sync) {
+                /* sync code writing into a protected page (a heap counterpart):
+                 * open it; it is closed when the sync is over */
+                atomic_fetch_add(&rt_counters.sync_faults, 1);
+                open_page(s, pg);
+                errno = saved_errno;
+                return;
+            }
+            if (range_has_region(t, a, a + 1, 1))
+                atomic_fetch_add(&rt_counters.trapped_writes, 1);
+            else
+                atomic_fetch_add(&rt_counters.false_sharing, 1);
+            open_page(s, pg);
+            s->trap_pending = 1;
+            uc->uc_mcontext.gregs[REG_EFL] |= TF_FLAG;
+            errno = saved_errno;
+            return;
+        }
+    }
+    chain(&saved_segv, sig, si, ucv);
+    errno = saved_errno;
+}
+
+static void on_trap(int sig, siginfo_t *si, void *ucv)
+{
+    int saved_errno = errno;
+    ucontext_t *uc = ucv;
+    struct wt_slot *s = tls_slot;
+    if (s && s->trap_pending) {
+        uc->uc_mcontext.gregs[REG_EFL] &= ~(greg_t)TF_FLAG;
+        s->trap_pending = 0;
+        s->nvisited = 0;
+        close_pages(s);          /* re-protect first ... */
+        drain(s);                /* ... then synchronize */
+        s->nvisited = 0;
+        if (atomic_load(&rt_pending_heap) > 0)
+            rt_sync_pending();
+        slot_release(s);
+        errno = saved_errno;
+        return;
+    }
+    if (si->si_code == TRAP_TRACE && (uc->uc_mcontext.gregs[REG_EFL] & TF_FLAG) &&
+        !(saved_trap.sa_flags & SA_SIGINFO) && saved_trap.sa_handler == SIG_DFL) {
+        /* a single-step we asked for whose window was closed by a nested
+         * fault (a signal handler ran in between): nothing left to do */
+        uc->uc_mcontext.gregs[REG_EFL] &= ~(greg_t)TF_FLAG;
+        atomic_fetch_add(&rt_counters.spurious_traps, 1);
+        errno = saved_errno;
+        return;
+    }
+    chain(&saved_trap, sig, si, ucv);
+    errno = saved_errno;
+}
+
+static void fill_action(struct sigaction *sa, void (*h)(int, siginfo_t *, void *))
+{
+    memset(sa, 0, sizeof *sa);
+    sa->sa_sigaction = h;
+    sa->sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+    sigemptyset(&sa->sa_mask);
+}
+
+int rt_install_handlers(void)
+{
+    if (atomic_load(&handlers_installed))
+        return 0;
+    struct sigaction sa;
+    fill_action(&sa, on_segv);
+    if (sigaction(SIGSEGV, &sa, &saved_segv) != 0)
+        return -1;
+    fill_action(&sa, on_trap);
+    if (sigaction(SIGTRAP, &sa, &saved_trap) != 0) {
+        sigaction(SIGSEGV, &saved_segv, NULL);
+        return -1;
+    }
+    atomic_store(&handlers_installed, 1);
+    return 0;
+}
+
+int rt_handlers_installed(void)
+{
+    return atomic_load(&handlers_installed);
+}
+
+/* The program may install its own SIGSEGV/SIGTRAP handler after us: take
+ * ours back and chain to theirs. */
+void rt_check_handlers(void)
+{
+    if (!atomic_load(&handlers_installed))
+        return;
+    struct sigaction cur, sa;
+    if (sigaction(SIGSEGV, NULL, &cur) == 0 && cur.sa_sigaction != on_segv) {
+        fill_action(&sa, on_segv);
+        if (sigaction(SIGSEGV, &sa, NULL) == 0) {
+            saved_segv = cur;
+            atomic_fetch_add(&rt_counters.handler_reinstalls, 1);
+        }
+    }
+    if (sigaction(SIGTRAP, NULL, &cur) == 0 && cur.sa_sigaction != on_trap) {
+        fill_action(&sa, on_trap);
+        if (sigaction(SIGTRAP, &sa, NULL) == 0) {
+            saved_trap = cur;
+            atomic_fetch_add(&rt_counters.handler_reinstalls, 1);
+        }
+    }
+}
+
+/* In a fork child only the forking thread exists.  Another parent thread
+ * may have been anywhere in a write at fork time -- a page open, a write
+ * done but not carried across yet, a page list already cleared but the page
+ * not yet re-protected -- and has no thread to finish it here.  So: finish
+ * what its slot still records (close its pages, carry changed copies
+ * across), free the slot, and then set every tracked page to what it must
+ * be.  The child is single-threaded here, so this is safe. */
+void rt_wt_atfork_child(void)
+{
+    atomic_store(&rt_region_lock, 0);
+    const struct rt_rtable *t = atomic_load(&rt_table);
+    struct wt_slot *mine = tls_slot;
+    if (mine)
+        atomic_store(&mine->owner, rt_gettid());
+    for (int i = 0; i < MAX_SLOTS; i++) {
+        struct wt_slot *s = atomic_load(&slots[i]);
+        if (!s)
+            break;
+        if (s == mine || atomic_load(&s->owner) == 0)
+            continue;
+        s->trap_pending = 0;
+        s->nvisited = 0;
+        tls_slot = s;
+        close_pages(s);
+        drain(s);
+        s->nopen = 0;
+        s->nwork = 0;
+        atomic_store(&s->owner, 0);
+    }
+    tls_slot = mine;
+    for (int k = 0; t && k < t->n; k++)
+        for (uintptr_t pg = page_of(t->r[k].start); pg < t->r[k].end; pg += rt_pagesize)
+            set_page_prot(t, pg);
+}

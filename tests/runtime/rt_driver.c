@@ -1,0 +1,498 @@
+/*
+ * rt_driver.c -- a stand-in for a target process AND for the injector.
+ *
+ * It holds the old program's globals and functions (the paper's Fig. 2:
+ * ab, calls, bar, report), dlopens libpolus_rt.so and a patch with
+ * RTLD_NOW|RTLD_GLOBAL as the injector does, fills polus_imports itself,
+ * then calls the injector-facing entry points in the injector's order.
+ * Each scenario prints facts ("FACT name value") and status lines
+ * ("STATUS <json>") that tests/runtime/test_runtime.py asserts on.
+ *
+ *   rt_driver SCENARIO RUNTIME.so PATCH.so [PATCH2.so]
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "polus.h"
+
+/* ---------------------------------------------------------------- the old program */
+struct A { int i; };
+struct AB { struct A a; int b; };
+struct A_v1 { int i; int j; };
+struct AB_v1 { struct A_v1 a; int b; };
+
+/* ab alone on its page with one unrelated neighbour (false sharing) */
+struct page_block {
+    struct AB ab;
+    int neighbour;
+} __attribute__((aligned(4096)));
+struct page_block blk;
+long calls[4];
+
+__attribute__((noinline)) void bar(void)
+{
+    blk.ab.a.i++;
+}
+
+__attribute__((noinline)) void report(void)
+{
+    printf("v0 i=%d\n", blk.ab.a.i);
+}
+
+static volatile struct AB *vab = &blk.ab;
+
+/* ---------------------------------------------------------------- the injector's view */
+struct rt {
+    void *lib, *patch, *patch2;
+    int (*pre_update)(int);
+    int (*activate)(int);
+    int (*abort_)(int);
+    int (*note_redirect)(int, void *, const unsigned char *, unsigned, void *);
+    int (*progress)(const uint64_t *, size_t);
+    int (*rollback)(int);
+    const char *(*status)(void);
+    void *(*counterpart)(const void *);
+};
+static struct rt rt;
+
+static void *must_sym(void *h, const char *name)
+{
+    void *p = dlsym(h, name);
+    if (!p) {
+        fprintf(stderr, "missing symbol %s: %s\n", name, dlerror());
+        exit(2);
+    }
+    return p;
+}
+
+static void *must_open(const char *path)
+{
+    void *h = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+    if (!h) {
+        fprintf(stderr, "dlopen %s: %s\n", path, dlerror());
+        exit(2);
+    }
+    return h;
+}
+
+static void load_runtime(const char *path)
+{
+    rt.lib = must_open(path);
+    rt.pre_update = must_sym(rt.lib, "polus_rt_pre_update");
+    rt.activate = must_sym(rt.lib, "polus_rt_activate");
+    rt.abort_ = must_sym(rt.lib, "polus_rt_abort");
+    rt.note_redirect = must_sym(rt.lib, "polus_rt_note_redirect");
+    rt.progress = must_sym(rt.lib, "polus_rt_progress");
+    rt.rollback = must_sym(rt.lib, "polus_rt_rollback");
+    rt.status = must_sym(rt.lib, "polus_rt_status_json");
+    rt.counterpart = must_sym(rt.lib, "polus_counterpart");
+}
+
+static void fact(const char *name, long value)
+{
+    printf("FACT %s %ld\n", name, value);
+    fflush(stdout);
+}
+
+static void status(void)
+{
+    printf("STATUS %s\n", rt.status());
+    fflush(stdout);
+}
+
+/* dlopen a patch, fill its imports, register it */
+static int load_patch(const char *path, void **handle, const struct polus_import *imports, int n)
+{
+    *handle = must_open(path);
+    struct polus_import *imp = must_sym(*handle, "polus_imports");
+    memcpy(imp, imports, (size_t)n * sizeof *imp);
+    int (*reg)(void) = must_sym(*handle, "register_patch");
+    return reg();
+}
+
+/* The reference patch (docs/patch-example.polus.c): registered, pre-updated,
+ * "redirected" (bookkeeping only: nothing is written here), activated. */
+static int apply_fig2(const char *path)
+{
+    struct polus_import imports[4] = {
+        {&blk.ab, sizeof blk.ab}, {calls, sizeof calls}, {(void *)bar, 64}, {(void *)report, 64},
+    };
+    int p = load_patch(path, &rt.patch, imports, 4);
+    fact("patch_id", p);
+    if (p < 0)
+        exit(3);
+    if (rt.pre_update(p) != 0)
+        exit(4);
+    unsigned char orig[5];
+    memcpy(orig, (void *)bar, 5);
+    rt.note_redirect(p, (void *)bar, orig, 5, must_sym(rt.patch, "bar_v1"));
+    if (rt.activate(p) != 0)
+        exit(5);
+    return p;
+}
+
+static struct AB_v1 *ab_v1(void)
+{
+    return must_sym(rt.patch, "ab_v1");
+}
+
+/* one thread's stack sample: tid, n, pcs */
+static size_t sample(uint64_t *w, long tid, int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    w[0] = (uint64_t)tid;
+    w[1] = (uint64_t)n;
+    for (int i = 0; i < n; i++)
+        w[2 + i] = va_arg(ap, uint64_t);
+    va_end(ap);
+    return 2 + (size_t)n;
+}
+
+/* ---------------------------------------------------------------- scenarios */
+
+static int sc_basic(void)
+{
+    apply_fig2(getenv("PATCH"));
+    volatile struct AB_v1 *n = ab_v1();
+    fact("initial_new_i", n->a.i);          /* initial copy old -> new */
+    vab->a.i = 7;
+    fact("new_i_after_old_write", n->a.i);
+    vab->b = 11;
+    fact("new_b_after_old_write", n->b);
+    n->a.i = 21;
+    n->a.j = 5;
+    fact("old_i_after_new_write", vab->a.i);
+    bar();                                  /* the old function writes the old copy */
+    fact("new_i_after_bar", n->a.i);
+    void (*bar_v1)(void) = must_sym(rt.patch, "bar_v1");
+    bar_v1();                               /* the new function writes the new copy */
+    fact("old_i_after_bar_v1", vab->a.i);
+    fact("new_j_after_bar_v1", n->a.j);
+    status();
+    return 0;
+}
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static int per_thread = 2000;
+
+static void *old_worker(void *arg)
+{
+    (void)arg;
+    for (int k = 0; k < per_thread; k++) {
+        pthread_mutex_lock(&mu);
+        vab->a.i++;
+        pthread_mutex_unlock(&mu);
+    }
+    return NULL;
+}
+
+static void *new_worker(void *arg)
+{
+    volatile struct AB_v1 *n = arg;
+    for (int k = 0; k < per_thread; k++) {
+        pthread_mutex_lock(&mu);
+        n->a.i++;
+        n->a.j++;
+        pthread_mutex_unlock(&mu);
+    }
+    return NULL;
+}
+
+/* Unrelated data on ab's page.  Under the program's mutex by default; with
+ * NEIGHBOUR=unlocked it writes while others hold the mutex, which is the
+ * known limit of page-granular write-through (see bench_runtime.py). */
+static int neighbour_locked = 1;
+
+static void *neighbour_worker(void *arg)
+{
+    (void)arg;
+    for (int k = 0; k < per_thread; k++) {
+        if (neighbour_locked)
+            pthread_mutex_lock(&mu);
+        __atomic_fetch_add(&blk.neighbour, 1, __ATOMIC_RELAXED);
+        if (neighbour_locked)
+            pthread_mutex_unlock(&mu);
+    }
+    return NULL;
+}
+
+static int sc_threads(void)
+{
+    apply_fig2(getenv("PATCH"));
+    if (getenv("PER_THREAD"))
+        per_thread = atoi(getenv("PER_THREAD"));
+    if (getenv("NEIGHBOUR") && !strcmp(getenv("NEIGHBOUR"), "unlocked"))
+        neighbour_locked = 0;
+    struct AB_v1 *n = ab_v1();
+    pthread_t th[9];
+    for (int t = 0; t < 4; t++)
+        pthread_create(&th[t], NULL, old_worker, NULL);
+    for (int t = 4; t < 8; t++)
+        pthread_create(&th[t], NULL, new_worker, n);
+    /* a thread writing unrelated data on ab's page */
+    pthread_create(&th[8], NULL, neighbour_worker, NULL);
+    for (int t = 0; t < 9; t++)
+        pthread_join(th[t], NULL);
+    fact("expected", 8L * per_thread);
+    fact("old_i", vab->a.i);
+    fact("new_i", n->a.i);
+    fact("new_j", n->a.j);
+    fact("neighbour", blk.neighbour);
+    fact("neighbour_expected", per_thread);
+    status();
+    return 0;
+}
+
+static int sc_false_sharing(void)
+{
+    apply_fig2(getenv("PATCH"));
+    struct AB_v1 *n = ab_v1();
+    int before = n->a.i;
+    for (int k = 0; k < 10; k++)
+        blk.neighbour += 3;
+    fact("neighbour", blk.neighbour);
+    fact("new_i_unchanged", n->a.i == before);
+    status();
+    return 0;
+}
+
+/* ---- signal chaining ---- */
+static sigjmp_buf jb;
+static volatile sig_atomic_t own_hits, late_hits;
+
+static void own_handler(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig; (void)si; (void)uc;
+    own_hits++;
+    siglongjmp(jb, 1);
+}
+
+static void late_handler(int sig)
+{
+    (void)sig;
+    late_hits++;
+    siglongjmp(jb, 1);
+}
+
+static int sc_chain(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = own_handler;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGSEGV, &sa, NULL);
+
+    apply_fig2(getenv("PATCH"));
+    struct AB_v1 *n = ab_v1();
+    volatile int *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (sigsetjmp(jb, 1) == 0)
+        *ro = 1;                              /* not ours: the program's handler */
+    fact("own_hits", own_hits);
+    vab->a.i = 99;                            /* ours: still carried across */
+    fact("new_i", n->a.i);
+
+    /* the program installs another handler after us; progress takes ours back */
+    signal(SIGSEGV, late_handler);
+    uint64_t w[8];
+    size_t k = sample(w, 101, 1, (uint64_t)(uintptr_t)bar + 1);   /* bar still active */
+    rt.progress(w, k);
+    if (sigsetjmp(jb, 1) == 0)
+        *ro = 2;
+    fact("late_hits", late_hits);
+    vab->a.i = 100;
+    fact("new_i_after_reinstall", n->a.i);
+    status();
+    return 0;
+}
+
+static int sc_default_dies(void)
+{
+    apply_fig2(getenv("PATCH"));
+    volatile int *none = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    fact("about_to_fault", 1);
+    *none = 1;                                /* SIG_DFL: the process must die of SIGSEGV */
+    fact("survived", 1);
+    return 0;
+}
+
+static int sc_raise_dies(void)
+{
+    apply_fig2(getenv("PATCH"));
+    raise(SIGSEGV);                           /* a sent SIGSEGV is not a fault of ours */
+    fact("survived", 1);
+    return 0;
+}
+
+/* ---- fork ---- */
+static volatile int stop_writer;
+
+static void *busy_writer(void *arg)
+{
+    (void)arg;
+    while (!stop_writer) {
+        pthread_mutex_lock(&mu);
+        vab->b++;
+        pthread_mutex_unlock(&mu);
+    }
+    return NULL;
+}
+
+static int sc_fork(void)
+{
+    apply_fig2(getenv("PATCH"));
+    volatile struct AB_v1 *n = ab_v1();
+    pthread_t th;
+    pthread_create(&th, NULL, busy_writer, NULL);
+    int ok = 0, rounds = 20;
+    for (int r = 0; r < rounds; r++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            /* the child: its writes go through too, both ways */
+            int bad = 0;
+            for (int k = 0; k < 50 && !bad; k++) {
+                vab->a.i = 1000 + k;
+                bad = n->a.i != 1000 + k ? 1 : 0;
+                n->a.i = 2000 + k;
+                bad = bad ? bad : vab->a.i != 2000 + k ? 2 : 0;
+                vab->b = k;
+                bad = bad ? bad : n->b != k ? 3 : 0;
+            }
+            if (bad)
+                fprintf(stderr, "child: check %d failed\n%s\n", bad, rt.status());
+            _exit(bad);
+        }
+        int st = 0;
+        waitpid(pid, &st, 0);
+        ok += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    }
+    stop_writer = 1;
+    pthread_join(th, NULL);
+    fact("children_ok", ok);
+    fact("children", rounds);
+    fact("parent_b_synced", vab->b == n->b);
+    fact("parent_i_untouched_by_children", vab->a.i == n->a.i);
+    status();
+    return 0;
+}
+
+/* ---- progress / rollback on the reference patch ---- */
+static int sc_rollback(void)
+{
+    int p = apply_fig2(getenv("PATCH"));
+    volatile struct AB_v1 *n = ab_v1();
+    uint64_t w[64];
+    void *bar_v1 = must_sym(rt.patch, "bar_v1");
+    /* a thread inside old bar: still active, data synced */
+    size_t k = sample(w, 101, 2, (uint64_t)(uintptr_t)bar + 4, (uint64_t)0x1234);
+    fact("left_bar_active", rt.progress(w, k));
+    status();
+    /* nobody in old code any more: terminated, ab retired */
+    k = sample(w, 101, 1, (uint64_t)0x1234);
+    fact("left_after", rt.progress(w, k));
+    vab->a.i = 500;
+    fact("new_i_after_retired_old_write", n->a.i);   /* not carried any more */
+    n->a.i = 600;
+    n->b = 61;
+    fact("old_i_before_rollback", vab->a.i);
+    status();
+    /* roll back: new -> old first, then write-through again */
+    fact("rollback_rc", rt.rollback(p));
+    fact("old_i_after_rollback", vab->a.i);
+    fact("old_b_after_rollback", vab->b);
+    n->a.i = 700;
+    fact("old_i_after_new_write", vab->a.i);
+    vab->a.i = 701;
+    fact("new_i_after_old_write", n->a.i);
+    /* a thread still in bar_v1: rolling back goes on */
+    k = sample(w, 102, 2, (uint64_t)(uintptr_t)bar_v1 + 1, (uint64_t)0x99);
+    fact("left_in_new", rt.progress(w, k));
+    status();
+    k = sample(w, 102, 1, (uint64_t)0x99);
+    fact("left_done", rt.progress(w, k));
+    vab->a.i = 800;
+    fact("new_i_after_rolled_back", n->a.i);
+    fact("second_rollback_rc", rt.rollback(p));
+    status();
+    return 0;
+}
+
+static int sc_abort(void)
+{
+    int p = apply_fig2(getenv("PATCH"));
+    volatile struct AB_v1 *n = ab_v1();
+    vab->a.i = 3;
+    fact("new_i_while_active", n->a.i);
+    fact("abort_rc", rt.abort_(p));
+    vab->a.i = 4;
+    vab->b = 5;
+    fact("new_i_after_abort", n->a.i);
+    n->a.i = 9;
+    fact("old_i_after_abort", vab->a.i);
+    /* nothing protected: mprotect can't tell, so ask the kernel through a write(2)
+     * from a protected page would succeed anyway; read(2) INTO ab must work */
+    int fds[2];
+    int rc = pipe(fds);
+    (void)rc;
+    int v = 1234;
+    ssize_t wr = write(fds[1], &v, sizeof v);
+    ssize_t rd = read(fds[0], (void *)&blk.ab.b, sizeof v);
+    fact("kernel_write_ok", wr == sizeof v && rd == sizeof v && vab->b == 1234);
+    status();
+    return 0;
+}
+
+static int sc_efault(void)
+{
+    /* the documented hazard: a kernel write into a protected copy fails */
+    apply_fig2(getenv("PATCH"));
+    int fds[2];
+    int rc = pipe(fds);
+    (void)rc;
+    int v = 1234;
+    ssize_t wr = write(fds[1], &v, sizeof v);
+    errno = 0;
+    ssize_t rd = read(fds[0], (void *)&blk.ab.b, sizeof v);
+    fact("read_rc", (long)rd);
+    fact("read_efault", rd < 0 && errno == EFAULT);
+    (void)wr;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 4) {
+        fprintf(stderr, "usage: %s SCENARIO RUNTIME.so PATCH.so [PATCH2.so]\n", argv[0]);
+        return 2;
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    load_runtime(argv[2]);
+    setenv("PATCH", argv[3], 1);
+    if (argc > 4)
+        setenv("PATCH2", argv[4], 1);
+    const char *s = argv[1];
+    if (!strcmp(s, "basic")) return sc_basic();
+    if (!strcmp(s, "threads")) return sc_threads();
+    if (!strcmp(s, "false_sharing")) return sc_false_sharing();
+    if (!strcmp(s, "chain_handler")) return sc_chain();
+    if (!strcmp(s, "default_dies")) return sc_default_dies();
+    if (!strcmp(s, "raise_dies")) return sc_raise_dies();
+    if (!strcmp(s, "fork")) return sc_fork();
+    if (!strcmp(s, "rollback")) return sc_rollback();
+    if (!strcmp(s, "abort")) return sc_abort();
+    if (!strcmp(s, "efault")) return sc_efault();
+    fprintf(stderr, "unknown scenario %s\n", s);
+    return 2;
+}
