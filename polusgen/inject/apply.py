@@ -1,0 +1,344 @@
+"""`polusgen apply PID patch.so`: live-update a running process.
+
+Named steps, in order (all code bytes change while every thread is stopped;
+any failure puts every byte back, aborts the patch in the runtime, detaches,
+and the target runs on untouched):
+
+  check      the process, the patch, the binary it was built for, the imports
+  stop       seize and stop every thread
+  load       dlopen the runtime (once per process) and the patch
+  link       fill polus_imports[] of the patch
+  register   register_patch(), polus_rt_pre_update()
+  redirect   make sure no thread is inside the bytes to overwrite, write the
+             jumps, polus_rt_note_redirect() each
+  activate   polus_rt_activate(), a first stack sample, resume, detach
+  watch      sample for `wait` seconds: has the update terminated?
+"""
+from __future__ import annotations
+
+import json
+import os
+import struct
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from polusgen.errors import InjectError
+from polusgen.inject import elf as elfmod
+from polusgen.inject import jumps, procmem, remote
+from polusgen.inject import ptrace as pt
+from polusgen.inject.session import LIVE_STATES, Session, check_process, loaded_patches, watch
+
+
+# ------------------------------------------------------------------ result
+
+@dataclass
+class ApplyResult:
+    pid: int
+    patch: str
+    program: str
+    from_version: int
+    to_version: int
+    patch_id: int
+    redirects: list[jumps.Redirect] = field(default_factory=list)
+    data: list[str] = field(default_factory=list)
+    stopped_ms: float = 0.0         # every thread stopped, attach -> detach of the apply itself
+    total_ms: float = 0.0           # apply_patch, checks to detach (without watching)
+    watched_s: float = 0.0
+    rounds: int = 0
+    state: str = "active"
+    terminated: bool = False
+    active: list[dict] = field(default_factory=list)
+    synchronized: list[str] = field(default_factory=list)
+    never_left: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        lines = [f"applied {self.patch} ({self.program} v{self.from_version} -> v{self.to_version}) "
+                 f"to process {self.pid} in {self.total_ms:.1f} ms "
+                 f"(threads stopped {self.stopped_ms:.1f} ms)"]
+        for r in self.redirects:
+            lines.append(f"  redirected {r.describe()}")
+        if self.data:
+            lines.append(f"  changed data: {', '.join(self.data)}")
+        if self.terminated:
+            lines.append(f"  update terminated ({self.rounds} stack samples): nothing old is active")
+        else:
+            lines.append(f"  update in progress after {self.watched_s:.2f} s ({self.rounds} samples):")
+            for a in self.active:
+                lines.append(f"    {a['name']} still active in thread(s) {', '.join(map(str, a.get('threads', [])))}")
+            if self.synchronized:
+                lines.append(f"    data still synchronized: {', '.join(self.synchronized)}")
+        if self.never_left:
+            lines.append(f"  never-left functions (their old activation lives on): {', '.join(self.never_left)}")
+        for w in self.warnings:
+            lines.append(f"  warning: {w}")
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        d = {k: v for k, v in self.__dict__.items() if k != "redirects"}
+        d["redirects"] = [{"name": r.name, "new": r.new_name, "at": hex(r.at), "target": hex(r.target),
+                           "kind": r.kind, "len": r.length, "via": hex(r.via) if r.via else None}
+                          for r in self.redirects]
+        return json.dumps(d, indent=2)
+
+
+# ------------------------------------------------------------------ checks
+
+def check_binary(manifest, exe_elf: elfmod.ElfFile, exe: str) -> list[str]:
+    b = manifest.binary
+    if b.build_id:
+        have = exe_elf.build_id()
+        if have != b.build_id:
+            raise InjectError(f"patch {manifest.name} was built for another binary: it records build-id "
+                              f"{b.build_id}, process runs {exe} with build-id {have or 'none'}")
+        return []
+    if b.sha256:
+        have = exe_elf.sha256()
+        if have != b.sha256:
+            raise InjectError(f"patch {manifest.name} was built for another binary: it records sha256 "
+                              f"{b.sha256[:16]}..., process runs {exe} with sha256 {have[:16]}...")
+        return []
+    return [f"patch {manifest.name} records no binary identity: not checked against {exe}"]
+
+
+@dataclass
+class Target:
+    pid: int
+    exe: str
+    elf: elfmod.ElfFile
+    base: int
+
+
+def open_target(pid: int) -> Target:
+    exe = check_process(pid)
+    try:
+        e = elfmod.ElfFile(procmem.host_path(pid, exe))
+    except (OSError, elfmod.ElfError) as err:
+        raise InjectError(f"cannot read the executable of process {pid} ({exe}): {err}")
+    maps = procmem.read_maps(pid)
+    base = procmem.load_base(maps, exe, e.first_load_vaddr)
+    if base is None:
+        raise InjectError(f"{exe} is not mapped in process {pid}")
+    return Target(pid, exe, e, base)
+
+
+def resolve_imports(manifest, target: Target, libs: dict[str, str]) -> list[tuple[int, int]]:
+    """(address, size) of every import, in manifest order."""
+    out = []
+    cache: dict[str, tuple[int, elfmod.ElfFile]] = {}
+    maps = None
+    for imp in manifest.imports:
+        if imp.lib:
+            path = libs.get(imp.lib)
+            if path is None:
+                raise InjectError(f"{imp.name} comes from patch {imp.lib}, which is not loaded in process "
+                                  f"{target.pid}: apply {imp.lib} first")
+            if path not in cache:
+                maps = maps or procmem.read_maps(target.pid)
+                e = elfmod.ElfFile(procmem.host_path(target.pid, path))
+                cache[path] = (procmem.load_base(maps, path, e.first_load_vaddr), e)
+            base, e = cache[path]
+            where = f"patch {imp.lib} ({path})"
+            tables = (".dynsym", ".symtab")
+        else:
+            base, e, where, tables = target.base, target.elf, target.exe, (".symtab", ".dynsym")
+        try:
+            s = e.find(imp.name, file=imp.file, tables=tables, kind=imp.kind)
+        except elfmod.SymbolLookupError as err:
+            static = f" (static in {imp.file})" if imp.file else ""
+            raise InjectError(f"symbol {imp.name}{static} needed by patch {manifest.name} is not in {where}: {err}")
+        out.append((base + s.value, s.size))
+    return out
+
+
+# ------------------------------------------------------------------ apply
+
+def apply_patch(pid: int, so_path, wait: float = 1.0) -> ApplyResult:
+    t0 = time.perf_counter()
+    so = Path(so_path)
+    if not so.is_file():
+        raise InjectError(f"no patch file {so}")
+    so = so.resolve()
+    try:
+        manifest = elfmod.read_manifest(so)
+        pelf = elfmod.ElfFile(so)
+    except (OSError, ValueError, elfmod.ElfError) as e:
+        raise InjectError(f"{so}: {e}")
+
+    # -- check
+    target = open_target(pid)
+    if not target.elf.has_symtab:
+        raise InjectError(f"{target.exe} is stripped (no .symtab): the patch cannot find the program's "
+                          "functions and globals; run an unstripped build")
+    warnings = check_binary(manifest, target.elf, target.exe) + list(manifest.warnings)
+    libs = loaded_patches(pid)
+    imports = resolve_imports(manifest, target, libs)
+    for name in ("polus_imports", "register_patch"):
+        try:
+            pelf.find(name, tables=(".dynsym",))
+        except elfmod.SymbolLookupError:
+            raise InjectError(f"{so} exports no {name}: not a patch built by polusgen")
+    if libs.get(manifest.name) not in (None, str(so)):
+        warnings.append(f"a patch named {manifest.name} is already loaded from {libs[manifest.name]}")
+    from polusgen.inject.runtime_lib import runtime_library
+    rt_lib = runtime_library()
+
+    # -- stop
+    s = Session(pid)
+    s.attach()
+    writer = jumps.Writer(s.mem)
+    patch_id: Optional[int] = None
+    redirects: list[jumps.Redirect] = []
+    step = "load"
+    try:
+        # -- load
+        s.runtime(load=str(rt_lib))
+        st = s.status_json()
+        live = {p["name"]: p["state"] for p in st.get("patches", []) if p.get("state") in LIVE_STATES}
+        if manifest.name in live:
+            raise InjectError(f"patch {manifest.name} is already applied to process {pid} ({live[manifest.name]})")
+        for req in manifest.requires:
+            if req not in live:
+                raise InjectError(f"patch {manifest.name} requires {req}, which is not applied to process {pid}")
+        try:
+            s.remote.dlopen(str(so), remote.RTLD_NOW)
+        except remote.RemoteCallError as e:
+            raise InjectError(f"the target could not load {so.name}: {e}")
+        maps = procmem.read_maps(pid)
+        pbase = procmem.load_base(maps, str(so), pelf.first_load_vaddr)
+        if pbase is None:
+            raise InjectError(f"{so} was loaded but is not in /proc/{pid}/maps")
+
+        def psym(name: str) -> int:
+            return pbase + pelf.find(name, tables=(".dynsym",)).value
+
+        # -- link
+        step = "link"
+        table = psym("polus_imports")
+        s.mem.write(table, b"".join(struct.pack("<QQ", a, n) for a, n in imports))
+
+        # -- register
+        step = "register"
+        r = s.remote.call(psym("register_patch")) & 0xFFFFFFFF
+        r = r - (1 << 32) if r >= (1 << 31) else r
+        if r < 0:
+            raise InjectError(f"register_patch() of {manifest.name} failed in the target "
+                              "(the runtime says why in its log: POLUS_LOG or the program's stderr)")
+        patch_id = r
+        rc = s.rt_call32("polus_rt_pre_update", patch_id)
+        if rc != 0:
+            raise InjectError(f"the pre-update callback of {manifest.name} refused the update ({rc})")
+
+        # -- redirect
+        step = "redirect"
+        tramps = jumps.Trampolines(s.remote, s.mem)
+        for rd in manifest.redirects:
+            of = manifest.old_functions[rd.old]
+            nf = manifest.new_functions[rd.new]
+            at, size = imports[of.import_index]
+            try:
+                tgt = psym(nf.symbol)
+            except elfmod.SymbolLookupError:
+                raise InjectError(f"{so.name} does not export {nf.symbol} (new version of {nf.name})")
+            redirects.append(jumps.plan(jumps.Redirect(of.name, nf.symbol, at, size, tgt), tramps))
+        make_safe(s, redirects)
+        for rd in redirects:
+            rd.orig = writer.write(rd.at, rd.code)
+        for rd in redirects:
+            addr = s.scratch(rd.orig)
+            if s.rt_call32("polus_rt_note_redirect", patch_id, rd.at, addr, len(rd.orig), rd.target,
+                           let_others_run=False) != 0:
+                raise InjectError(f"the runtime could not record the redirect of {rd.name}")
+
+        # -- activate
+        step = "activate"
+        if s.rt_call32("polus_rt_activate", patch_id, let_others_run=False, timeout=5.0) != 0:
+            raise InjectError(f"the runtime could not activate {manifest.name} (see its log)")
+        try:
+            s.progress()
+        except (remote.RemoteCallError, OSError):
+            pass     # only the first sample; watching samples again
+    except BaseException as e:
+        undo_errors = writer.undo()
+        if patch_id is not None:
+            try:
+                s.rt_call32("polus_rt_abort", patch_id, let_others_run=False)
+            except Exception:
+                pass
+        gone = not os.path.exists(f"/proc/{pid}") or isinstance(e, pt.ProcessGone)
+        try:
+            s.detach()
+        except Exception:
+            pass
+        if gone:
+            raise InjectError(f"process {pid} exited during the apply ({step} step); nothing to undo") from e
+        if undo_errors:
+            raise InjectError(f"apply failed at the {step} step ({e}) and some bytes could not be put back: "
+                              + "; ".join(undo_errors)) from e
+        if isinstance(e, InjectError):
+            raise InjectError(f"{e} (nothing was changed: the process runs on as before)") from e
+        if isinstance(e, (remote.RemoteCallError, pt.PtraceError, OSError)):
+            raise InjectError(f"apply failed at the {step} step: {e} "
+                              "(every byte was put back: the process runs on as before)") from e
+        raise
+    s.detach()
+    total_ms = (time.perf_counter() - t0) * 1000
+    res = ApplyResult(pid, manifest.name, manifest.program, manifest.from_version, manifest.to_version,
+                      patch_id, redirects, [d.name for d in manifest.data], s.tracer.stop_time * 1000,
+                      total_ms, warnings=warnings)
+    t1 = time.monotonic()
+    pst, rounds, _ = watch(pid, max(wait, 0.0), manifest.name)
+    res.watched_s, res.rounds = time.monotonic() - t1, rounds
+    fill_progress(res, pst)
+    return res
+
+
+def fill_progress(res, pst: Optional[dict]) -> None:
+    if not pst:
+        return
+    res.state = pst.get("state", "?")
+    res.terminated = res.state in ("terminated", "rolled-back")
+    res.active = pst.get("active_functions", [])
+    res.synchronized = pst.get("synchronized_data", [])
+    res.never_left = pst.get("never_left", [])
+
+
+def make_safe(s: Session, redirects: list[jumps.Redirect], attempts: int = 30) -> None:
+    """No thread's PC or return address may point into bytes about to be
+    overwritten: single-step a thread whose PC is there; if a return address
+    is, let the threads run a moment and look again."""
+    ranges = [(r.at, r.at + len(r.code), r.name) for r in redirects]
+    problem: list = []
+    for attempt in range(attempts):
+        samples = s.samples()
+        problem = [(tid, what) for tid, frames in samples.items() for what in jumps.overlaps(frames, ranges)]
+        if not problem:
+            return
+        if all(kind == "pc" for _, (kind, _) in problem):
+            for tid in {tid for tid, _ in problem}:
+                step_out(s, tid, ranges)
+            continue
+        s.tracer.resume_all()
+        time.sleep(0.001 * (attempt + 1))
+        s.tracer.stop_all()
+    tid, (kind, name) = problem[0]
+    raise InjectError(f"thread {tid} keeps a {kind} inside the first bytes of {name}; "
+                      f"tried {attempts} times, try again later")
+
+
+def step_out(s: Session, tid: int, ranges, max_steps: int = 64) -> None:
+    st = s.tracer.threads[tid]
+    for _ in range(max_steps):
+        pc = st.regs.rip
+        if not any(lo < pc < hi for lo, hi, _ in ranges):
+            return
+        pt.singlestep(tid, 0)
+        status = pt.wait(tid, 1.0)
+        if os.WIFEXITED(status) or os.WIFSIGNALED(status):
+            raise pt.ProcessGone(f"thread {tid} exited")
+        if os.WIFSTOPPED(status) and status >> 16 == 0 and os.WSTOPSIG(status) != 5:
+            st.deferred.append(os.WSTOPSIG(status))
+        st.in_signal_stop = status >> 16 == 0
+        s.tracer.refresh_regs(tid)

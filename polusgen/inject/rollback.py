@@ -1,0 +1,105 @@
+"""`polusgen rollback PID [--to V]`: take back the newest patch (or every
+patch above version V, newest first).  For each: polus_rt_rollback (sync
+new -> old, protect, track the new functions), put back the bytes every jump
+of that patch overwrote (recorded in the runtime, read from its status
+JSON), then watch until no new function is active."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Optional
+
+from polusgen.errors import InjectError
+from polusgen.inject import ptrace as pt
+from polusgen.inject.session import Session, check_process, watch
+
+
+@dataclass
+class RolledBack:
+    name: str
+    from_version: int
+    to_version: int
+    redirects: int
+    state: str = "rolling-back"
+    active: list[dict] = field(default_factory=list)
+    stopped_ms: float = 0.0
+
+
+@dataclass
+class RollbackResult:
+    pid: int
+    patches: list[RolledBack] = field(default_factory=list)
+    total_ms: float = 0.0
+    stopped_ms: float = 0.0
+    watched_s: float = 0.0
+
+    @property
+    def terminated(self) -> bool:
+        return all(p.state == "rolled-back" for p in self.patches)
+
+    @property
+    def version(self) -> int:
+        return min((p.from_version for p in self.patches), default=0)
+
+    def describe(self) -> str:
+        lines = [f"rolled back process {self.pid} to version {self.version} in {self.total_ms:.1f} ms "
+                 f"(threads stopped {self.stopped_ms:.1f} ms)"]
+        for p in self.patches:
+            lines.append(f"  {p.name}: v{p.to_version} -> v{p.from_version}, {p.redirects} jump(s) taken back, {p.state}")
+            for a in p.active:
+                lines.append(f"    new function {a['name']} still active in thread(s) "
+                             f"{', '.join(map(str, a.get('threads', [])))}")
+        if not self.terminated:
+            lines.append(f"  rollback still in progress after {self.watched_s:.2f} s")
+        return "\n".join(lines)
+
+
+def rollback_patch(pid: int, to: Optional[int] = None, wait: float = 1.0) -> RollbackResult:
+    t0 = time.perf_counter()
+    check_process(pid)
+    res = RollbackResult(pid)
+    t_watch = 0.0
+    while True:
+        with Session(pid) as s:
+            if s.runtime() is None:
+                raise InjectError(f"no update was applied to process {pid} (the polusgen runtime is not loaded)")
+            st = s.status_json()
+            live = [p for p in st.get("patches", []) if p.get("state") in ("active", "terminated")]
+            pending = [p for p in st.get("patches", []) if p.get("state") == "rolling-back"]
+            if to is None:
+                todo = live[-1:] if not res.patches else []
+            else:
+                todo = [p for p in live if p.get("to_version", 0) > to][-1:]
+            if not todo:
+                if not res.patches:
+                    if pending:
+                        raise InjectError(f"{pending[-1]['name']} is still rolling back; try again later")
+                    raise InjectError(f"nothing to roll back in process {pid}"
+                                      + (f" above version {to}" if to is not None else ""))
+                break
+            p = todo[0]
+            if s.rt_call32("polus_rt_rollback", p["id"], let_others_run=False) != 0:
+                raise InjectError(f"the runtime refused to roll back {p['name']} "
+                                  "(a later patch is still applied on top of it?)")
+            redirects = p.get("redirects", [])
+            for r in reversed(redirects):
+                s.mem.write(int(r["at"], 16), bytes.fromhex(r["orig"]))
+            try:
+                s.progress()
+            except (pt.PtraceError, OSError):
+                pass
+        rb = RolledBack(p["name"], p.get("from_version", 0), p.get("to_version", 0), len(redirects),
+                        stopped_ms=s.tracer.stop_time * 1000)
+        res.patches.append(rb)
+        res.stopped_ms += rb.stopped_ms
+        t1 = time.monotonic()
+        pst, _, _ = watch(pid, max(wait, 0.0), p["name"], rolling_back=True)
+        t_watch += time.monotonic() - t1
+        if pst:
+            rb.state = pst.get("state", rb.state)
+            rb.active = pst.get("active_functions", [])
+        if rb.state != "rolled-back" or to is None:
+            break
+    res.watched_s = t_watch
+    res.total_ms = (time.perf_counter() - t0) * 1000 - t_watch * 1000
+    return res

@@ -1,0 +1,199 @@
+"""One stop of a live process: every thread seized and stopped, its memory
+open, remote calls ready, the runtime (if loaded) at hand.  Shared by apply,
+status and rollback; standard library only."""
+from __future__ import annotations
+
+import errno
+import json
+import os
+import time
+from typing import Optional
+
+from polusgen.errors import InjectError
+from polusgen.inject import elf as elfmod
+from polusgen.inject import procmem, remote, stacks
+from polusgen.inject import ptrace as pt
+
+RUNTIME_NAME = "libpolus_rt.so"
+LIVE_STATES = ("pre-updated", "active", "terminated", "rolling-back")
+
+
+def check_process(pid: int) -> str:
+    """The target's executable path, or InjectError if it is not there or not ours to trace."""
+    if not os.path.exists(f"/proc/{pid}"):
+        raise InjectError(f"no process {pid}")
+    try:
+        return procmem.exe_path(pid)
+    except PermissionError:
+        raise InjectError(f"no permission to inspect process {pid} (run as its owner or root)")
+    except FileNotFoundError:
+        raise InjectError(f"no process {pid}")
+
+
+def tracer_of(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("TracerPid:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class Session:
+    """Use as a context manager: on exit every thread is resumed and detached."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.tracer = pt.Tracer(pid)
+        self.mem: Optional[procmem.Memory] = None
+        self.remote: Optional[remote.Remote] = None
+        self._rt: Optional[tuple[int, elfmod.ElfFile, str]] = None
+
+    # ---- attach / detach ----
+    def __enter__(self) -> "Session":
+        self.attach()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.detach()
+
+    def attach(self) -> None:
+        try:
+            self.tracer.attach()
+        except pt.PtraceError as e:
+            self.tracer.detach_all()
+            if e.errno == errno.EPERM:
+                other = tracer_of(self.pid)
+                if other:
+                    raise InjectError(f"process {self.pid} is already traced by pid {other} "
+                                      "(another injector or a debugger): try again when it has finished")
+                raise InjectError(f"no permission to ptrace process {self.pid} "
+                                  "(not its owner, or kernel.yama.ptrace_scope forbids it)")
+            if e.errno == errno.ESRCH:
+                raise InjectError(f"no process {self.pid}")
+            raise InjectError(f"cannot attach to process {self.pid}: {e}")
+        except pt.ProcessGone as e:
+            self.tracer.detach_all()
+            raise InjectError(str(e))
+        self.mem = procmem.Memory(self.pid)
+        self.remote = remote.Remote(self.tracer, self.mem)
+
+    def detach(self) -> None:
+        try:
+            self.tracer.detach_all()
+        finally:
+            if self.mem is not None:
+                self.mem.close()
+
+    # ---- runtime ----
+    def runtime(self, load: Optional[str] = None) -> Optional[tuple[int, elfmod.ElfFile, str]]:
+        """(base, ELF, path) of the loaded runtime; with `load`, dlopen it first if absent."""
+        if self._rt is not None:
+            return self._rt
+        maps = procmem.read_maps(self.pid)
+        path = procmem.find_library(maps, RUNTIME_NAME)
+        if path is None and load is not None:
+            self.remote.dlopen(load, remote.RTLD_NOW | remote.RTLD_GLOBAL)
+            maps = procmem.read_maps(self.pid)
+            path = procmem.find_library(maps, RUNTIME_NAME)
+            if path is None:
+                raise InjectError(f"{load} was loaded but is not in /proc/{self.pid}/maps")
+        if path is None:
+            return None
+        e = elfmod.ElfFile(procmem.host_path(self.pid, path))
+        self._rt = (procmem.load_base(maps, path, e.first_load_vaddr), e, path)
+        return self._rt
+
+    def rt_sym(self, name: str) -> int:
+        base, e, _ = self._rt
+        return base + e.find(name, tables=(".dynsym",)).value
+
+    def rt_call(self, name: str, *args, **kw) -> int:
+        r = self.remote.call(self.rt_sym(name), *args, **kw)
+        return r - (1 << 64) if r >= (1 << 63) else r
+
+    def rt_call32(self, name: str, *args, **kw) -> int:
+        """An int-returning runtime function: the low 32 bits of rax, signed."""
+        r = self.remote.call(self.rt_sym(name), *args, **kw) & 0xFFFFFFFF
+        return r - (1 << 32) if r >= (1 << 31) else r
+
+    def status_json(self) -> dict:
+        if self._rt is None and self.runtime() is None:
+            return {"patches": []}
+        p = self.remote.call(self.rt_sym("polus_rt_status_json"))
+        text = self.mem.read_cstr(p, 1 << 20)
+        try:
+            return json.loads(text)
+        except ValueError as e:
+            raise InjectError(f"the runtime's status is not JSON ({e}): {text[:200]!r}")
+
+    def scratch(self, data: bytes) -> int:
+        """Write `data` into the runtime's polus_rt_scratch; returns its address."""
+        addr = self.rt_sym("polus_rt_scratch")
+        if len(data) > (1 << 16):
+            raise InjectError(f"{len(data)} bytes do not fit in the runtime's scratch buffer")
+        self.mem.write(addr, data)
+        return addr
+
+    # ---- stacks ----
+    def samples(self) -> dict[int, list[int]]:
+        return stacks.sample_threads(self.tracer, self.mem)
+
+    def progress(self, samples: Optional[dict[int, list[int]]] = None) -> int:
+        raw = stacks.encode_samples(samples if samples is not None else self.samples())
+        addr = self.scratch(raw)
+        return self.rt_call32("polus_rt_progress", addr, len(raw) // 8)
+
+
+def loaded_patches(pid: int, maps: Optional[list[procmem.Mapping]] = None) -> dict[str, str]:
+    """{patch name: path} of every loaded object that carries a polusgen manifest."""
+    maps = maps if maps is not None else procmem.read_maps(pid)
+    out: dict[str, str] = {}
+    for path in procmem.loaded_paths(maps):
+        if not path.endswith(".so") or path.startswith(("/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/")):
+            continue
+        if os.path.basename(path) == RUNTIME_NAME:
+            continue
+        try:
+            e = elfmod.ElfFile(procmem.host_path(pid, path))
+        except (OSError, elfmod.ElfError):
+            continue
+        raw = e.section_data(".polus_manifest")
+        if raw is None:
+            continue
+        try:
+            name = json.loads(raw.rstrip(b"\0").decode())["name"]
+        except (ValueError, KeyError):
+            continue
+        out[name] = path
+    return out
+
+
+def watch(pid: int, wait: float, patch_name: Optional[str], interval: float = 0.02,
+          rolling_back: bool = False) -> tuple[Optional[dict], int, float]:
+    """Sample and report progress for up to `wait` seconds (stopping the
+    threads only briefly each time).  Returns (status of the patch or None,
+    rounds, seconds stopped)."""
+    deadline = time.monotonic() + wait
+    rounds, stopped = 0, 0.0
+    last = None
+    while True:
+        try:
+            with Session(pid) as s:
+                if s.runtime() is None:
+                    return None, rounds, stopped
+                s.progress()
+                st = s.status_json()
+            stopped += s.tracer.stop_time
+        except (InjectError, pt.ProcessGone):
+            if not os.path.exists(f"/proc/{pid}"):
+                raise InjectError(f"process {pid} exited while the update was watched")
+            raise
+        rounds += 1
+        last = next((p for p in reversed(st.get("patches", [])) if p.get("name") == patch_name), None)
+        done_states = ("rolled-back",) if rolling_back else ("terminated",)
+        if last is None or last.get("state") in done_states or time.monotonic() >= deadline:
+            return last, rounds, stopped
+        time.sleep(interval)

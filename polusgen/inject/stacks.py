@@ -1,0 +1,169 @@
+"""Stack samples of stopped threads, right on gcc -O2 code without frame pointers.
+
+First choice: remote unwinding with libunwind-ptrace (it reads .eh_frame of
+every object in the target).  Fallback: a conservative scan of the live stack
+from rsp to the end of its mapping, keeping the words that point into an
+executable mapping right after a call instruction (e8 rel32, ff /2 forms).
+
+A sample is [pc, return address, return address, ...].  Samples only decide
+what is active (and which bytes must not be overwritten); nothing is ever
+written into a stack from them.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+from typing import Optional
+
+from polusgen.inject import procmem
+from polusgen.inject import ptrace as pt
+
+UNW_REG_IP = 16          # UNW_X86_64_RIP
+MAX_FRAMES = 256
+SCAN_LIMIT = 512 * 1024  # bytes of stack the fallback scan reads at most
+
+
+class _Libunwind:
+    """libunwind-ptrace through ctypes, loaded once per interpreter."""
+
+    def __init__(self):
+        g = ctypes.CDLL("libunwind-x86_64.so.8", mode=ctypes.RTLD_GLOBAL)
+        p = ctypes.CDLL("libunwind-ptrace.so.0", mode=ctypes.RTLD_GLOBAL)
+        self.g, self.p = g, p
+        g._Ux86_64_create_addr_space.restype = ctypes.c_void_p
+        g._Ux86_64_create_addr_space.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        g._Ux86_64_destroy_addr_space.argtypes = [ctypes.c_void_p]
+        g._Ux86_64_init_remote.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+        g._Ux86_64_step.argtypes = [ctypes.c_void_p]
+        g._Ux86_64_get_reg.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_uint64)]
+        g._Ux86_64_flush_cache.argtypes = [ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64]
+        p._UPT_create.restype = ctypes.c_void_p
+        p._UPT_create.argtypes = [ctypes.c_int]
+        p._UPT_destroy.argtypes = [ctypes.c_void_p]
+        self.accessors = ctypes.addressof(ctypes.c_char.in_dll(p, "_UPT_accessors"))
+        self.cursor = ctypes.create_string_buffer(8192)    # unw_cursor_t is ~1 KiB; be generous
+
+    def addr_space(self) -> int:
+        a = self.g._Ux86_64_create_addr_space(self.accessors, 0)
+        if not a:
+            raise OSError("unw_create_addr_space failed")
+        return a
+
+    def walk(self, aspace: int, tid: int) -> Optional[list[int]]:
+        info = self.p._UPT_create(tid)
+        if not info:
+            return None
+        try:
+            cur = self.cursor
+            if self.g._Ux86_64_init_remote(cur, aspace, info) < 0:
+                return None
+            out: list[int] = []
+            ip = ctypes.c_uint64()
+            for _ in range(MAX_FRAMES):
+                if self.g._Ux86_64_get_reg(cur, UNW_REG_IP, ctypes.byref(ip)) < 0:
+                    break
+                if ip.value == 0:
+                    break
+                out.append(ip.value)
+                if self.g._Ux86_64_step(cur) <= 0:
+                    break
+            return out
+        finally:
+            self.p._UPT_destroy(info)
+
+
+_LU: Optional[_Libunwind] = None
+_LU_FAILED = False
+
+
+def libunwind() -> Optional[_Libunwind]:
+    global _LU, _LU_FAILED
+    if _LU is None and not _LU_FAILED and not os.environ.get("POLUS_NO_LIBUNWIND"):
+        try:
+            _LU = _Libunwind()
+        except (OSError, AttributeError, ValueError):
+            _LU_FAILED = True
+    return _LU
+
+
+# ---- fallback: conservative scan ----
+
+def _after_call(code: bytes) -> bool:
+    """`code` is the 7 bytes before a candidate return address."""
+    if code[2] == 0xE8:                                   # call rel32
+        return True
+    if code[5] == 0xFF and (0xD0 <= code[6] <= 0xD7 or (0x10 <= code[6] <= 0x17 and code[6] not in (0x14, 0x15))):
+        return True                                       # call *%reg / call *(%reg)
+    if code[4] == 0xFF and 0x50 <= code[5] <= 0x57 and code[5] != 0x54:
+        return True                                       # call *disp8(%reg)
+    if code[3] == 0xFF and code[4] == 0x54:
+        return True                                       # call *disp8(%reg,%reg,s)
+    if code[1] == 0xFF and (code[2] == 0x15 or (0x90 <= code[2] <= 0x97 and code[2] != 0x94)):
+        return True                                       # call *disp32(%rip) / *disp32(%reg)
+    if code[0] == 0xFF and code[1] in (0x14, 0x94):
+        return True                                       # call *disp32(,%reg,s) and sib forms
+    if code[4] == 0xFF and code[5] == 0x14:
+        return True                                       # call *(%reg,%reg,s)
+    return False
+
+
+def scan_stack(mem: procmem.Memory, maps: list[procmem.Mapping], regs: pt.Regs) -> list[int]:
+    out = [regs.rip]
+    stack = procmem.mapping_of(maps, regs.rsp)
+    if stack is None:
+        return out
+    end = min(stack.end, regs.rsp + SCAN_LIMIT)
+    start = regs.rsp & ~7
+    try:
+        raw = mem.read(start, end - start)
+    except OSError:
+        return out
+    execs = [m for m in maps if m.executable]
+    cache: dict[int, bytes] = {}
+    for off in range(0, len(raw) - 7, 8):
+        w = int.from_bytes(raw[off:off + 8], "little")
+        if w < 0x10000:
+            continue
+        m = next((m for m in execs if m.start + 7 <= w < m.end), None)
+        if m is None:
+            continue
+        code = cache.get(w)
+        if code is None:
+            try:
+                code = cache[w] = mem.read(w - 7, 7)
+            except OSError:
+                continue
+        if _after_call(code):
+            out.append(w)
+    return out
+
+
+def sample_threads(tracer: pt.Tracer, mem: procmem.Memory, use_libunwind: bool = True) -> dict[int, list[int]]:
+    """{tid: [pc, return addresses...]} of every stopped thread."""
+    lu = libunwind() if use_libunwind else None
+    out: dict[int, list[int]] = {}
+    maps = None
+    aspace = lu.addr_space() if lu else None
+    try:
+        for tid, st in tracer.threads.items():
+            regs = st.regs or tracer.refresh_regs(tid)
+            frames = lu.walk(aspace, tid) if lu else None
+            if not frames:
+                if maps is None:
+                    maps = procmem.read_maps(tracer.pid)
+                frames = scan_stack(mem, maps, regs)
+            elif frames[0] != regs.rip:
+                frames.insert(0, regs.rip)
+            out[tid] = frames
+    finally:
+        if aspace:
+            lu.g._Ux86_64_destroy_addr_space(aspace)
+    return out
+
+
+def encode_samples(samples: dict[int, list[int]]) -> bytes:
+    """The record polus_rt_progress reads: tid, n, pc[0..n-1] as uint64 each."""
+    words: list[int] = []
+    for tid, pcs in samples.items():
+        words += [tid, len(pcs), *pcs]
+    return b"".join((w & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "little") for w in words)
