@@ -25,11 +25,26 @@ from polusgen.plan import PatchPlan, make_plan, sanitize
 from polusgen.resources import templates_dir
 from polusgen.versionfile import VersionFile
 
+from .sources import system_headers
 from .sync import SyncBuilder, ident_of
 from .usercode import user_functions
 from .writer import PatchWriter, build_manifest, c_string_lines, completed_type
 
 __all__ = ["write_patch", "render_patch", "binary_identity", "so_path_for"]
+
+
+# Warnings gcc -Wall gives about the program's own code (copied into the patch
+# as it is): shown, but not made errors by -Werror.  Generated code is
+# compiled with every warning an error.
+PROGRAM_WARNINGS = (
+    "-Wpointer-sign", "-Wunused-variable", "-Wunused-but-set-variable", "-Wunused-label", "-Wunused-value",
+    "-Wmaybe-uninitialized", "-Wuninitialized", "-Wparentheses", "-Wformat", "-Wformat-truncation",
+    "-Wformat-overflow", "-Wstringop-truncation", "-Wstringop-overflow", "-Waddress", "-Wmisleading-indentation",
+    "-Wdangling-else", "-Wmissing-braces", "-Wchar-subscripts", "-Wsequence-point", "-Wstrict-aliasing",
+    "-Warray-bounds", "-Wenum-compare", "-Wrestrict", "-Wint-in-bool-context", "-Wlogical-not-parentheses",
+    "-Wbool-compare", "-Wsizeof-pointer-memaccess", "-Wswitch", "-Wcomment", "-Wnonnull", "-Wdangling-pointer",
+    "-Wuse-after-free", "-Wstringop-overread", "-Wmemset-elt-size", "-Wzero-length-bounds",
+)
 
 
 def so_path_for(c_path: Path) -> Path:
@@ -165,14 +180,16 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
     plan.warnings = warnings
     warning_text = [str(x) for x in warnings]
     manifest = build_manifest(plan, warning_text)
-    includes = list(dict.fromkeys(cs.new.all_system_includes() + cs.old.all_system_includes()))
-    includes = [h for h in includes if h != "polus.h"]
+    includes, feature_macros = system_headers(cs.new, cs.old)
+    defines = _defines(cs.new.cflags)
+    defines += [{"name": k, "value": v} for k, v in feature_macros.items()
+                if k not in {d["name"] for d in defines}]
 
     ctx = {
         "program": plan.program, "name": plan.name, "from_version": plan.from_version,
         "to_version": plan.to_version, "requires": plan.requires, "ident": sanitize(plan.name),
         "counts": cs.counts(), "warnings": [re.sub(r"\*/", "* /", t) for t in warning_text],
-        "so_name": so_name, "defines": _defines(cs.new.cflags),
+        "so_name": so_name, "defines": defines, "program_warnings": PROGRAM_WARNINGS,
         "includes": includes, "user_code": w.user_code, "user_names": user_names,
         "tags": sorted(w.tags), "types": types, "externs": externs,
         "n_imports": len(plan.imports), "import_macros": import_macros,
