@@ -2,13 +2,28 @@
 program that answers one stdin line with one stdout line."""
 from __future__ import annotations
 
+import os
 import select
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Sequence
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 FIG2 = REPO / "tests" / "cases" / "fig2"
+
+
+def _ptrace_allowed() -> bool:
+    try:
+        return os.geteuid() == 0 or int(Path("/proc/sys/kernel/yama/ptrace_scope").read_text().strip()) <= 1
+    except OSError:
+        return True
+
+
+needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
+needs_ptrace = pytest.mark.skipif(not _ptrace_allowed(), reason="ptrace not allowed here")
 
 
 def build_c(sources: Sequence[Path | str], out: Path, pie: bool = True, extra: Sequence[str] = ()) -> Path:
@@ -72,3 +87,26 @@ def parse_report(line: str) -> dict:
         k, v = p.split("=")
         out[k] = int(v)
     return out
+
+
+@pytest.fixture
+def targets():
+    """Start processes with targets.start(...); every one is killed afterwards."""
+    started: list[Target] = []
+
+    class _Starter:
+        def start(self, argv, **kw) -> Target:
+            t = Target(argv, **kw)
+            started.append(t)
+            return t
+
+    try:
+        yield _Starter()
+    finally:
+        for t in started:
+            t.stop()
+
+
+@pytest.fixture(params=["pie", "nopie"])
+def pie(request) -> bool:
+    return request.param == "pie"

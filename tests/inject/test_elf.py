@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import needs_gcc
-from helpers import FIG2, REPO, build_c, build_so
+from helpers import needs_gcc, FIG2, REPO, build_c, build_so
 from polusgen.inject import elf
 
 LIBC = Path("/lib/x86_64-linux-gnu/libc.so.6")

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import needs_gcc, needs_ptrace
-from helpers import build_c, build_so
+from helpers import needs_gcc, needs_ptrace, build_c, build_so
 from polusgen.inject import procmem, remote
 from polusgen.inject import ptrace as pt
 

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import needs_gcc, needs_ptrace
-from helpers import build_c
+from helpers import needs_gcc, needs_ptrace, build_c
 from polusgen.inject import elf, procmem, stacks
 from polusgen.inject import ptrace as pt
 
