@@ -116,13 +116,28 @@ class Program:
     # extra options the program was compiled with (-I/-D), kept for building the patch
     cflags: list[str] = field(default_factory=list)
     warnings: list["Warning_"] = field(default_factory=list)   # e.g. one struct tag defined two ways in two files
+    # TU -> how it configures and includes the system headers, in source order:
+    # ["#include <limits.h>", "#define __USE_GNU", "#include <utmpx.h>"].  Feature
+    # macros (_GNU_SOURCE, _FILE_OFFSET_BITS, __USE_*) change what the real
+    # headers declare and how structs are laid out; a patch must repeat them
+    # before the same includes.  (Added by the frontend; system_includes is the
+    # #include subset.)
+    system_prologue: dict[str, list[str]] = field(default_factory=dict)
 
     def all_system_includes(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for tu in self.files:
-            for h in self.system_includes.get(tu, []):
-                seen.setdefault(h, None)
-        return list(seen)
+        return _first_seen(self.files, self.system_includes)
+
+    def all_system_prologue(self) -> list[str]:
+        """Every TU's prologue lines, first-seen order, each once."""
+        return _first_seen(self.files, self.system_prologue)
+
+
+def _first_seen(files: list[str], per_file: dict[str, list[str]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for tu in files:
+        for item in per_file.get(tu, []):
+            seen.setdefault(item, None)
+    return list(seen)
 
 
 # --------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def _process_unit_gc(root: Path, unit: Unit, key: str | None) -> bytes:
     names = _Names(root)
     pp = preprocess(unit.path, unit.include_dirs, root, unit.defines, names, unit.forced_includes)
     ast = parse_c(pp.text, names, str(unit.path))
-    facts = build_tu(ast, unit.name, names.is_system, names, pp.system_includes, pp.dropped)
+    facts = build_tu(ast, unit.name, names.is_system, names, pp.system_includes, pp.dropped, pp.prologue)
     payload = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
     if key is not None:
         outside = [h for h in pp.program_headers if not h.startswith(names.root)]
@@ -150,6 +150,7 @@ def merge(tus: list[TUFacts], root: str) -> Program:
     for t in tus:
         prog.enumerators.update(t.enumerators)
         prog.system_includes[t.file] = list(t.system_includes)
+        prog.system_prologue[t.file] = list(t.system_prologue)
         for w in t.warnings:
             if (w.code, w.coord, w.message) not in seen_warnings:
                 seen_warnings.add((w.code, w.coord, w.message))

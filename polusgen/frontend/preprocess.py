@@ -22,6 +22,20 @@ from polusgen.resources import fake_libc_dir
 
 PRELUDE = "_polus_prelude.h"
 
+# macros a program defines to configure the system headers (feature test
+# macros, and glibc's internal __USE_* that some programs set by hand): the
+# patch must define them the same way before the same includes
+FEATURE_MACROS = {
+    "_GNU_SOURCE", "_DEFAULT_SOURCE", "_BSD_SOURCE", "_SVID_SOURCE", "_XOPEN_SOURCE",
+    "_XOPEN_SOURCE_EXTENDED", "_POSIX_SOURCE", "_POSIX_C_SOURCE", "_ISOC99_SOURCE", "_ISOC11_SOURCE",
+    "_LARGEFILE_SOURCE", "_LARGEFILE64_SOURCE", "_FILE_OFFSET_BITS", "_TIME_BITS", "_REENTRANT",
+    "_THREAD_SAFE", "_ATFILE_SOURCE", "_FORTIFY_SOURCE", "_DYNAMIC_STACK_SIZE_SOURCE",
+}
+
+
+def is_feature_macro(name: str) -> bool:
+    return name in FEATURE_MACROS or name.startswith("__USE_")
+
 # attributes that matter to a patch (layout, placement); the rest (format,
 # unused, noreturn, ...) are harmless to drop
 _ATTR = re.compile(r"__attribute(?:__)?\s*\(\((.*?)\)\)")
@@ -44,6 +58,9 @@ def dropped_attributes(text: str) -> list[tuple[int, str]]:
 class Preprocessed:
     text: str
     system_includes: list[str] = field(default_factory=list)   # first-seen order
+    # "#define _GNU_SOURCE" / "#include <stdio.h>" lines, in the order the
+    # program's files configure and include the system headers
+    prologue: list[str] = field(default_factory=list)
     program_headers: list[str] = field(default_factory=list)   # absolute paths opened
     # (display file, line, attribute) of GNU attributes the prelude removes
     # although they change layout or placement: the patch will not have them
@@ -68,6 +85,14 @@ class _Pcpp(Preprocessor):
         self.result = Preprocessed("")
         self.line_directive = "#line"
         self.compress = 1                # fewer blank lines for pycparser to skip
+        # positions and build times must not become part of a function's text
+        # (moving code would "change" it): these stay as written, and the
+        # compiler that builds the patch fills them in
+        self.expand_linemacro = False
+        self.expand_filemacro = False
+        self.expand_countermacro = False
+        for name in ("__DATE__", "__TIME__", "__FILE__"):
+            self.macros.pop(name, None)
 
     # --- hooks -----------------------------------------------------------
     def is_fake(self, path: str) -> bool:
@@ -77,17 +102,60 @@ class _Pcpp(Preprocessor):
         with open(includepath, "r", encoding="utf-8", errors="surrogateescape") as f:
             text = f.read()
         fh = io.StringIO(text)
-        includer = self.source or ""
-        if not self.is_fake(includepath):
-            self.note_attributes(includepath, text)
         if self.is_fake(includepath):
-            if not self.is_fake(includer):
-                name = includepath[len(self.fake_dir):]
-                if name not in self.result.system_includes:
-                    self.result.system_includes.append(name)
+            self.note_system(includepath)
         else:
+            self.note_attributes(includepath, text)
             self.result.program_headers.append(includepath)
         return fh
+
+    def note_system(self, path: str) -> None:
+        """A fake header reached from the file being preprocessed."""
+        if not self.is_fake(self.source or ""):
+            name = path[len(self.fake_dir):]
+            if name not in self.result.system_includes:
+                self.result.system_includes.append(name)
+                self.result.prologue.append(f"#include <{name}>")
+
+    def define(self, tokens):
+        # called for executed #defines (and for -D / prelude ones, before any source)
+        source = getattr(self, "source", None)        # pcpp defines __DATE__ before it has one
+        if source and not self.is_fake(source) and not isinstance(tokens, str):
+            toks = self.tokenstrip(list(tokens))
+            if toks and is_feature_macro(toks[0].value):
+                line = "#define " + "".join(t.value for t in toks).strip()
+                if line not in self.result.prologue:
+                    self.result.prologue.append(line)
+        return super().define(tokens)
+
+    def undef(self, tokens):
+        source = getattr(self, "source", None)
+        if source and not self.is_fake(source):
+            toks = self.tokenstrip(list(tokens))
+            if toks and is_feature_macro(toks[0].value):
+                self.result.prologue.append(f"#undef {toks[0].value}")
+        return super().undef(tokens)
+
+    def include(self, tokens, original_line):
+        # A header already seen (include guard / #pragma once) is skipped by
+        # pcpp without opening it: record what the directive names first.
+        if tokens:
+            if tokens[0].value == "<":
+                end = next((i for i, t in enumerate(tokens) if t.value == ">"), None)
+                name = "".join(t.value for t in tokens[1:end]) if end else None
+                search = self.path
+            elif tokens[0].type == self.t_STRING:
+                name, search = tokens[0].value[1:-1], self.temp_path + self.path
+            else:
+                name = None         # #include MACRO: recorded when opened
+            if name:
+                for d in search:
+                    full = os.path.abspath(os.path.join(d, name))
+                    if os.path.isfile(full):
+                        if self.is_fake(full):
+                            self.note_system(full)
+                        break
+        yield from super().include(tokens, original_line)
 
     def note_attributes(self, path: str, text: str) -> None:
         shown = self.display(path)

@@ -41,6 +41,7 @@ class TUFacts:
     functions: list[FunctionEntity] = field(default_factory=list)
     enumerators: dict[str, str] = field(default_factory=dict)
     system_includes: list[str] = field(default_factory=list)
+    system_prologue: list[str] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
 
 
@@ -761,9 +762,10 @@ class TUBuilder:
 
 
 def build_tu(ast: c_ast.FileAST, tu: str, is_system, rel, system_includes: list[str],
-             dropped: list[tuple[str, int, str]] = ()) -> TUFacts:
+             dropped: list[tuple[str, int, str]] = (), prologue: list[str] = ()) -> TUFacts:
     facts = TUBuilder(tu, is_system, rel).build(ast)
     facts.system_includes = list(system_includes)
+    facts.system_prologue = list(prologue)
     for file, line, attr in dropped:
         facts.warnings.append(Warning_(
             "attribute-dropped",

@@ -598,3 +598,31 @@ def test_compile_commands_forced_include(tree):
     assert p.system_includes["s.c"] == ["stdio.h", "unistd.h"]
     i = p.cflags.index("-include")
     assert p.cflags[i + 1] == str((root / "config.h").resolve())
+
+
+def test_system_prologue_keeps_feature_macros_before_their_includes(tree):
+    root = tree({
+        "big.h": "#define _FILE_OFFSET_BITS 64\n#include <sys/stat.h>\n",
+        "a.c": "#include <limits.h>\n#define __USE_GNU\n#include <utmpx.h>\n#include \"big.h\"\n"
+               "#define NOT_A_FEATURE 1\n#include <limits.h>\n",
+        "b.c": "#define _GNU_SOURCE\n#include <stdio.h>\n",
+    })
+    p = load_program(root)
+    assert p.system_prologue["a.c"] == ["#include <limits.h>", "#define __USE_GNU", "#include <utmpx.h>",
+                                        "#define _FILE_OFFSET_BITS 64", "#include <sys/stat.h>"]
+    assert p.system_includes["a.c"] == ["limits.h", "utmpx.h", "sys/stat.h"]
+    assert p.all_system_prologue()[-2:] == ["#define _GNU_SOURCE", "#include <stdio.h>"]
+
+
+def test_headers_already_seen_through_a_system_header_still_count(tree):
+    root = tree({"m.c": "#include <netinet/in.h>\n#include <sys/socket.h>\n#include <sys/types.h>\nint x;\n"})
+    # <netinet/in.h> pulls <sys/socket.h> in itself, but the program names it too
+    assert load_program(root).system_includes["m.c"] == ["netinet/in.h", "sys/socket.h", "sys/types.h"]
+
+
+def test_positions_and_build_times_are_not_expanded(tree, tmp_path):
+    body = "void where(void)\n{\n  log_at(__FILE__, __LINE__, __DATE__, __TIME__);\n}\n"
+    a = load_program(tree({"w.c": "void log_at();\n" + body}, tmp_path / "a"))
+    b = load_program(tree({"w.c": "void log_at();\n\n\n\n" + body}, tmp_path / "b"))
+    assert a.functions["where"].body_text == b.functions["where"].body_text
+    assert "log_at(__FILE__, __LINE__, __DATE__, __TIME__)" in a.functions["where"].body_text
