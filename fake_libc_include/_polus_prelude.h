@@ -45,6 +45,7 @@
 #define __attribute__(x)
 #define __attribute(x)
 #define __declspec(x)
+#define _Pragma(x)
 #define __extension__
 #define __inline__ inline
 #define __inline inline
