@@ -36,16 +36,20 @@ def _strip_comments(text: str) -> str:
     return re.sub(r"//[^\n]*", "", text)
 
 
-def scan(prog: Program) -> tuple[list[str], dict[str, str]]:
-    """(system headers included at depth 0, feature macros defined before the first include)."""
+def scan(prog: Program) -> tuple[list[str], dict[str, str], dict[str, list[tuple[str, str]]]]:
+    """(system headers included at depth 0, feature macros defined before the
+    first include, glibc-internal __USE_* macros a file defines between its
+    includes: header -> [(name, value)] to define right before that header)."""
     headers: dict[str, None] = {}
     macros: dict[str, str] = {}
+    before: dict[str, list[tuple[str, str]]] = {}
     for path in _tu_paths(prog):
         try:
             text = _strip_comments(path.read_text(errors="replace"))
         except OSError:
             continue
         depth, seen_include = 0, False
+        pending: list[tuple[str, str]] = []
         for line in text.splitlines():
             m = _DIRECTIVE.match(line)
             if not m:
@@ -60,11 +64,17 @@ def scan(prog: Program) -> tuple[list[str], dict[str, str]]:
                 hm = re.match(r"<([^>]+)>", rest)
                 if hm and depth == 0:
                     headers.setdefault(hm.group(1), None)
-            elif d == "define" and depth == 0 and not seen_include:
+                    if pending:
+                        before.setdefault(hm.group(1), []).extend(pending)
+                        pending = []
+            elif d == "define" and depth == 0:
                 parts = rest.split(None, 1)
-                if parts and parts[0] in FEATURE_MACROS:
-                    macros.setdefault(parts[0], parts[1] if len(parts) > 1 else "1")
-    return list(headers), macros
+                value = parts[1] if len(parts) > 1 else "1"
+                if parts and parts[0] in FEATURE_MACROS and not seen_include:
+                    macros.setdefault(parts[0], value)
+                elif parts and parts[0].startswith("__USE_") and seen_include:
+                    pending.append((parts[0], value))
+    return list(headers), macros, before
 
 
 @lru_cache(maxsize=None)
@@ -77,9 +87,9 @@ def header_exists(name: str) -> bool:
     return r.returncode == 0
 
 
-def system_headers(prog_new: Program, prog_old: Program) -> tuple[list[str], dict[str, str]]:
-    """The patch's #include <...> list and feature macros, in order."""
+def system_headers(prog_new: Program, prog_old: Program) -> tuple[list[dict], dict[str, str]]:
+    """The patch's #include <...> list ({"header", "before": [(name, value)]}) and feature macros."""
     recorded = list(dict.fromkeys(prog_new.all_system_includes() + prog_old.all_system_includes()))
-    scanned, macros = scan(prog_new)
+    scanned, macros, before = scan(prog_new)
     extra = [h for h in scanned if h not in recorded and header_exists(h)]
-    return [h for h in recorded + extra if h != "polus.h"], macros
+    return [{"header": h, "before": before.get(h, [])} for h in recorded + extra if h != "polus.h"], macros

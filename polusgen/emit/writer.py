@@ -277,9 +277,40 @@ class PatchWriter:
                 continue   # defined inside another type's definition (an anonymous enum in a struct)
             node = copy.deepcopy(e.node)
             _strip_nested_bodies(node, top=node)
+            node = self.merged_view(self.old if n[0] == "old" else self.new, n[1], node)
             r = self.renamer("old" if n[0] == "old" else "new").rename(node)
             items.append(TypeItem(n[0], n[1], cprint(r) + ";", e.coord))
         return items
+
+    def merged_view(self, prog: Program, key: str, node):
+        """A struct that reads differently in another translation unit (the
+        frontend's type-conflict warning: e.g. str.c renames the members of
+        struct mystr with macros) but has the same layout: members whose names
+        differ become anonymous unions, so code from either file compiles."""
+        if not isinstance(node, (c_ast.Struct, c_ast.Union)) or not node.decls:
+            return node
+        for w in prog.warnings:
+            m = _CONFLICT.match(w.message) if w.code == "type-conflict" else None
+            if m is None or m.group(1) != key:
+                continue
+            alt = _tu_type(prog, m.group(2), key)
+            if alt is None or len(alt.decls or []) != len(node.decls):
+                self.warn("type-conflict", f"{key} differs in {m.group(2)} and cannot be merged: code from "
+                          f"{m.group(2)} may not compile", w.coord)
+                continue
+            decls = []
+            for a, b in zip(node.decls, alt.decls):
+                if a.name == b.name or a.name is None or b.name is None:
+                    decls.append(a)
+                    continue
+                if _type_spelling(a.type) != _type_spelling(b.type) or a.bitsize is not None:
+                    self.warn("type-conflict", f"{key}.{a.name} is {b.name} of another type in {m.group(2)}; "
+                              "not merged", w.coord)
+                    decls.append(a)
+                    continue
+                decls.append(c_ast.Decl(None, [], [], [], [], c_ast.Union(None, [a, copy.deepcopy(b)]), None, None))
+            node.decls = decls
+        return node
 
     def warn(self, code: str, message: str, coord) -> None:
         if not any(w.code == code and w.message == message for w in self.warnings):
@@ -302,8 +333,9 @@ class PatchWriter:
                 ent = self.new.functions.get(imp.key) or self.old.functions[imp.key]
                 fd = copy.deepcopy(ent.node.decl.type)
                 ptr = self.spell("new", pointer_to(fd), file=ent.file)
-                out.append({"macro": imp.macro, "index": i, "expr": f"(({ptr})polus_imports[{i}].addr)",
-                            "const_expr": f"(({ptr})0)", "name": imp.name, "kind": imp.kind})
+                # a function designator, like the name it replaces: calls, `&f` and plain `f` all work
+                out.append({"macro": imp.macro, "index": i, "expr": f"(*({ptr})polus_imports[{i}].addr)",
+                            "const_expr": f"(*({ptr})0)", "name": imp.name, "kind": imp.kind})
         return out
 
     def extern_items(self) -> list[str]:
@@ -368,6 +400,41 @@ def completed_type(decl: c_ast.Decl) -> c_ast.Node:
         elif isinstance(init, c_ast.InitList) and not any(isinstance(e, c_ast.NamedInitializer) for e in init.exprs):
             t.dim = c_ast.Constant("int", str(len(init.exprs)))
     return t
+
+
+_CONFLICT = re.compile(r"^(.*?) reads differently in (\S+) than in (\S+)")
+
+
+def _type_spelling(t) -> str:
+    return type_text(t, None)
+
+
+_TU_CACHE: dict = {}
+
+
+def _tu_type(prog: Program, file: str, key: str):
+    """The definition of `key` as translation unit `file` of `prog` reads it."""
+    from pathlib import Path
+
+    root = Path(prog.root)
+    path = root / file if root.is_dir() else root
+    ck = (str(path), tuple(prog.cflags))
+    if ck not in _TU_CACHE:
+        try:
+            from polusgen.frontend import load_program
+
+            inc = [f[2:] for f in prog.cflags if f.startswith("-I")]
+            defs = [f[2:] for f in prog.cflags if f.startswith("-D")]
+            _TU_CACHE[ck] = load_program(path, include_dirs=tuple(inc), defines=tuple(defs))
+        except Exception:  # the TU loaded as part of the program; alone it may not
+            _TU_CACHE[ck] = None
+    tu = _TU_CACHE[ck]
+    te = tu.types.get(key) if tu is not None else None
+    if te is None:
+        return None
+    node = copy.deepcopy(te.node)
+    _strip_nested_bodies(node, top=node)
+    return node
 
 
 def _init_text(init, braces: bool = False) -> str:

@@ -52,6 +52,7 @@ def test_patch_compiles_with_real_headers(built, name):
     assert '#include "polus.h"' in text
     for h in plan.cs.new.all_system_includes():
         assert f"#include <{h}>" in text
+    assert "fake_libc" not in text
 
 
 @pytest.mark.parametrize("name", constructor_cases())
