@@ -71,6 +71,15 @@ def _flags(args: list[str], directory: Path) -> tuple[list[Path], list[str], lis
     return incs, defs, forced
 
 
+# folders that hold no program source: version control, and the compiler
+# probes CMake leaves in a build folder (each defines its own main)
+SKIPPED_DIRS = {"CMakeFiles"}
+
+
+def _skipped(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") or part in SKIPPED_DIRS for part in path.relative_to(root).parts[:-1])
+
+
 def _rel(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -95,7 +104,7 @@ def resolve_sources(source: SourceArg, include_dirs: Sequence[str | os.PathLike]
         src = Path(source)
         if src.is_dir():
             root = src.resolve()
-            files = sorted(p for p in root.rglob("*.c") if p.is_file())
+            files = sorted(p for p in root.rglob("*.c") if p.is_file() and not _skipped(p, root))
             if not files:
                 raise SourceError(str(src), None, "no .c files in this folder")
             shown = str(source)

@@ -626,3 +626,12 @@ def test_positions_and_build_times_are_not_expanded(tree, tmp_path):
     b = load_program(tree({"w.c": "void log_at();\n\n\n\n" + body}, tmp_path / "b"))
     assert a.functions["where"].body_text == b.functions["where"].body_text
     assert "log_at(__FILE__, __LINE__, __DATE__, __TIME__)" in a.functions["where"].body_text
+
+
+def test_folder_skips_hidden_and_cmake_probe_folders(tree):
+    root = tree({
+        "src/app.c": "int main(void) { return 0; }\n",
+        ".git/hooks/x.c": "int main(void) { return 1; }\n",
+        "build/CMakeFiles/3.25/CompilerIdC/CMakeCCompilerId.c": "int main(void) { return 2; }\n",
+    })
+    assert load_program(root).files == ["src/app.c"]
