@@ -32,6 +32,7 @@ class Run:
     returncode: int
     facts: dict[str, int] = field(default_factory=dict)
     statuses: list[dict] = field(default_factory=list)
+    logs: list[str] = field(default_factory=list)     # callback events, one entry per print
     stdout: str = ""
     stderr: str = ""
 
@@ -55,7 +56,9 @@ class Rig:
                            capture_output=True, text=True, timeout=timeout, env=e)
         run = Run(p.returncode, stdout=p.stdout, stderr=p.stderr)
         for line in p.stdout.splitlines():
-            if line.startswith("FACT "):
+            if line.startswith("LOG "):
+                run.logs.append(line[len("LOG "):])
+            elif line.startswith("FACT "):
                 _, name, value = line.split(" ", 2)
                 run.facts[name] = int(value)
             elif line.startswith("STATUS "):
@@ -77,9 +80,14 @@ def rig(tmp_path_factory) -> Rig:
         patches[src.stem[len("patch_"):]] = src
     built = {}
     for name, src in patches.items():
+        # -Bsymbolic: every patch defines polus_imports and register_patch; without
+        # it a later patch's code binds to an earlier patch's (all are RTLD_GLOBAL)
         so = out / f"{name}.so"
-        gcc("-O2", "-Wall", "-Werror", "-fPIC", "-shared", inc, str(src), "-o", str(so))
+        gcc("-O2", "-Wall", "-Werror", "-fPIC", "-shared", "-Wl,-Bsymbolic", inc, str(src), "-o", str(so))
         built[name] = so
+    so = out / "fig2_v2_interposed.so"
+    gcc("-O2", "-Wall", "-Werror", "-fPIC", "-shared", inc, str(HERE / "patch_fig2_v2.c"), "-o", str(so))
+    built["fig2_v2_interposed"] = so
     driver = out / "rt_driver"
     gcc("-O2", "-Wall", "-Werror", "-pthread", inc, str(HERE / "rt_driver.c"), "-o", str(driver), "-ldl")
     return Rig(lib, driver, built)

@@ -471,6 +471,194 @@ static int sc_efault(void)
     return 0;
 }
 
+/* ---- progress and callbacks (tests/runtime/patch_callbacks.c) ---- */
+int d1, d2, d3, d4 = 44;
+
+__attribute__((noinline, aligned(64))) void f(void) { d1++; d3++; }
+__attribute__((noinline, aligned(64))) void g(void) { d2++; }
+__attribute__((noinline, aligned(64))) void loop(void) { d3 += 2; }
+
+static void print_log(void *patch)
+{
+    char *log = must_sym(patch, "polus_test_log");
+    printf("LOG %s\n", log);
+    log[0] = 0;
+    fflush(stdout);
+}
+
+#define PC(fn, off) ((uint64_t)(uintptr_t)(fn) + (off))
+/* stores the compiler may not move past the volatile reads that check them */
+#define SET(var, value) (*(volatile int *)&(var) = (value))
+
+static int sc_progress(void)
+{
+    struct polus_import imports[7] = {
+        {(void *)f, 32}, {(void *)g, 32}, {(void *)loop, 32},
+        {&d1, sizeof d1}, {&d2, sizeof d2}, {&d3, sizeof d3}, {&d4, sizeof d4},
+    };
+    int p = load_patch(getenv("PATCH"), &rt.patch, imports, 7);
+    fact("patch_id", p);
+    int rc = rt.pre_update(p);
+    fact("pre_update_rc", rc);
+    print_log(rt.patch);
+    if (rc != 0) {
+        fact("activate_after_refusal", rt.activate(p));
+        status();
+        return 0;
+    }
+    SET(d1, 5);                                  /* before activation: not tracked yet */
+    fact("activate_rc", rt.activate(p));
+    volatile long *n1 = must_sym(rt.patch, "d1_v1"), *n2 = must_sym(rt.patch, "d2_v1"),
+                  *n3 = must_sym(rt.patch, "d3_v1"), *n4 = must_sym(rt.patch, "d4_v1");
+    fact("d1_v1_initial", *n1);
+    fact("d4_v1_initial", *n4);
+    status();
+
+    uint64_t w[64];
+    size_t k = 0;
+    /* 101 is in f (called from loop), 102 in no old function, 103 in g */
+    k += sample(w + k, 101, 2, PC(f, 4), PC(loop, 9));
+    k += sample(w + k, 102, 1, (uint64_t)0x1000);
+    k += sample(w + k, 103, 1, PC(g, 2));
+    fact("left_1", rt.progress(w, k));
+    print_log(rt.patch);
+
+    /* 103 left g: g's function callback, d2 retired */
+    k = 0;
+    k += sample(w + k, 101, 2, PC(f, 4), PC(loop, 9));
+    k += sample(w + k, 103, 1, (uint64_t)0x2000);
+    fact("left_2", rt.progress(w, k));
+    print_log(rt.patch);
+    SET(d2, 70);
+    fact("d2_v1_after_retired", *n2);
+    SET(d1, 71);
+    fact("d1_v1_still_synced", *n1);
+
+    /* 101 only in loop (never left): f done, d1 retired, terminated; d3 stays */
+    k = sample(w, 101, 2, PC(loop, 9), (uint64_t)0x3000);
+    fact("left_3", rt.progress(w, k));
+    print_log(rt.patch);
+    SET(d3, 80);
+    fact("d3_v1_never_left_synced", *n3);
+    SET(d1, 81);
+    fact("d1_v1_after_retired", *n1);
+    unsigned long before = 0;
+    status();
+
+    /* read-only data: copied once, never protected */
+    SET(d4, 45);
+    fact("d4_v1_after_write", *n4);
+    (void)before;
+
+    /* loop's activation ended after all: d3 retired too */
+    k = sample(w, 101, 1, (uint64_t)0x3000);
+    fact("left_4", rt.progress(w, k));
+    print_log(rt.patch);
+    SET(d3, 90);
+    fact("d3_v1_after_retired", *n3);
+    status();
+    return 0;
+}
+
+/* ---- a chain of patches: v0 -> v1 -> v2 ---- */
+struct AB_v2 { struct { int i, j, k; } a; int b; };
+
+static int sc_chain_patches(void)
+{
+    int p1 = apply_fig2(getenv("PATCH"));
+    struct polus_import imports[3] = {
+        {must_sym(rt.patch, "ab_v1"), sizeof(struct AB_v1)},
+        {must_sym(rt.patch, "bar_v1"), 32}, {must_sym(rt.patch, "report_v1"), 32},
+    };
+    int p2 = load_patch(getenv("PATCH2"), &rt.patch2, imports, 3);
+    fact("patch2_id", p2);
+    if (p2 < 0) {
+        status();
+        return 0;
+    }
+    fact("pre2", rt.pre_update(p2));
+    volatile struct AB_v1 *v1 = ab_v1();
+    volatile struct AB_v2 *v2 = must_sym(rt.patch2, "ab_v2");
+    vab->a.i = 3;
+    fact("activate2", rt.activate(p2));
+    fact("v2_i_initial", v2->a.i);
+    vab->a.i = 5;                            /* v0 -> v1 -> v2 */
+    fact("v1_i_after_v0_write", v1->a.i);
+    fact("v2_i_after_v0_write", v2->a.i);
+    v2->a.i = 6;                             /* v2 -> v1 -> v0 */
+    fact("v1_i_after_v2_write", v1->a.i);
+    fact("v0_i_after_v2_write", vab->a.i);
+    v1->a.j = 7;                             /* the middle: both ways */
+    v1->b = 8;
+    fact("v1_j_after_v1_write", v1->a.j);
+    fact("v2_j_after_v1_write", v2->a.j);
+    fact("v2_b_after_v1_write", v2->b);
+    fact("v0_b_after_v1_write", vab->b);
+    fact("rollback_v1_under_v2", rt.rollback(p1));
+    fact("left", rt.progress(NULL, 0));
+    status();
+    fact("rollback_v2", rt.rollback(p2));
+    fact("rollback_v1_while_v2_rolls_back", rt.rollback(p1));
+    fact("left_after_v2", rt.progress(NULL, 0));
+    fact("rollback_v1", rt.rollback(p1));
+    fact("left_after_v1", rt.progress(NULL, 0));
+    status();
+    return 0;
+}
+
+/* ---- heap pairs (tests/runtime/patch_heap.c) ---- */
+struct node { int v; struct node *next; };
+struct node_v1 { int v; int w; struct node_v1 *next; };
+struct node *head;
+
+static void push_old(int v)
+{
+    struct node *n = malloc(sizeof *n);
+    n->v = v;
+    n->next = head;
+    head = n;                                /* a write to the tracked global */
+}
+
+static int sc_heap(void)
+{
+    for (int v = 1; v <= 3; v++)
+        push_old(v);
+    struct polus_import imports[1] = {{&head, sizeof head}};
+    int p = load_patch(getenv("PATCH"), &rt.patch, imports, 1);
+    fact("pre", rt.pre_update(p));
+    fact("activate", rt.activate(p));
+    struct node_v1 *volatile *hv = must_sym(rt.patch, "head_v1");
+    struct node_v1 *nh = *hv;
+    fact("counterpart_of_head", rt.counterpart(head) == nh);
+    fact("counterpart_back", rt.counterpart(nh) == head);
+    fact("counterpart_of_stranger", rt.counterpart(&p) == NULL);
+    int same = 1, len = 0;
+    struct node *o = head;
+    struct node_v1 *n = nh;
+    for (; o && n; o = o->next, n = n->next, len++)
+        same &= o->v == n->v && rt.counterpart(o) == n;
+    fact("lists_equal", same && !o && !n);
+    fact("list_len", len);
+
+    head->next->v = 20;                      /* write into an old heap object */
+    fact("new_node_after_old_write", nh->next->v);
+    ((volatile struct node_v1 *)nh)->v = 30; /* write into a new heap object */
+    fact("old_node_after_new_write", head->v);
+
+    push_old(4);                             /* a node the tracing never saw */
+    struct node_v1 *nh2 = *hv;
+    fact("new_head_v", nh2 ? nh2->v : -1);
+    fact("new_head_next_is_old_head_pair", nh2 && nh2->next == nh);
+    fact("new_head_is_counterpart", nh2 && rt.counterpart(head) == nh2);
+    status();
+
+    fact("left", rt.progress(NULL, 0));      /* no old function: head retires, pairs with it */
+    head->v = 99;
+    fact("new_after_retired", (*hv)->v);
+    status();
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) {
@@ -493,6 +681,9 @@ int main(int argc, char **argv)
     if (!strcmp(s, "rollback")) return sc_rollback();
     if (!strcmp(s, "abort")) return sc_abort();
     if (!strcmp(s, "efault")) return sc_efault();
+    if (!strcmp(s, "progress")) return sc_progress();
+    if (!strcmp(s, "chain_patches")) return sc_chain_patches();
+    if (!strcmp(s, "heap")) return sc_heap();
     fprintf(stderr, "unknown scenario %s\n", s);
     return 2;
 }
