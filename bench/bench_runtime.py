@@ -1,0 +1,72 @@
+"""The cost of one synchronized write against a plain write, side by side.
+
+    python bench/bench_runtime.py [--writes N] [--runs R]
+
+Builds libpolus_rt.so (polusgen.inject.runtime_lib), the reference patch
+(docs/patch-example.polus.c) and bench/bench_sync_write.c, then runs the
+benchmark R times and prints the median per-write cost of each kind and its
+ratio to a plain write, all measured in the same process:
+  plain   a write to an untracked global
+  synced  a write to the old copy of a changed global (fault, single-step,
+          re-protect, sync old -> new)
+  back    a write to the new copy (sync new -> old)
+  shared  false sharing: untracked data on a protected page (fault and
+          single-step, no sync)
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))   # run from a checkout
+
+
+def build(out: Path) -> tuple[Path, Path, Path]:
+    from polusgen.inject.runtime_lib import runtime_library
+    from polusgen.resources import runtime_dir
+
+    lib = runtime_library()
+    inc = f"-I{runtime_dir()}"
+    patch = out / "fig2.so"
+    subprocess.run(["gcc", "-O2", "-fPIC", "-shared", "-Wl,-Bsymbolic", inc,
+                    str(ROOT / "docs" / "patch-example.polus.c"), "-o", str(patch)], check=True)
+    exe = out / "bench_sync_write"
+    subprocess.run(["gcc", "-O2", inc, str(ROOT / "bench" / "bench_sync_write.c"), "-o", str(exe), "-ldl"],
+                   check=True)
+    return lib, patch, exe
+
+
+def run_once(lib: Path, patch: Path, exe: Path, writes: int) -> dict[str, float]:
+    r = subprocess.run([str(exe), str(lib), str(patch), str(writes)], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"bench_sync_write failed ({r.returncode}): {r.stderr.strip()}")
+    out = {}
+    for line in r.stdout.splitlines():
+        name, ns, _count = line.split()
+        out[name] = float(ns)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--writes", type=int, default=20000, help="trapped writes per measure")
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="polus-bench-rt-") as tmp:
+        lib, patch, exe = build(Path(tmp))
+        runs = [run_once(lib, patch, exe, args.writes) for _ in range(args.runs)]
+    med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    plain = med["plain"]
+    print(f"{'write':<8} {'ns/write':>12} {'x plain':>10}   ({args.runs} runs, median; {args.writes} trapped writes each)")
+    for k in ("plain", "synced", "back", "shared"):
+        print(f"{k:<8} {med[k]:>12.1f} {med[k] / plain:>10.0f}")
+    print(f"one synchronized write = {med['synced'] / 1000:.1f} us = {med['synced'] / plain:.0f} plain writes")
+
+
+if __name__ == "__main__":
+    main()
