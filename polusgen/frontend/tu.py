@@ -8,7 +8,6 @@ the program" is left for the merge.
 from __future__ import annotations
 
 import bisect
-import copy
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -249,38 +248,54 @@ def object_is_const(type_node) -> bool:
     return False
 
 
-def strip_declnames(node) -> None:
+def strip_declnames(node, undo: list) -> None:
     """Drop the declarator names of a declaration or type in place (for
     canonical type text): the declared name and function parameter names,
-    never the members of a struct defined inside it."""
+    never the members of a struct defined inside it.  `undo` collects what
+    to put back (cheaper than copying the tree)."""
     while node is not None:
         if isinstance(node, (c_ast.Decl, c_ast.Typename)):
+            undo.append((node, "name", node.name))
             node.name = None
         elif isinstance(node, c_ast.TypeDecl):
+            undo.append((node, "declname", node.declname))
             node.declname = None
             return
         elif isinstance(node, c_ast.FuncDecl) and node.args is not None:
             for p in node.args.params:
-                strip_declnames(p)
+                strip_declnames(p, undo)
         elif not isinstance(node, (c_ast.PtrDecl, c_ast.ArrayDecl, c_ast.FuncDecl)):
             return
         node = node.type
 
 
+def _restore(undo: list) -> None:
+    for node, attr, value in reversed(undo):
+        setattr(node, attr, value)
+
+
 def type_text(type_node) -> str:
-    t = copy.deepcopy(type_node)
-    strip_declnames(t)
-    return SourceGenerator()._generate_type(t, emit_declname=False).strip()
+    undo: list = []
+    try:
+        strip_declnames(type_node, undo)
+        return SourceGenerator()._generate_type(type_node, emit_declname=False).strip()
+    finally:
+        _restore(undo)
 
 
 def signature_text(funcdef: c_ast.FuncDef) -> str:
-    fdecl = copy.deepcopy(funcdef.decl.type)
+    fdecl = funcdef.decl.type
+    undo: list = []
     if funcdef.param_decls:          # K&R: the types are in param_decls
-        fdecl.args = c_ast.ParamList(copy.deepcopy(funcdef.param_decls))
-    if fdecl.args is not None:
-        for p in fdecl.args.params:
-            strip_declnames(p)
-    return SourceGenerator()._generate_type(fdecl).strip()
+        undo.append((fdecl, "args", fdecl.args))
+        fdecl.args = c_ast.ParamList(funcdef.param_decls)
+    try:
+        if fdecl.args is not None:
+            for p in fdecl.args.params:
+                strip_declnames(p, undo)
+        return SourceGenerator()._generate_type(fdecl).strip()
+    finally:
+        _restore(undo)
 
 
 # --------------------------------------------------------------------------
@@ -687,10 +702,12 @@ class TUBuilder:
         return name
 
     def decl(self, n: c_ast.Decl) -> None:
-        self.register_types(n.type)
+        system = self.system(n)
+        if not (system and isinstance(n.type, c_ast.FuncDecl)):
+            # (a libc prototype only mentions tags its header defines elsewhere)
+            self.register_types(n.type)
         if not n.name:
             return
-        system = self.system(n)
         if isinstance(n.type, c_ast.FuncDecl):
             # system functions keep their plain name: the merge drops keys the
             # program does not define, and a program may define a libc name
