@@ -2,7 +2,7 @@
 
     build_patch(c_path, out_so=None, include_dirs=(), user_code=None) -> Path
 
-gcc -O2 -Wall -Werror -fPIC -shared -I<runtime dir> [-I<include>...] patch.polus.c -o patch.so
+gcc -O2 -Wall -Werror -fPIC -shared -I<runtime dir> [-iquote <include>...] patch.polus.c -o patch.so
 (the top-level Makefile's `%.so: %.polus.c` rule does the same).  On failure
 a BuildError carries gcc's first errors.  The manifest embedded in the
 library (section .polus_manifest) is also written beside it as <so>.json,
@@ -30,7 +30,11 @@ def gcc_command(c_path: Path, out_so: Path, include_dirs: Sequence[str] = (),
     from polusgen.emit.usercode import user_flags
 
     cmd = [os.environ.get("CC", "gcc"), *CFLAGS, f"-I{runtime_dir()}"]
-    cmd += [f"-I{d}" for d in include_dirs]
+    # -iquote, not -I: the patch declares everything it needs itself, so program
+    # headers matter only to user code (#include "x.h"); and a program folder
+    # given with -I shadows system headers of the same name (vsftpd's features.h
+    # would replace glibc's <features.h>)
+    cmd += [f"-iquote{d}" for d in include_dirs]
     cmd += user_flags(user_code)
     cmd += [str(c_path), "-o", str(out_so)]
     return cmd
