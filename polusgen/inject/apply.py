@@ -26,7 +26,7 @@ from typing import Optional
 
 from polusgen.errors import InjectError
 from polusgen.inject import elf as elfmod
-from polusgen.inject import jumps, procmem, remote
+from polusgen.inject import jumps, procmem, remote, stacks
 from polusgen.inject import ptrace as pt
 from polusgen.inject.session import LIVE_STATES, Session, check_process, loaded_patches, watch
 
@@ -53,6 +53,7 @@ class ApplyResult:
     synchronized: list[str] = field(default_factory=list)
     never_left: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    timings: dict = field(default_factory=dict)    # ms per named step
 
     def describe(self) -> str:
         lines = [f"applied {self.patch} ({self.program} v{self.from_version} -> v{self.to_version}) "
@@ -185,15 +186,20 @@ def apply_patch(pid: int, so_path, wait: float = 1.0) -> ApplyResult:
     from polusgen.inject.runtime_lib import runtime_library
     rt_lib = runtime_library()
 
-    # -- stop
+    # -- load (only the calling thread is stopped: loading changes nothing the program sees)
     s = Session(pid)
-    s.attach()
+    s.attach(stop=False)
+    stacks.libunwind()
     writer = jumps.Writer(s.mem)
     patch_id: Optional[int] = None
     redirects: list[jumps.Redirect] = []
     step = "load"
+    marks: list[tuple[str, float]] = [("start", t0), ("checked", time.perf_counter())]
+
+    def mark(name: str) -> None:
+        marks.append((name, time.perf_counter()))
+
     try:
-        # -- load
         s.runtime(load=str(rt_lib))
         st = s.status_json()
         live = {p["name"]: p["state"] for p in st.get("patches", []) if p.get("state") in LIVE_STATES}
@@ -215,6 +221,7 @@ def apply_patch(pid: int, so_path, wait: float = 1.0) -> ApplyResult:
             return pbase + pelf.find(name, tables=(".dynsym",)).value
 
         # -- link
+        mark("loaded")
         step = "link"
         table = psym("polus_imports")
         s.mem.write(table, b"".join(struct.pack("<QQ", a, n) for a, n in imports))
@@ -227,12 +234,8 @@ def apply_patch(pid: int, so_path, wait: float = 1.0) -> ApplyResult:
             raise InjectError(f"register_patch() of {manifest.name} failed in the target "
                               "(the runtime says why in its log: POLUS_LOG or the program's stderr)")
         patch_id = r
-        rc = s.rt_call32("polus_rt_pre_update", patch_id)
-        if rc != 0:
-            raise InjectError(f"the pre-update callback of {manifest.name} refused the update ({rc})")
 
-        # -- redirect
-        step = "redirect"
+        # the jumps and their trampolines (fresh pages nobody runs yet)
         tramps = jumps.Trampolines(s.remote, s.mem)
         for rd in manifest.redirects:
             of = manifest.old_functions[rd.old]
@@ -243,23 +246,36 @@ def apply_patch(pid: int, so_path, wait: float = 1.0) -> ApplyResult:
             except elfmod.SymbolLookupError:
                 raise InjectError(f"{so.name} does not export {nf.symbol} (new version of {nf.name})")
             redirects.append(jumps.plan(jumps.Redirect(of.name, nf.symbol, at, size, tgt), tramps))
-        make_safe(s, redirects)
+        # the runtime records what each jump overwrites (forgotten by polus_rt_abort)
         for rd in redirects:
-            rd.orig = writer.write(rd.at, rd.code)
-        for rd in redirects:
+            jumps.read_entry(rd, s.mem)
             addr = s.scratch(rd.orig)
-            if s.rt_call32("polus_rt_note_redirect", patch_id, rd.at, addr, len(rd.orig), rd.target,
-                           let_others_run=False) != 0:
+            if s.rt_call32("polus_rt_note_redirect", patch_id, rd.at, addr, len(rd.orig), rd.target) != 0:
                 raise InjectError(f"the runtime could not record the redirect of {rd.name}")
 
+        # -- stop every thread: from here on code and data change
+        mark("registered")
+        step = "pre-update"
+        s.tracer.stop_all()
+        mark("stopped")
+        rc = s.rt_call32("polus_rt_pre_update", patch_id)
+        if rc != 0:
+            raise InjectError(f"the pre-update callback of {manifest.name} refused the update ({rc})")
+
+        # -- redirect
+        mark("pre-updated")
+        step = "redirect"
+        make_safe(s, redirects)
+        mark("safe")
+        for rd in redirects:
+            writer.write(rd.at, rd.code, expect=rd.orig)
+
         # -- activate
+        mark("redirected")
         step = "activate"
         if s.rt_call32("polus_rt_activate", patch_id, let_others_run=False, timeout=5.0) != 0:
             raise InjectError(f"the runtime could not activate {manifest.name} (see its log)")
-        try:
-            s.progress()
-        except (remote.RemoteCallError, OSError):
-            pass     # only the first sample; watching samples again
+        mark("activated")
     except BaseException as e:
         undo_errors = writer.undo()
         if patch_id is not None:
@@ -284,10 +300,12 @@ def apply_patch(pid: int, so_path, wait: float = 1.0) -> ApplyResult:
                               "(every byte was put back: the process runs on as before)") from e
         raise
     s.detach()
+    mark("detached")
     total_ms = (time.perf_counter() - t0) * 1000
     res = ApplyResult(pid, manifest.name, manifest.program, manifest.from_version, manifest.to_version,
                       patch_id, redirects, [d.name for d in manifest.data], s.tracer.stop_time * 1000,
                       total_ms, warnings=warnings)
+    res.timings = {b[0]: round((b[1] - a[1]) * 1000, 3) for a, b in zip(marks, marks[1:])}
     t1 = time.monotonic()
     pst, rounds, _ = watch(pid, max(wait, 0.0), manifest.name)
     res.watched_s, res.rounds = time.monotonic() - t1, rounds
@@ -310,9 +328,14 @@ def make_safe(s: Session, redirects: list[jumps.Redirect], attempts: int = 30) -
     overwritten: single-step a thread whose PC is there; if a return address
     is, let the threads run a moment and look again."""
     ranges = [(r.at, r.at + len(r.code), r.name) for r in redirects]
+    # a return address can only point inside if a call instruction ends there
+    full = any(r.ra_possible for r in redirects)
     problem: list = []
     for attempt in range(attempts):
-        samples = s.samples()
+        if full:
+            samples = s.samples()
+        else:
+            samples = {tid: [st.regs.rip] for tid, st in s.tracer.threads.items()}
         problem = [(tid, what) for tid, frames in samples.items() for what in jumps.overlaps(frames, ranges)]
         if not problem:
             return

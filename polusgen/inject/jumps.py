@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from polusgen.errors import InjectError
-from polusgen.inject import procmem, remote
+from polusgen.inject import procmem, remote, stacks
 
 REL32_LEN = 5
 ABS64_LEN = 14
@@ -43,6 +43,7 @@ class Redirect:
     code: bytes = b""
     orig: bytes = b""
     via: Optional[int] = None    # trampoline address
+    ra_possible: bool = True     # a call instruction might end inside the bytes to overwrite
 
     @property
     def length(self) -> int:
@@ -98,6 +99,15 @@ def plan(r: Redirect, tramps: Trampolines) -> Redirect:
                       "page could be mapped near it")
 
 
+def read_entry(r: Redirect, mem: procmem.Memory) -> None:
+    """Read the bytes the jump will overwrite (code does not change while the
+    threads run) and whether any return address could point into them: only
+    if a call instruction ends strictly inside them."""
+    before = mem.read(r.at - 7, 7 + r.length)
+    r.orig = before[7:]
+    r.ra_possible = any(stacks.after_call(before[k:k + 7]) for k in range(1, r.length))
+
+
 class Writer:
     """Writes entry bytes, remembering the originals so that everything can be put back."""
 
@@ -105,8 +115,10 @@ class Writer:
         self.mem = mem
         self.done: list[tuple[int, bytes]] = []
 
-    def write(self, at: int, code: bytes) -> bytes:
+    def write(self, at: int, code: bytes, expect: Optional[bytes] = None) -> bytes:
         orig = self.mem.read(at, len(code))
+        if expect is not None and orig != expect:
+            raise InjectError(f"the code at {at:#x} changed since it was read ({expect.hex()} -> {orig.hex()})")
         self.done.append((at, orig))
         self.mem.write(at, code)
         return orig

@@ -122,8 +122,11 @@ def tgkill(pid: int, tid: int, sig: int) -> None:
 
 def wait(tid: int, timeout: Optional[float]) -> int:
     """waitpid(tid, __WALL) with a timeout: returns the raw status."""
-    deadline = None if timeout is None else time.monotonic() + timeout
-    delay = 0.00002
+    start = time.monotonic()
+    deadline = None if timeout is None else start + timeout
+    delay = 0.00005
+    spin_until = start + 0.0005      # most stops come within microseconds: poll before sleeping
+    next_check = start + 0.02
     while True:
         try:
             pid, status = os.waitpid(tid, os.WNOHANG | __WALL)
@@ -131,10 +134,42 @@ def wait(tid: int, timeout: Optional[float]) -> int:
             raise ProcessGone(f"thread {tid} is gone")
         if pid == tid:
             return status
-        if deadline is not None and time.monotonic() > deadline:
+        now = time.monotonic()
+        if now > next_check:
+            next_check = now + 0.02
+            if _dying(tid):
+                reap_group(tid)
+                raise ProcessGone(f"thread {tid} exited")
+        if deadline is not None and now > deadline:
             raise WaitTimeout(f"thread {tid} did not stop within {timeout}s")
+        if now < spin_until:
+            continue
         time.sleep(delay)
         delay = min(delay * 2, 0.001)
+
+
+def _dying(tid: int) -> bool:
+    """A zombie (or gone) thread: a leader waits as a zombie until its traced
+    threads are reaped, so waiting for it alone would never end."""
+    try:
+        with open(f"/proc/{tid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return True
+
+
+def reap_group(tid: int) -> None:
+    """Collect the exit notifications of the traced threads of a dying process
+    (only its own threads: never a child of ours that is not the target)."""
+    try:
+        tids = [int(t) for t in os.listdir(f"/proc/{tid}/task")]
+    except OSError:
+        tids = [tid]
+    for t in tids:
+        try:
+            os.waitpid(t, os.WNOHANG | __WALL)
+        except ChildProcessError:
+            pass
 
 
 @dataclass
@@ -147,16 +182,15 @@ class ThreadState:
     deferred: list[int] = field(default_factory=list)   # async signals taken during our calls
 
 
-SIGSTOPS = {signal.SIGSTOP, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU}
-
-
 class Tracer:
-    """Every thread of one process, seized; stop_all() / resume_all() / detach_all()."""
+    """Every thread of one process, seized.  attach() stops them all (or, with
+    stop=False, only one to make calls with); stop_all() / resume_all() /
+    detach_all().  A thread is stopped when its ThreadState has regs."""
 
     def __init__(self, pid: int):
         self.pid = pid
         self.threads: dict[int, ThreadState] = {}
-        self.stopped = False
+        self.stopped = False          # every thread stopped (the "all stopped" phase)
         self.stop_time = 0.0          # total seconds every thread was stopped
         self._stopped_at = 0.0
 
@@ -167,15 +201,22 @@ class Tracer:
         except FileNotFoundError:
             raise ProcessGone(f"process {self.pid} exited")
 
-    def attach(self) -> None:
-        """Seize and stop every thread, rescanning /proc/PID/task until no new one appears."""
+    def attach(self, stop: bool = True) -> None:
+        """Seize every thread, rescanning /proc/PID/task until no new one appears;
+        stop them all, or with stop=False only the main thread (the others run
+        on, seized, until stop_all())."""
         if not os.path.exists(f"/proc/{self.pid}"):
             raise ProcessGone(f"no process {self.pid}")
-        self._stopped_at = time.perf_counter()
-        self.stopped = True
-        self._stop_new(first=True)
+        if stop:
+            self._stopped_at = time.perf_counter()
+            self.stopped = True
+            self._seize_new(stop=True)
+            return
+        self._seize_new(stop=False)
+        first = self.pid if self.pid in self.threads else min(self.threads)
+        self._interrupt_and_wait(first)
 
-    def _stop_new(self, first: bool = False, keep_running: Optional[set] = None) -> None:
+    def _seize_new(self, stop: bool) -> None:
         while True:
             new = [t for t in sorted(self._tids()) if t not in self.threads]
             if not new:
@@ -187,11 +228,11 @@ class Tracer:
                 except PtraceError as e:
                     if e.errno == errno.ESRCH:
                         continue
-                    if first and not self.threads and not seized:
-                        raise
                     raise
                 self.threads[t] = ThreadState(t)
                 seized.append(t)
+            if not stop:
+                continue
             for t in seized:
                 self._interrupt_and_wait(t)
 
@@ -245,14 +286,18 @@ class Tracer:
             raise ProcessGone(f"process {self.pid} exited")
 
     # ---- running and stopping again ----
-    def resume_all(self, except_tid: Optional[int] = None) -> None:
+    def resume_all(self, except_tid: Optional[int] = None) -> list[int]:
+        """Let every stopped thread (but `except_tid`) run; returns their tids."""
+        resumed = []
         for t, st in list(self.threads.items()):
-            if t == except_tid:
+            if t == except_tid or st.regs is None:
                 continue
             self._resume(st, cont)
-        if except_tid is None:
+            resumed.append(t)
+        if self.stopped:
             self.stop_time += time.perf_counter() - self._stopped_at
             self.stopped = False
+        return resumed
 
     def _resume(self, st: ThreadState, how) -> None:
         sig = st.signal if st.in_signal_stop else 0
@@ -276,14 +321,18 @@ class Tracer:
             tgkill(self.pid, st.tid, d)
         st.deferred.clear()
 
-    def stop_all(self, except_tid: Optional[int] = None) -> None:
-        if except_tid is None:
+    def stop_threads(self, tids) -> None:
+        for t in tids:
+            if t in self.threads and self.threads[t].regs is None:
+                self._interrupt_and_wait(t)
+
+    def stop_all(self) -> None:
+        """Stop every thread, the ones that appeared meanwhile too."""
+        if not self.stopped:
             self._stopped_at = time.perf_counter()
             self.stopped = True
-        for t in list(self.threads):
-            if t != except_tid and self.threads[t].regs is None:
-                self._interrupt_and_wait(t)
-        self._stop_new()
+        self.stop_threads(list(self.threads))
+        self._seize_new(stop=True)
 
     def refresh_regs(self, t: int) -> Regs:
         st = self.threads[t]
@@ -295,20 +344,22 @@ class Tracer:
             self.stop_time += time.perf_counter() - self._stopped_at
             self.stopped = False
         for t, st in list(self.threads.items()):
+            if st.regs is None:
+                # seized but running: stop it first (detach needs a stopped tracee)
+                try:
+                    self._interrupt_and_wait(t)
+                except (ProcessGone, PtraceError):
+                    continue
+                st = self.threads.get(t)
+                if st is None:
+                    continue
             sig = st.signal if (st.signal and st.in_signal_stop) else 0
             try:
                 if sig and st.siginfo is not None:
                     setsiginfo(t, st.siginfo)
                 detach(t, sig)
-            except PtraceError as e:
-                if e.errno == errno.ESRCH:
-                    # not stopped (running after a partial resume): stop it, then detach
-                    try:
-                        interrupt(t)
-                        wait(t, 1.0)
-                        detach(t, 0)
-                    except Exception:
-                        pass
+            except PtraceError:
+                pass
             for d in st.deferred:
                 tgkill(self.pid, t, d)
         self.threads.clear()

@@ -69,7 +69,9 @@ class Remote:
             return self._tid
         best, best_rank = None, None
         for t, st in self.tracer.threads.items():
-            regs = st.regs or self.tracer.refresh_regs(t)
+            regs = st.regs
+            if regs is None:        # seized but running
+                continue
             rank = (st.in_signal_stop, regs.orig_rax > 0x7FFFFFFFFFFFFFFF, t != self.pid)
             if best_rank is None or rank < best_rank:
                 best, best_rank = t, rank
@@ -129,9 +131,13 @@ class Remote:
                 tries += 1
                 if let_others_run and tries <= retries:
                     # someone else may hold the lock the callee waits for
-                    self.tracer.resume_all(except_tid=tid)
+                    all_stopped = self.tracer.stopped
+                    resumed = self.tracer.resume_all(except_tid=tid)
                     time.sleep(0.005 * tries)
-                    self.tracer.stop_all(except_tid=tid)
+                    if all_stopped:
+                        self.tracer.stop_all()
+                    else:
+                        self.tracer.stop_threads(resumed)
                     continue
                 pt.interrupt(tid)
                 self._wait_any_stop(tid)

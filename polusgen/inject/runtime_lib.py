@@ -23,7 +23,9 @@ LIB_NAME = "libpolus_rt.so"
 # keep in step with runtime/Makefile
 CFLAGS = ["-O2", "-fPIC", "-shared", "-pthread", "-fvisibility=hidden",
           "-Wall", "-Wextra", "-Wno-unused-parameter"]
-LIBS = ["-ldl"]
+# -z now: our handlers run inside any code, even the dynamic linker's lazy
+# binding (a .got.plt on a protected page): they must never go through it
+LIBS = ["-ldl", "-Wl,-z,now"]
 
 
 def cache_root() -> Path:

@@ -59,9 +59,11 @@ class Session:
     def __exit__(self, *exc) -> None:
         self.detach()
 
-    def attach(self) -> None:
+    def attach(self, stop: bool = True) -> None:
+        """Seize every thread; stop them all, or with stop=False only one to make
+        remote calls with (the others run on until tracer.stop_all())."""
         try:
-            self.tracer.attach()
+            self.tracer.attach(stop=stop)
         except pt.PtraceError as e:
             self.tracer.detach_all()
             if e.errno == errno.EPERM:

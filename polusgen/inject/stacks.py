@@ -88,7 +88,7 @@ def libunwind() -> Optional[_Libunwind]:
 
 # ---- fallback: conservative scan ----
 
-def _after_call(code: bytes) -> bool:
+def after_call(code: bytes) -> bool:
     """`code` is the 7 bytes before a candidate return address."""
     if code[2] == 0xE8:                                   # call rel32
         return True
@@ -133,7 +133,7 @@ def scan_stack(mem: procmem.Memory, maps: list[procmem.Mapping], regs: pt.Regs) 
                 code = cache[w] = mem.read(w - 7, 7)
             except OSError:
                 continue
-        if _after_call(code):
+        if after_call(code):
             out.append(w)
     return out
 

@@ -1,0 +1,182 @@
+"""Time a live update: how long every thread is stopped, the whole
+`polusgen apply` command (interpreter start-up included), and rollback.
+
+    python bench/bench_apply.py [--functions N] [--runs R] [--workdir DIR]
+
+Two targets, both plain `gcc -O2` PIE with four busy threads:
+  fig2   the paper's Fig. 2 program with the reference patch (2 redirects);
+  manyN  a program of N small functions called in a loop, with a patch that
+         redirects every one of them (default N = 100).
+For each: R rounds of apply (in process) + rollback, then R runs of the
+`polusgen apply` command in a fresh interpreter, each followed by a rollback.
+Aims: threads stopped < 5 ms for 100 functions, `polusgen apply` < 150 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))   # run from a checkout
+
+from polusgen.inject import elf  # noqa: E402
+from polusgen.manifest import Binary, Import, Manifest, NewFunction, OldFunction, Redirect  # noqa: E402
+
+MANY_MAIN = r"""
+#include <pthread.h>
+#include <stdio.h>
+#include <unistd.h>
+#define N %(n)d
+volatile long acc;
+long (*table[N])(long);
+%(defs)s
+static void *worker(void *arg) {
+    long x = (long)arg;
+    for (;;) { for (int k = 0; k < N; k++) x = table[k](x); acc += x; usleep(50); }
+    return NULL;
+}
+int main(void) {
+    pthread_t th[4]; char line[64];
+    %(fill)s
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    for (long t = 0; t < 4; t++) pthread_create(&th[t], NULL, worker, (void *)t);
+    printf("ready\n");
+    while (fgets(line, sizeof line, stdin)) printf("%%ld\n", table[0](1));
+    return 0;
+}
+"""
+
+MANY_PATCH = r"""
+#include "polus.h"
+POLUS_EXPORT struct polus_import polus_imports[%(n)d];
+%(defs)s
+POLUS_EXPORT int register_patch(void);
+int register_patch(void)
+{
+    int p = polus_begin_patch("many", "many-v1", 0, 1, POLUS_ABI_VERSION);
+    if (p < 0) return -1;
+    for (int k = 0; k < %(n)d; k++) {
+        int o = polus_register_old_function(p, "f", polus_imports[k].addr, polus_imports[k].size, 0);
+        int n = polus_register_new_function(p, "f", (void *)news[k], 0);
+        polus_map_function(p, o, n);
+    }
+    return polus_end_patch(p) == 0 ? p : -1;
+}
+__attribute__((section(".polus_manifest"), used))
+static const char polus_manifest[] = %(manifest)s;
+"""
+
+
+def c_string(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def build_many(d: Path, n: int) -> tuple[Path, Path]:
+    defs = "\n".join(f"__attribute__((noinline)) long f{k}(long x) {{ return x * {k + 3} + (x >> 3) + {k}; }}"
+                     for k in range(n))
+    fill = " ".join(f"table[{k}] = f{k};" for k in range(n))
+    (d / "many.c").write_text(MANY_MAIN % {"n": n, "defs": defs, "fill": fill})
+    exe = d / "many"
+    subprocess.run(["gcc", "-O2", "-o", str(exe), str(d / "many.c"), "-lpthread"], check=True)
+    m = Manifest(program="many", name="many-v1", from_version=0, to_version=1,
+                 binary=Binary(path=str(exe), build_id=elf.build_id(exe)),
+                 imports=[Import(f"f{k}", "function") for k in range(n)],
+                 old_functions=[OldFunction(f"f{k}", k) for k in range(n)],
+                 new_functions=[NewFunction(f"f{k}", f"f{k}_v1") for k in range(n)],
+                 redirects=[Redirect(k, k) for k in range(n)])
+    pdefs = "\n".join(f"POLUS_EXPORT long f{k}_v1(long x) {{ return x * {k + 3} + (x >> 3) + {k} + 1; }}"
+                      for k in range(n))
+    pdefs += "\nstatic long (*const news[])(long) = {" + ", ".join(f"f{k}_v1" for k in range(n)) + "};"
+    (d / "many.polus.c").write_text(MANY_PATCH % {"n": n, "defs": pdefs, "manifest": c_string(m.to_json())})
+    so = d / "many.so"
+    subprocess.run(["gcc", "-O2", "-fPIC", "-shared", f"-I{REPO / 'runtime'}", "-o", str(so),
+                    str(d / "many.polus.c")], check=True)
+    return exe, so
+
+
+def build_fig2(d: Path) -> tuple[Path, Path]:
+    fig2 = REPO / "tests" / "cases" / "fig2" / "v0"
+    exe = d / "fig2"
+    subprocess.run(["gcc", "-O2", "-o", str(exe), str(fig2 / "ab.c"), str(fig2 / "main.c"), "-lpthread"], check=True)
+    text = (REPO / "docs" / "patch-example.polus.c").read_text()
+    text = text.replace(r'\"build_id\": null', r'\"build_id\": \"%s\"' % elf.build_id(exe))
+    (d / "fig2.polus.c").write_text(text)
+    so = d / "fig2.so"
+    subprocess.run(["gcc", "-O2", "-fPIC", "-shared", f"-I{REPO / 'runtime'}", "-o", str(so),
+                    str(d / "fig2.polus.c")], check=True)
+    return exe, so
+
+
+def start(exe: Path) -> subprocess.Popen:
+    p = subprocess.Popen([str(exe)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+    assert p.stdout.readline().strip() == "ready"
+    return p
+
+
+def med(xs: list[float]) -> str:
+    return f"{statistics.median(xs):7.2f} ms (min {min(xs):.2f}, max {max(xs):.2f})"
+
+
+def bench(name: str, exe: Path, so: Path, runs: int) -> None:
+    from polusgen.inject.apply import apply_patch
+    from polusgen.inject.rollback import rollback_patch
+
+    p = start(exe)
+    try:
+        stopped, total, rb_total, rb_stopped, cli, redirects = [], [], [], [], [], 0
+        for _ in range(runs):
+            res = apply_patch(p.pid, so, wait=0.0)
+            stopped.append(res.stopped_ms)
+            total.append(res.total_ms)
+            redirects = len(res.redirects)
+            t0 = time.perf_counter()
+            rb = rollback_patch(p.pid, wait=0.0)
+            rb_total.append((time.perf_counter() - t0) * 1000)
+            rb_stopped.append(rb.stopped_ms)
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            r = subprocess.run([sys.executable, "-m", "polusgen", "apply", str(p.pid), str(so), "--wait", "0"],
+                               cwd=REPO, capture_output=True, text=True)
+            cli.append((time.perf_counter() - t0) * 1000)
+            if r.returncode != 0:
+                raise SystemExit(f"polusgen apply failed: {r.stderr}")
+            rollback_patch(p.pid, wait=0.0)
+        p.stdin.write("\n")
+        p.stdin.flush()
+        p.stdout.readline()
+        assert p.poll() is None, "the target died"
+    finally:
+        p.kill()
+        p.wait()
+    print(f"{name} ({redirects} redirects, {runs} runs)")
+    print(f"  threads stopped during apply   {med(stopped)}")
+    print(f"  apply_patch (in process)       {med(total)}")
+    print(f"  polusgen apply (new process)   {med(cli)}")
+    print(f"  rollback_patch                 {med(rb_total)}   threads stopped {med(rb_stopped)}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--functions", type=int, default=100)
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--workdir", type=Path)
+    a = ap.parse_args()
+    d = a.workdir or Path(tempfile.mkdtemp(prefix="polus-bench-apply-"))
+    d.mkdir(parents=True, exist_ok=True)
+    from polusgen.inject.runtime_lib import runtime_library
+    runtime_library()   # built once, outside the timings
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import polusgen.cli"], cwd=REPO, check=True)
+    print(f"interpreter start + import polusgen.cli: {(time.perf_counter() - t0) * 1000:.1f} ms")
+    bench("fig2", *build_fig2(d), a.runs)
+    bench(f"many{a.functions}", *build_many(d, a.functions), a.runs)
+    print("aims: threads stopped < 5 ms for 100 functions; polusgen apply < 150 ms")
+
+
+if __name__ == "__main__":
+    main()
