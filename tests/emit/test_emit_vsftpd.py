@@ -9,6 +9,7 @@ features.h would replace glibc's <features.h>.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -16,29 +17,20 @@ import pytest
 
 from polusgen.build import build_patch, read_manifest
 
+from .conftest import ROOT as REPO
 from .test_emit_cases import abi, polus_calls
+
+TESTS = REPO / "tests"
 
 ROOT = os.environ.get("POLUS_VSFTPD_DIR")
 pytestmark = [pytest.mark.vsftpd, pytest.mark.skipif(not ROOT, reason="POLUS_VSFTPD_DIR is not set")]
-RELEASES = [f"2.0.{i}" for i in range(8)]
 
-
-@pytest.fixture(scope="module")
-def programs():
-    from polusgen.frontend import load_program
-
-    present = [r for r in RELEASES if (Path(ROOT) / r).is_dir()]
-    if len(present) < 2:
-        pytest.skip(f"fewer than two vsftpd releases under {ROOT}")
-    return {r: load_program(Path(ROOT) / r) for r in present}
-
-
-def _pairs(progs):
-    names = list(progs)
-    out = list(zip(names, names[1:]))
-    if "2.0.0" in progs and "2.0.4" in progs:
-        out.append(("2.0.0", "2.0.4"))
-    return out
+# the diff's vsftpd tests load the releases and pick the pairs: the same here
+_spec = importlib.util.spec_from_file_location("polus_test_diff_vsftpd", TESTS / "test_diff_vsftpd.py")
+_diff = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_diff)
+programs = _diff.programs
+_pairs = _diff.pairs
 
 
 def test_every_release_pair_compiles(programs, tmp_path):
