@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from polusgen.errors import InjectError
-from polusgen.inject import ptrace as pt
 from polusgen.inject.session import Session, check_process, watch
 
 
@@ -60,7 +59,9 @@ def rollback_patch(pid: int, to: Optional[int] = None, wait: float = 1.0) -> Rol
     res = RollbackResult(pid)
     t_watch = 0.0
     while True:
-        with Session(pid) as s:
+        s = Session(pid)
+        s.attach(stop=False)       # read the status with one thread stopped; stop all to change code
+        with s:
             if s.runtime() is None:
                 raise InjectError(f"no update was applied to process {pid} (the polusgen runtime is not loaded)")
             st = s.status_json()
@@ -78,16 +79,13 @@ def rollback_patch(pid: int, to: Optional[int] = None, wait: float = 1.0) -> Rol
                                       + (f" above version {to}" if to is not None else ""))
                 break
             p = todo[0]
+            s.tracer.stop_all()
             if s.rt_call32("polus_rt_rollback", p["id"], let_others_run=False) != 0:
                 raise InjectError(f"the runtime refused to roll back {p['name']} "
                                   "(a later patch is still applied on top of it?)")
             redirects = p.get("redirects", [])
             for r in reversed(redirects):
                 s.mem.write(int(r["at"], 16), bytes.fromhex(r["orig"]))
-            try:
-                s.progress()
-            except (pt.PtraceError, OSError):
-                pass
         rb = RolledBack(p["name"], p.get("from_version", 0), p.get("to_version", 0), len(redirects),
                         stopped_ms=s.tracer.stop_time * 1000)
         res.patches.append(rb)

@@ -53,7 +53,8 @@ class Session:
 
     # ---- attach / detach ----
     def __enter__(self) -> "Session":
-        self.attach()
+        if not self.tracer.threads:
+            self.attach()
         return self
 
     def __exit__(self, *exc) -> None:

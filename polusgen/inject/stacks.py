@@ -37,6 +37,7 @@ class _Libunwind:
         g._Ux86_64_step.argtypes = [ctypes.c_void_p]
         g._Ux86_64_get_reg.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_uint64)]
         g._Ux86_64_flush_cache.argtypes = [ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64]
+        g._Ux86_64_set_caching_policy.argtypes = [ctypes.c_void_p, ctypes.c_int]
         p._UPT_create.restype = ctypes.c_void_p
         p._UPT_create.argtypes = [ctypes.c_int]
         p._UPT_destroy.argtypes = [ctypes.c_void_p]
@@ -47,6 +48,7 @@ class _Libunwind:
         a = self.g._Ux86_64_create_addr_space(self.accessors, 0)
         if not a:
             raise OSError("unw_create_addr_space failed")
+        self.g._Ux86_64_set_caching_policy(a, 1)     # UNW_CACHE_GLOBAL: unwind info found once per sample
         return a
 
     def walk(self, aspace: int, tid: int) -> Optional[list[int]]:
@@ -143,22 +145,39 @@ def sample_threads(tracer: pt.Tracer, mem: procmem.Memory, use_libunwind: bool =
     lu = libunwind() if use_libunwind else None
     out: dict[int, list[int]] = {}
     maps = None
-    aspace = lu.addr_space() if lu else None
-    try:
-        for tid, st in tracer.threads.items():
-            regs = st.regs or tracer.refresh_regs(tid)
-            frames = lu.walk(aspace, tid) if lu else None
-            if not frames:
-                if maps is None:
-                    maps = procmem.read_maps(tracer.pid)
-                frames = scan_stack(mem, maps, regs)
-            elif frames[0] != regs.rip:
-                frames.insert(0, regs.rip)
-            out[tid] = frames
-    finally:
-        if aspace:
-            lu.g._Ux86_64_destroy_addr_space(aspace)
+    aspace = _addr_space(lu, tracer.pid) if lu else None
+    for tid, st in tracer.threads.items():
+        regs = st.regs or tracer.refresh_regs(tid)
+        frames = lu.walk(aspace, tid) if lu else None
+        if not frames:
+            if maps is None:
+                maps = procmem.read_maps(tracer.pid)
+            frames = scan_stack(mem, maps, regs)
+        elif frames[0] != regs.rip:
+            frames.insert(0, regs.rip)
+        out[tid] = frames
     return out
+
+
+_SPACES: dict[int, tuple[int, bytes]] = {}
+
+
+def _addr_space(lu: _Libunwind, pid: int) -> int:
+    """One libunwind address space per target, its cache of unwind info kept
+    while /proc/PID/maps stays the same (a dlopen or mmap flushes it)."""
+    with open(f"/proc/{pid}/maps", "rb") as f:
+        maps = f.read()
+    cached = _SPACES.get(pid)
+    if cached is None:
+        if len(_SPACES) > 16:
+            for old, (a, _) in list(_SPACES.items()):
+                lu.g._Ux86_64_destroy_addr_space(a)
+                del _SPACES[old]
+        _SPACES[pid] = (lu.addr_space(), maps)
+    elif cached[1] != maps:
+        lu.g._Ux86_64_flush_cache(cached[0], 0, 0)
+        _SPACES[pid] = (cached[0], maps)
+    return _SPACES[pid][0]
 
 
 def encode_samples(samples: dict[int, list[int]]) -> bytes:
