@@ -44,12 +44,14 @@ def compile_so(c_path: Path, so: Path, extra=()) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
-def imports_glue(manifest, data_symbols: Optional[dict] = None) -> str:
+def imports_glue(manifest, data_symbols: Optional[dict] = None, dlopen: bool = False) -> str:
     """C that fills polus_imports[] the way the injector would: data imports
-    point at the harness's `old_<name>` objects, functions at a dummy."""
+    point at the harness's `old_<name>` objects, functions at a dummy.  With
+    dlopen, `fill_imports_at(imports)` fills the table of a loaded patch."""
     data_symbols = data_symbols or {}
-    lines = ['#include "polus.h"', "extern struct polus_import polus_imports[];",
-             "static void polus_dummy_fn(void) {}"]
+    lines = ['#include "polus.h"', "static void polus_dummy_fn(void) {}"]
+    if not dlopen:
+        lines.insert(1, "extern struct polus_import polus_imports[];")
     decls, body = [], []
     for i, imp in enumerate(manifest.imports):
         if imp.kind == "data":
@@ -60,7 +62,8 @@ def imports_glue(manifest, data_symbols: Optional[dict] = None) -> str:
         else:
             body.append(f"    polus_imports[{i}].addr = (void *)polus_dummy_fn;")
             body.append(f"    polus_imports[{i}].size = 64;")
-    return "\n".join(lines + decls + ["void fill_imports(void)", "{"] + body + ["}", ""])
+    head = ["void fill_imports_at(struct polus_import *polus_imports)" if dlopen else "void fill_imports(void)"]
+    return "\n".join(lines + decls + head + ["{"] + body + ["}", ""])
 
 
 def run_harness(tmp: Path, patch_c: Path, manifest, harness_c: Path, extra_flags=(), data_symbols=None) -> str:

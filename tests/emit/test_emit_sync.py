@@ -106,3 +106,30 @@ def test_user_code_given_at_build_time_takes_precedence(tmp_path):
     assert build_patch(out, tmp_path / "fig2.so", user_code=user).is_file()
     assert run_harness(tmp_path, out, plan.manifest, DATA / "user" / "fig2_harness.c",
                        extra_flags=["-DWITH_USER", *user_flags(user)]).strip() == "ok"
+
+
+def test_heap_patch_in_the_real_runtime(tmp_path):
+    """The generated tracing and node sync functions inside runtime/'s
+    write-through: writes to either list reach the other."""
+    import subprocess
+
+    try:
+        from polusgen.inject.runtime_lib import runtime_library
+    except ImportError:
+        pytest.skip("the runtime library builder is not available")
+    from polusgen.resources import runtime_dir
+
+    from .conftest import HERE, imports_glue
+
+    rt = runtime_library()
+    plan, out, text = _emit(tmp_path, "heap")
+    so = build_patch(out, tmp_path / "heap.so")
+    glue = tmp_path / "glue.c"
+    glue.write_text(imports_glue(plan.manifest, dlopen=True))
+    exe = tmp_path / "rt_harness"
+    r = subprocess.run(["gcc", "-O1", "-Wall", "-Werror", "-rdynamic", f"-I{runtime_dir()}",
+                        str(DATA / "heap" / "rt_harness.c"), str(glue), "-o", str(exe), "-ldl"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([str(exe), str(rt), str(so)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stdout + r.stderr
