@@ -93,7 +93,7 @@ int rt_grow(void **arr, int *cap, int need, size_t elem)
 /* A spinlock that gives up: a stopped thread may hold it forever. */
 int rt_trylock(atomic_int *lock)
 {
-    for (long spins = 0; spins < 20000000L; spins++) {
+    for (long spins = 0; spins < 2000000L; spins++) {   /* well under a second */
         int expected = 0;
         if (atomic_compare_exchange_weak(lock, &expected, 1))
             return 1;

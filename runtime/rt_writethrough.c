@@ -43,7 +43,8 @@
 #include <unistd.h>
 
 #define TF_FLAG 0x100
-#define SLOT_PAGES 16
+#define SLOT_SNAPS 16
+#define SLOT_OPEN 32
 #define SLOT_WORK 128
 #define SLOT_VISITED 64
 #define MAX_SLOTS 1024
@@ -53,18 +54,25 @@ struct wt_work {
     int side;            /* the side that was written */
 };
 
+/* An open window: pages [lo, hi) made writable by this thread, with a copy
+ * of the page taken just before (snap >= 0) when it is a single page and a
+ * buffer was free; without one, every live copy on it counts as changed. */
+struct wt_open {
+    uintptr_t lo, hi;
+    int snap;
+};
+
 /* Per-thread state while a write (or an injector-side sync) is in flight. */
 struct wt_slot {
     _Atomic long owner;                 /* tid, 0 = free */
     int trap_pending;                   /* TF set by us, single-step not seen yet */
-    int nopen;
-    uintptr_t page[SLOT_PAGES];
-    int snap_ok[SLOT_PAGES];
+    int nopen, nsnap;
+    struct wt_open open[SLOT_OPEN];
     int nwork;
     struct wt_work work[SLOT_WORK];
     int nvisited;
     struct rt_item *visited[SLOT_VISITED];
-    unsigned char *snap;                /* SLOT_PAGES pages */
+    unsigned char *snap;                /* SLOT_SNAPS pages */
 };
 
 static struct wt_slot *_Atomic slots[MAX_SLOTS];
@@ -94,7 +102,7 @@ static struct wt_slot *slot_get(void)
         struct wt_slot *s = atomic_load(&slots[i]);
         if (!s) {
             struct wt_slot *n = rt_alloc(sizeof *n);
-            unsigned char *snap = rt_alloc(SLOT_PAGES * rt_pagesize);
+            unsigned char *snap = rt_alloc(SLOT_SNAPS * rt_pagesize);
             if (!n || !snap)
                 return NULL;
             n->snap = snap;
@@ -108,6 +116,7 @@ static struct wt_slot *slot_get(void)
         if (atomic_compare_exchange_strong(&s->owner, &free_, tid)) {
             s->trap_pending = 0;
             s->nopen = 0;
+            s->nsnap = 0;
             s->nwork = 0;
             s->nvisited = 0;
             tls_slot = s;
@@ -167,8 +176,12 @@ static int page_wanted(const struct rt_rtable *t, uintptr_t pg)
     return range_has_region(t, pg, pg + rt_pagesize, 1);
 }
 
+/* A tracked page to what it must be now: read-only while a live copy is on
+ * it, writable otherwise.  Pages we do not track are left alone. */
 static void set_page_prot(const struct rt_rtable *t, uintptr_t pg)
 {
+    if (!range_has_region(t, pg, pg + rt_pagesize, 0))
+        return;
     int prot = page_wanted(t, pg) ? PROT_READ : PROT_READ | PROT_WRITE;
     mprotect((void *)pg, rt_pagesize, prot);
 }
@@ -275,25 +288,33 @@ unsigned long rt_protected_pages(void)
 
 /* ------------------------------------------------------------ windows */
 
-static void open_page(struct wt_slot *s, uintptr_t pg)
+static void open_range(struct wt_slot *s, uintptr_t lo, uintptr_t hi)
 {
     int i;
     for (i = 0; i < s->nopen; i++)
-        if (s->page[i] == pg)
-            break;
-    if (i == s->nopen && s->nopen < SLOT_PAGES) {
-        s->page[i] = pg;
-        memcpy(s->snap + (size_t)i * rt_pagesize, (const void *)pg, rt_pagesize);
-        s->snap_ok[i] = 1;
-        s->nopen++;
-    } else if (i == s->nopen) {
-        /* more pages than snapshots: no record; its copies count as changed.
-         * The last entry is reused so the page is still closed afterwards. */
-        i = SLOT_PAGES - 1;
-        s->page[i] = pg;
-        s->snap_ok[i] = 0;
+        if (s->open[i].lo == lo && s->open[i].hi == hi)
+            break;   /* open again (re-protected meanwhile): keep the older copy */
+    if (i == s->nopen) {
+        if (s->nopen == SLOT_OPEN) {
+            rt_logf("write-through: thread %ld has %d windows open; %#lx left writable",
+                    rt_gettid(), SLOT_OPEN, (unsigned long)lo);
+        } else {
+            struct wt_open *o = &s->open[s->nopen++];
+            o->lo = lo;
+            o->hi = hi;
+            o->snap = -1;
+            if (hi - lo == rt_pagesize && s->nsnap < SLOT_SNAPS) {
+                o->snap = s->nsnap++;
+                memcpy(s->snap + (size_t)o->snap * rt_pagesize, (const void *)lo, rt_pagesize);
+            }
+        }
     }
-    mprotect((void *)pg, rt_pagesize, PROT_READ | PROT_WRITE);
+    mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE);
+}
+
+static void open_page(struct wt_slot *s, uintptr_t pg)
+{
+    open_range(s, pg, pg + rt_pagesize);
 }
 
 static int visited(struct wt_slot *s, struct rt_item *it)
@@ -326,25 +347,25 @@ static void close_pages(struct wt_slot *s)
 {
     const struct rt_rtable *t = atomic_load(&rt_table);
     int n = s->nopen;
-    uintptr_t page[SLOT_PAGES];
-    int ok[SLOT_PAGES];
-    memcpy(page, s->page, sizeof page);
-    memcpy(ok, s->snap_ok, sizeof ok);
+    struct wt_open open[SLOT_OPEN];
+    memcpy(open, s->open, (size_t)n * sizeof open[0]);
     s->nopen = 0;
+    s->nsnap = 0;
     for (int i = 0; i < n; i++)
-        set_page_prot(t, page[i]);
+        for (uintptr_t pg = open[i].lo; pg < open[i].hi; pg += rt_pagesize)
+            set_page_prot(t, pg);
     if (!t)
         return;
     for (int i = 0; i < n; i++) {
-        uintptr_t pg = page[i], end = pg + rt_pagesize;
-        const unsigned char *snap = s->snap + (size_t)i * rt_pagesize;
-        for (int k = region_first(t, pg); k < t->n && t->r[k].start < end; k++) {
+        uintptr_t lo_w = open[i].lo, hi_w = open[i].hi;
+        const unsigned char *snap = open[i].snap >= 0 ? s->snap + (size_t)open[i].snap * rt_pagesize : NULL;
+        for (int k = region_first(t, lo_w); k < t->n && t->r[k].start < hi_w; k++) {
             const struct rt_region *r = &t->r[k];
-            if (r->end <= pg || atomic_load(&r->item->state) != IS_SYNCED)
+            if (r->end <= lo_w || atomic_load(&r->item->state) != IS_SYNCED)
                 continue;
-            uintptr_t lo = r->start > pg ? r->start : pg;
-            uintptr_t hi = r->end < end ? r->end : end;
-            if (!ok[i] || memcmp((const void *)lo, snap + (lo - pg), hi - lo) != 0)
+            uintptr_t lo = r->start > lo_w ? r->start : lo_w;
+            uintptr_t hi = r->end < hi_w ? r->end : hi_w;
+            if (!snap || memcmp((const void *)lo, snap + (lo - lo_w), hi - lo) != 0)
                 push_work(s, r->item, r->side);
         }
     }
@@ -361,8 +382,13 @@ static void sync_one(struct wt_slot *s, struct rt_item *it, int dst)
     if (!fn || !it->addr[dst] || !it->addr[src])
         return;
     uintptr_t a = (uintptr_t)it->addr[dst];
-    for (uintptr_t pg = page_of(a); pg < a + it->size[dst]; pg += rt_pagesize)
-        open_page(s, pg);
+    uintptr_t lo = page_of(a), hi = page_of(a + it->size[dst] - 1) + rt_pagesize;
+    size_t npages = (hi - lo) / rt_pagesize;
+    if (npages <= (size_t)(SLOT_SNAPS - s->nsnap) && npages <= (size_t)(SLOT_OPEN - s->nopen))
+        for (uintptr_t pg = lo; pg < hi; pg += rt_pagesize)
+            open_page(s, pg);   /* each page with its copy */
+    else
+        open_range(s, lo, hi);  /* a big copy: one window, no copies */
     int saved_patch = rt_tls_patch;
     rt_tls_patch = it->patch + 1;
     tls_in_sync++;

@@ -659,6 +659,34 @@ static int sc_heap(void)
     return 0;
 }
 
+/* ---- a global bigger than a page (tests/runtime/patch_big.c) ---- */
+int big[20000];
+
+static int sc_big(void)
+{
+    for (int k = 0; k < 20000; k++)
+        big[k] = k;
+    struct polus_import imports[1] = {{big, sizeof big}};
+    int p = load_patch(getenv("PATCH"), &rt.patch, imports, 1);
+    fact("pre", rt.pre_update(p));
+    fact("activate", rt.activate(p));
+    volatile long *nb = must_sym(rt.patch, "big_v1");
+    volatile int *ob = big;
+    fact("initial_last", nb[19999]);
+    ob[0] = -1;
+    ob[19999] = -2;
+    fact("new_first", nb[0]);
+    fact("new_last", nb[19999]);
+    nb[10000] = -3;
+    fact("old_middle", ob[10000]);
+    int same = 1;
+    for (int k = 0; k < 20000; k++)
+        same &= nb[k] == ob[k];
+    fact("all_equal", same);
+    status();
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) {
@@ -684,6 +712,7 @@ int main(int argc, char **argv)
     if (!strcmp(s, "progress")) return sc_progress();
     if (!strcmp(s, "chain_patches")) return sc_chain_patches();
     if (!strcmp(s, "heap")) return sc_heap();
+    if (!strcmp(s, "big")) return sc_big();
     fprintf(stderr, "unknown scenario %s\n", s);
     return 2;
 }

@@ -88,3 +88,12 @@ def test_abort_leaves_nothing_protected(rig):
     assert st["protected_pages"] == 0
     p = st["patches"][0]
     assert p["state"] == "aborted" and p["synchronized_data"] == []
+
+
+def test_a_global_bigger_than_a_page(rig):
+    r = ok(rig.run("big", "big"))
+    f = r.facts
+    assert f["activate"] == 0 and f["initial_last"] == 19999
+    assert f["new_first"] == -1 and f["new_last"] == -2 and f["old_middle"] == -3
+    assert f["all_equal"] == 1
+    assert r.status["protected_pages"] >= 2 * 19
