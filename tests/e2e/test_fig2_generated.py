@@ -1,0 +1,95 @@
+"""Fig. 2 end to end with a generated patch, through the command line:
+`polusgen diff v0 v1 -o p.polus.c --binary exe`, `polusgen build`, then
+`polusgen apply / status / rollback` on the running program."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import FIG2, REPO, build_c, needs_gcc, needs_ptrace, parse_report
+
+pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
+
+
+def polusgen(*args, check=True, env=None) -> subprocess.CompletedProcess:
+    r = subprocess.run([sys.executable, "-m", "polusgen", *map(str, args)], cwd=REPO, capture_output=True,
+                       text=True, env=env)
+    if check:
+        assert r.returncode == 0, f"polusgen {' '.join(map(str, args))}:\n{r.stdout}\n{r.stderr}"
+    return r
+
+
+@pytest.fixture
+def cache_env(tmp_path):
+    return {**os.environ, "POLUS_CACHE_DIR": str(tmp_path / "cache")}
+
+
+def generate(tmp: Path, exe: Path, env) -> Path:
+    c = tmp / "p.polus.c"
+    polusgen("diff", FIG2 / "v0", FIG2 / "v1", "-o", c, "--binary", exe, env=env)
+    so = Path(polusgen("build", c, env=env).stdout.strip().splitlines()[-1])
+    assert so.is_file()
+    return so
+
+
+def runs(t, version, n=2):
+    r = []
+    for _ in range(n):
+        time.sleep(0.05)
+        r.append(parse_report(t.ask()))
+    assert [x["version"] for x in r] == [version] * n, r
+    assert all(x["i"] == x["calls"] for x in r), r          # no increment lost
+    assert r[-1]["calls"] > r[0]["calls"], r
+    if version == "v1":
+        assert r[-1]["j"] > r[0]["j"], r
+    return r
+
+
+def test_generated_patch_through_the_cli(tmp_path, targets, pie, cache_env):
+    exe = build_c([FIG2 / "v0" / "ab.c", FIG2 / "v0" / "main.c"], tmp_path / "fig2", pie=pie)
+    so = generate(tmp_path, exe, cache_env)
+    t = targets.start([exe])
+    runs(t, "v0")
+    out = polusgen("apply", t.pid, so, "--wait", "0.5", env=cache_env).stdout
+    assert "applied" in out and "bar" in out and "report" in out
+    after = runs(t, "v1", 3)
+    st = polusgen("status", t.pid, env=cache_env).stdout
+    assert "runs version 1" in st
+    again = polusgen("apply", t.pid, so, env=cache_env, check=False)
+    assert again.returncode == 1 and "already applied" in again.stderr
+    runs(t, "v1")
+    out = polusgen("rollback", t.pid, "--wait", "0.5", env=cache_env).stdout
+    assert "version 0" in out
+    back = runs(t, "v0", 3)
+    assert back[0]["i"] >= after[-1]["i"]
+    assert '"version": 0' in polusgen("status", t.pid, "--json", env=cache_env).stdout
+
+
+def test_generated_patch_refuses_another_binary(tmp_path, targets, cache_env):
+    exe = build_c([FIG2 / "v0" / "ab.c", FIG2 / "v0" / "main.c"], tmp_path / "fig2", pie=True)
+    other = build_c([FIG2 / "v0" / "main.c", FIG2 / "v0" / "ab.c"], tmp_path / "fig2-other", pie=True,
+                    extra=["-DPOLUS_OTHER_BUILD=1", "-g"])
+    so = generate(tmp_path, other, cache_env)
+    t = targets.start([exe])
+    r = polusgen("apply", t.pid, so, env=cache_env, check=False)
+    assert r.returncode == 1 and "built for another binary" in r.stderr, r.stderr
+    runs(t, "v0")
+
+
+def test_fast_entry_point_gives_the_same_result(tmp_path, targets, cache_env):
+    exe = build_c([FIG2 / "v0" / "ab.c", FIG2 / "v0" / "main.c"], tmp_path / "fig2", pie=True)
+    so = generate(tmp_path, exe, cache_env)
+    t = targets.start([exe])
+    r = subprocess.run([sys.executable, "-m", "polusgen.inject", "apply", str(t.pid), str(so), "--wait", "0.2"],
+                       cwd=REPO, capture_output=True, text=True, env=cache_env)
+    assert r.returncode == 0, r.stderr
+    runs(t, "v1")
+    r = subprocess.run([sys.executable, "-m", "polusgen.inject", "rollback", str(t.pid)],
+                       cwd=REPO, capture_output=True, text=True, env=cache_env)
+    assert r.returncode == 0, r.stderr
+    runs(t, "v0")
