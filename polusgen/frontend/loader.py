@@ -12,10 +12,9 @@ from typing import Sequence
 
 from polusgen.errors import SourceError, UnsupportedError
 from polusgen.model import FunctionEntity, GlobalEntity, Program, TypeEntity, Warning_
-from polusgen.resources import fake_libc_dir
 
 from . import cache
-from .preprocess import preprocess
+from .preprocess import FileNames, preprocess
 from .sources import SourceArg, Unit, resolve_sources
 from .tu import TUFacts, build_tu, parse_c
 
@@ -23,24 +22,6 @@ from .tu import TUFacts, build_tu, parse_c
 RECURSION_LIMIT = 20000
 # below this many TUs to parse, starting worker processes costs more than it saves
 MIN_PARALLEL = 4
-
-
-class _Names:
-    """Absolute paths -> the names Coords and errors use."""
-
-    def __init__(self, root: Path):
-        self.root = str(root).rstrip(os.sep) + os.sep
-        self.fake = str(fake_libc_dir()).rstrip(os.sep) + os.sep
-
-    def is_system(self, path: str) -> bool:
-        return path.startswith(self.fake)
-
-    def __call__(self, path: str) -> str:
-        if path.startswith(self.fake):
-            return path[len(self.fake):]
-        if path.startswith(self.root):
-            return path[len(self.root):]
-        return path
 
 
 class _NoGC:
@@ -72,8 +53,9 @@ def _process_unit(root: Path, unit: Unit, key: str | None) -> bytes | tuple:
 def _process_unit_gc(root: Path, unit: Unit, key: str | None) -> bytes:
     """Preprocess, parse and extract one TU; returns the pickled TUFacts."""
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
-    names = _Names(root)
-    pp = preprocess(unit.path, unit.include_dirs, root, unit.defines, names, unit.forced_includes)
+    names = FileNames(root, unit.system_dirs)
+    pp = preprocess(unit.path, unit.include_dirs, root, unit.defines, names, unit.forced_includes,
+                    unit.system_dirs)
     ast = parse_c(pp.text, names, str(unit.path))
     facts = build_tu(ast, unit.name, names.is_system, names, pp.system_includes, pp.dropped, pp.prologue)
     payload = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
@@ -108,7 +90,7 @@ def _load_program(source, include_dirs, defines, use_cache) -> Program:
         for i, u in enumerate(src.units):
             # the root is part of the key: cached nodes carry absolute paths
             opts = (str(src.root), [str(d) for d in u.include_dirs], list(u.defines),
-                    [str(f) for f in u.forced_includes])
+                    [str(f) for f in u.forced_includes], [str(d) for d in u.system_dirs])
             keys[i] = cache.unit_key(u.name, u.path.read_bytes(), opts, tree)
             payloads[i] = cache.load(keys[i])
     todo = [i for i, p in enumerate(payloads) if p is None]

@@ -2,9 +2,11 @@
 
 Search order, like gcc with the fake headers standing in for /usr/include:
 `#include "x"` looks in the including file's folder first; then both forms
-look in the -I folders, the fake headers and last the version root.  A header
-found under the fake folder is a *system* header: it is recorded (as spelled
-relative to that folder, "sys/socket.h") when a program file includes it.
+look in the program's -I folders, the fake headers, the folders of other
+libraries (-isystem, or -I under /usr or /opt) and last the version root.
+A header found under the fake folder or a library folder is a *system*
+header: it is recorded (as spelled relative to that folder, "sys/socket.h")
+when a program file includes it, and what it declares is not the program's.
 """
 from __future__ import annotations
 
@@ -77,11 +79,38 @@ def prelude_defines(fake_dir: Path) -> list[str]:
     return out
 
 
+class FileNames:
+    """Absolute paths -> the names Coords and errors use, and which files are
+    system headers (the fake libc, then other libraries' folders)."""
+
+    def __init__(self, root: Path, system_dirs=()):
+        self.root = str(root).rstrip(os.sep) + os.sep
+        self.system_dirs = [str(d).rstrip(os.sep) + os.sep for d in (fake_libc_dir(), *system_dirs)]
+
+    def system_name(self, path: str):
+        """"sys/socket.h" for a system header, None for a program file."""
+        for d in self.system_dirs:
+            if path.startswith(d):
+                return path[len(d):]
+        return None
+
+    def is_system(self, path: str) -> bool:
+        return self.system_name(path) is not None
+
+    def __call__(self, path: str) -> str:
+        name = self.system_name(path)
+        if name is not None:
+            return name
+        if path.startswith(self.root):
+            return path[len(self.root):]
+        return path
+
+
 class _Pcpp(Preprocessor):
-    def __init__(self, fake_dir: str, display):
+    def __init__(self, names: FileNames):
         super().__init__()
-        self.fake_dir = fake_dir.rstrip(os.sep) + os.sep
-        self.display = display           # abs path -> name shown in errors
+        self.names = names
+        self.display = names             # abs path -> name shown in errors
         self.result = Preprocessed("")
         self.line_directive = "#line"
         self.compress = 1                # fewer blank lines for pycparser to skip
@@ -96,7 +125,8 @@ class _Pcpp(Preprocessor):
 
     # --- hooks -----------------------------------------------------------
     def is_fake(self, path: str) -> bool:
-        return path.startswith(self.fake_dir)
+        """A system header (fake libc or another library's)."""
+        return self.names.is_system(path)
 
     def on_file_open(self, is_system_include, includepath):
         with open(includepath, "r", encoding="utf-8", errors="surrogateescape") as f:
@@ -106,13 +136,14 @@ class _Pcpp(Preprocessor):
             self.note_system(includepath)
         else:
             self.note_attributes(includepath, text)
-            self.result.program_headers.append(includepath)
+        if not includepath.startswith(self.names.system_dirs[0]):
+            self.result.program_headers.append(includepath)     # the cache checks these
         return fh
 
     def note_system(self, path: str) -> None:
-        """A fake header reached from the file being preprocessed."""
+        """A system header reached from the file being preprocessed."""
         if not self.is_fake(self.source or ""):
-            name = path[len(self.fake_dir):]
+            name = self.names.system_name(path)
             if name not in self.result.system_includes:
                 self.result.system_includes.append(name)
                 self.result.prologue.append(f"#include <{name}>")
@@ -193,10 +224,12 @@ class _Pcpp(Preprocessor):
 
 
 def preprocess(path: Path, include_dirs: list[Path], root: Path, defines: list[str],
-               display, forced_includes: list[Path] = ()) -> Preprocessed:
-    """Preprocess one translation unit; `display(abs)` names files in errors."""
+               names: FileNames, forced_includes: list[Path] = (),
+               system_dirs: list[Path] = ()) -> Preprocessed:
+    """Preprocess one translation unit; `names` (made with the same
+    system_dirs) names files in errors and tells system headers apart."""
     fake = fake_libc_dir()
-    p = _Pcpp(str(fake), display)
+    p = _Pcpp(names)
     for d in prelude_defines(fake):
         p.define(d)
     for d in defines:
@@ -205,6 +238,8 @@ def preprocess(path: Path, include_dirs: list[Path], root: Path, defines: list[s
     for d in include_dirs:
         p.add_path(str(d))
     p.add_path(str(fake))
+    for d in system_dirs:
+        p.add_path(str(d))
     p.add_path(str(root))
     p.rewrite_paths = []              # #line carries absolute paths; Coords are mapped later
     if forced_includes:

@@ -25,6 +25,9 @@ class Unit:
     include_dirs: list[Path] = field(default_factory=list)
     defines: list[str] = field(default_factory=list)      # "NAME" or "NAME=value"
     forced_includes: list[Path] = field(default_factory=list)   # gcc -include
+    # folders of other libraries' headers (-isystem, or -I under /usr or /opt):
+    # searched after the fake libc headers, and what is found there is system
+    system_dirs: list[Path] = field(default_factory=list)
 
 
 @dataclass
@@ -36,13 +39,30 @@ class Sources:
 
 
 _PATH_OPTS = ("-I", "-iquote", "-isystem", "-idirafter")
+_SYSTEM_OPTS = ("-isystem", "-idirafter")
+# where installed libraries keep their headers: never the program's own, and a
+# real libc header there must not hide a fake one
+SYSTEM_PREFIXES = ("/usr/", "/opt/", "/nix/", "/gnu/")
 
 
-def _flags(args: list[str], directory: Path) -> tuple[list[Path], list[str], list[Path]]:
-    """-I-like folders, -D defines and -include files of one compile command."""
+def is_system_dir(path: Path) -> bool:
+    return str(path).startswith(SYSTEM_PREFIXES)
+
+
+def split_dirs(dirs: list[Path], system: list[Path] = ()) -> tuple[list[Path], list[Path]]:
+    """(program folders, system folders), each in order, without duplicates."""
+    prog = [d for d in dict.fromkeys(dirs) if not is_system_dir(d) and d not in system]
+    sys_ = list(dict.fromkeys([*system, *(d for d in dirs if is_system_dir(d))]))
+    return prog, sys_
+
+
+def _flags(args: list[str], directory: Path) -> tuple[list[Path], list[str], list[Path], list[Path]]:
+    """-I-like folders, -D defines, -include files and -isystem-like folders
+    of one compile command."""
     incs: list[Path] = []
     defs: list[str] = []
     forced: list[Path] = []
+    sysdirs: list[Path] = []
 
     def path(v: str) -> Path:
         p = Path(v)
@@ -61,14 +81,14 @@ def _flags(args: list[str], directory: Path) -> tuple[list[Path], list[str], lis
         elif a.startswith("-D") and len(a) > 2:
             defs.append(a[2:])
         elif a in _PATH_OPTS and nxt is not None:
-            incs.append(path(nxt))
+            (sysdirs if a in _SYSTEM_OPTS else incs).append(path(nxt))
             i += 1
         else:
             opt = next((o for o in _PATH_OPTS if a.startswith(o) and len(a) > len(o)), None)
             if opt is not None:
-                incs.append(path(a[len(opt):]))
+                (sysdirs if opt in _SYSTEM_OPTS else incs).append(path(a[len(opt):]))
         i += 1
-    return incs, defs, forced
+    return incs, defs, forced, sysdirs
 
 
 # folders that hold no program source: version control, and the compiler
@@ -125,11 +145,13 @@ def resolve_sources(source: SourceArg, include_dirs: Sequence[str | os.PathLike]
         root = _common_root(paths)
         shown = str(root)
         units = [Unit(_rel(p, root), p) for p in paths]
-    incs = [(Path(d) if Path(d).is_absolute() else root / d).resolve() for d in include_dirs]
+    incs, sysdirs = split_dirs([(Path(d) if Path(d).is_absolute() else root / d).resolve()
+                                for d in include_dirs])
     for u in units:
         u.include_dirs = list(incs)
+        u.system_dirs = list(sysdirs)
         u.defines = list(defines)
-    cflags = [f"-I{d}" for d in incs] + [f"-D{d}" for d in defines]
+    cflags = [f"-I{d}" for d in incs + sysdirs] + [f"-D{d}" for d in defines]
     return Sources(root, shown, units, cflags)
 
 
@@ -157,9 +179,10 @@ def _compile_commands(path: Path, include_dirs, defines) -> Sources:
         if file in seen or not file.name.endswith(".c"):
             continue
         seen.add(file)
-        incs, defs, forced = _flags(list(args), directory)
-        units.append(Unit("", _check_c(file), incs, defs + list(defines), forced))
-        for f in [f"-I{d}" for d in incs] + [f"-D{d}" for d in defs]:
+        incs, defs, forced, sysdirs = _flags(list(args), directory)
+        incs, sysdirs = split_dirs(incs, sysdirs)
+        units.append(Unit("", _check_c(file), incs, defs + list(defines), forced, sysdirs))
+        for f in [f"-I{d}" for d in incs] + [f"-isystem{d}" for d in sysdirs] + [f"-D{d}" for d in defs]:
             if f not in cflags:
                 cflags.append(f)
         for f in forced:
@@ -169,9 +192,11 @@ def _compile_commands(path: Path, include_dirs, defines) -> Sources:
         raise SourceError(str(path), None, "no C translation units in compile commands")
     # the root is the folder holding every TU (usually the source tree, not the build folder)
     root = _common_root([u.path for u in units])
-    extra_incs = [(Path(d) if Path(d).is_absolute() else root / d).resolve() for d in include_dirs]
+    extra_incs, extra_sys = split_dirs([(Path(d) if Path(d).is_absolute() else root / d).resolve()
+                                        for d in include_dirs])
     for u in units:
         u.name = _rel(u.path, root)
         u.include_dirs += extra_incs
-    cflags += [f"-I{d}" for d in extra_incs] + [f"-D{d}" for d in defines]
+        u.system_dirs += extra_sys
+    cflags += [f"-I{d}" for d in extra_incs + extra_sys] + [f"-D{d}" for d in defines]
     return Sources(root, str(path), units, cflags)

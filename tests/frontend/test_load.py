@@ -635,3 +635,25 @@ def test_folder_skips_hidden_and_cmake_probe_folders(tree):
         "build/CMakeFiles/3.25/CompilerIdC/CMakeCCompilerId.c": "int main(void) { return 2; }\n",
     })
     assert load_program(root).files == ["src/app.c"]
+
+
+def test_other_libraries_headers_are_system_and_never_hide_the_fake_libc(tree):
+    root = tree({
+        "lib/include/mylib.h": "#include <stdio.h>\ntypedef struct mylib_ctx { FILE *log; int level; } mylib_ctx;\n"
+                               "extern int mylib_debug;\nint mylib_init(mylib_ctx *c);\n",
+        # a real libc header in the library's folder: unparseable for pycparser
+        "lib/include/stdio.h": "#error the fake <stdio.h> must be found first\n",
+        "app/main.c": "#include <mylib.h>\n#include <stdio.h>\nmylib_ctx ctx;\n"
+                      "int main(void) { mylib_debug = 1; return mylib_init(&ctx); }\n",
+    })
+    lib = root / "lib" / "include"
+    (root / "compile_commands.json").write_text(json.dumps([{
+        "directory": str(root), "file": "app/main.c",
+        "arguments": ["cc", "-isystem", str(lib), "-c", "app/main.c"]}]))
+    p = load_program(root / "compile_commands.json")
+    ctx = p.types["typedef mylib_ctx"]
+    assert ctx.system and ctx.coord.file == "mylib.h"
+    assert p.types["struct mylib_ctx"].system
+    assert set(p.globals) == {"ctx"} and set(p.functions) == {"main"}   # the library's are not the program's
+    assert p.system_includes["main.c"] == ["mylib.h", "stdio.h"]
+    assert f"-isystem{lib.resolve()}" in p.cflags

@@ -12,7 +12,7 @@ import pytest
 from pycparser import c_ast
 
 from polusgen.frontend.cgen import SourceGenerator
-from polusgen.frontend.loader import _Names
+from polusgen.frontend.preprocess import FileNames
 from polusgen.frontend.preprocess import preprocess
 from polusgen.frontend.sources import resolve_sources
 from polusgen.frontend.tu import parse_c
@@ -25,10 +25,10 @@ pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 def regenerate(source, out: Path, **opts) -> list[str]:
     """Write each TU back as C; return gcc's complaints (empty if all compile)."""
     src = resolve_sources(source, opts.get("include_dirs", ()), opts.get("defines", ()))
-    names = _Names(src.root)
     errors = []
     for u in src.units:
-        pp = preprocess(u.path, u.include_dirs, src.root, u.defines, names, u.forced_includes)
+        names = FileNames(src.root, u.system_dirs)
+        pp = preprocess(u.path, u.include_dirs, src.root, u.defines, names, u.forced_includes, u.system_dirs)
         ast = parse_c(pp.text, names, str(u.path))
         own = [e for e in ast.ext if not (e.coord and names.is_system(e.coord.file))]
         text = "".join(line + "\n" for line in pp.prologue) + SourceGenerator().visit(c_ast.FileAST(own))
