@@ -135,9 +135,12 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
     w = PatchWriter(plan, user_names, str(Path(user_code).resolve()) if user_code else None)
 
     # new code first: it decides which imports and types are needed
+    if plan.binary.path:
+        w.load_binary_symbols(plan.binary.path)
     functions = [w.function_item(k) for k in plan.emitted_functions]
     globals_ = [w.global_item(k) for k in plan.emitted_globals]
     stubs = [w.stub_item(s) for s in plan.stubs]
+    copies = w.copy_items()
 
     # synchronization of every changed global
     sb = SyncBuilder(w)
@@ -193,7 +196,7 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
         "includes": includes, "user_code": w.user_code, "user_names": user_names,
         "tags": sorted(w.tags), "types": types, "externs": externs,
         "n_imports": len(plan.imports), "import_macros": import_macros,
-        "functions": functions, "stubs": stubs, "globals": globals_,
+        "functions": functions, "copies": copies, "stubs": stubs, "globals": globals_,
         "converters": list(sb.converters.values()), "heap": list(sb.heap.values()), "data": data,
         "overrides": [o[len("polus_"):] for o in w.overrides],
         "runtime_inits": [g["runtime_init"] for g in globals_ if g["runtime_init"]],

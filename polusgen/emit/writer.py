@@ -58,6 +58,10 @@ class PatchWriter:
         self.overrides: dict[str, None] = {}
         self.warnings: list[Warning_] = []
         self._import_hits: list[str] = []
+        # program functions the binary has no symbol for (gcc inlined them all
+        # away): the patch carries a private copy instead of importing them
+        self.binary_symbols: Optional[set[tuple[str, Optional[str]]]] = None
+        self.copies: dict[str, str] = {}
 
     # ------------------------------------------------------------ renaming
     def _type_name(self, world: str):
@@ -101,10 +105,58 @@ class PatchWriter:
             ch = (self.cs.functions if kind == "function" else self.cs.globals).get(key)
             if ch is None or ch.old is None:
                 return None
+            if kind == "function" and self._missing_in_binary(ch.old):
+                if key not in self.copies:
+                    self.copies[key] = f"{self.plan.bases[('function', key)]}_copy{self.plan.suffix}"
+                return self.copies[key]
             imp = self.plan.import_for(kind, key)
             self._import_hits.append(key)
             return imp.macro + ("_C" if const else "")
         return fn
+
+    def load_binary_symbols(self, path: str) -> None:
+        try:
+            from polusgen.inject.elf import iter_symbols
+        except ImportError:
+            return
+        import os
+
+        out: set[tuple[str, Optional[str]]] = set()
+        for table in (".symtab", ".dynsym"):
+            try:
+                for sym in iter_symbols(path, table):
+                    if sym.type == 2 and sym.defined:     # STT_FUNC
+                        out.add((sym.name, os.path.basename(sym.file) if sym.file else None))
+            except Exception:   # no such table (stripped): nothing is known, import as usual
+                continue
+        self.binary_symbols = out or None
+
+    def _missing_in_binary(self, ent) -> bool:
+        """A static function of the program with no symbol of its own in the running binary."""
+        if self.binary_symbols is None or not ent.static:
+            return False
+        import os
+
+        return (ent.name, os.path.basename(ent.file)) not in self.binary_symbols
+
+    def copy_items(self) -> list[FuncItem]:
+        """Private copies of inlined-away static functions (and of what they call that is missing too)."""
+        done: dict[str, FuncItem] = {}
+        while len(done) < len(self.copies):
+            for key, sym in list(self.copies.items()):
+                if key in done:
+                    continue
+                ent = self.cs.old.functions.get(key) or self.cs.new.functions[key]
+                ent = self.cs.new.functions.get(key) or ent
+                node: c_ast.FuncDef = self.renamer("new", ent.file).rename(ent.node)
+                _rename_decl(node.decl, sym)
+                node.decl.storage = ["static"]
+                node.decl.funcspec = [f for f in node.decl.funcspec if f != "inline"]
+                self.warn("inlined-copy", f"{key} has no symbol in the running binary (gcc inlined it into its "
+                          f"callers): the patch carries its own copy, {sym}", ent.coord)
+                done[key] = FuncItem(key, sym, cprint(node.decl), cprint(node).rstrip(), ent.coord,
+                                     ["unchanged; a private copy: no symbol in the binary"])
+        return list(done.values())
 
     def renamer(self, world: str, file: Optional[str] = None, const: bool = False) -> Renamer:
         if world == "old":

@@ -133,3 +133,30 @@ def test_heap_patch_in_the_real_runtime(tmp_path):
     assert r.returncode == 0, r.stderr
     r = subprocess.run([str(exe), str(rt), str(so)], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stdout + r.stderr
+
+
+def test_inlined_static_helper_is_copied_not_imported(tmp_path):
+    import subprocess
+
+    exe = tmp_path / "prog"
+    subprocess.run(["gcc", "-O2", str(DATA / "inline_copy" / "v0.c"), "-o", str(exe)], check=True)
+    nm = subprocess.run(["nm", str(exe)], capture_output=True, text=True).stdout
+    if " scale" in nm:
+        pytest.skip("this gcc kept a symbol for scale")
+    old, new = DATA / "inline_copy" / "v0.c", DATA / "inline_copy" / "v1.c"
+    from .conftest import changeset
+
+    from polusgen.emit import write_patch
+
+    cs = changeset(old, new)
+    out = tmp_path / "p.polus.c"
+    plan = write_patch(cs, out, binary=exe, program="inline_copy")
+    text = out.read_text()
+    assert "scale" not in {i.name for i in plan.manifest.imports}
+    assert "static int scale_copy_v1(int x)" in text and "scale_copy_v1(v) - 3" in text
+    assert any(w.code == "inlined-copy" for w in plan.warnings)
+    assert plan.manifest.binary.build_id or plan.manifest.binary.sha256
+    # without the binary nothing is known: the helper is imported as usual
+    plan2 = write_patch(cs, tmp_path / "q.polus.c", program="inline_copy")
+    assert "scale" in {i.name for i in plan2.manifest.imports}
+    assert build_patch(out, tmp_path / "p.so").is_file()
