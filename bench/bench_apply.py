@@ -24,8 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))   # run from a checkout
 
+sys.path.insert(0, str(REPO / "tests" / "inject"))
+from helpers import redirect_patch  # noqa: E402  (the patch generator the tests use)
 from polusgen.inject import elf  # noqa: E402
-from polusgen.manifest import Binary, Import, Manifest, NewFunction, OldFunction, Redirect  # noqa: E402
 
 MANY_MAIN = r"""
 #include <pthread.h>
@@ -51,31 +52,6 @@ int main(void) {
 }
 """
 
-MANY_PATCH = r"""
-#include "polus.h"
-POLUS_EXPORT struct polus_import polus_imports[%(n)d];
-%(defs)s
-POLUS_EXPORT int register_patch(void);
-int register_patch(void)
-{
-    int p = polus_begin_patch("many", "many-v1", 0, 1, POLUS_ABI_VERSION);
-    if (p < 0) return -1;
-    for (int k = 0; k < %(n)d; k++) {
-        int o = polus_register_old_function(p, "f", polus_imports[k].addr, polus_imports[k].size, 0);
-        int n = polus_register_new_function(p, "f", (void *)news[k], 0);
-        polus_map_function(p, o, n);
-    }
-    return polus_end_patch(p) == 0 ? p : -1;
-}
-__attribute__((section(".polus_manifest"), used))
-static const char polus_manifest[] = %(manifest)s;
-"""
-
-
-def c_string(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def build_many(d: Path, n: int) -> tuple[Path, Path]:
     defs = "\n".join(f"__attribute__((noinline)) long f{k}(long x) {{ return x * {k + 3} + (x >> 3) + {k}; }}"
                      for k in range(n))
@@ -83,19 +59,8 @@ def build_many(d: Path, n: int) -> tuple[Path, Path]:
     (d / "many.c").write_text(MANY_MAIN % {"n": n, "defs": defs, "fill": fill})
     exe = d / "many"
     subprocess.run(["gcc", "-O2", "-o", str(exe), str(d / "many.c"), "-lpthread"], check=True)
-    m = Manifest(program="many", name="many-v1", from_version=0, to_version=1,
-                 binary=Binary(path=str(exe), build_id=elf.build_id(exe)),
-                 imports=[Import(f"f{k}", "function") for k in range(n)],
-                 old_functions=[OldFunction(f"f{k}", k) for k in range(n)],
-                 new_functions=[NewFunction(f"f{k}", f"f{k}_v1") for k in range(n)],
-                 redirects=[Redirect(k, k) for k in range(n)])
-    pdefs = "\n".join(f"POLUS_EXPORT long f{k}_v1(long x) {{ return x * {k + 3} + (x >> 3) + {k} + 1; }}"
-                      for k in range(n))
-    pdefs += "\nstatic long (*const news[])(long) = {" + ", ".join(f"f{k}_v1" for k in range(n)) + "};"
-    (d / "many.polus.c").write_text(MANY_PATCH % {"n": n, "defs": pdefs, "manifest": c_string(m.to_json())})
-    so = d / "many.so"
-    subprocess.run(["gcc", "-O2", "-fPIC", "-shared", f"-I{REPO / 'runtime'}", "-o", str(so),
-                    str(d / "many.polus.c")], check=True)
+    new = {f"f{k}": f"long f{k}_v1(long x) {{ return x * {k + 3} + (x >> 3) + {k} + 1; }}" for k in range(n)}
+    so = redirect_patch(d, exe, "many-v1", new)
     return exe, so
 
 

@@ -154,3 +154,49 @@ int main(void) {
         tr.detach_all()
         mem.close()
     assert t.ask() == "got 1"
+
+
+def attached_with_lock_held(t, exe):
+    """Attach at a moment the holder thread owns the mutex (read its __owner)."""
+    from polusgen.inject.elf import ElfFile
+    e = ElfFile(exe)
+    base = procmem.load_base(procmem.read_maps(t.pid), str(exe), e.first_load_vaddr)
+    for _ in range(200):
+        tr, mem = attached(t.pid)
+        if mem.read(base + e.find("m").value + 8, 4) != b"\0\0\0\0":
+            return tr, mem, base + e.find("take").value
+        tr.detach_all()
+        mem.close()
+        time.sleep(0.001)
+    raise AssertionError("never saw the lock held")
+
+
+def test_call_blocked_on_a_lock_of_a_stopped_thread_lets_it_run(tmp_path, targets):
+    exe = build_c([PROGS / "locked.c"], tmp_path / "locked", pie=True)
+    t = targets.start([exe])
+    tr, mem, take = attached_with_lock_held(t, exe)
+    try:
+        r = remote.Remote(tr, mem)
+        assert r.call(take, tid=t.pid, timeout=0.05, retries=20) > 1000000
+    finally:
+        tr.detach_all()
+        mem.close()
+    assert t.ask().startswith("held=") and t.alive()
+
+
+def test_call_that_cannot_return_is_taken_back(tmp_path, targets):
+    exe = build_c([PROGS / "locked.c"], tmp_path / "locked", pie=False)
+    t = targets.start([exe])
+    tr, mem, take = attached_with_lock_held(t, exe)
+    try:
+        regs = tr.threads[t.pid].regs.copy()
+        r = remote.Remote(tr, mem)
+        with pytest.raises(remote.RemoteTimeout):
+            r.call(take, tid=t.pid, timeout=0.05, let_others_run=False)
+        assert pt.getregs(t.pid) == regs
+    finally:
+        tr.detach_all()
+        mem.close()
+    a = int(t.ask().split("=")[1])
+    time.sleep(0.02)
+    assert int(t.ask().split("=")[1]) > a and t.alive()

@@ -1,0 +1,96 @@
+"""The measured hazards of writing jumps into a live process: a thread
+inside the bytes to overwrite, a return address inside them, a function
+shorter than a jump, and jump selection by distance."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import build_c, needs_gcc, needs_ptrace, redirect_patch
+from polusgen.errors import InjectError
+from polusgen.inject import jumps
+from polusgen.inject.apply import apply_patch
+
+PROGS = Path(__file__).parent / "progs"
+pytestmark = [needs_gcc, needs_ptrace]
+
+
+def loops(t) -> int:
+    return int(t.ask().split("=")[1])
+
+
+def test_thread_running_in_the_first_bytes_is_stepped_out(tmp_path, targets, pie):
+    exe = build_c([PROGS / "hazards.c"], tmp_path / "hazards", pie=pie)
+    so = redirect_patch(tmp_path, exe, "loop-v1", {"entry_loop": "long entry_loop_v1(void) { for (;;) __builtin_ia32_pause(); }"})
+    t = targets.start([exe])
+    a = loops(t)
+    time.sleep(0.02)
+    assert loops(t) > a                        # the old loop runs
+    res = apply_patch(t.pid, so, wait=0.1)
+    assert [r.name for r in res.redirects] == ["entry_loop"]
+    time.sleep(0.02)
+    b = loops(t)
+    time.sleep(0.05)
+    assert loops(t) == b                       # the thread now runs the new loop (no SIGILL, no crash)
+    assert t.alive()
+
+
+def test_return_address_inside_the_jump_is_refused(tmp_path, targets):
+    exe = build_c([PROGS / "hazards.c"], tmp_path / "hazards", pie=True)
+    so = redirect_patch(tmp_path, exe, "first-v1", {"calls_first": "long calls_first_v1(long (*f)(void)) { return f() + 1; }"})
+    t = targets.start([exe, "noloop"])
+    with pytest.raises(InjectError, match="return address inside the first bytes of calls_first"):
+        apply_patch(t.pid, so, wait=0.1)
+    assert t.ask().startswith("loops=") and t.alive()
+
+
+def test_function_shorter_than_a_jump_is_refused(tmp_path, targets):
+    exe = build_c([PROGS / "hazards.c"], tmp_path / "hazards", pie=False)
+    so = redirect_patch(tmp_path, exe, "tiny-v1", {"tiny": "void tiny_v1(void) { }"})
+    t = targets.start([exe])
+    with pytest.raises(InjectError, match="tiny is only 1 bytes long, shorter than a 5-byte jump"):
+        apply_patch(t.pid, so, wait=0.1)
+    a = loops(t)
+    time.sleep(0.02)
+    assert loops(t) > a
+
+
+class _NoPages:
+    def slot(self, near, target):
+        return None
+
+
+class _Page:
+    def __init__(self):
+        self.given = []
+
+    def slot(self, near, target):
+        self.given.append(near + 0x1000)
+        return near + 0x1000
+
+
+def test_jump_choice_by_distance():
+    near = jumps.plan(jumps.Redirect("f", "f_v1", 0x400000, 32, 0x400000 + 0x7FFF0000), _NoPages())
+    assert near.kind == "rel32" and near.code[0] == 0xE9 and len(near.code) == 5
+    assert int.from_bytes(near.code[1:], "little", signed=True) == 0x7FFF0000 - 5
+    back = jumps.plan(jumps.Redirect("f", "f_v1", 0x80000000, 32, 0x10), _NoPages())
+    assert back.kind == "rel32" and int.from_bytes(back.code[1:], "little", signed=True) == 0x10 - 0x80000005
+    pg = _Page()
+    far = jumps.plan(jumps.Redirect("f", "f_v1", 0x555555554000, 8, 0x7F0000000000), pg)
+    assert far.kind == "trampoline" and far.via == 0x555555555000 and len(far.code) == 5
+    absj = jumps.plan(jumps.Redirect("f", "f_v1", 0x555555554000, 14, 0x7F0000000000), _NoPages())
+    assert absj.kind == "abs64" and absj.code == b"\xff\x25\0\0\0\0" + (0x7F0000000000).to_bytes(8, "little")
+    with pytest.raises(InjectError, match="no trampoline"):
+        jumps.plan(jumps.Redirect("f", "f_v1", 0x555555554000, 13, 0x7F0000000000), _NoPages())
+    with pytest.raises(InjectError, match="shorter than a 5-byte jump"):
+        jumps.plan(jumps.Redirect("f", "f_v1", 0x400000, 4, 0x400100), _NoPages())
+
+
+def test_overlap_rules():
+    ranges = [(0x1000, 0x1005, "f")]
+    assert jumps.overlaps([0x1000], ranges) == []                        # at the entry: takes the jump
+    assert jumps.overlaps([0x1002], ranges) == [("pc", "f")]
+    assert jumps.overlaps([0x2000, 0x1003], ranges) == [("return address", "f")]
+    assert jumps.overlaps([0x2000, 0x1005], ranges) == []               # right after: untouched bytes
