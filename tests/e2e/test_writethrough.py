@@ -1,0 +1,56 @@
+"""Stopping a process again and again while the runtime's write-through is
+busy: workers never leave the old function that writes the changed global,
+so every write faults (SIGSEGV) into the runtime.  A thread caught in that
+signal-delivery-stop must get its signal back, with its siginfo, each time;
+if one were swallowed or changed, increments would be lost or the program
+would crash."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import REPO, build_c, needs_gcc, needs_ptrace, parse_report
+from polusgen.inject.apply import apply_patch
+from polusgen.inject.rollback import rollback_patch
+from polusgen.inject.status import process_status
+
+pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
+CASE = Path(__file__).parent / "cases" / "writethrough"
+
+
+def test_statuses_during_write_through_lose_nothing(tmp_path, targets, pie):
+    exe = build_c([CASE / "v0" / "wt.c"], tmp_path / "wt", pie=pie)
+    env = {**os.environ, "POLUS_CACHE_DIR": str(tmp_path / "cache")}
+    c = tmp_path / "p.polus.c"
+    for args in (["diff", CASE / "v0", CASE / "v1", "-o", c, "--binary", exe], ["build", c]):
+        r = subprocess.run([sys.executable, "-m", "polusgen", *map(str, args)], cwd=REPO, env=env,
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+    so = tmp_path / "p.so"
+    t = targets.start([exe])
+    assert parse_report(t.ask())["version"] == "v0"
+    res = apply_patch(t.pid, so, wait=0.2)
+    assert "run" in res.never_left
+    for _ in range(20):
+        st = process_status(t.pid)
+    assert "a" in st.applied()[0]["synchronized_data"]        # still in write-through
+    assert st.status["counters"]["trapped_writes"] > 0
+    reports = []
+    for _ in range(3):
+        time.sleep(0.03)
+        reports.append(parse_report(t.ask()))
+    assert all(r["version"] == "v1" and r["i"] == r["calls"] for r in reports), reports
+    assert reports[-1]["calls"] > reports[0]["calls"]
+    rollback_patch(t.pid, wait=0.2)
+    for _ in range(10):
+        process_status(t.pid)
+    back = [parse_report(t.ask()) for _ in range(2)]
+    assert all(r["version"] == "v0" and r["i"] == r["calls"] for r in back), back
+    assert json.loads(st.to_json())["version"] == 1
+    assert t.alive()
