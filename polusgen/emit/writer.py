@@ -413,6 +413,15 @@ class PatchWriter:
             for gk, ge in self.new.globals.items():
                 if not ge.extern_only and _points_to(ge.node.type, key, self.new):
                     refs.append(gk)
+            # objects of the type that live inside globals (not on the heap): a pointer into
+            # them gets a separate new object instead of the global's new copy
+            holders = sorted(gk for gk, ge in self.new.globals.items()
+                             if not ge.extern_only and _holds(ge.node.type, key, self.new))
+            if holders and (refs or self_refs):
+                self.warn("alias", f"pointers to {key} may point into {', '.join(holders)} (not the heap): "
+                          "the tracing code would give such an object a separate new copy instead of its place "
+                          f"in the new global; fill user_polus_heap_{h.ident}() to fix them up", h.coord)
+                h.aliased = True
             # a list (one global, one `next`) reaches each object once; more ways in are aliases
             if len(refs) > 1 or len(self_refs) > 1:
                 refs = refs + self_refs
@@ -422,7 +431,7 @@ class PatchWriter:
                           "pointers it cannot see (locals, untyped memory) still point to old objects; fill "
                           f"user_polus_heap_{h.ident}() to fix them up", h.coord)
         changed_structs = {k for k in self.plan.changed_types if k.split(" ")[0] in ("struct", "union", "typedef")}
-        for prog in (self.old, self.new):
+        for prog in (self.new, self.old):      # the new code's place first; old-only functions too
             for fk, fe in sorted(prog.functions.items()):
                 for cast in _casts(fe.node):
                     r = resolve(cast.to_type.type, prog)
@@ -573,6 +582,19 @@ def _points_to(tnode, key: str, prog: Program) -> bool:
         return (pr.key or pr.owner) == key
     if r.kind == "array":
         return _points_to(r.node.type, key, prog)
+    return False
+
+
+def _holds(tnode, key: str, prog: Program) -> bool:
+    """Does a global of this type contain an object of type `key` by value?"""
+    r = resolve(tnode, prog)
+    if r.kind == "array":
+        return _holds(r.node.type, key, prog)
+    if r.kind in ("struct", "union"):
+        if (r.key or r.owner) == key:
+            return True
+        return any(_holds(m.type, key, prog) for m in (getattr(r.node, "decls", None) or [])
+                   if isinstance(m, c_ast.Decl))
     return False
 
 

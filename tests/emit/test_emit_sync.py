@@ -160,3 +160,25 @@ def test_inlined_static_helper_is_copied_not_imported(tmp_path):
     plan2 = write_patch(cs, tmp_path / "q.polus.c", program="inline_copy")
     assert "scale" in {i.name for i in plan2.manifest.imports}
     assert build_patch(out, tmp_path / "p.so").is_file()
+
+
+def test_pointers_into_a_global_array_warn(tmp_path):
+    src = (DATA / "heap" / "v0.c").read_text() + "\nstruct node pool[4];\n"
+    dst = (DATA / "heap" / "v1.c").read_text() + "\nstruct node pool[4];\n"
+    (tmp_path / "v0.c").write_text(src)
+    (tmp_path / "v1.c").write_text(dst)
+    plan, text = emit(tmp_path / "v0.c", tmp_path / "v1.c", tmp_path / "p.polus.c", program="heap")
+    alias = [w for w in plan.warnings if w.code == "alias"]
+    assert len(alias) == 1 and "pool" in alias[0].message and "user_polus_heap_struct_node" in alias[0].message
+    assert "user_polus_heap_struct_node();" in text
+
+
+def test_casts_to_a_changed_type_warn_with_place(tmp_path):
+    extra = "\nint first_val(void *p)\n{\n    return ((struct node *)p)->val;\n}\n"
+    (tmp_path / "v0.c").write_text((DATA / "heap" / "v0.c").read_text() + extra)
+    (tmp_path / "v1.c").write_text((DATA / "heap" / "v1.c").read_text() + extra)
+    plan, text = emit(tmp_path / "v0.c", tmp_path / "v1.c", tmp_path / "p.polus.c", program="heap")
+    casts = [w for w in plan.warnings if w.code == "void-cast"]
+    assert casts and all("first_val" in w.message and "struct node" in w.message for w in casts)
+    line = (tmp_path / "v1.c").read_text().splitlines().index("    return ((struct node *)p)->val;") + 1
+    assert {(w.coord.file, w.coord.line) for w in casts} >= {("v1.c", line)}
