@@ -10,12 +10,15 @@ ratio to a plain write, all measured in the same process:
   synced  a write to the old copy of a changed global (fault, single-step,
           re-protect, sync old -> new)
   back    a write to the new copy (sync new -> old)
-  shared  false sharing: untracked data on a protected page (fault and
-          single-step, no sync)
+  shared  false sharing: untracked data on a protected page (no sync)
+Twice: with plain MOV stores emulated by the fault handler (the default: no
+page is opened for the writing thread) and with POLUS_NO_EMULATE=1 (every
+write opens the page and single-steps).
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -41,8 +44,12 @@ def build(out: Path) -> tuple[Path, Path, Path]:
     return lib, patch, exe
 
 
-def run_once(lib: Path, patch: Path, exe: Path, writes: int) -> dict[str, float]:
-    r = subprocess.run([str(exe), str(lib), str(patch), str(writes)], capture_output=True, text=True)
+def run_once(lib: Path, patch: Path, exe: Path, writes: int, emulate: bool) -> dict[str, float]:
+    env = dict(os.environ)
+    env.pop("POLUS_NO_EMULATE", None)
+    if not emulate:
+        env["POLUS_NO_EMULATE"] = "1"
+    r = subprocess.run([str(exe), str(lib), str(patch), str(writes)], capture_output=True, text=True, env=env)
     if r.returncode != 0:
         raise SystemExit(f"bench_sync_write failed ({r.returncode}): {r.stderr.strip()}")
     out = {}
@@ -59,14 +66,21 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="polus-bench-rt-") as tmp:
         lib, patch, exe = build(Path(tmp))
-        runs = [run_once(lib, patch, exe, args.writes) for _ in range(args.runs)]
-    med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-    plain = med["plain"]
-    print(f"{'write':<8} {'ns/write':>12} {'x plain':>10}   ({args.runs} runs, median; {args.writes} trapped writes each)")
+        runs: dict[bool, list[dict[str, float]]] = {True: [], False: []}
+        for _ in range(args.runs):
+            # the two modes alternate run by run, so both see the same machine
+            for emulate in (True, False):
+                runs[emulate].append(run_once(lib, patch, exe, args.writes, emulate))
+        med = {m: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for m, rs in runs.items()}
+    plain = statistics.median([med[True]["plain"], med[False]["plain"]])
+    print(f"{args.runs} runs each, median; {args.writes} trapped writes per measure")
+    print(f"{'write':<8} {'emulated ns':>12} {'x plain':>9} {'single-step ns':>15} {'x plain':>9}")
     for k in ("plain", "synced", "back", "shared"):
-        print(f"{k:<8} {med[k]:>12.1f} {med[k] / plain:>10.0f}")
-    print(f"one synchronized write = {med['synced'] / 1000:.1f} us = {med['synced'] / plain:.0f} plain writes")
-
+        e, t = med[True][k], med[False][k]
+        print(f"{k:<8} {e:>12.1f} {e / plain:>9.0f} {t:>15.1f} {t / plain:>9.0f}")
+    print(f"one synchronized write: {med[True]['synced'] / 1000:.1f} us emulated, "
+          f"{med[False]['synced'] / 1000:.1f} us single-stepped "
+          f"(= {med[True]['synced'] / plain:.0f} and {med[False]['synced'] / plain:.0f} plain writes)")
 
 if __name__ == "__main__":
     main()

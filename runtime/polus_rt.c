@@ -33,6 +33,7 @@ RT_TLS int rt_tls_patch;
 
 static void atfork_child(void)
 {
+    rt_emulate_atfork_child();
     rt_wt_atfork_child();
     rt_heap_atfork_child();
 }

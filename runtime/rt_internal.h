@@ -131,6 +131,7 @@ struct rt_counters {
     _Atomic unsigned long sync_faults;        /* faults taken by sync code itself (opened, no trap) */
     _Atomic unsigned long handler_reinstalls; /* the program replaced our handler; we took it back */
     _Atomic unsigned long lock_timeouts;      /* a try-lock gave up (a stopped thread holds it) */
+    _Atomic unsigned long emulated_stores;    /* faulting MOV stores done for the thread: no window */
 };
 
 /* ---- globals (polus_rt.c) ---- */
@@ -170,6 +171,11 @@ RT_HIDDEN void rt_wt_atfork_child(void);
 RT_HIDDEN int rt_in_sync(void);                      /* this thread is running a sync function */
 extern RT_HIDDEN atomic_int rt_region_lock;
 extern RT_HIDDEN _Atomic int rt_pending_heap;
+
+/* ---- plain stores done without opening the page (rt_emulate.c) ---- */
+RT_HIDDEN void rt_emulate_init(void);
+RT_HIDDEN void rt_emulate_atfork_child(void);
+RT_HIDDEN int rt_emulate_store(void *ucontext, uintptr_t fault, uintptr_t *ea, size_t *size);
 
 /* ---- heap pairs (rt_heap.c) ---- */
 RT_HIDDEN int rt_heap_insert(struct rt_item *it);    /* both objects -> the pair */

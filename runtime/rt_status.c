@@ -196,7 +196,7 @@ POLUS_EXPORT const char *polus_rt_status_json(void)
     out(", \"protected_pages\": %lu, \"heap_pairs\": %lu", rt_protected_pages(), rt_heap_count());
     out(", \"counters\": {\"trapped_writes\": %lu, \"false_sharing_faults\": %lu, \"syncs\": %lu,"
         " \"chained_faults\": %lu, \"spurious_traps\": %lu, \"sync_faults\": %lu,"
-        " \"handler_reinstalls\": %lu, \"lock_timeouts\": %lu}",
+        " \"handler_reinstalls\": %lu, \"lock_timeouts\": %lu, \"emulated_stores\": %lu}",
         (unsigned long)atomic_load(&rt_counters.trapped_writes),
         (unsigned long)atomic_load(&rt_counters.false_sharing),
         (unsigned long)atomic_load(&rt_counters.syncs),
@@ -204,7 +204,8 @@ POLUS_EXPORT const char *polus_rt_status_json(void)
         (unsigned long)atomic_load(&rt_counters.spurious_traps),
         (unsigned long)atomic_load(&rt_counters.sync_faults),
         (unsigned long)atomic_load(&rt_counters.handler_reinstalls),
-        (unsigned long)atomic_load(&rt_counters.lock_timeouts));
+        (unsigned long)atomic_load(&rt_counters.lock_timeouts),
+        (unsigned long)atomic_load(&rt_counters.emulated_stores));
     out(", \"hazards\": [\"a system call writing into a protected page (read(2) into a tracked global)"
         " fails with EFAULT instead of faulting\"]");
     out(", \"patches\": [");

@@ -504,6 +504,41 @@ dfl:;
     /* a real fault: returning re-runs the instruction, which faults again */
 }
 
+/* A plain MOV store done for this thread alone (rt_emulate.c), then the
+ * live copies it wrote carried across at once, still inside the handler. */
+static int emulate(struct wt_slot *s, const struct rt_rtable *t, ucontext_t *uc, uintptr_t a)
+{
+    uintptr_t ea;
+    size_t size;
+    if (!rt_emulate_store(uc, a, &ea, &size))
+        return 0;
+    atomic_fetch_add(&rt_counters.emulated_stores, 1);
+    if (!range_has_region(t, ea, ea + size, 1)) {
+        atomic_fetch_add(&rt_counters.false_sharing, 1);
+        slot_release(s);
+        return 1;
+    }
+    atomic_fetch_add(&rt_counters.trapped_writes, 1);
+    s->nvisited = 0;
+    for (int k = region_first(t, ea); k < t->n && t->r[k].start < ea + size; k++) {
+        const struct rt_region *r = &t->r[k];
+        if (r->end > ea && atomic_load(&r->item->state) == IS_SYNCED)
+            push_work(s, r->item, r->side);
+    }
+    /* sync code may fault in turn (a heap counterpart on a protected page):
+     * SIGSEGV must not be blocked while it runs */
+    sigset_t segv;
+    sigemptyset(&segv);
+    sigaddset(&segv, SIGSEGV);
+    pthread_sigmask(SIG_UNBLOCK, &segv, NULL);
+    drain(s);
+    s->nvisited = 0;
+    if (atomic_load(&rt_pending_heap) > 0)
+        rt_sync_pending();
+    slot_release(s);
+    return 1;
+}
+
 static void on_segv(int sig, siginfo_t *si, void *ucv)
 {
     int saved_errno = errno;
@@ -527,6 +562,10 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
                  * open it; it is closed when the sync is over */
                 atomic_fetch_add(&rt_counters.sync_faults, 1);
                 open_page(s, pg);
+                errno = saved_errno;
+                return;
+            }
+            if (!s->trap_pending && s->nopen == 0 && s->nwork == 0 && emulate(s, t, uc, a)) {
                 errno = saved_errno;
                 return;
             }
@@ -588,6 +627,7 @@ int rt_install_handlers(void)
 {
     if (atomic_load(&handlers_installed))
         return 0;
+    rt_emulate_init();
     struct sigaction sa;
     fill_action(&sa, on_segv);
     if (sigaction(SIGSEGV, &sa, &saved_segv) != 0)

@@ -5,14 +5,25 @@ from __future__ import annotations
 
 import signal
 
+import pytest
+
+# every faulting plain MOV store is done for the thread without opening the
+# page; POLUS_NO_EMULATE=1 forces the general path (open, single-step) for all
+PATHS = pytest.mark.parametrize("path", ["emulated", "single-step"])
+
+
+def env(path: str) -> dict[str, str]:
+    return {"POLUS_NO_EMULATE": "1"} if path == "single-step" else {}
+
 
 def ok(run):
     assert run.returncode == 0, run.stderr
     return run
 
 
-def test_writes_cross_both_ways(rig):
-    r = ok(rig.run("basic"))
+@PATHS
+def test_writes_cross_both_ways(rig, path):
+    r = ok(rig.run("basic", env=env(path)))
     f = r.facts
     assert f["patch_id"] == 0
     assert f["new_i_after_old_write"] == 7 and f["new_b_after_old_write"] == 11
@@ -26,16 +37,18 @@ def test_writes_cross_both_ways(rig):
     assert p["state"] == "active" and p["synchronized_data"] == ["ab"]
 
 
-def test_many_threads_lose_no_update_under_a_mutex(rig):
-    r = ok(rig.run("threads"))
+@PATHS
+def test_many_threads_lose_no_update_under_a_mutex(rig, path):
+    r = ok(rig.run("threads", env=env(path)))
     f = r.facts
     assert f["old_i"] == f["expected"] == f["new_i"]
     assert f["new_j"] == f["expected"] // 2
     assert f["neighbour"] == f["neighbour_expected"]
 
 
-def test_false_sharing_is_let_through_without_sync(rig):
-    r = ok(rig.run("false_sharing"))
+@PATHS
+def test_false_sharing_is_let_through_without_sync(rig, path):
+    r = ok(rig.run("false_sharing", env=env(path)))
     assert r.facts["neighbour"] == 30
     assert r.facts["new_i_unchanged"] == 1
     c = r.status["counters"]
@@ -66,8 +79,10 @@ def test_a_sent_sigsegv_still_kills(rig):
     assert r.returncode == -signal.SIGSEGV
 
 
-def test_forked_children_write_through(rig):
-    r = ok(rig.run("fork"))
+@PATHS
+def test_forked_children_write_through(rig, path):
+    # emulated: each child must write its own memory, not its parent's
+    r = ok(rig.run("fork", env=env(path)))
     f = r.facts
     assert f["children_ok"] == f["children"]
     assert f["parent_b_synced"] == 1 and f["parent_i_untouched_by_children"] == 1
@@ -90,10 +105,34 @@ def test_abort_leaves_nothing_protected(rig):
     assert p["state"] == "aborted" and p["synchronized_data"] == []
 
 
-def test_a_global_bigger_than_a_page(rig):
-    r = ok(rig.run("big", "big"))
+@PATHS
+def test_a_global_bigger_than_a_page(rig, path):
+    r = ok(rig.run("big", "big", env=env(path)))
     f = r.facts
     assert f["activate"] == 0 and f["initial_last"] == 19999
     assert f["new_first"] == -1 and f["new_last"] == -2 and f["old_middle"] == -3
     assert f["all_equal"] == 1
     assert r.status["protected_pages"] >= 2 * 19
+
+
+def test_every_mov_store_shape_is_emulated_and_carried_across(rig):
+    r = ok(rig.run("stores"))
+    f = r.facts
+    assert f["stores_ok"] == 1
+    assert f["emulated"] == 12                 # no window was opened for any of them
+    assert f["rmw_synced"] == 1                # an add to memory: the single-step path
+    assert f["emulated_after_rmw"] == 12
+
+
+def test_the_same_stores_through_the_single_step_path(rig):
+    r = ok(rig.run("stores", env=env("single-step")))
+    assert r.facts["stores_ok"] == 1 and r.facts["emulated"] == 0 and r.facts["rmw_synced"] == 1
+
+
+def test_an_unlocked_writer_of_unrelated_data_on_the_page_costs_no_update(rig):
+    # its plain stores are emulated, so the page is never opened under the
+    # mutex holders' feet (with NEIGHBOUR=atomic it is: see bench_runtime.py)
+    r = ok(rig.run("threads", env={"NEIGHBOUR": "unlocked"}))
+    f = r.facts
+    assert f["old_i"] == f["expected"] == f["new_i"]
+    assert f["neighbour"] == f["neighbour_expected"]
