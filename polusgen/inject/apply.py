@@ -175,6 +175,10 @@ def apply_patch(pid: int, so_path, wait: float = 1.0) -> ApplyResult:
                           "functions and globals; run an unstripped build")
     warnings = check_binary(manifest, target.elf, target.exe) + list(manifest.warnings)
     libs = loaded_patches(pid)
+    for req in manifest.requires:
+        if req not in libs:
+            raise InjectError(f"patch {manifest.name} requires {req}, which is not applied to process {pid}: "
+                              f"apply {req} first")
     imports = resolve_imports(manifest, target, libs)
     for name in ("polus_imports", "register_patch"):
         try:

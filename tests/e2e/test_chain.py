@@ -1,0 +1,59 @@
+"""A chain of two generated patches (`polusgen evolve v0 v1 v2`): the second
+imports the first one's symbols from its library in the process; applied in
+order, refused out of order, rolled back to version 0 in one command."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import FIG2, REPO, build_c, needs_gcc, needs_ptrace, parse_report
+from polusgen.errors import InjectError
+from polusgen.inject.apply import apply_patch
+from polusgen.inject.rollback import rollback_patch
+from polusgen.inject.status import process_status
+
+pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
+V2 = Path(__file__).parent / "cases" / "fig2_chain" / "v2"
+
+
+def runs(t, version):
+    r = []
+    for _ in range(2):
+        time.sleep(0.03)
+        r.append(parse_report(t.ask()))
+    assert all(x["version"] == version and x["i"] == x["calls"] for x in r), r
+    assert r[1]["calls"] > r[0]["calls"], r
+    return r
+
+
+def test_chain_applied_in_order_and_rolled_back_to_zero(tmp_path, targets):
+    exe = build_c([FIG2 / "v0" / "ab.c", FIG2 / "v0" / "main.c"], tmp_path / "fig2", pie=True)
+    out = tmp_path / "patches"
+    r = subprocess.run([sys.executable, "-m", "polusgen", "evolve", str(FIG2 / "v0"), str(FIG2 / "v1"), str(V2),
+                        "-o", str(out), "--binary", str(exe), "--program", "fig2"], cwd=REPO, capture_output=True,
+                       text=True, env={**os.environ, "POLUS_CACHE_DIR": str(tmp_path / "cache")})
+    assert r.returncode == 0, r.stderr
+    p1, p2 = out / "fig2-v1.so", out / "fig2-v2.so"
+    t = targets.start([exe])
+    runs(t, "v0")
+    with pytest.raises(InjectError, match="requires fig2-v1"):
+        apply_patch(t.pid, p2, wait=0.1)
+    runs(t, "v0")
+    apply_patch(t.pid, p1, wait=0.2)
+    runs(t, "v1")
+    res = apply_patch(t.pid, p2, wait=0.2)
+    assert res.from_version == 1 and res.to_version == 2
+    v2 = runs(t, "v2")
+    assert v2[1]["k"] > v2[0]["k"] and v2[1]["j"] > v2[0]["j"]
+    assert process_status(t.pid).version == 2
+    with pytest.raises(InjectError):
+        rollback_patch(t.pid, to=5)
+    rb = rollback_patch(t.pid, to=0, wait=0.3)
+    assert [p.name for p in rb.patches] == ["fig2-v2", "fig2-v1"] and rb.terminated
+    runs(t, "v0")
+    assert process_status(t.pid).version == 0
