@@ -107,6 +107,7 @@ class PatchPlan:
     warnings: list[Warning_] = field(default_factory=list)
     version_file: Optional[VersionFile] = None
     manifest: Optional[object] = None          # the Manifest, once rendered
+    binary_symbols: Optional[set] = None       # (name, file) of the binary's function symbols, if known
     _import_index: dict[tuple[str, str], int] = field(default_factory=dict)
 
     # ------------------------------------------------------------ lookups
@@ -163,6 +164,16 @@ class PatchPlan:
         return out
 
 
+def inlined_away(ent, vf: Optional[VersionFile], binary_symbols) -> bool:
+    """A static function of the program (not of an earlier patch) with no symbol in the binary."""
+    if binary_symbols is None or not ent.static:
+        return False
+    rec = vf.lookup("functions", vf_key(ent)) if vf is not None else None
+    if rec is not None and rec.lib is not None:
+        return False
+    return (ent.name, Path(ent.file).name) not in binary_symbols
+
+
 def vf_key(ent) -> str:
     """The version file's key of a function or global entity."""
     return static_key(ent.name, ent.file) if ent.static else ent.name
@@ -188,7 +199,12 @@ def unique_base(cs: ChangeSet, kind: str, key: str) -> str:
 
 
 def make_plan(cs: ChangeSet, *, version_file: Optional[VersionFile] = None, program: Optional[str] = None,
-              binary: Optional[Binary] = None) -> PatchPlan:
+              binary: Optional[Binary] = None,
+              binary_symbols: Optional[set[tuple[str, Optional[str]]]] = None) -> PatchPlan:
+    """binary_symbols: (name, source file basename) of every function symbol of
+    the running binary (None: unknown).  A changed static function with no
+    symbol was inlined into its callers (which the diff promoted): there is
+    nothing to redirect, so it is not imported."""
     vf = version_file or VersionFile(program=program or "")
     program = program or vf.program or Path(cs.new.root).name.rsplit(".", 1)[0] or "program"
     n = vf.version + 1
@@ -197,7 +213,7 @@ def make_plan(cs: ChangeSet, *, version_file: Optional[VersionFile] = None, prog
         cs=cs, program=program, name=f"{program}-v{n}", from_version=vf.version, to_version=n,
         requires=[vf.last_patch] if vf.last_patch else [], binary=binary or Binary(), suffix=suffix,
         changed_types={k for k, c in cs.types.items() if c.status is Status.CHANGED},
-        type_names={}, enumerators={}, symbols={}, bases={}, version_file=vf)
+        type_names={}, enumerators={}, symbols={}, bases={}, version_file=vf, binary_symbols=binary_symbols)
 
     # ---- types: the new version of a changed type is renamed
     for key in sorted(plan.changed_types):
@@ -251,6 +267,11 @@ def make_plan(cs: ChangeSet, *, version_file: Optional[VersionFile] = None, prog
         if ch.old is None:
             continue
         if ch.status is Status.CHANGED or key in stubbed or key in f2d_keys:
+            if inlined_away(ch.old, vf, binary_symbols):
+                plan.warnings.append(Warning_(
+                    "inlined", f"{key} has no symbol in the running binary (gcc inlined it): nothing to redirect; "
+                    "its callers carry the change", ch.old.coord))
+                continue
             old_keys.append(key)
     for key in old_keys:
         imp = plan.import_for("function", key, used=False)

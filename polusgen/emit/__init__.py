@@ -30,7 +30,7 @@ from .sync import SyncBuilder, ident_of
 from .usercode import user_functions
 from .writer import PatchWriter, build_manifest, c_string_lines, completed_type
 
-__all__ = ["write_patch", "render_patch", "binary_identity", "so_path_for"]
+__all__ = ["write_patch", "render_patch", "binary_identity", "binary_function_symbols", "so_path_for"]
 
 
 # Warnings gcc -Wall gives about the program's own code (copied into the patch
@@ -72,6 +72,23 @@ def binary_identity(binary: Optional[Path]) -> Binary:
         bid = _build_id_fallback(binary)
     sha = None if bid else hashlib.sha256(binary.read_bytes()).hexdigest()
     return Binary(path=str(binary.resolve()), build_id=bid, sha256=sha)
+
+
+def binary_function_symbols(binary: Path) -> Optional[set[tuple[str, Optional[str]]]]:
+    """(name, source file basename or None) of every defined function symbol; None if unreadable/stripped."""
+    try:
+        from polusgen.inject.elf import iter_symbols
+    except ImportError:
+        return None
+    out: set[tuple[str, Optional[str]]] = set()
+    for table in (".symtab", ".dynsym"):
+        try:
+            for sym in iter_symbols(binary, table):
+                if sym.type == 2 and sym.defined:     # STT_FUNC
+                    out.add((sym.name, os.path.basename(sym.file) if sym.file else None))
+        except Exception:   # no such table: what it would hold stays unknown
+            continue
+    return out or None
 
 
 def _build_id_fallback(binary: Path) -> Optional[str]:
@@ -135,8 +152,6 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
     w = PatchWriter(plan, user_names, str(Path(user_code).resolve()) if user_code else None)
 
     # new code first: it decides which imports and types are needed
-    if plan.binary.path:
-        w.load_binary_symbols(plan.binary.path)
     functions = [w.function_item(k) for k in plan.emitted_functions]
     globals_ = [w.global_item(k) for k in plan.emitted_globals]
     stubs = [w.stub_item(s) for s in plan.stubs]
@@ -228,7 +243,8 @@ def write_patch(cs: ChangeSet, output: Path, *, version_file: Optional[Path] = N
     vf = VersionFile.load(Path(version_file) if version_file else None, program)
     if program is None and not vf.program:
         program = program_name(Path(cs.new.root))
-    plan = make_plan(cs, version_file=vf, program=program or vf.program, binary=binary_identity(binary))
+    plan = make_plan(cs, version_file=vf, program=program or vf.program, binary=binary_identity(binary),
+                     binary_symbols=binary_function_symbols(binary) if binary is not None else None)
     so = so_path_for(output)
     text = render_patch(plan, user_code=user_code, so_name=so.name)
 

@@ -60,7 +60,7 @@ class PatchWriter:
         self._import_hits: list[str] = []
         # program functions the binary has no symbol for (gcc inlined them all
         # away): the patch carries a private copy instead of importing them
-        self.binary_symbols: Optional[set[tuple[str, Optional[str]]]] = None
+        self.binary_symbols: Optional[set[tuple[str, Optional[str]]]] = plan.binary_symbols
         self.copies: dict[str, str] = {}
 
     # ------------------------------------------------------------ renaming
@@ -114,30 +114,11 @@ class PatchWriter:
             return imp.macro + ("_C" if const else "")
         return fn
 
-    def load_binary_symbols(self, path: str) -> None:
-        try:
-            from polusgen.inject.elf import iter_symbols
-        except ImportError:
-            return
-        import os
-
-        out: set[tuple[str, Optional[str]]] = set()
-        for table in (".symtab", ".dynsym"):
-            try:
-                for sym in iter_symbols(path, table):
-                    if sym.type == 2 and sym.defined:     # STT_FUNC
-                        out.add((sym.name, os.path.basename(sym.file) if sym.file else None))
-            except Exception:   # no such table (stripped): nothing is known, import as usual
-                continue
-        self.binary_symbols = out or None
-
     def _missing_in_binary(self, ent) -> bool:
         """A static function of the program with no symbol of its own in the running binary."""
-        if self.binary_symbols is None or not ent.static:
-            return False
-        import os
+        from polusgen.plan import inlined_away
 
-        return (ent.name, os.path.basename(ent.file)) not in self.binary_symbols
+        return inlined_away(ent, self.plan.version_file, self.binary_symbols)
 
     def copy_items(self) -> list[FuncItem]:
         """Private copies of inlined-away static functions (and of what they call that is missing too)."""
