@@ -28,7 +28,7 @@ from polusgen.errors import InjectError
 from polusgen.inject import elf as elfmod
 from polusgen.inject import jumps, procmem, remote, stacks
 from polusgen.inject import ptrace as pt
-from polusgen.inject.session import LIVE_STATES, Session, check_process, loaded_patches, watch
+from polusgen.inject.session import LIVE_STATES, Session, check_process, loaded_patches, stage_for, watch
 
 
 # ------------------------------------------------------------------ result
@@ -212,14 +212,15 @@ def apply_patch(pid: int, so_path, wait: float = 1.0) -> ApplyResult:
         for req in manifest.requires:
             if req not in live:
                 raise InjectError(f"patch {manifest.name} requires {req}, which is not applied to process {pid}")
+        so_in_target = stage_for(pid, str(so))
         try:
-            s.remote.dlopen(str(so), remote.RTLD_NOW)
+            s.remote.dlopen(so_in_target, remote.RTLD_NOW)
         except remote.RemoteCallError as e:
             raise InjectError(f"the target could not load {so.name}: {e}")
         maps = procmem.read_maps(pid)
-        pbase = procmem.load_base(maps, str(so), pelf.first_load_vaddr)
+        pbase = procmem.load_base(maps, so_in_target, pelf.first_load_vaddr)
         if pbase is None:
-            raise InjectError(f"{so} was loaded but is not in /proc/{pid}/maps")
+            raise InjectError(f"{so_in_target} was loaded but is not in /proc/{pid}/maps")
 
         def psym(name: str) -> int:
             return pbase + pelf.find(name, tables=(".dynsym",)).value

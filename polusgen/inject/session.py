@@ -30,6 +30,54 @@ def check_process(pid: int) -> str:
         raise InjectError(f"no process {pid}")
 
 
+def target_euid(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("Uid:"):
+                return int(line.split()[2])
+    return 0
+
+
+def _others_can_read(path: str) -> bool:
+    p = os.path.realpath(path)
+    if not os.stat(p).st_mode & 0o004:
+        return False
+    d = os.path.dirname(p)
+    while True:
+        if not os.stat(d).st_mode & 0o001:
+            return False
+        if d == "/":
+            return True
+        d = os.path.dirname(d)
+
+
+def stage_for(pid: int, path: str) -> str:
+    """A path of the library `path` that the target can dlopen: the path
+    itself, or, when the target runs as another user who cannot reach it
+    (a daemon that dropped root, a patch under /root), a copy in a
+    world-readable folder of /tmp named by the file's hash."""
+    try:
+        if target_euid(pid) in (0, os.geteuid()) or _others_can_read(path):
+            return path
+    except OSError:
+        return path
+    import shutil
+    import tempfile
+
+    digest = elfmod.file_sha256(path)[:20]
+    d = os.path.join(tempfile.gettempdir(), "polusgen-stage", digest)
+    dst = os.path.join(d, os.path.basename(path))
+    if not os.path.exists(dst):
+        os.makedirs(d, mode=0o755, exist_ok=True)
+        os.chmod(os.path.dirname(d), 0o755)
+        os.chmod(d, 0o755)
+        tmp = dst + f".{os.getpid()}.tmp"
+        shutil.copyfile(path, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dst)
+    return dst
+
+
 def tracer_of(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -98,6 +146,7 @@ class Session:
         maps = procmem.read_maps(self.pid)
         path = procmem.find_library(maps, RUNTIME_NAME)
         if path is None and load is not None:
+            load = stage_for(self.pid, load)
             self.remote.dlopen(load, remote.RTLD_NOW | remote.RTLD_GLOBAL)
             maps = procmem.read_maps(self.pid)
             path = procmem.find_library(maps, RUNTIME_NAME)
