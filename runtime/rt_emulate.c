@@ -15,6 +15,10 @@
  * single-step.  The decoded address must match the faulting one or the
  * store is not emulated.
  *
+ * Sync functions write their destination the same way (rt_writethrough.c:
+ * into a copy, then the changed bytes through /proc/self/mem), so the other
+ * copy's pages are never opened either.
+ *
  * /proc/self/mem is opened per process: a fork child must not write
  * through its parent's descriptor (that one points at the parent's memory),
  * so the descriptor is checked against getpid() on every use.
@@ -55,6 +59,19 @@ void rt_emulate_atfork_child(void)
 {
     if (!emulate_off)
         mem_open();
+}
+
+int rt_mem_enabled(void)
+{
+    return emulate_off == 0 && mem_open() >= 0;
+}
+
+/* Write into our own memory past any page protection (the kernel does it
+ * for us through /proc/self/mem).  0, or -1: not written. */
+int rt_mem_write(uintptr_t addr, const void *buf, size_t n)
+{
+    int fd = mem_open();
+    return fd >= 0 && pwrite(fd, buf, n, (off_t)addr) == (ssize_t)n ? 0 : -1;
 }
 
 /* general register number (ModRM/REX numbering) -> ucontext slot */
@@ -156,10 +173,7 @@ int rt_emulate_store(void *ucv, uintptr_t fault, uintptr_t *ea_out, size_t *size
     /* the decoded store must be the one that faulted */
     if (!(fault >= ea && fault < ea + size))
         return 0;
-    int fd = mem_open();
-    if (fd < 0)
-        return 0;
-    if (pwrite(fd, &value, size, (off_t)ea) != (ssize_t)size)
+    if (rt_mem_write((uintptr_t)ea, &value, size) != 0)
         return 0;
     uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)p;
     *ea_out = (uintptr_t)ea;

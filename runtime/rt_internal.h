@@ -176,6 +176,8 @@ extern RT_HIDDEN _Atomic int rt_pending_heap;
 RT_HIDDEN void rt_emulate_init(void);
 RT_HIDDEN void rt_emulate_atfork_child(void);
 RT_HIDDEN int rt_emulate_store(void *ucontext, uintptr_t fault, uintptr_t *ea, size_t *size);
+RT_HIDDEN int rt_mem_enabled(void);
+RT_HIDDEN int rt_mem_write(uintptr_t addr, const void *buf, size_t n);
 
 /* ---- heap pairs (rt_heap.c) ---- */
 RT_HIDDEN int rt_heap_insert(struct rt_item *it);    /* both objects -> the pair */

@@ -45,6 +45,7 @@
 #define TF_FLAG 0x100
 #define SLOT_SNAPS 16
 #define SLOT_OPEN 32
+#define SLOT_SCRATCH (1u << 17)
 #define SLOT_WORK 128
 #define SLOT_VISITED 64
 #define MAX_SLOTS 1024
@@ -73,6 +74,7 @@ struct wt_slot {
     int nvisited;
     struct rt_item *visited[SLOT_VISITED];
     unsigned char *snap;                /* SLOT_SNAPS pages */
+    unsigned char *scratch;             /* SLOT_SCRATCH bytes: a destination, before and after */
 };
 
 static struct wt_slot *_Atomic slots[MAX_SLOTS];
@@ -103,9 +105,11 @@ static struct wt_slot *slot_get(void)
         if (!s) {
             struct wt_slot *n = rt_alloc(sizeof *n);
             unsigned char *snap = rt_alloc(SLOT_SNAPS * rt_pagesize);
-            if (!n || !snap)
+            unsigned char *scratch = rt_alloc(SLOT_SCRATCH);
+            if (!n || !snap || !scratch)
                 return NULL;
             n->snap = snap;
+            n->scratch = scratch;
             struct wt_slot *expected = NULL;
             if (!atomic_compare_exchange_strong(&slots[i], &expected, n))
                 s = expected;   /* lost the race: use theirs (ours leaks) */
@@ -371,8 +375,45 @@ static void close_pages(struct wt_slot *s)
     }
 }
 
+/* Run the sync into a copy of the destination and write back only the
+ * bytes it changed, through /proc/self/mem: the destination's pages are
+ * never opened, so no other thread can write them unseen meanwhile.  The
+ * live copies those bytes belong to (a chain) are queued.  0: done; -1:
+ * not possible here (too big, no /proc/self/mem), nothing was done. */
+static int sync_through_mem(struct wt_slot *s, struct rt_item *it, int dst, polus_sync_fn fn)
+{
+    size_t size = it->size[dst];
+    if (2 * size > SLOT_SCRATCH || !rt_mem_enabled())
+        return -1;
+    unsigned char *before = s->scratch, *after = s->scratch + size;
+    uintptr_t a = (uintptr_t)it->addr[dst];
+    memcpy(before, (const void *)a, size);
+    memcpy(after, before, size);
+    fn(after, it->addr[1 - dst]);
+    const struct rt_rtable *t = atomic_load(&rt_table);
+    for (size_t i = 0; i < size;) {
+        if (before[i] == after[i]) {
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < size && before[j] != after[j])
+            j++;
+        if (rt_mem_write(a + i, after + i, j - i) != 0)
+            rt_logf("write-through: cannot write %zu bytes of %s", j - i, it->name);
+        for (int k = t ? region_first(t, a + i) : 0; t && k < t->n && t->r[k].start < a + j; k++) {
+            const struct rt_region *r = &t->r[k];
+            if (r->end > a + i && r->item != it && atomic_load(&r->item->state) == IS_SYNCED)
+                push_work(s, r->item, r->side);
+        }
+        i = j;
+    }
+    return 0;
+}
+
 /* Run one sync function: bring side `dst` of `it` up to date from the other
- * side, with the destination pages open (snapshot first), then close them. */
+ * side -- through a copy (above) or, failing that, with the destination
+ * pages open (snapshot first) -- then close whatever it had to open. */
 static void sync_one(struct wt_slot *s, struct rt_item *it, int dst)
 {
     int src = 1 - dst;
@@ -381,23 +422,25 @@ static void sync_one(struct wt_slot *s, struct rt_item *it, int dst)
         s->visited[s->nvisited++] = it;
     if (!fn || !it->addr[dst] || !it->addr[src])
         return;
-    uintptr_t a = (uintptr_t)it->addr[dst];
-    uintptr_t lo = page_of(a), hi = page_of(a + it->size[dst] - 1) + rt_pagesize;
-    size_t npages = (hi - lo) / rt_pagesize;
-    if (npages <= (size_t)(SLOT_SNAPS - s->nsnap) && npages <= (size_t)(SLOT_OPEN - s->nopen))
-        for (uintptr_t pg = lo; pg < hi; pg += rt_pagesize)
-            open_page(s, pg);   /* each page with its copy */
-    else
-        open_range(s, lo, hi);  /* a big copy: one window, no copies */
     int saved_patch = rt_tls_patch;
     rt_tls_patch = it->patch + 1;
     tls_in_sync++;
-    fn(it->addr[dst], it->addr[src]);
+    if (sync_through_mem(s, it, dst, fn) != 0) {
+        uintptr_t a = (uintptr_t)it->addr[dst];
+        uintptr_t lo = page_of(a), hi = page_of(a + it->size[dst] - 1) + rt_pagesize;
+        size_t npages = (hi - lo) / rt_pagesize;
+        if (npages <= (size_t)(SLOT_SNAPS - s->nsnap) && npages <= (size_t)(SLOT_OPEN - s->nopen))
+            for (uintptr_t pg = lo; pg < hi; pg += rt_pagesize)
+                open_page(s, pg);   /* each page with its copy */
+        else
+            open_range(s, lo, hi);  /* a big copy: one window, no copies */
+        fn(it->addr[dst], it->addr[src]);
+    }
     tls_in_sync--;
     rt_tls_patch = saved_patch;
     atomic_fetch_add(&it->syncs, 1);
     atomic_fetch_add(&rt_counters.syncs, 1);
-    close_pages(s);
+    close_pages(s);   /* windows the sync opened: its own, or heap pages it wrote */
 }
 
 /* Carry every queued write across, following chains. */
