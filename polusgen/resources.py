@@ -18,9 +18,8 @@ def data_dir(name: str) -> Path:
     checkout = _REPO_ROOT / name
     if checkout.is_dir() and (_REPO_ROOT / "pyproject.toml").is_file():
         return checkout
-    import importlib.resources as ir
-
-    path = Path(str(ir.files(f"polusgen._data.{name}")))
+    # installed: the wheel maps the folders to polusgen/_data/<name>
+    path = Path(__file__).resolve().parent / "_data" / name
     if not path.is_dir():
         raise FileNotFoundError(f"polusgen data folder {name!r} is missing from the installation")
     return path
@@ -43,6 +42,4 @@ def example_dir() -> Path:
     checkout = _REPO_ROOT / "tests" / "cases" / "fig2"
     if checkout.is_dir() and (_REPO_ROOT / "pyproject.toml").is_file():
         return checkout
-    import importlib.resources as ir
-
-    return Path(str(ir.files("polusgen._data.examples.fig2")))
+    return Path(__file__).resolve().parent / "_data" / "examples" / "fig2"

@@ -50,3 +50,17 @@ def test_installed_tool_finds_its_data_outside_the_checkout(wheel, tmp_path):
                               check=True, capture_output=True, text=True).stdout
     for command in ("diff", "build", "apply", "status", "rollback", "demo"):
         assert command in helptext
+
+
+def test_installed_tool_runs_the_demo(wheel, tmp_path):
+    """The README's first command, from the wheel: a real live update and rollback."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["POLUS_CACHE_DIR"] = str(tmp_path / "cache")
+    proc = subprocess.run([str(venv / "bin" / "polusgen"), "demo", "--workdir", str(tmp_path / "demo")],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "new code runs (j moves)" in proc.stdout
+    assert "version 0 again" in proc.stdout
