@@ -4,9 +4,10 @@ One JSON record per program (and running process lineage) of
 
 * the global version number: 0 is the binary that was started, patch N takes
   it to N;
-* every symbol that a patch changed, added or deleted: its current version,
-  its current name and where it lives ("program" or the patch's name and .so);
-  symbols not listed are still the program's own, under their own names;
+* every symbol: its current version, its current name and where it lives
+  (the program, with the source file of a static; or the patch's name and
+  .so); the first patch records every symbol of the started program (version
+  0), later ones what they add, change or delete;
 * the patches in order.
 
 The next patch reads it to name what it changes `_v<N+1>` and to find the old
@@ -83,7 +84,28 @@ class VersionFile:
         return vf
 
     def lookup(self, section: str, key: str) -> Optional[SymbolRecord]:
-        return self.symbols[section].get(key)
+        rec = self.symbols[section].get(key)
+        if rec is None and "@" in key:
+            # a static of a single-file program is keyed by that file's name, which
+            # changes from version to version (v1.c, v2.c): one static of that name is it
+            name = key.split("@", 1)[0]
+            same = [r for k, r in self.symbols[section].items() if k.split("@", 1)[0] == name and "@" in k]
+            if len(same) == 1:
+                rec = same[0]
+        return rec
+
+    def seed(self, prog) -> None:
+        """Record every symbol of the program that was started (version 0)."""
+        from polusgen.plan import vf_key
+
+        for key, fn in prog.functions.items():
+            self.symbols["functions"].setdefault(vf_key(fn), SymbolRecord(0, fn.name, file=fn.file if fn.static else None))
+        for key, g in prog.globals.items():
+            if not g.extern_only:
+                self.symbols["globals"].setdefault(vf_key(g), SymbolRecord(0, g.name, file=g.file if g.static else None))
+        for key, t in prog.types.items():
+            if not t.system:
+                self.symbols["types"].setdefault(key, SymbolRecord(0, key if t.kind != "typedef" else t.name))
 
     @property
     def last_patch(self) -> Optional[str]:
@@ -95,7 +117,7 @@ class VersionFile:
             "format": FORMAT,
             "program": self.program,
             "version": self.version,
-            "symbols": {sec: {k: {kk: vv for kk, vv in vars(r).items() if vv not in (None, False)}
+            "symbols": {sec: {k: {kk: vv for kk, vv in vars(r).items() if vv is not None and vv is not False}
                               for k, r in sorted(self.symbols[sec].items())} for sec in SECTIONS},
             "patches": self.patches,
         }
@@ -122,6 +144,8 @@ class VersionFile:
             raise VersionFileError(f"patch {plan.name} goes from v{plan.from_version}, "
                                    f"but the version file is at v{self.version}")
         so = str(so_path)
+        if self.version == 0:
+            self.seed(plan.cs.old)
         for section, recs in plan.version_records().items():
             for key, rec in recs.items():
                 if rec is None:

@@ -52,6 +52,11 @@ def test_old_side_refers_to_the_earlier_patch_library(chain):
     # level never changed: still the program's own
     lev = [i for i in m3.imports if i.name == "level"]
     assert [(i.name, i.lib) for i in lev] == [("level", None)]
+    # a static of the started program keeps the source file the binary knows it by (v0.c),
+    # although each single-file version calls it by its own file name
+    for m in (p2.manifest, m3):
+        calls = [(i.name, i.file, i.lib) for i in m.imports if i.name == "calls"]
+        assert calls == [("calls", "v0.c", None)]
     # the redirect of foo in patch 3 goes from foo_v2 to foo_v3
     r = [(m3.old_functions[x.old].name, m3.new_functions[x.new].symbol) for x in m3.redirects]
     assert ("foo", "foo_v3") in r
@@ -67,6 +72,9 @@ def test_version_file_records_the_chain(chain):
     assert foo["so"].endswith("chain-v3.so")
     assert d["symbols"]["globals"]["conf"]["name"] == "conf_v1"
     assert d["symbols"]["functions"]["twice"]["lib"] == "chain-v3"
+    # the started program's symbols are recorded too (version 0, no library)
+    assert d["symbols"]["globals"]["level"] == {"version": 0, "name": "level"}
+    assert d["symbols"]["globals"]["calls@v0.c"] == {"version": 0, "name": "calls", "file": "v0.c"}
 
 
 def test_version_file_not_written_when_the_patch_fails(tmp_path, monkeypatch):

@@ -2,6 +2,7 @@
 struct cfg { int a; };
 struct cfg conf;
 int level;
+static int calls;
 
 int foo(int x)
 {

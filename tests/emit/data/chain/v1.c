@@ -2,9 +2,11 @@
 struct cfg { int a; int b; };
 struct cfg conf;
 int level;
+static int calls;
 
 int foo(int x)
 {
+    calls++;
     return x + 2;
 }
 
