@@ -28,7 +28,8 @@ from polusgen.errors import InjectError
 from polusgen.inject import elf as elfmod
 from polusgen.inject import jumps, procmem, remote, stacks
 from polusgen.inject import ptrace as pt
-from polusgen.inject.session import LIVE_STATES, Session, check_process, loaded_patches, stage_for, watch
+from polusgen.inject.session import (LIVE_STATES, Session, active_line, check_process, loaded_patches,
+                                     stage_for, watch)
 
 
 # ------------------------------------------------------------------ result
@@ -68,7 +69,7 @@ class ApplyResult:
         else:
             lines.append(f"  update in progress after {self.watched_s:.2f} s ({self.rounds} samples):")
             for a in self.active:
-                lines.append(f"    {a['name']} still active in thread(s) {', '.join(map(str, a.get('threads', [])))}")
+                lines.append(active_line(a))
             if self.synchronized:
                 lines.append(f"    data still synchronized: {', '.join(self.synchronized)}")
         if self.never_left:

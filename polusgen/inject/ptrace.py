@@ -15,7 +15,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Optional
 
-PTRACE_PEEKDATA = 2
 PTRACE_CONT = 7
 PTRACE_SINGLESTEP = 9
 PTRACE_GETREGS = 12

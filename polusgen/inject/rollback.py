@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from polusgen.errors import InjectError
-from polusgen.inject.session import Session, check_process, watch
+from polusgen.inject.session import Session, active_line, check_process, watch
 
 
 @dataclass
@@ -46,8 +46,7 @@ class RollbackResult:
         for p in self.patches:
             lines.append(f"  {p.name}: v{p.to_version} -> v{p.from_version}, {p.redirects} jump(s) taken back, {p.state}")
             for a in p.active:
-                lines.append(f"    new function {a['name']} still active in thread(s) "
-                             f"{', '.join(map(str, a.get('threads', [])))}")
+                lines.append(active_line(a, "new"))
         if not self.terminated:
             lines.append(f"  rollback still in progress after {self.watched_s:.2f} s")
         return "\n".join(lines)

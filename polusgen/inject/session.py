@@ -199,6 +199,14 @@ class Session:
         return self.rt_call32("polus_rt_progress", addr, len(raw) // 8)
 
 
+def active_line(a: dict, which: str = "old") -> str:
+    """One line of the runtime's active_functions: who still runs it."""
+    threads = ", ".join(map(str, a.get("threads", [])))
+    more = a.get("thread_count", 0) - len(a.get("threads", []))
+    return (f"    {which} function {a['name']} still active in thread(s) {threads}"
+            + (f" and {more} more" if more > 0 else ""))
+
+
 def loaded_patches(pid: int, maps: Optional[list[procmem.Mapping]] = None) -> dict[str, str]:
     """{patch name: path} of every loaded object that carries a polusgen manifest."""
     maps = maps if maps is not None else procmem.read_maps(pid)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from polusgen.inject.session import Session, check_process
+from polusgen.inject.session import Session, active_line, check_process
 
 
 @dataclass
@@ -43,8 +43,7 @@ class StatusResult:
             if st in ("active", "rolling-back"):
                 which = "new" if st == "rolling-back" else "old"
                 for a in p.get("active_functions", []):
-                    lines.append(f"    {which} function {a['name']} still active in thread(s) "
-                                 f"{', '.join(map(str, a.get('threads', [])))}")
+                    lines.append(active_line(a, which))
             if p.get("synchronized_data"):
                 lines.append(f"    data still synchronized (write-through): {', '.join(p['synchronized_data'])}")
             if p.get("never_left") and st in ("active", "terminated"):

@@ -94,3 +94,22 @@ def test_overlap_rules():
     assert jumps.overlaps([0x1002], ranges) == [("pc", "f")]
     assert jumps.overlaps([0x2000, 0x1003], ranges) == [("return address", "f")]
     assert jumps.overlaps([0x2000, 0x1005], ranges) == []               # right after: untouched bytes
+
+
+def test_update_pending_while_threads_stay_in_the_old_function(tmp_path, targets):
+    from polusgen.inject.rollback import rollback_patch
+    from polusgen.inject.status import process_status
+
+    exe = build_c([PROGS / "deep.c"], tmp_path / "deep", pie=True)
+    so = redirect_patch(tmp_path, exe, "deep-v1", {"deep3": "long deep3_v1(long x) { return x; }"})
+    t = targets.start([exe])
+    res = apply_patch(t.pid, so, wait=0.2)
+    assert not res.terminated and res.state == "active"
+    assert [a["name"] for a in res.active] == ["deep3"] and len(res.active[0]["threads"]) == 2
+    assert "update in progress" in res.describe() and "deep3 still active in thread(s)" in res.describe()
+    st = process_status(t.pid)
+    assert "old function deep3 still active" in st.describe()
+    assert t.ask().startswith("ok ")
+    rb = rollback_patch(t.pid, wait=0.2)
+    assert rb.terminated                 # deep3_v1 never ran: nothing new to wait for
+    assert process_status(t.pid).version == 0 and t.alive()
