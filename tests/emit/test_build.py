@@ -44,3 +44,22 @@ def test_makefile_rule_builds_the_same_patch(tmp_path, fig2_patch):
                        capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert fig2_patch.with_name("fig2-v1.so").is_file()
+
+
+def test_program_code_warnings_stay_warnings_generated_code_stays_strict(tmp_path):
+    """gcc -Wall findings in the program's own code (an unused local) do not
+    fail the build; the same finding in generated code would."""
+    import subprocess
+
+    from .conftest import compile_so
+
+    (tmp_path / "v0.c").write_text("int total;\nint add(int x)\n{\n    return total += x;\n}\n")
+    (tmp_path / "v1.c").write_text("int total;\nint add(int x)\n{\n    int unused;\n    return total += 2 * x;\n}\n")
+    plan, text = emit(tmp_path / "v0.c", tmp_path / "v1.c", tmp_path / "p.polus.c", program="warn")
+    r = compile_so(tmp_path / "p.polus.c", tmp_path / "p.so")
+    assert r.returncode == 0, r.stderr
+    assert "-Wunused-variable" in r.stderr
+    strict = text.replace("POLUS_PROGRAM_CODE_BEGIN\n", "")
+    (tmp_path / "strict.polus.c").write_text(strict)
+    r = compile_so(tmp_path / "strict.polus.c", tmp_path / "strict.so")
+    assert r.returncode != 0 and "unused" in r.stderr
