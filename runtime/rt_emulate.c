@@ -85,6 +85,65 @@ static uint64_t reg(const ucontext_t *uc, int n)
     return (uint64_t)uc->uc_mcontext.gregs[greg_index[n & 15]];
 }
 
+/* ---- read-modify-write: the operation done on registers at the store's
+ * width, so the result and the flags are the CPU's own.  pushfq goes below
+ * the 128-byte red zone (moved with lea: it keeps the flags) -- this runs in
+ * a leaf that may keep locals there. */
+#define RT_FLAGS_MASK 0x8D5ull       /* CF PF AF ZF SF OF */
+#define RT_SAVE_FLAGS "lea -128(%%rsp), %%rsp\n\tpushfq\n\tpop %[f]\n\tlea 128(%%rsp), %%rsp"
+
+#define ALU_W(insn, sfx, T, cons)                                                   \
+    {                                                                               \
+        T x_ = (T)a, y_ = (T)b;                                                     \
+        __asm__("bt $0, %[c]\n\t" insn sfx " %[y], %[x]\n\t" RT_SAVE_FLAGS          \
+                : [x] "+" cons(x_), [f] "=&r"(f) : [y] cons(y_), [c] "r"(cf) : "cc"); \
+        r = x_;                                                                     \
+        break;                                                                      \
+    }
+
+#define ALU_FN(name, insn)                                                          \
+    static uint64_t alu_##name(uint64_t a, uint64_t b, size_t size, uint64_t cf, uint64_t *fl) \
+    {                                                                               \
+        uint64_t r, f;                                                              \
+        switch (size) {                                                             \
+        case 1: ALU_W(insn, "b", uint8_t, "q")                                      \
+        case 2: ALU_W(insn, "w", uint16_t, "r")                                     \
+        case 4: ALU_W(insn, "l", uint32_t, "r")                                     \
+        default: ALU_W(insn, "q", uint64_t, "r")                                    \
+        }                                                                           \
+        *fl = f;                                                                    \
+        return r;                                                                   \
+    }
+
+ALU_FN(add, "add")
+ALU_FN(or, "or")
+ALU_FN(adc, "adc")
+ALU_FN(sbb, "sbb")
+ALU_FN(and, "and")
+ALU_FN(sub, "sub")
+ALU_FN(xor, "xor")
+
+typedef uint64_t (*alu_fn)(uint64_t, uint64_t, size_t, uint64_t, uint64_t *);
+static const alu_fn alu_ops[7] = { alu_add, alu_or, alu_adc, alu_sbb, alu_and, alu_sub, alu_xor };
+
+/* inc/dec: add/sub 1 keeping CF as it was */
+static uint64_t alu_incdec(uint64_t a, int dec, size_t size, uint64_t cf, uint64_t *fl)
+{
+    uint64_t r = dec ? alu_sub(a, 1, size, 0, fl) : alu_add(a, 1, size, 0, fl);
+    *fl = (*fl & ~1ull) | (cf & 1);
+    return r;
+}
+
+static uint64_t load_sized(uintptr_t ea, size_t size)
+{
+    switch (size) {
+    case 1: return *(volatile uint8_t *)ea;
+    case 2: return *(volatile uint16_t *)ea;
+    case 4: return *(volatile uint32_t *)ea;
+    default: return *(volatile uint64_t *)ea;
+    }
+}
+
 /* Returns 1 if the store was done and the PC moved past it; *ea and *size
  * say what was written.  0: not a store we emulate, nothing changed. */
 int rt_emulate_store(void *ucv, uintptr_t fault, uintptr_t *ea_out, size_t *size_out)
@@ -108,7 +167,13 @@ int rt_emulate_store(void *ucv, uintptr_t fault, uintptr_t *ea_out, size_t *size
         rex = *p++;
     int w = (rex >> 3) & 1, r = (rex >> 2) & 1, x = (rex >> 1) & 1, b = rex & 1;
     unsigned op = *p++;
-    if (op != 0x88 && op != 0x89 && op != 0xC6 && op != 0xC7)
+    /* MOV r/m,r  MOV r/m,imm  ALU r/m,r (00-31, even/odd: 8 bit/wider)
+     * ALU r/m,imm (80 81 83)  INC/DEC r/m (FE FF /0 /1) */
+    int is_mov = op == 0x88 || op == 0x89 || op == 0xC6 || op == 0xC7;
+    int is_alu_r = op < 0x40 && (op & 7) <= 1 && (op >> 3) != 7;
+    int is_alu_i = op == 0x80 || op == 0x81 || op == 0x83;
+    int is_incdec = op == 0xFE || op == 0xFF;
+    if (!is_mov && !is_alu_r && !is_alu_i && !is_incdec)
         return 0;
     unsigned modrm = *p++;
     unsigned mod = modrm >> 6, regf = (modrm >> 3) & 7, rm = modrm & 7;
@@ -116,6 +181,10 @@ int rt_emulate_store(void *ucv, uintptr_t fault, uintptr_t *ea_out, size_t *size
         return 0;
     if ((op == 0xC6 || op == 0xC7) && regf != 0)
         return 0;
+    if (is_alu_i && regf == 7)
+        return 0;   /* CMP writes nothing */
+    if (is_incdec && regf > 1)
+        return 0;   /* call, jmp, push: not stores */
 
     uint64_t ea = 0;
     int rip_rel = 0;
@@ -146,26 +215,44 @@ int rt_emulate_store(void *ucv, uintptr_t fault, uintptr_t *ea_out, size_t *size
         ea += (uint64_t)(int64_t)d;
     }
 
-    size_t size = (op == 0x88 || op == 0xC6) ? 1 : w ? 8 : opsize16 ? 2 : 4;
-    uint64_t value;
-    if (op == 0x88 || op == 0x89) {
+    int byte_op = op == 0x88 || op == 0xC6 || op == 0x80 || op == 0xFE || (is_alu_r && !(op & 1));
+    size_t size = byte_op ? 1 : w ? 8 : opsize16 ? 2 : 4;
+    uint64_t value = 0;
+    int alu = -1;                 /* 0-6: add or adc sbb and sub xor; 8/9: inc/dec */
+    if (is_mov && (op == 0x88 || op == 0x89)) {
         int src = (int)(regf | (r << 3));
         if (size == 1 && !rex && regf >= 4)
             value = (reg(uc, regf - 4) >> 8) & 0xFF;   /* AH, CH, DH, BH */
         else
             value = reg(uc, src);
-    } else if (op == 0xC6) {
-        value = *p++;
-    } else if (size == 2) {
+    } else if (is_alu_r) {
+        alu = (int)(op >> 3);
+        int src = (int)(regf | (r << 3));
+        if (size == 1 && !rex && regf >= 4)
+            value = (reg(uc, regf - 4) >> 8) & 0xFF;
+        else
+            value = reg(uc, src);
+    } else if (is_incdec) {
+        alu = 8 + (int)regf;
+    } else if (op == 0xC6 || op == 0x80 || op == 0x83) {
+        value = op == 0x83 ? (uint64_t)(int64_t)(int8_t)*p : *p;
+        p++;
+        if (is_alu_i)
+            alu = (int)regf;
+    } else if (size == 2) {       /* C7 / 81 with 66 */
         uint16_t v16;
         memcpy(&v16, p, 2);
         p += 2;
         value = v16;
-    } else {
+        if (is_alu_i)
+            alu = (int)regf;
+    } else {                      /* C7 / 81: imm32, sign-extended to 64 */
         int32_t v32;
         memcpy(&v32, p, 4);
         p += 4;
         value = (uint64_t)(int64_t)v32;
+        if (is_alu_i)
+            alu = (int)regf;
     }
     if (rip_rel)
         ea += (uint64_t)(uintptr_t)p;   /* relative to the next instruction (immediates included) */
@@ -173,8 +260,19 @@ int rt_emulate_store(void *ucv, uintptr_t fault, uintptr_t *ea_out, size_t *size
     /* the decoded store must be the one that faulted */
     if (!(fault >= ea && fault < ea + size))
         return 0;
+    uint64_t flags = (uint64_t)uc->uc_mcontext.gregs[REG_EFL];
+    if (alu >= 0) {
+        /* not atomic, and neither is the instruction without a lock prefix */
+        uint64_t old = load_sized((uintptr_t)ea, size), fl;
+        if (alu >= 8)
+            value = alu_incdec(old, alu == 9, size, flags & 1, &fl);
+        else
+            value = alu_ops[alu](old, value, size, flags & 1, &fl);
+        flags = (flags & ~RT_FLAGS_MASK) | (fl & RT_FLAGS_MASK);
+    }
     if (rt_mem_write((uintptr_t)ea, &value, size) != 0)
         return 0;
+    uc->uc_mcontext.gregs[REG_EFL] = (greg_t)flags;
     uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)p;
     *ea_out = (uintptr_t)ea;
     *size_out = size;

@@ -695,7 +695,8 @@ static int sc_stores(void)
     /* mov imm8 -> byte; mov r8 (AH) -> byte */
     __asm__ volatile("movb $0x11, (%0)" :: "r"(base) : "memory");
     ok &= (n->a.i & 0xff) == 0x11;
-    __asm__ volatile("mov $0x2200, %%eax\n\tmovb %%ah, 1(%0)" :: "r"(base) : "rax", "memory");
+    /* (base in rbx: AH cannot be encoded with a REX prefix) */
+    __asm__ volatile("mov $0x2200, %%eax\n\tmovb %%ah, 1(%0)" :: "b"(base) : "rax", "memory");
     ok &= ((n->a.i >> 8) & 0xff) == 0x22;
     /* mov r8 (SIL, needs REX) -> byte */
     __asm__ volatile("mov $0x33, %%esi\n\tmovb %%sil, 2(%0)" :: "r"(base) : "rsi", "memory");
@@ -721,11 +722,96 @@ static int sc_stores(void)
     ok &= blk.ab.a.i == 4 && blk.ab.b == 107;
     fact("stores_ok", ok);
     fact("emulated", emulated() - e0);
-    /* a read-modify-write is not a MOV: the general path (single-step) */
-    __asm__ volatile("addl $10, 4(%0)" :: "r"(base) : "memory", "cc");
-    fact("rmw_synced", n->b == 117);
-    fact("emulated_after_rmw", emulated() - e0);
+    /* read-modify-write without a lock prefix: emulated too, flags included */
+    int ok2 = 1;
+    unsigned char zf, cf, sf, of;
+    __asm__ volatile("addl $10, 4(%0)" :: "r"(base) : "memory", "cc");           /* 83 /0 */
+    ok2 &= n->b == 117;
+    __asm__ volatile("subl $117, 4(%1)\n\tsetz %0" : "=q"(zf) : "r"(base) : "memory", "cc");
+    ok2 &= n->b == 0 && zf == 1;
+    __asm__ volatile("orb $0x80, 4(%0)" :: "r"(base) : "memory", "cc");          /* 80 /1 */
+    ok2 &= n->b == 0x80;
+    __asm__ volatile("mov $0x0f, %%edx\n\tandl %%edx, 4(%0)" :: "r"(base) : "rdx", "memory", "cc"); /* 21 */
+    ok2 &= n->b == 0;
+    __asm__ volatile("xorl $0x12345678, 4(%0)" :: "r"(base) : "memory", "cc");   /* 81 /6 */
+    ok2 &= n->b == 0x12345678;
+    __asm__ volatile("incl 4(%0)" :: "r"(base) : "memory", "cc");                /* FF /0 */
+    ok2 &= n->b == 0x12345679;
+    __asm__ volatile("stc\n\tdecw 4(%2)\n\tsetc %0\n\tsets %1" : "=q"(cf), "=q"(sf) : "r"(base)
+                     : "memory", "cc");                                          /* FF /1 + 66: CF kept */
+    ok2 &= n->b == 0x12345678 && cf == 1 && sf == 0;
+    __asm__ volatile("movl $0x7fffffff, 4(%1)\n\taddl $1, 4(%1)\n\tseto %0" : "=q"(of) : "r"(base)
+                     : "memory", "cc");
+    ok2 &= n->b == (int)0x80000000 && of == 1;
+    __asm__ volatile("movl $5, (%1)\n\tmov $3, %%ecx\n\tstc\n\tadcl %%ecx, (%1)\n\tsetc %0"
+                     : "=q"(cf) : "r"(base) : "rcx", "memory", "cc");            /* 11: CF in and out */
+    ok2 &= n->a.i == 9 && cf == 0;
+    __asm__ volatile("subq $1, (%0)" :: "r"(base) : "memory", "cc");            /* a quad over i and b */
+    ok2 &= n->a.i == 8 && n->b == (int)0x80000000;
+    ok2 &= blk.ab.a.i == 8 && blk.ab.b == (int)0x80000000;
+    fact("rmw_ok", ok2);
+    fact("emulated_rmw", emulated() - e0 - 12);
+    /* a locked read-modify-write is not emulated: the general path (single-step) */
+    __asm__ volatile("lock addl $2, (%0)" :: "r"(base) : "memory", "cc");
+    fact("locked_synced", n->a.i == 10);
+    fact("emulated_after_locked", emulated() - e0);
     status();
+    return 0;
+}
+
+/* ---- the emulator against the CPU: the same instruction on a plain
+ * variable and on the protected old copy must leave the same memory and the
+ * same flags (CF PF AF ZF SF OF) ---- */
+#define FLAGS_MASK 0x8D5ul
+#define RUN(insn, mem, val, flin, flout)                                               \
+    __asm__ volatile("push %[fi]\n\tpopfq\n\t" insn " %[v], %[m]\n\tpushfq\n\tpop %[fo]" \
+                     : [m] "+m"(mem), [fo] "=&r"(flout) : [v] "c"(val), [fi] "r"(flin) : "cc")
+
+#define CASE(name, sfx, T)                                                             \
+    {                                                                                  \
+        T plain = (T)a;                                                                \
+        T *prot = (T *)base;                                                           \
+        *(volatile T *)prot = (T)a;                                                    \
+        unsigned long f1, f2;                                                          \
+        RUN(name sfx, plain, (T)b, flin, f1);                                          \
+        RUN(name sfx, *prot, (T)b, flin, f2);                                          \
+        if (plain != *(volatile T *)prot || (f1 & FLAGS_MASK) != (f2 & FLAGS_MASK))    \
+            bad++, fprintf(stderr, "%s%s a=%#lx b=%#lx cf=%lu: %#lx/%#lx vs %#lx/%#lx\n", name, sfx, \
+                           a, b, flin & 1, (unsigned long)plain, f1, (unsigned long)*prot, f2); \
+        cases++;                                                                       \
+    }
+
+#define OP(name)                                                                       \
+    CASE(name, "b", uint8_t) CASE(name, "w", uint16_t) CASE(name, "l", uint32_t) CASE(name, "q", uint64_t)
+
+static int sc_alu(void)
+{
+    apply_fig2(getenv("PATCH"));
+    char *base = (char *)&blk.ab;
+    long e0 = emulated();
+    unsigned long seed = 12345, cases = 0, bad = 0;
+    static const unsigned long edge[] = {0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff,
+                                         0x80000000, 0xffffffff, 0x7fffffffffffffff, 0x8000000000000000,
+                                         0xffffffffffffffff};
+    for (int round = 0; round < 60; round++) {
+        unsigned long a, b;
+        if (round < 14 * 2) {
+            a = edge[round % 14];
+            b = edge[(round * 5 + 3) % 14];
+        } else {
+            seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+            a = seed;
+            seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+            b = seed >> (seed & 63);
+        }
+        unsigned long flin = 0x202 | (round & 1);   /* IF, reserved bit, CF alternating */
+        OP("add") OP("or") OP("adc") OP("sbb") OP("and") OP("sub") OP("xor")
+    }
+    fact("alu_cases", (long)cases);
+    fact("alu_mismatches", (long)bad);
+    fact("alu_emulated", emulated() - e0);
+    vab->a.i = 1;
+    fact("still_synced", ab_v1()->a.i == 1);
     return 0;
 }
 
@@ -784,6 +870,7 @@ int main(int argc, char **argv)
     if (!strcmp(s, "heap")) return sc_heap();
     if (!strcmp(s, "big")) return sc_big();
     if (!strcmp(s, "stores")) return sc_stores();
+    if (!strcmp(s, "alu")) return sc_alu();
     fprintf(stderr, "unknown scenario %s\n", s);
     return 2;
 }

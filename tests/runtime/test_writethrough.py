@@ -120,13 +120,23 @@ def test_every_mov_store_shape_is_emulated_and_carried_across(rig):
     f = r.facts
     assert f["stores_ok"] == 1
     assert f["emulated"] == 12                 # no window was opened for any of them
-    assert f["rmw_synced"] == 1                # an add to memory: the single-step path
-    assert f["emulated_after_rmw"] == 12
+
+
+def test_read_modify_writes_are_emulated_with_the_cpus_flags(rig):
+    r = ok(rig.run("stores"))
+    f = r.facts
+    assert f["rmw_ok"] == 1
+    assert f["emulated_rmw"] == 12
+    # lock-prefixed: only the hardware can make it atomic -> single-step path
+    assert f["locked_synced"] == 1
+    assert f["emulated_after_locked"] == 24
 
 
 def test_the_same_stores_through_the_single_step_path(rig):
     r = ok(rig.run("stores", env=env("single-step")))
-    assert r.facts["stores_ok"] == 1 and r.facts["emulated"] == 0 and r.facts["rmw_synced"] == 1
+    f = r.facts
+    assert f["stores_ok"] == 1 and f["rmw_ok"] == 1 and f["locked_synced"] == 1
+    assert f["emulated"] == 0 and f["emulated_after_locked"] == 0
 
 
 def test_an_unlocked_writer_of_unrelated_data_on_the_page_costs_no_update(rig):
@@ -136,3 +146,13 @@ def test_an_unlocked_writer_of_unrelated_data_on_the_page_costs_no_update(rig):
     f = r.facts
     assert f["old_i"] == f["expected"] == f["new_i"]
     assert f["neighbour"] == f["neighbour_expected"]
+
+
+def test_the_emulator_agrees_with_the_cpu(rig):
+    # add/or/adc/sbb/and/sub/xor at 8/16/32/64 bits, edge and random values,
+    # CF in set and clear: same memory and same flags as the CPU itself
+    r = ok(rig.run("alu"))
+    f = r.facts
+    assert f["alu_cases"] == 1680 and f["alu_mismatches"] == 0, r.stderr[:2000]
+    assert f["alu_emulated"] == 2 * f["alu_cases"]
+    assert f["still_synced"] == 1
