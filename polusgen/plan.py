@@ -67,7 +67,7 @@ class DataPlan:
     new_symbol: str
     base: str                    # unique C-identifier form of the key (ab, count_a_c)
     readonly: bool = False
-    no_sync: bool = False        # const with a changed value: the new copy keeps its new value
+    no_sync: bool = False        # const, or never written with a new initializer: the new copy keeps its value
     heap: bool = False           # reaches heap objects of changed types (tracing code)
 
 
@@ -244,9 +244,17 @@ def make_plan(cs: ChangeSet, *, version_file: Optional[VersionFile] = None, prog
         imp = plan.import_for("global", key, used=False)
         writers = any(key in f.writes for p in (cs.old, cs.new) for f in p.functions.values())
         const = bool(ch.old.const and ch.new.const)
+        # nothing writes it (nor takes its address): its running value is still its old
+        # initializer, so a new initializer wins (a table that gained entries in the middle
+        # must not be overwritten element by element with the old one)
+        fresh = not writers and ch.old.init_text != ch.new.init_text and ch.new.init_text is not None
+        if fresh and not const:
+            plan.warnings.append(Warning_(
+                "initializer-wins", f"{key} is never written and its initializer changed: the new copy keeps its "
+                "new value, nothing is copied from the old one", ch.new.coord))
         plan.data.append(DataPlan(key, plan.import_index("global", key), plan.symbols[("global", key)],
                                   plan.bases[("global", key)], readonly=const or not writers,
-                                  no_sync=const))
+                                  no_sync=const or fresh))
 
     # ---- stubs: signature-changed functions called from never-left functions
     stubbed: dict[str, StubPlan] = {}

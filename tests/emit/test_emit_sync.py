@@ -182,3 +182,19 @@ def test_casts_to_a_changed_type_warn_with_place(tmp_path):
     assert casts and all("first_val" in w.message and "struct node" in w.message for w in casts)
     line = (tmp_path / "v1.c").read_text().splitlines().index("    return ((struct node *)p)->val;") + 1
     assert {(w.coord.file, w.coord.line) for w in casts} >= {("v1.c", line)}
+
+
+def test_never_written_table_keeps_its_new_initializer(tmp_path):
+    """A table nobody writes that gained entries: the running value is its old
+    initializer, so the new one wins and nothing is copied over it."""
+    plan, out, text = None, None, None
+    old, new = versions(CASES / "array_by_initializer")
+    plan, text = emit(old, new, tmp_path / "p.polus.c", program="tables")
+    data = {d.key: d for d in plan.data}
+    settings = next(k for k in data if k.startswith("settings"))
+    assert data[settings].no_sync and data[settings].readonly
+    assert f'polus_register_data(p, "{settings}"' in text
+    reg = text[text.index(f'polus_register_data(p, "{settings}"'):]
+    assert reg[:reg.index(";")].rstrip(")").endswith("NULL, NULL, POLUS_DATA_READONLY")
+    assert f"polus_o2n_{data[settings].base}(" not in text
+    assert any(w.code == "initializer-wins" and settings in w.message for w in plan.warnings)
