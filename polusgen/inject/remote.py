@@ -108,6 +108,9 @@ class Remote:
         regs.rip = fn
         regs.rax = 0
         regs.orig_rax = 0xFFFFFFFFFFFFFFFF
+        # no trap flag during the call: a thread caught in the runtime's
+        # single-step write window has TF set; restored with the registers after
+        regs.eflags &= ~0x100
         for name, v in zip(("rdi", "rsi", "rdx", "rcx", "r8", "r9"), values):
             setattr(regs, name, v)
         self.calls += 1
