@@ -6,13 +6,18 @@
  * (a "silent" write, carried across only later, outside that thread's lock:
  * measured, an unlocked writer of unrelated data on a tracked page made
  * mutex-protected increments go missing).  Most stores compiled C makes are
- * one MOV (88/89/C6/C7 with a memory operand).  For those the fault handler
+ * one MOV (88/89/C6/C7 with a memory operand), one read-modify-write
+ * without a lock prefix (ALU 00-31, 80/81/83, INC/DEC FE/FF) or one SSE
+ * store from an XMM register (struct copies, inlined memset/memcpy).  For
+ * those the fault handler
  * computes the address and the value from the saved registers, writes them
  * through /proc/self/mem (the kernel writes a read-only private page for
  * us), steps the PC past the instruction, and synchronizes right there: no
- * window, no single-step.  Anything else (RMW, SSE/AVX, string stores,
- * lock prefixes, segment overrides) takes the general path: open, TF,
- * single-step.  The decoded address must match the faulting one or the
+ * window, no single-step.  A read-modify-write reads the old value and
+ * runs the same operation on registers at the same width, so result and
+ * flags are the CPU's own.  Anything else (lock prefixes: only the hardware
+ * can make them atomic; AVX; string stores; segment overrides) takes the
+ * general path: open, TF, single-step.  The decoded address must match the faulting one or the
  * store is not emulated.
  *
  * Sync functions write their destination the same way (rt_writethrough.c:
@@ -144,6 +149,35 @@ static uint64_t load_sized(uintptr_t ea, size_t size)
     }
 }
 
+/* An SSE store from an XMM register to memory (no VEX: what gcc emits for
+ * x86-64 by default -- struct copies, inlined memset/memcpy): the bytes it
+ * writes, or 0.  *high: the upper 8 bytes of the register (movhps/movhpd). */
+static int sse_store(unsigned op2, int p66, int rep, int w, int *high)
+{
+    *high = 0;
+    if (rep == 0xF3)
+        return op2 == 0x11 ? 4 : op2 == 0x7F ? 16 : 0;      /* movss, movdqu */
+    if (rep == 0xF2)
+        return op2 == 0x11 ? 8 : 0;                         /* movsd */
+    switch (op2) {
+    case 0x11: case 0x29: case 0x2B:                        /* movups/movupd movaps/movapd movntps/pd */
+        return 16;
+    case 0x13:                                              /* movlps/movlpd */
+        return 8;
+    case 0x17:                                              /* movhps/movhpd */
+        *high = 1;
+        return 8;
+    case 0x7F: case 0xE7:                                   /* movdqa, movntdq (66 only) */
+        return p66 ? 16 : 0;
+    case 0xD6:                                              /* movq m64, xmm */
+        return p66 ? 8 : 0;
+    case 0x7E:                                              /* movd/movq r/m, xmm */
+        return p66 ? (w ? 8 : 4) : 0;
+    default:
+        return 0;
+    }
+}
+
 /* Returns 1 if the store was done and the PC moved past it; *ea and *size
  * say what was written.  0: not a store we emulate, nothing changed. */
 int rt_emulate_store(void *ucv, uintptr_t fault, uintptr_t *ea_out, size_t *size_out)
@@ -153,11 +187,13 @@ int rt_emulate_store(void *ucv, uintptr_t fault, uintptr_t *ea_out, size_t *size
         return 0;
     const unsigned char *ip = (const unsigned char *)uc->uc_mcontext.gregs[REG_RIP];
     const unsigned char *p = ip;
-    int opsize16 = 0, rex = 0;
+    int opsize16 = 0, rex = 0, rep = 0;
 
-    for (;; p++) {           /* legacy prefixes: only 66 is ours */
+    for (;; p++) {           /* legacy prefixes: 66, and F2/F3 before an SSE opcode */
         if (*p == 0x66)
             opsize16 = 1;
+        else if (*p == 0xF2 || *p == 0xF3)
+            rep = *p;
         else
             break;
         if (p - ip > 4)
@@ -168,13 +204,19 @@ int rt_emulate_store(void *ucv, uintptr_t fault, uintptr_t *ea_out, size_t *size
     int w = (rex >> 3) & 1, r = (rex >> 2) & 1, x = (rex >> 1) & 1, b = rex & 1;
     unsigned op = *p++;
     /* MOV r/m,r  MOV r/m,imm  ALU r/m,r (00-31, even/odd: 8 bit/wider)
-     * ALU r/m,imm (80 81 83)  INC/DEC r/m (FE FF /0 /1) */
+     * ALU r/m,imm (80 81 83)  INC/DEC r/m (FE FF /0 /1)  SSE stores (0F ..) */
     int is_mov = op == 0x88 || op == 0x89 || op == 0xC6 || op == 0xC7;
     int is_alu_r = op < 0x40 && (op & 7) <= 1 && (op >> 3) != 7;
     int is_alu_i = op == 0x80 || op == 0x81 || op == 0x83;
     int is_incdec = op == 0xFE || op == 0xFF;
-    if (!is_mov && !is_alu_r && !is_alu_i && !is_incdec)
+    int sse_size = 0, sse_high = 0;
+    if (op == 0x0F) {
+        sse_size = sse_store(*p++, opsize16, rep, w, &sse_high);
+        if (!sse_size || !uc->uc_mcontext.fpregs)
+            return 0;
+    } else if (rep || (!is_mov && !is_alu_r && !is_alu_i && !is_incdec)) {
         return 0;
+    }
     unsigned modrm = *p++;
     unsigned mod = modrm >> 6, regf = (modrm >> 3) & 7, rm = modrm & 7;
     if (mod == 3)
@@ -215,6 +257,19 @@ int rt_emulate_store(void *ucv, uintptr_t fault, uintptr_t *ea_out, size_t *size
         ea += (uint64_t)(int64_t)d;
     }
 
+    if (sse_size) {
+        if (rip_rel)
+            ea += (uint64_t)(uintptr_t)p;
+        if (!(fault >= ea && fault < ea + (uint64_t)sse_size))
+            return 0;
+        const unsigned char *xmm = (const unsigned char *)&uc->uc_mcontext.fpregs->_xmm[regf | (r << 3)];
+        if (rt_mem_write((uintptr_t)ea, xmm + (sse_high ? 8 : 0), (size_t)sse_size) != 0)
+            return 0;
+        uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)p;
+        *ea_out = (uintptr_t)ea;
+        *size_out = (size_t)sse_size;
+        return 1;
+    }
     int byte_op = op == 0x88 || op == 0xC6 || op == 0x80 || op == 0xFE || (is_alu_r && !(op & 1));
     size_t size = byte_op ? 1 : w ? 8 : opsize16 ? 2 : 4;
     uint64_t value = 0;

@@ -751,9 +751,36 @@ static int sc_stores(void)
     ok2 &= blk.ab.a.i == 8 && blk.ab.b == (int)0x80000000;
     fact("rmw_ok", ok2);
     fact("emulated_rmw", emulated() - e0 - 12);
+    /* SSE stores from XMM registers (struct copies, inlined memset) */
+    int ok3 = 1;
+    volatile int *nb = &blk.neighbour;
+    __asm__ volatile("movabs $0x0000000b0000000a, %%rdx\n\tmovq %%rdx, %%xmm1\n\t"
+                     "movq %%xmm1, (%0)" :: "r"(base) : "rdx", "xmm1", "memory");       /* 66 0F D6 */
+    ok3 &= n->a.i == 10 && n->b == 11;
+    __asm__ volatile("mov $12, %%edx\n\tmovd %%edx, %%xmm2\n\tmovss %%xmm2, 4(%0)"
+                     :: "r"(base) : "rdx", "xmm2", "memory");                           /* F3 0F 11 */
+    ok3 &= n->a.i == 10 && n->b == 12;
+    __asm__ volatile("movabs $0x0000000e0000000d, %%rdx\n\tmovq %%rdx, %%xmm3\n\t"
+                     "movsd %%xmm3, (%0)" :: "r"(base) : "rdx", "xmm3", "memory");      /* F2 0F 11 */
+    ok3 &= n->a.i == 13 && n->b == 14;
+    __asm__ volatile("movabs $0x000000100000000f, %%rdx\n\tmovq %%rdx, %%xmm4\n\t"
+                     "mov $0x11, %%edx\n\tmovq %%rdx, %%xmm5\n\tpunpcklqdq %%xmm5, %%xmm4\n\t"
+                     "movups %%xmm4, (%0)" :: "r"(base) : "rdx", "xmm4", "xmm5", "memory"); /* 0F 11: 16 bytes */
+    ok3 &= n->a.i == 15 && n->b == 16 && *nb == 0x11;
+    __asm__ volatile("movhps %%xmm4, (%0)" :: "r"(base) : "memory");                    /* 0F 17: high half */
+    ok3 &= n->a.i == 0x11 && n->b == 0;
+    __asm__ volatile("mov $17, %%edx\n\tmovd %%edx, %%xmm6\n\tmovd %%xmm6, 4(%0)"
+                     :: "r"(base) : "rdx", "xmm6", "memory");                           /* 66 0F 7E */
+    ok3 &= n->b == 17;
+    __asm__ volatile("pxor %%xmm7, %%xmm7\n\tmovdqu %%xmm7, (%0)" :: "r"(base) : "xmm7", "memory"); /* F3 0F 7F */
+    ok3 &= n->a.i == 0 && n->b == 0 && *nb == 0;
+    ok3 &= blk.ab.a.i == 0 && blk.ab.b == 0;
+    fact("sse_ok", ok3);
+    fact("emulated_sse", emulated() - e0 - 24);
+    e0 += 7;
     /* a locked read-modify-write is not emulated: the general path (single-step) */
     __asm__ volatile("lock addl $2, (%0)" :: "r"(base) : "memory", "cc");
-    fact("locked_synced", n->a.i == 10);
+    fact("locked_synced", n->a.i == 2 && blk.ab.a.i == 2);
     fact("emulated_after_locked", emulated() - e0);
     status();
     return 0;

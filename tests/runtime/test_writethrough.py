@@ -132,11 +132,17 @@ def test_read_modify_writes_are_emulated_with_the_cpus_flags(rig):
     assert f["emulated_after_locked"] == 24
 
 
+def test_sse_stores_are_emulated(rig):
+    r = ok(rig.run("stores"))
+    # movq, movss, movsd, movups (16 bytes, over the neighbour too), movhps, movd, movdqu
+    assert r.facts["sse_ok"] == 1 and r.facts["emulated_sse"] == 7
+
+
 def test_the_same_stores_through_the_single_step_path(rig):
     r = ok(rig.run("stores", env=env("single-step")))
     f = r.facts
-    assert f["stores_ok"] == 1 and f["rmw_ok"] == 1 and f["locked_synced"] == 1
-    assert f["emulated"] == 0 and f["emulated_after_locked"] == 0
+    assert f["stores_ok"] == 1 and f["rmw_ok"] == 1 and f["sse_ok"] == 1 and f["locked_synced"] == 1
+    assert f["emulated"] == 0
 
 
 def test_an_unlocked_writer_of_unrelated_data_on_the_page_costs_no_update(rig):
