@@ -1,0 +1,95 @@
+"""Shared by the live-update tests (test_live_*.py) and bench/bench_servers.py:
+the chain of patches v0->v1->...->vN of a corpus server built against its
+running v0 binary (one version file, hand-written user code where a step
+needs it), and the known bugs of other parts that stop a chain today.
+
+No tests here."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from harness import CORPUS, source_dir, versions
+
+# hand-written user code per (server, step to version N)
+USER_CODE = {
+    ("kvserver", 3): CORPUS / "kvserver" / "patches" / "v2-v3.user.c",
+    ("ftpish", 3): CORPUS / "ftpish" / "patches" / "v2-v3.user.c",
+}
+
+# Bugs in other parts (emitter, injector) that stop a chain today, by the
+# message they produce; a live test that meets one xfails with this reason
+# instead of failing, and runs on unchanged once it is fixed.
+KNOWN_BUGS = [
+    (re.compile(r"symbol \w+ \(static in [\w.]+\) needed by patch \S+ is not in .*no symbol"),
+     "emitter (polusgen/plan.py, old functions): a changed static function that gcc -O2 inlined into every "
+     "caller (no symbol in the binary, e.g. kvserver cmd_del/cmd_set/cmd_stats, ftpish cmd_user/dispatch) "
+     "is still imported and registered as an old function, so apply refuses the patch "
+     "('symbol ... is not in BINARY'); it should be left out (its callers are already replaced)"),
+    (re.compile(r"passing argument 1 of .__builtin_memcpy. discards .const. qualifier"),
+     "emitter (sync of a changed const global array, ftpish v3->v4 commands[]): the initial value is copied "
+     "with __builtin_memcpy(&commands_v4, ...) into a const object, which gcc refuses "
+     "(-Werror=discarded-array-qualifiers); the patch does not build"),
+]
+
+
+def known_bug(message: str) -> Optional[str]:
+    for pattern, reason in KNOWN_BUGS:
+        if pattern.search(message):
+            return reason
+    return None
+
+
+@dataclass
+class Chain:
+    server: str
+    binary: Path
+    patches: dict[int, Path] = field(default_factory=dict)      # version N -> patch to N
+    errors: dict[int, str] = field(default_factory=dict)        # version N -> why it was not built
+    c_sizes: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def last(self) -> int:
+        """The highest version reached by building every step in turn."""
+        n = 0
+        while n + 1 in self.patches:
+            n += 1
+        return n
+
+
+def build_chain(server: str, binary: Path, out_dir: Path, upto: Optional[int] = None) -> Chain:
+    """Patches v0->v1, v1->v2, ... for the running v0 ``binary``, one version
+    file for the chain (what polusgen evolve does, plus --user-code per step).
+    Stops at the first step that does not build and records why."""
+    from polusgen.build import build_patch
+    from polusgen.diff import compute_changeset
+    from polusgen.emit import write_patch
+    from polusgen.errors import PolusError
+    from polusgen.frontend import load_program
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names = versions(server)
+    if upto is not None:
+        names = names[:upto + 1]
+    program = Path(binary).name
+    vfile = out_dir / f"{program}.json"
+    vfile.unlink(missing_ok=True)
+    chain = Chain(server, Path(binary))
+    old = load_program(source_dir(server, names[0]))
+    for i, name in enumerate(names[1:], start=1):
+        new = load_program(source_dir(server, name))
+        user = USER_CODE.get((server, i))
+        patch_c = out_dir / f"{program}-v{i}.polus.c"
+        try:
+            cs = compute_changeset(old, new, binary=Path(binary) if i == 1 else None)
+            write_patch(cs, patch_c, version_file=vfile, binary=Path(binary), program=program, user_code=user)
+            so = build_patch(patch_c, out_dir / f"{program}-v{i}.so", user_code=user)
+        except PolusError as e:
+            chain.errors[i] = str(e)
+            break
+        chain.patches[i] = so
+        chain.c_sizes[i] = patch_c.stat().st_size
+        old = new
+    return chain
