@@ -1,0 +1,143 @@
+"""The paper's case study, live: vsftpd 2.0.0 running as a standalone
+listener is updated to 2.0.1, 2.0.2, 2.0.3 and 2.0.4 (one patch per release
+step, one version file, all for the running 2.0.0 binary) while anonymous
+clients keep logging in and downloading; new sessions greet with the new
+version and run its post-login code; then it is rolled back to 2.0.0.
+
+Needs POLUS_VSFTPD_DIR (release trees) and POLUS_VSFTPD_BUILD (built
+binaries, <dir>/<release>/vsftpd); skipped when either is unset.  Root,
+ptrace and the `ftp` and `nobody` users are needed to run vsftpd itself.
+"""
+from __future__ import annotations
+
+import os
+import pwd
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import vsftpd_study as vs  # noqa: E402
+
+REL, BUILD = vs.releases_dir(), vs.build_dir()
+pytestmark = [pytest.mark.vsftpd, pytest.mark.e2e,
+              pytest.mark.skipif(not REL or not BUILD,
+                                 reason="POLUS_VSFTPD_DIR and POLUS_VSFTPD_BUILD are not set")]
+
+
+def _need() -> None:
+    missing = [v for v in vs.CHAIN if not (REL / v).is_dir()]
+    missing += [str(vs.binary(vs.CHAIN[0])) for _ in [0] if not vs.binary(vs.CHAIN[0]).is_file()]
+    if missing:
+        pytest.skip(f"missing: {', '.join(missing)}")
+    if os.geteuid() != 0:
+        pytest.skip("vsftpd must be started as root")
+    for user in ("ftp", "nobody"):
+        try:
+            pwd.getpwnam(user)
+        except KeyError:
+            pytest.skip(f"no user {user!r} (vsftpd's ftp_username / nopriv_user)")
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory):
+    """The four patches 2.0.0 -> 2.0.1 -> ... -> 2.0.4, built once."""
+    _need()
+    out = tmp_path_factory.mktemp("vsftpd-chain")
+    return vs.build_chain(REL, vs.binary(vs.CHAIN[0]), out)
+
+
+@pytest.fixture
+def server(tmp_path):
+    """start() -> (a running 2.0.0 Vsftpd, the files its clients must get); always stopped."""
+    started = []
+
+    def start():
+        files = vs.make_root(tmp_path / "root")
+        port = vs.free_port()
+        conf = vs.write_config(tmp_path / "vsftpd.conf", port, tmp_path / "root", tmp_path / "empty")
+        srv = vs.Vsftpd(vs.binary(vs.CHAIN[0]), conf, port, tmp_path / "vsftpd.log")
+        started.append(srv)
+        return srv, files
+
+    yield start
+    for srv in started:
+        srv.stop()
+        assert not [p for p in vs.process_tree(srv.pid)], "a vsftpd process outlived the test"
+
+
+def test_chain_is_generated_with_one_version_file(chain):
+    assert [(s.old, s.new) for s in chain] == list(zip(vs.CHAIN, vs.CHAIN[1:]))
+    from polusgen.build import read_manifest
+
+    for i, s in enumerate(chain, start=1):
+        m = read_manifest(s.patch_so)
+        assert m.name == f"vsftpd-v{i}" and (m.from_version, m.to_version) == (i - 1, i)
+        assert sum(sum(c.values()) for c in s.counts.values()) > 0
+
+
+def test_live_chain_under_load_and_rollback(chain, server):
+    from polusgen.inject.apply import apply_patch
+    from polusgen.inject.rollback import rollback_patch
+    from polusgen.inject.status import process_status
+
+    srv, files = server()
+    assert vs.BANNER.match(srv.banner).group(1) == "2.0.0"
+    load = vs.ClientLoad(srv.port, files, threads=2, max_sessions=2000, max_seconds=240).start()
+    try:
+        assert vs.ftp_session(srv.port, files) == "2.0.0"
+        for i, step in enumerate(chain, start=1):
+            r = apply_patch(srv.pid, step.patch_so, wait=0.5)
+            assert r.to_version == i and r.redirects
+            # a session that starts now is forked from the patched listener
+            assert vs.ftp_session(srv.port, files) == step.new
+            assert vs.stat_version(srv.port) == step.new
+            assert process_status(srv.pid).version == i
+        # back to 2.0.0; a patch whose new function the idle listener sits in
+        # finishes rolling back once a connection has made it return
+        for _ in range(4 * len(chain)):
+            if process_status(srv.pid).version == 0:
+                break
+            rollback_patch(srv.pid, to=0, wait=0.5)
+            vs.ftp_session(srv.port, files)
+        assert process_status(srv.pid).version == 0
+        assert vs.ftp_session(srv.port, files) == "2.0.0"
+        assert vs.stat_version(srv.port) == "2.0.0"
+        time.sleep(0.3)
+    finally:
+        load.stop()
+    assert srv.alive()
+    assert load.failures == []
+    assert load.ok > 0
+
+
+def test_rollback_of_an_idle_listener(chain, server):
+    """No background load: the listener idles in accept() between sessions,
+    inside whichever version of vsf_sysutil_accept_timeout it last called."""
+    from polusgen.errors import PolusError
+    from polusgen.inject.apply import apply_patch
+    from polusgen.inject.rollback import rollback_patch
+    from polusgen.inject.status import process_status
+
+    srv, files = server()
+    for step in chain:
+        apply_patch(srv.pid, step.patch_so, wait=0.2)
+        assert vs.ftp_session(srv.port, files) == step.new
+    seen = []
+    for _ in range(2 * len(chain)):
+        if process_status(srv.pid).version == 0:
+            break
+        try:
+            rollback_patch(srv.pid, to=0, wait=0.2)
+        except PolusError:
+            pass            # still rolling back: the next session lets it finish
+        v = process_status(srv.pid).version
+        got = vs.ftp_session(srv.port, files)
+        seen.append((v, got))
+        assert got == vs.CHAIN[v], seen
+    assert process_status(srv.pid).version == 0
+    assert vs.ftp_session(srv.port, files) == "2.0.0"
+    assert srv.alive()
