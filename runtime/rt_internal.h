@@ -131,7 +131,8 @@ struct rt_counters {
     _Atomic unsigned long sync_faults;        /* faults taken by sync code itself (opened, no trap) */
     _Atomic unsigned long handler_reinstalls; /* the program replaced our handler; we took it back */
     _Atomic unsigned long lock_timeouts;      /* a try-lock gave up (a stopped thread holds it) */
-    _Atomic unsigned long emulated_stores;    /* faulting MOV stores done for the thread: no window */
+    _Atomic unsigned long emulated_stores;    /* faulting stores done for the thread: no window */
+    _Atomic unsigned long windows;            /* general path: a page opened for a single-step */
 };
 
 /* ---- globals (polus_rt.c) ---- */

@@ -196,7 +196,7 @@ POLUS_EXPORT const char *polus_rt_status_json(void)
     out(", \"protected_pages\": %lu, \"heap_pairs\": %lu", rt_protected_pages(), rt_heap_count());
     out(", \"counters\": {\"trapped_writes\": %lu, \"false_sharing_faults\": %lu, \"syncs\": %lu,"
         " \"chained_faults\": %lu, \"spurious_traps\": %lu, \"sync_faults\": %lu,"
-        " \"handler_reinstalls\": %lu, \"lock_timeouts\": %lu, \"emulated_stores\": %lu}",
+        " \"handler_reinstalls\": %lu, \"lock_timeouts\": %lu, \"emulated_stores\": %lu, \"windows\": %lu}",
         (unsigned long)atomic_load(&rt_counters.trapped_writes),
         (unsigned long)atomic_load(&rt_counters.false_sharing),
         (unsigned long)atomic_load(&rt_counters.syncs),
@@ -205,9 +205,13 @@ POLUS_EXPORT const char *polus_rt_status_json(void)
         (unsigned long)atomic_load(&rt_counters.sync_faults),
         (unsigned long)atomic_load(&rt_counters.handler_reinstalls),
         (unsigned long)atomic_load(&rt_counters.lock_timeouts),
-        (unsigned long)atomic_load(&rt_counters.emulated_stores));
+        (unsigned long)atomic_load(&rt_counters.emulated_stores),
+        (unsigned long)atomic_load(&rt_counters.windows));
     out(", \"hazards\": [\"a system call writing into a protected page (read(2) into a tracked global)"
-        " fails with EFAULT instead of faulting\"]");
+        " fails with EFAULT instead of faulting\", \"a write the fault handler cannot emulate (lock prefix,"
+        " AVX, string store) opens its page for every thread: another thread's write to a live copy on"
+        " that page meanwhile is carried across late (counter: windows)\", \"free() of a tracked heap"
+        " object writes into it: seen as a write to the pair\"]");
     out(", \"patches\": [");
     int n = atomic_load(&rt_npatches);
     for (int i = 0; i < n; i++) {

@@ -3,11 +3,22 @@
  *
  * Both copies of every changed global (and of every heap pair) that some
  * function writes are kept read-only.  A write into one faults (SIGSEGV,
- * SEGV_ACCERR); the handler makes the page writable and sets the trap flag
- * in the saved context, so the faulting instruction runs once and the CPU
- * traps (SIGTRAP).  The trap handler clears TF, re-protects the page first,
- * then carries the write across by running the generated sync function
- * with the destination made writable; a destination that is itself the
+ * SEGV_ACCERR).  Two ways on from there:
+ *
+ *  - emulated (most writes): the faulting instruction is a plain store, a
+ *    read-modify-write without lock prefix or an SSE store; the handler
+ *    does it for this thread alone through /proc/self/mem, moves the PC on
+ *    and synchronizes at once (rt_emulate.c).  No page is ever opened.
+ *  - general (anything else: lock-prefixed, AVX, string stores, or
+ *    POLUS_NO_EMULATE=1): the handler makes the page writable and sets the
+ *    trap flag in the saved context, so the faulting instruction runs once
+ *    and the CPU traps (SIGTRAP).  The trap handler clears TF, re-protects
+ *    the page first, then synchronizes.
+ *
+ * Synchronizing runs the generated sync function into a copy of the
+ * destination and writes back the bytes it changed through /proc/self/mem
+ * (without /proc/self/mem, or for a copy bigger than the scratch buffer: with
+ * the destination pages opened around the call).  A destination that is the
  * source of another live item (a chain v0 -> v1 -> v2) is carried on.
  *
  * Windows and snapshots.  mprotect is per page and per process: while one
@@ -15,7 +26,10 @@
  * every page is copied (snapshot) before it is opened, and after it is
  * re-protected the live copies whose bytes on it changed are the ones
  * synchronized -- the faulting thread's write and any write another thread
- * slipped in.  The same holds for the destination pages a sync opens.
+ * slipped in.  That write is carried across late, outside the lock its
+ * writer held: with a window open, mutex-protected updates of another live
+ * copy on the page can be lost (measured: an unlocked `lock add` next to a
+ * tracked global).  That is why the common stores are emulated.
  *
  * False sharing: a fault on a protected page outside every live copy is let
  * through the same way and nothing is synchronized (counted).
@@ -32,7 +46,7 @@
  *
  * fork: the child inherits protections and handlers, so it keeps working; a
  * window that another parent thread had open at fork time has no thread to
- * close it in the child: rt_wt_atfork_child re-protects it.
+ * close it in the child: rt_wt_atfork_child finishes it.
  */
 #include "rt_internal.h"
 
@@ -617,6 +631,7 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
             else
                 atomic_fetch_add(&rt_counters.false_sharing, 1);
             open_page(s, pg);
+            atomic_fetch_add(&rt_counters.windows, 1);
             s->trap_pending = 1;
             uc->uc_mcontext.gregs[REG_EFL] |= TF_FLAG;
             errno = saved_errno;

@@ -32,7 +32,13 @@ def test_writes_cross_both_ways(rig, path):
     assert f["old_i_after_bar_v1"] == 23       # new code, new copy -> old copy
     assert f["new_j_after_bar_v1"] == 6        # the new field lives only in the new world
     st = r.status
-    assert st["counters"]["trapped_writes"] >= 6
+    c = st["counters"]
+    assert c["trapped_writes"] >= 6
+    if path == "emulated":
+        assert c["emulated_stores"] == c["trapped_writes"] and c["windows"] == 0
+    else:
+        assert c["emulated_stores"] == 0 and c["windows"] == c["trapped_writes"]
+    assert len(st["hazards"]) == 3
     p = st["patches"][0]
     assert p["state"] == "active" and p["synchronized_data"] == ["ab"]
 
