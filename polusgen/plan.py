@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Optional
 
 from polusgen.manifest import Binary
-from polusgen.model import ChangeSet, Kind, Status, Warning_, split_key, static_key
+from polusgen.model import ChangeSet, Status, Warning_, split_key, static_key
 from polusgen.versionfile import VersionFile
 
 _SECTION = {"function": "functions", "global": "globals", "type": "types"}
@@ -241,7 +241,7 @@ def make_plan(cs: ChangeSet, *, version_file: Optional[VersionFile] = None, prog
     for key, ch in sorted(cs.globals.items()):
         if ch.status is not Status.CHANGED:
             continue
-        imp = plan.import_for("global", key, used=False)
+        plan.import_for("global", key, used=False)
         writers = any(key in f.writes for p in (cs.old, cs.new) for f in p.functions.values())
         const = bool(ch.old.const and ch.new.const)
         # nothing writes it (nor takes its address): its running value is still its old
@@ -282,7 +282,7 @@ def make_plan(cs: ChangeSet, *, version_file: Optional[VersionFile] = None, prog
                 continue
             old_keys.append(key)
     for key in old_keys:
-        imp = plan.import_for("function", key, used=False)
+        plan.import_for("function", key, used=False)
         plan.old_functions.append(OldFunctionPlan(key, plan.import_index("function", key), key in cs.never_left))
     for key in plan.emitted_functions:
         plan.new_functions.append(NewFunctionPlan(key, plan.symbols[("function", key)]))

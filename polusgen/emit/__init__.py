@@ -20,13 +20,13 @@ import jinja2
 
 from polusgen.errors import PolusError
 from polusgen.manifest import Binary
-from polusgen.model import ChangeSet, Status
+from polusgen.model import ChangeSet
 from polusgen.plan import PatchPlan, make_plan, sanitize
 from polusgen.resources import templates_dir
 from polusgen.versionfile import VersionFile
 
 from .sources import system_headers
-from .sync import SyncBuilder, ident_of
+from .sync import SyncBuilder
 from .usercode import user_functions
 from .writer import PatchWriter, build_manifest, c_string_lines, completed_type
 
@@ -221,16 +221,6 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
     }
     plan.manifest = manifest
     return _env().get_template("patch.polus.c.j2").render(**ctx)
-
-
-def _bare(tnode):
-    import copy
-
-    from .writer import _strip_nested_bodies
-
-    t = copy.deepcopy(tnode)
-    _strip_nested_bodies(t, top=None)
-    return t
 
 
 def write_patch(cs: ChangeSet, output: Path, *, version_file: Optional[Path] = None, binary: Optional[Path] = None,

@@ -14,16 +14,15 @@ from typing import Optional
 import networkx as nx
 from pycparser import c_ast
 
-from polusgen.manifest import Binary, Data, Import, Manifest, NewFunction, OldFunction, Redirect
+from polusgen.manifest import Data, Import, Manifest, NewFunction, OldFunction, Redirect
 from polusgen.model import Coord, Program, Status, Warning_
 from polusgen.plan import PatchPlan
 
-from .ctypes import resolve
+from .ctypes import resolve, same_type
 from .rename import Renamer, cprint, pointer_to, resolve_ident, type_text
 from .sync import SyncBuilder, ident_of
 
 _WORLD_ORDER = {"old": 0, "both": 1, "new": 2}
-_KIND_OF = {c_ast.Struct: "struct", c_ast.Union: "union", c_ast.Enum: "enum"}
 
 
 @dataclass
@@ -230,17 +229,23 @@ class PatchWriter:
         ret = ch.new.node.decl.type.type
         oret = ch.old.node.decl.type.type
         void = _is_void(oret)
-        if not void and not _scalar_like(oret, self.old, self.plan.changed_types) and not _scalar_like(ret, self.new, self.plan.changed_types):
-            self.warn("stub", f"stub for {st.key}: the return type changed; the stub returns the new value "
-                      "converted as C converts it", ch.new.coord)
+        wrap = ("", "")
+        if not void and not same_type(oret, ret, self.old, self.new, self.plan.changed_types):
+            ro, rn = resolve(oret, self.old), resolve(ret, self.new)
+            if ro.kind == rn.kind == "ptr":
+                wrap = (f"({self.spell('old', oret)})polus_counterpart(", ")")
+                self.warn("stub", f"stub for {st.key}: it returns a pointer to a changed type; the stub returns "
+                          "the registered old counterpart (NULL if the object has none)", ch.new.coord)
+            elif not (ro.kind in ("scalar", "enum") and rn.kind in ("scalar", "enum")):
+                self.warn("stub", f"stub for {st.key}: the return type changed incompatibly; define "
+                          f"user_polus_stub_{ident_of(st.key)}", ch.new.coord)
         return {"key": st.key, "symbol": st.symbol, "target": st.target, "proto": cprint(old_decl),
                 "args": args, "void": void, "callers": st.callers,
                 "params": [p.name for p in oparams if p.name], "user": f"stub_{ident_of(st.key)}",
+                "ret_open": wrap[0], "ret_close": wrap[1],
                 "ret_type": self.spell("old", oret) if not void else "void"}
 
     def _convert_arg(self, op, p, key, ch) -> str:
-        from .ctypes import same_type
-
         if same_type(op.type, p.type, self.old, self.new, self.plan.changed_types):
             return op.name
         ro, rn = resolve(op.type, self.old), resolve(p.type, self.new)
@@ -508,11 +513,6 @@ def _is_void(t) -> bool:
             and t.type.names == ["void"])
 
 
-def _scalar_like(t, prog, changed) -> bool:
-    r = resolve(t, prog)
-    return r.kind in ("scalar", "enum", "ptr")
-
-
 def _needs_before(e, dep: str) -> bool:
     dkind = dep.split(" ", 1)[0]
     if dkind in ("typedef", "enum"):
@@ -614,5 +614,3 @@ def c_string_lines(text: str, width: int = 96) -> list[str]:
         out.append('"' + chunk.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"')
     return out or ['""']
 
-
-_ID = re.compile(r"[A-Za-z_]\w*")

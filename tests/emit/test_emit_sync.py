@@ -4,8 +4,6 @@ the old globals and calls what the patch registered with a recording fake of
 the runtime (tests/emit/fake_rt.c)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from polusgen.build import build_patch
@@ -53,7 +51,7 @@ def test_stub_redirects_old_function_and_converts_arguments(tmp_path):
     plan, out, text = _emit(tmp_path, "stub")
     m = plan.manifest
     stubs = {n.name: n for n in m.new_functions if n.stub}
-    assert set(stubs) == {"handle", "process"}
+    assert set(stubs) == {"handle", "process", "pick"}
     assert stubs["handle"].symbol == "handle_stub_v1"
     for key in ("handle", "process"):
         olds = [i for i, o in enumerate(m.old_functions) if o.name == key]
@@ -119,7 +117,7 @@ def test_heap_patch_in_the_real_runtime(tmp_path):
         pytest.skip("the runtime library builder is not available")
     from polusgen.resources import runtime_dir
 
-    from .conftest import HERE, imports_glue
+    from .conftest import imports_glue
 
     rt = runtime_library()
     plan, out, text = _emit(tmp_path, "heap")
@@ -187,7 +185,6 @@ def test_casts_to_a_changed_type_warn_with_place(tmp_path):
 def test_never_written_table_keeps_its_new_initializer(tmp_path):
     """A table nobody writes that gained entries: the running value is its old
     initializer, so the new one wins and nothing is copied over it."""
-    plan, out, text = None, None, None
     old, new = versions(CASES / "array_by_initializer")
     plan, text = emit(old, new, tmp_path / "p.polus.c", program="tables")
     data = {d.key: d for d in plan.data}

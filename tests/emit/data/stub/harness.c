@@ -10,6 +10,7 @@ struct req_v1 { int fd; int prio; };
 int old_handled;
 void handle_stub_v1(int fd);
 int process_stub_v1(struct req *r);
+struct req *pick_stub_v1(struct req *r);
 void fill_imports(void);
 
 #define CHECK(c) do { if (!(c)) { printf("FAIL %s:%d %s\n", __FILE__, __LINE__, #c); return 1; } } while (0)
@@ -31,6 +32,7 @@ int main(void)
     n->prio = 5;
     polus_register_heap(polus_current_patch(), "struct req", &o, sizeof o, n, sizeof *n, NULL, NULL);
     CHECK(process_stub_v1(&o) == 9);
+    CHECK(pick_stub_v1(&o) == &o);   /* old pointer in, new version runs on the counterpart, old pointer out */
     printf("ok\n");
     return 0;
 }

@@ -16,11 +16,16 @@ int process(struct req *r)
     return r->fd;
 }
 
+struct req *pick(struct req *r)
+{
+    return r;
+}
+
 int main(void)
 {
     struct req r = { 1 };
     for (;;) {
-        handle(process(&r));
+        handle(process(pick(&r)));
         sleep(1);
     }
     return 0;

@@ -16,11 +16,16 @@ int process(struct req *r)
     return r->fd + r->prio;
 }
 
+struct req *pick(struct req *r)
+{
+    return r;
+}
+
 int main(void)
 {
     struct req r = { 1, 0 };
     for (;;) {
-        handle(process(&r), 2);
+        handle(process(pick(&r)), 2);
         sleep(1);
     }
     return 0;
