@@ -27,7 +27,7 @@ from polusgen.versionfile import VersionFile
 
 from .sources import system_headers
 from .sync import SyncBuilder
-from .usercode import user_functions
+from .usercode import user_functions, user_old_refs
 from .writer import PatchWriter, build_manifest, c_string_lines, completed_type
 
 __all__ = ["write_patch", "render_patch", "binary_identity", "binary_function_symbols", "so_path_for"]
@@ -153,6 +153,8 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
 
     # new code first: it decides which imports and types are needed
     functions = [w.function_item(k) for k in plan.emitted_functions]
+    for name in user_old_refs(user_code) if user_code else []:
+        w.user_import(name)
     globals_ = [w.global_item(k) for k in plan.emitted_globals]
     stubs = [w.stub_item(s) for s in plan.stubs]
     copies = w.copy_items()

@@ -34,6 +34,19 @@ def user_functions(path: Optional[Path]) -> list[str]:
     return list(seen)
 
 
+def user_old_refs(path: Optional[Path]) -> list[str]:
+    """Every POLUS_OLD_<name> (and _C) the file uses: the running program's (or an
+    earlier patch's) symbols it wants imported, deleted ones included."""
+    if path is None:
+        return []
+    text = _strip(Path(path).read_text())
+    seen: dict[str, None] = {}
+    for m in re.finditer(r"\bPOLUS_OLD_(\w+)", text):
+        name = m.group(1)
+        seen.setdefault(name[:-2] if name.endswith("_C") else name, None)
+    return list(seen)
+
+
 def user_flags(path: Optional[Path]) -> list[str]:
     """gcc options that include the file and select its functions."""
     if path is None:

@@ -113,6 +113,19 @@ class PatchWriter:
             return imp.macro + ("_C" if const else "")
         return fn
 
+    def user_import(self, base: str) -> None:
+        """User code names POLUS_OLD_<base>: import that symbol of the old program
+        (unchanged, changed or deleted), found by the same unique base name."""
+        for kind, section in (("global", self.old.globals), ("function", self.old.functions)):
+            for key, ent in section.items():
+                if getattr(ent, "extern_only", False):
+                    continue
+                if self.plan.bases.get((kind, key)) == base:
+                    self.plan.import_for(kind, key)
+                    return
+        self.warn("user-code", f"user code names POLUS_OLD_{base}, but the old program has no such function "
+                  "or global", None)
+
     def _missing_in_binary(self, ent) -> bool:
         """A static function of the program with no symbol of its own in the running binary."""
         from polusgen.plan import inlined_away
@@ -360,7 +373,7 @@ class PatchWriter:
         changed_globals = {d.key for d in self.plan.data}
         for i, imp in enumerate(self.plan.imports):
             if imp.kind == "data":
-                world = "old" if imp.key in changed_globals else "new"
+                world = "old" if imp.key in changed_globals or imp.key not in self.new.globals else "new"
                 prog = self.old if world == "old" else self.new
                 ent = prog.globals.get(imp.key) or self.old.globals[imp.key]
                 tnode = completed_type(ent.node)
@@ -368,9 +381,10 @@ class PatchWriter:
                 out.append({"macro": imp.macro, "index": i, "expr": f"(*({ptr})polus_imports[{i}].addr)",
                             "const_expr": f"(*({ptr})0)", "name": imp.name, "kind": imp.kind})
             elif imp.used:
-                ent = self.new.functions.get(imp.key) or self.old.functions[imp.key]
+                world = "new" if imp.key in self.new.functions else "old"
+                ent = (self.new if world == "new" else self.old).functions[imp.key]
                 fd = copy.deepcopy(ent.node.decl.type)
-                ptr = self.spell("new", pointer_to(fd), file=ent.file)
+                ptr = self.spell(world, pointer_to(fd), file=ent.file)
                 # a function designator, like the name it replaces: calls, `&f` and plain `f` all work
                 out.append({"macro": imp.macro, "index": i, "expr": f"(*({ptr})polus_imports[{i}].addr)",
                             "const_expr": f"(*({ptr})0)", "name": imp.name, "kind": imp.kind})

@@ -195,3 +195,15 @@ def test_never_written_table_keeps_its_new_initializer(tmp_path):
     assert reg[:reg.index(";")].rstrip(")").endswith("NULL, NULL, POLUS_DATA_READONLY")
     assert f"polus_o2n_{data[settings].base}(" not in text
     assert any(w.code == "initializer-wins" and settings in w.message for w in plan.warnings)
+
+
+def test_user_code_imports_the_old_symbols_it_names(tmp_path):
+    """User code may name any symbol of the old program as POLUS_OLD_<name>,
+    even one the new version deleted: it is imported for it."""
+    plan, out, text = _emit(tmp_path, "deleted", user_code=DATA / "deleted" / "user.c")
+    assert ("hits", "data") in {(i.name, i.kind) for i in plan.manifest.imports}
+    assert "#define POLUS_OLD_hits (*(long *)polus_imports[" in text
+    assert run_harness(tmp_path, out, plan.manifest, DATA / "deleted" / "harness.c").strip() == "ok"
+    # without user code, a deleted global is not imported
+    plan2, out2, _ = _emit(tmp_path, "deleted")
+    assert "hits" not in {i.name for i in plan2.manifest.imports}
