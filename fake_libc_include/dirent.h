@@ -24,4 +24,7 @@ int dirfd(DIR *);
 int scandir(const char *, struct dirent ***, int (*)(const struct dirent *),
             int (*)(const struct dirent **, const struct dirent **));
 int alphasort(const struct dirent **, const struct dirent **);
+/* more names the real header defines (values are its business) */
+#define DT_WHT DT_WHT
+#define MAXNAMLEN MAXNAMLEN
 #endif

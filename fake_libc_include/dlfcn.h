@@ -15,4 +15,15 @@ void *dlsym(void *, const char *);
 int dlclose(void *);
 char *dlerror(void);
 int dladdr(const void *, Dl_info *);
+/* more names the real header defines (values are its business) */
+#define RTLD_BINDING_MASK RTLD_BINDING_MASK
+#define RTLD_DEEPBIND RTLD_DEEPBIND
+/* only with _GNU_SOURCE, as in glibc */
+#if defined(_GNU_SOURCE) || defined(__USE_GNU)
+#define DLFO_EH_SEGMENT_TYPE DLFO_EH_SEGMENT_TYPE
+#define DLFO_STRUCT_HAS_EH_COUNT DLFO_STRUCT_HAS_EH_COUNT
+#define DLFO_STRUCT_HAS_EH_DBASE DLFO_STRUCT_HAS_EH_DBASE
+#define LM_ID_BASE LM_ID_BASE
+#define LM_ID_NEWLM LM_ID_NEWLM
+#endif /* GNU */
 #endif

@@ -1,7 +1,5 @@
 /* polusgen fake <features.h>: names for pycparser, no values (see README.md) */
 #ifndef _POLUS_FEATURES_H
 #define _POLUS_FEATURES_H
-#define _POSIX_VERSION 200809L
 #define _POSIX_C_SOURCE 200809L
-#define _XOPEN_SOURCE 700
 #endif

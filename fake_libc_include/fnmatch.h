@@ -8,4 +8,7 @@
 #define FNM_CASEFOLD FNM_CASEFOLD
 #define FNM_LEADING_DIR FNM_LEADING_DIR
 int fnmatch(const char *, const char *, int);
+/* more names the real header defines (values are its business) */
+#define FNM_EXTMATCH FNM_EXTMATCH
+#define FNM_FILE_NAME FNM_FILE_NAME
 #endif

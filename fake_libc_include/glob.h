@@ -17,4 +17,16 @@ typedef struct { size_t gl_pathc; char **gl_pathv; size_t gl_offs; int gl_flags;
 #define GLOB_TILDE GLOB_TILDE
 int glob(const char *, int, int (*)(const char *, int), glob_t *);
 void globfree(glob_t *);
+/* more names the real header defines (values are its business) */
+#define GLOB_ALTDIRFUNC GLOB_ALTDIRFUNC
+#define GLOB_MAGCHAR GLOB_MAGCHAR
+#define GLOB_NOMAGIC GLOB_NOMAGIC
+#define GLOB_NOSYS GLOB_NOSYS
+#define GLOB_ONLYDIR GLOB_ONLYDIR
+#define GLOB_PERIOD GLOB_PERIOD
+#define GLOB_TILDE_CHECK GLOB_TILDE_CHECK
+/* only with _GNU_SOURCE, as in glibc */
+#if defined(_GNU_SOURCE) || defined(__USE_GNU)
+#define GLOB_ABEND GLOB_ABEND
+#endif /* GNU */
 #endif

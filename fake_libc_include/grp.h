@@ -13,4 +13,6 @@ void endgrent(void);
 int initgroups(const char *, gid_t);
 int setgroups(size_t, const gid_t *);
 int getgrouplist(const char *, gid_t, gid_t *, int *);
+/* more names the real header defines (values are its business) */
+#define NSS_BUFLEN_GROUP NSS_BUFLEN_GROUP
 #endif

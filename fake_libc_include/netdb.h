@@ -41,4 +41,38 @@ void freeaddrinfo(struct addrinfo *);
 const char *gai_strerror(int);
 int getnameinfo(const struct sockaddr *, socklen_t, char *, socklen_t, char *, socklen_t, int);
 const char *hstrerror(int);
+/* more names the real header defines (values are its business) */
+#define AI_ALL AI_ALL
+#define EAI_BADFLAGS EAI_BADFLAGS
+#define EAI_FAMILY EAI_FAMILY
+#define EAI_MEMORY EAI_MEMORY
+#define EAI_OVERFLOW EAI_OVERFLOW
+#define EAI_SERVICE EAI_SERVICE
+#define EAI_SOCKTYPE EAI_SOCKTYPE
+#define NETDB_INTERNAL NETDB_INTERNAL
+#define NETDB_SUCCESS NETDB_SUCCESS
+#define NI_DGRAM NI_DGRAM
+#define NI_NOFQDN NI_NOFQDN
+#define NO_ADDRESS NO_ADDRESS
+/* only with _GNU_SOURCE, as in glibc */
+#if defined(_GNU_SOURCE) || defined(__USE_GNU)
+#define AI_CANONIDN AI_CANONIDN
+#define AI_IDN AI_IDN
+#define AI_IDN_ALLOW_UNASSIGNED AI_IDN_ALLOW_UNASSIGNED
+#define AI_IDN_USE_STD3_ASCII_RULES AI_IDN_USE_STD3_ASCII_RULES
+#define EAI_ADDRFAMILY EAI_ADDRFAMILY
+#define EAI_ALLDONE EAI_ALLDONE
+#define EAI_CANCELED EAI_CANCELED
+#define EAI_IDN_ENCODE EAI_IDN_ENCODE
+#define EAI_INPROGRESS EAI_INPROGRESS
+#define EAI_INTR EAI_INTR
+#define EAI_NODATA EAI_NODATA
+#define EAI_NOTCANCELED EAI_NOTCANCELED
+#define GAI_NOWAIT GAI_NOWAIT
+#define GAI_WAIT GAI_WAIT
+#define NI_IDN NI_IDN
+#define NI_IDN_ALLOW_UNASSIGNED NI_IDN_ALLOW_UNASSIGNED
+#define NI_IDN_USE_STD3_ASCII_RULES NI_IDN_USE_STD3_ASCII_RULES
+#define SCOPE_DELIMITER SCOPE_DELIMITER
+#endif /* GNU */
 #endif

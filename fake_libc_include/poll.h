@@ -14,7 +14,16 @@ typedef unsigned long nfds_t;
 #define POLLRDBAND POLLRDBAND
 #define POLLWRNORM POLLWRNORM
 #define POLLWRBAND POLLWRBAND
-#define POLLRDHUP POLLRDHUP
 int poll(struct pollfd *, nfds_t, int);
 int ppoll(struct pollfd *, nfds_t, const struct timespec *, const sigset_t *);
+/* only with _GNU_SOURCE, as in glibc */
+#if defined(_GNU_SOURCE) || defined(__USE_GNU)
+#define POLLRDHUP POLLRDHUP
+#endif /* GNU */
+/* more names the real header defines (values are its business) */
+/* only with _GNU_SOURCE, as in glibc */
+#if defined(_GNU_SOURCE) || defined(__USE_GNU)
+#define POLLMSG POLLMSG
+#define POLLREMOVE POLLREMOVE
+#endif /* GNU */
 #endif

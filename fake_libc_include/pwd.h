@@ -10,4 +10,6 @@ int getpwuid_r(uid_t, struct passwd *, char *, size_t, struct passwd **);
 struct passwd *getpwent(void);
 void setpwent(void);
 void endpwent(void);
+/* more names the real header defines (values are its business) */
+#define NSS_BUFLEN_PASSWD NSS_BUFLEN_PASSWD
 #endif

@@ -9,4 +9,6 @@ void setspent(void);
 void endspent(void);
 int lckpwdf(void);
 int ulckpwdf(void);
+/* more names the real header defines (values are its business) */
+#define SHADOW SHADOW
 #endif

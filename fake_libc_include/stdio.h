@@ -82,4 +82,15 @@ int rename(const char *, const char *);
 char *tmpnam(char *);
 void flockfile(FILE *);
 void funlockfile(FILE *);
+/* more names the real header defines (values are its business) */
+#define FOPEN_MAX FOPEN_MAX
+#define TMP_MAX TMP_MAX
+/* only with _GNU_SOURCE, as in glibc */
+#if defined(_GNU_SOURCE) || defined(__USE_GNU)
+#define RENAME_EXCHANGE RENAME_EXCHANGE
+#define RENAME_NOREPLACE RENAME_NOREPLACE
+#define RENAME_WHITEOUT RENAME_WHITEOUT
+#define SEEK_DATA SEEK_DATA
+#define SEEK_HOLE SEEK_HOLE
+#endif /* GNU */
 #endif

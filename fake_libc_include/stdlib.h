@@ -60,4 +60,11 @@ int getloadavg(double *, int);
 int mblen(const char *, size_t);
 size_t mbstowcs(wchar_t *, const char *, size_t);
 size_t wcstombs(char *, const wchar_t *, size_t);
+/* more names the real header defines (values are its business) */
+#define WCONTINUED WCONTINUED
+#define WEXITED WEXITED
+#define WNOHANG WNOHANG
+#define WNOWAIT WNOWAIT
+#define WSTOPPED WSTOPPED
+#define WUNTRACED WUNTRACED
 #endif

@@ -37,9 +37,19 @@
 #define LOG_NDELAY LOG_NDELAY
 #define LOG_NOWAIT LOG_NOWAIT
 #define LOG_PERROR LOG_PERROR
+#ifdef SYSLOG_NAMES
+/* the real header defines these tables here when asked */
+typedef struct _code { char *c_name; int c_val; } CODE;
+extern CODE prioritynames[];
+extern CODE facilitynames[];
+#endif
 void openlog(const char *, int, int);
 void syslog(int, const char *, ...);
 void vsyslog(int, const char *, va_list);
 void closelog(void);
 int setlogmask(int);
+/* more names the real header defines (values are its business) */
+#define LOG_FACMASK LOG_FACMASK
+#define LOG_NFACILITIES LOG_NFACILITIES
+#define LOG_PRIMASK LOG_PRIMASK
 #endif

@@ -42,4 +42,57 @@ int clock_nanosleep(clockid_t, int, const struct timespec *, struct timespec *);
 int timer_create(clockid_t, struct sigevent *, timer_t *);
 int timer_delete(timer_t);
 int timer_settime(timer_t, int, const struct itimerspec *, struct itimerspec *);
+/* more names the real header defines (values are its business) */
+#define CLOCK_BOOTTIME CLOCK_BOOTTIME
+#define CLOCK_BOOTTIME_ALARM CLOCK_BOOTTIME_ALARM
+#define CLOCK_MONOTONIC_COARSE CLOCK_MONOTONIC_COARSE
+#define CLOCK_MONOTONIC_RAW CLOCK_MONOTONIC_RAW
+#define CLOCK_REALTIME_ALARM CLOCK_REALTIME_ALARM
+#define CLOCK_REALTIME_COARSE CLOCK_REALTIME_COARSE
+#define CLOCK_TAI CLOCK_TAI
+#define TIME_UTC TIME_UTC
+/* only with _GNU_SOURCE, as in glibc */
+#if defined(_GNU_SOURCE) || defined(__USE_GNU)
+#define ADJ_ESTERROR ADJ_ESTERROR
+#define ADJ_FREQUENCY ADJ_FREQUENCY
+#define ADJ_MAXERROR ADJ_MAXERROR
+#define ADJ_MICRO ADJ_MICRO
+#define ADJ_NANO ADJ_NANO
+#define ADJ_OFFSET ADJ_OFFSET
+#define ADJ_OFFSET_SINGLESHOT ADJ_OFFSET_SINGLESHOT
+#define ADJ_OFFSET_SS_READ ADJ_OFFSET_SS_READ
+#define ADJ_SETOFFSET ADJ_SETOFFSET
+#define ADJ_STATUS ADJ_STATUS
+#define ADJ_TAI ADJ_TAI
+#define ADJ_TICK ADJ_TICK
+#define ADJ_TIMECONST ADJ_TIMECONST
+#define MOD_CLKA MOD_CLKA
+#define MOD_CLKB MOD_CLKB
+#define MOD_ESTERROR MOD_ESTERROR
+#define MOD_FREQUENCY MOD_FREQUENCY
+#define MOD_MAXERROR MOD_MAXERROR
+#define MOD_MICRO MOD_MICRO
+#define MOD_NANO MOD_NANO
+#define MOD_OFFSET MOD_OFFSET
+#define MOD_STATUS MOD_STATUS
+#define MOD_TAI MOD_TAI
+#define MOD_TIMECONST MOD_TIMECONST
+#define STA_CLK STA_CLK
+#define STA_CLOCKERR STA_CLOCKERR
+#define STA_DEL STA_DEL
+#define STA_FLL STA_FLL
+#define STA_FREQHOLD STA_FREQHOLD
+#define STA_INS STA_INS
+#define STA_MODE STA_MODE
+#define STA_NANO STA_NANO
+#define STA_PLL STA_PLL
+#define STA_PPSERROR STA_PPSERROR
+#define STA_PPSFREQ STA_PPSFREQ
+#define STA_PPSJITTER STA_PPSJITTER
+#define STA_PPSSIGNAL STA_PPSSIGNAL
+#define STA_PPSTIME STA_PPSTIME
+#define STA_PPSWANDER STA_PPSWANDER
+#define STA_RONLY STA_RONLY
+#define STA_UNSYNC STA_UNSYNC
+#endif /* GNU */
 #endif

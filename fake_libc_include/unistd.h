@@ -126,4 +126,15 @@ void *sbrk(long);
 int vhangup(void);
 int tcsetpgrp(int, pid_t);
 pid_t tcgetpgrp(int);
+/* more names the real header defines (values are its business) */
+#define L_INCR L_INCR
+#define L_SET L_SET
+#define L_XTND L_XTND
+/* only with _GNU_SOURCE, as in glibc */
+#if defined(_GNU_SOURCE) || defined(__USE_GNU)
+#define CLOSE_RANGE_CLOEXEC CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_UNSHARE CLOSE_RANGE_UNSHARE
+#define SEEK_DATA SEEK_DATA
+#define SEEK_HOLE SEEK_HOLE
+#endif /* GNU */
 #endif

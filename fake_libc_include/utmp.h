@@ -20,4 +20,8 @@ void logwtmp(const char *, const char *, const char *);
 int login_tty(int);
 void login(const struct utmp *);
 int logout(const char *);
+/* more names the real header defines (values are its business) */
+#define UTMP_FILENAME UTMP_FILENAME
+#define UT_UNKNOWN UT_UNKNOWN
+#define WTMP_FILENAME WTMP_FILENAME
 #endif

@@ -23,4 +23,11 @@ int epoll_create1(int);
 int epoll_ctl(int, int, int, struct epoll_event *);
 int epoll_wait(int, struct epoll_event *, int, int);
 int epoll_pwait(int, struct epoll_event *, int, int, const sigset_t *);
+/* more names the real header defines (values are its business) */
+#define EPOLLMSG EPOLLMSG
+#define EPOLLRDBAND EPOLLRDBAND
+#define EPOLLRDNORM EPOLLRDNORM
+#define EPOLLWAKEUP EPOLLWAKEUP
+#define EPOLLWRBAND EPOLLWRBAND
+#define EPOLLWRNORM EPOLLWRNORM
 #endif

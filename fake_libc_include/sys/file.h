@@ -7,4 +7,8 @@
 #define LOCK_NB LOCK_NB
 #define LOCK_UN LOCK_UN
 int flock(int, int);
+/* more names the real header defines (values are its business) */
+#define L_INCR L_INCR
+#define L_SET L_SET
+#define L_XTND L_XTND
 #endif

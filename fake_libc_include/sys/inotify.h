@@ -22,4 +22,17 @@ int inotify_init(void);
 int inotify_init1(int);
 int inotify_add_watch(int, const char *, uint32_t);
 int inotify_rm_watch(int, int);
+/* more names the real header defines (values are its business) */
+#define IN_CLOSE IN_CLOSE
+#define IN_DONT_FOLLOW IN_DONT_FOLLOW
+#define IN_EXCL_UNLINK IN_EXCL_UNLINK
+#define IN_IGNORED IN_IGNORED
+#define IN_ISDIR IN_ISDIR
+#define IN_MASK_ADD IN_MASK_ADD
+#define IN_MASK_CREATE IN_MASK_CREATE
+#define IN_MOVE IN_MOVE
+#define IN_ONESHOT IN_ONESHOT
+#define IN_ONLYDIR IN_ONLYDIR
+#define IN_Q_OVERFLOW IN_Q_OVERFLOW
+#define IN_UNMOUNT IN_UNMOUNT
 #endif

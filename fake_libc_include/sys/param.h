@@ -3,6 +3,8 @@
 #define _POLUS_SYS_PARAM_H
 #include <_polus_types.h>
 #include <limits.h>
+#include <signal.h>
+#include <endian.h>
 /* MIN, MAX, howmany, roundup parse as calls */
 #define MAXPATHLEN MAXPATHLEN
 #define MAXHOSTNAMELEN MAXHOSTNAMELEN
@@ -12,4 +14,10 @@
 #define NBBY NBBY
 #define HZ HZ
 #define DEV_BSIZE DEV_BSIZE
+/* more names the real header defines (values are its business) */
+#define CANBSIZ CANBSIZ
+#define EXEC_PAGESIZE EXEC_PAGESIZE
+#define NCARGS NCARGS
+#define NODEV NODEV
+#define NOGROUP NOGROUP
 #endif

@@ -23,7 +23,6 @@ struct rusage { struct timeval ru_utime; struct timeval ru_stime; long ru_maxrss
 #define RLIM_INFINITY RLIM_INFINITY
 #define RUSAGE_SELF RUSAGE_SELF
 #define RUSAGE_CHILDREN RUSAGE_CHILDREN
-#define RUSAGE_THREAD RUSAGE_THREAD
 #define PRIO_PROCESS PRIO_PROCESS
 #define PRIO_PGRP PRIO_PGRP
 #define PRIO_USER PRIO_USER
@@ -32,4 +31,26 @@ int setrlimit(int, const struct rlimit *);
 int getrusage(int, struct rusage *);
 int getpriority(int, id_t);
 int setpriority(int, id_t, int);
+/* only with _GNU_SOURCE, as in glibc */
+#if defined(_GNU_SOURCE) || defined(__USE_GNU)
+#define RUSAGE_THREAD RUSAGE_THREAD
+#endif /* GNU */
+/* more names the real header defines (values are its business) */
+#define PRIO_MAX PRIO_MAX
+#define PRIO_MIN PRIO_MIN
+#define RLIMIT_LOCKS RLIMIT_LOCKS
+#define RLIMIT_MSGQUEUE RLIMIT_MSGQUEUE
+#define RLIMIT_NICE RLIMIT_NICE
+#define RLIMIT_NLIMITS RLIMIT_NLIMITS
+#define RLIMIT_RTPRIO RLIMIT_RTPRIO
+#define RLIMIT_RTTIME RLIMIT_RTTIME
+#define RLIMIT_SIGPENDING RLIMIT_SIGPENDING
+#define RLIM_NLIMITS RLIM_NLIMITS
+#define RLIM_SAVED_CUR RLIM_SAVED_CUR
+#define RLIM_SAVED_MAX RLIM_SAVED_MAX
+/* only with _GNU_SOURCE, as in glibc */
+#if defined(_GNU_SOURCE) || defined(__USE_GNU)
+#define RLIM64_INFINITY RLIM64_INFINITY
+#define RUSAGE_LWP RUSAGE_LWP
+#endif /* GNU */
 #endif

@@ -52,4 +52,38 @@ int mknod(const char *, mode_t, dev_t);
 mode_t umask(mode_t);
 int futimens(int, const struct timespec [2]);
 int utimensat(int, const char *, const struct timespec [2], int);
+/* more names the real header defines (values are its business) */
+#define ACCESSPERMS ACCESSPERMS
+#define ALLPERMS ALLPERMS
+#define DEFFILEMODE DEFFILEMODE
+#define S_BLKSIZE S_BLKSIZE
+/* only with _GNU_SOURCE, as in glibc */
+#if defined(_GNU_SOURCE) || defined(__USE_GNU)
+#define STATX_ALL STATX_ALL
+#define STATX_ATIME STATX_ATIME
+#define STATX_ATTR_APPEND STATX_ATTR_APPEND
+#define STATX_ATTR_AUTOMOUNT STATX_ATTR_AUTOMOUNT
+#define STATX_ATTR_COMPRESSED STATX_ATTR_COMPRESSED
+#define STATX_ATTR_DAX STATX_ATTR_DAX
+#define STATX_ATTR_ENCRYPTED STATX_ATTR_ENCRYPTED
+#define STATX_ATTR_IMMUTABLE STATX_ATTR_IMMUTABLE
+#define STATX_ATTR_MOUNT_ROOT STATX_ATTR_MOUNT_ROOT
+#define STATX_ATTR_NODUMP STATX_ATTR_NODUMP
+#define STATX_ATTR_VERITY STATX_ATTR_VERITY
+#define STATX_BASIC_STATS STATX_BASIC_STATS
+#define STATX_BLOCKS STATX_BLOCKS
+#define STATX_BTIME STATX_BTIME
+#define STATX_CTIME STATX_CTIME
+#define STATX_DIOALIGN STATX_DIOALIGN
+#define STATX_GID STATX_GID
+#define STATX_INO STATX_INO
+#define STATX_MNT_ID STATX_MNT_ID
+#define STATX_MODE STATX_MODE
+#define STATX_MTIME STATX_MTIME
+#define STATX_NLINK STATX_NLINK
+#define STATX_SIZE STATX_SIZE
+#define STATX_TYPE STATX_TYPE
+#define STATX_UID STATX_UID
+#define STATX__RESERVED STATX__RESERVED
+#endif /* GNU */
 #endif

@@ -18,4 +18,8 @@ pid_t waitpid(pid_t, int *, int);
 int waitid(idtype_t, id_t, siginfo_t *, int);
 pid_t wait3(int *, int, struct rusage *);
 pid_t wait4(pid_t, int *, int, struct rusage *);
+/* more names the real header defines (values are its business) */
+#define WAIT_ANY WAIT_ANY
+#define WAIT_MYPGRP WAIT_MYPGRP
+#define WCOREFLAG WCOREFLAG
 #endif

@@ -54,7 +54,19 @@ def rewritten_call(node: c_ast.Node) -> tuple[str, list[c_ast.Node]] | None:
 
 
 class SourceGenerator(c_generator.CGenerator):
-    """CGenerator that prints rewritten system macros in their original spelling."""
+    """CGenerator that prints rewritten system macros in their original
+    spelling, and a tagged struct/union/enum body once: in
+    `struct l { ... } *a, *b;` pycparser gives a and b one shared Struct node,
+    and printing its body twice would define `struct l` twice."""
+
+    def _generate_struct_union_enum(self, n, name: str) -> str:
+        body = (n.values if isinstance(n, c_ast.Enum) else n.decls) is not None
+        if body and n.name:
+            printed = self.__dict__.setdefault("_polus_bodies", set())
+            if id(n) in printed:
+                return f"{name} {n.name}"
+            printed.add(id(n))
+        return super()._generate_struct_union_enum(n, name)
 
     def visit_FuncCall(self, n: c_ast.FuncCall) -> str:
         orig = rewritten_call(n)

@@ -125,6 +125,7 @@ def _load_program(source, include_dirs, defines, use_cache) -> Program:
 
 def merge(tus: list[TUFacts], root: str) -> Program:
     prog = Program(root=root, files=[t.file for t in tus])
+    _split_local_types(tus)
     _merge_types(prog, tus)
     _merge_globals(prog, tus)
     _merge_functions(prog, tus)
@@ -157,6 +158,37 @@ def merge(tus: list[TUFacts], root: str) -> Program:
 
 _ONE_PROGRAM = (" (if these files are not linked into one program, load a compile_commands.json "
                 "or a list of the .c files that are)")
+
+
+def _split_local_types(tus: list[TUFacts]) -> None:
+    """A struct/union/enum defined in a .c file belongs to that TU.  When two
+    TUs define one tag differently in their own .c files (legal C), both are
+    kept, keyed "struct S@file.c" like statics, and that TU's entities refer
+    to its own.  (Two readings of one header's definition are a warning in
+    _merge_types instead.)"""
+    texts: dict[str, set[str]] = {}
+    for t in tus:
+        for ent in t.types:
+            if ent.kind != "typedef" and _complete(ent):
+                texts.setdefault(ent.key, set()).add(ent.text)
+    clashing = {k for k, v in texts.items() if len(v) > 1}
+    if not clashing:
+        return
+    for t in tus:
+        rename = {e.key: f"{e.key}@{t.file}" for e in t.types
+                  if e.key in clashing and _complete(e) and e.coord.file == t.file}
+        if not rename:
+            continue
+        for e in t.types:
+            e.key = rename.get(e.key, e.key)
+            e.deps = {rename.get(k, k) for k in e.deps}
+            e.deps_by_value = {rename.get(k, k) for k in e.deps_by_value}
+        for g in t.globals:
+            g.entity.type_deps = {rename.get(k, k) for k in g.entity.type_deps}
+        for f in t.functions:
+            f.type_deps = {rename.get(k, k) for k in f.type_deps}
+            f.sig_type_deps = {rename.get(k, k) for k in f.sig_type_deps}
+        t.enumerators = {n: rename.get(k, k) for n, k in t.enumerators.items()}
 
 
 def _merge_types(prog: Program, tus: list[TUFacts]) -> None:

@@ -32,6 +32,10 @@ FEATURE_MACROS = {
     "_XOPEN_SOURCE_EXTENDED", "_POSIX_SOURCE", "_POSIX_C_SOURCE", "_ISOC99_SOURCE", "_ISOC11_SOURCE",
     "_LARGEFILE_SOURCE", "_LARGEFILE64_SOURCE", "_FILE_OFFSET_BITS", "_TIME_BITS", "_REENTRANT",
     "_THREAD_SAFE", "_ATFILE_SOURCE", "_FORTIFY_SOURCE", "_DYNAMIC_STACK_SIZE_SOURCE",
+    # other switches system headers test: assert() on or off, syslog's name
+    # tables, C99 format/limit macros in C++-minded code, OpenSSL's API level
+    "NDEBUG", "SYSLOG_NAMES", "__STDC_FORMAT_MACROS", "__STDC_LIMIT_MACROS", "__STDC_CONSTANT_MACROS",
+    "OPENSSL_API_COMPAT", "OPENSSL_SUPPRESS_DEPRECATED",
 }
 
 

@@ -3,6 +3,7 @@ constant a value (fake_libc_include/README.md)."""
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -84,3 +85,66 @@ def test_every_typedef_name_of_the_types_header_parses(tmp_path):
     assert {"typedef size_t", "typedef pthread_mutex_t", "typedef SSL_CTX", "struct epoll_event",
             "struct stack_st_X509_NAME"} <= ev.deps
     assert "typedef SSL_CTX" not in ev.deps_by_value and "struct epoll_event" in ev.deps_by_value
+
+
+# --------------------------------------------------------------------------
+# precision against the real headers: a name the fake header defines must be
+# defined by the real one too, or `#ifdef NAME` takes the other branch here
+# than in the real build (a BSD-only TCP_NOPUSH once did exactly that)
+# --------------------------------------------------------------------------
+
+GNU_BLOCK = "#if defined(_GNU_SOURCE) || defined(__USE_GNU)"
+
+
+def self_defined(header: str) -> tuple[list[str], list[str]]:
+    """(names defined in any mode, names defined only with _GNU_SOURCE)."""
+    plain, gnu, in_gnu = [], [], False
+    for line in (FAKE / header).read_text().splitlines():
+        if line.startswith(GNU_BLOCK):
+            in_gnu = True
+        elif line.startswith("#endif /* GNU */"):
+            in_gnu = False
+        else:
+            m = DEFINE.match(line)
+            if m and not m.group(2) and not m.group(1).startswith("_POLUS_") and m.group(1) not in REWRITTEN:
+                (gnu if in_gnu else plain).append(m.group(1))
+    return plain, gnu
+
+
+def undefined_in_real(header: str, names: list[str], flags: list[str]) -> list[str] | None:
+    """The names the real header neither defines as macros nor declares; None
+    if the real header is not installed."""
+    import subprocess
+    r = subprocess.run(["gcc", "-E", "-dM", *flags, "-x", "c", "-"], input=f"#include <{header}>\n",
+                       capture_output=True, text=True)
+    if r.returncode:
+        return None
+    real = {m.group(1) for m in re.finditer(r"^#define (\w+)", r.stdout, re.M)}
+    bad = []
+    for n in (n for n in names if n not in real):
+        c = subprocess.run(["gcc", "-fsyntax-only", *flags, "-x", "c", "-"],
+                           input=f"#include <{header}>\nlong polus_probe = sizeof({n});\n", capture_output=True, text=True)
+        if c.returncode:
+            bad.append(n)
+    return bad
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc and the system headers")
+@pytest.mark.parametrize("header", HEADERS)
+def test_defined_names_exist_in_the_real_header(header):
+    plain, gnu = self_defined(header)
+    if not plain and not gnu:
+        pytest.skip("defines no names")
+    default = undefined_in_real(header, plain, [])
+    if default is None:
+        pytest.skip(f"<{header}> is not installed here")
+    assert default == [], f"not in the real <{header}> (without _GNU_SOURCE)"
+    assert undefined_in_real(header, plain + gnu, ["-D_GNU_SOURCE"]) == [], \
+        f"not in the real <{header}> even with _GNU_SOURCE"
+
+
+def test_gnu_only_names_follow_gnu_source(tmp_path):
+    (tmp_path / "t.c").write_text("#include <fcntl.h>\n#ifdef O_PATH\nint has_o_path;\n#endif\n")
+    assert "has_o_path" not in load_program(tmp_path / "t.c", use_cache=False).globals
+    (tmp_path / "t.c").write_text("#define _GNU_SOURCE\n#include <fcntl.h>\n#ifdef O_PATH\nint has_o_path;\n#endif\n")
+    assert "has_o_path" in load_program(tmp_path / "t.c", use_cache=False).globals

@@ -657,3 +657,36 @@ def test_other_libraries_headers_are_system_and_never_hide_the_fake_libc(tree):
     assert set(p.globals) == {"ctx"} and set(p.functions) == {"main"}   # the library's are not the program's
     assert p.system_includes["main.c"] == ["mylib.h", "stdio.h"]
     assert f"-isystem{lib.resolve()}" in p.cflags
+
+
+def test_one_tag_defined_differently_in_two_c_files_gives_two_types(tree):
+    root = tree({
+        "h.h": "struct shared { int a; };\n",
+        "a.c": '#include "h.h"\nstruct param { int x; };\nstatic struct param pa;\n'
+               "int fa(struct param *p) { return p->x; }\n",
+        "b.c": '#include "h.h"\nstruct param { long y; char z; };\nstatic struct param pb;\n'
+               "int fb(struct param *p) { return (int)p->y; }\nstruct shared s;\n",
+        "c.c": "struct param;\nstruct param *opaque;\n",
+    })
+    p = load_program(root)
+    # c.c only names the tag: that stays the plain key, incomplete
+    assert p.types["struct param"].text == "struct param"
+    assert p.globals["opaque"].type_deps == {"struct param"}
+    assert "long y;" in p.types["struct param@b.c"].text and "int x;" in p.types["struct param@a.c"].text
+    assert p.types["struct param@b.c"].name == "param"
+    assert p.globals["pb@b.c"].type_deps == {"struct param@b.c"}
+    assert p.functions["fa"].sig_type_deps == {"struct param@a.c"}
+    assert p.types["struct shared"].coord.file == "h.h"
+    assert not [w for w in p.warnings if w.code == "type-conflict"]
+
+
+def test_one_header_read_two_ways_is_a_warning(tree):
+    root = tree({
+        "h.h": "struct cfg { FIELD_TYPE v; };\n",
+        "a.c": "#define FIELD_TYPE int\n#include \"h.h\"\nstruct cfg ca;\n",
+        "b.c": "#define FIELD_TYPE long\n#include \"h.h\"\nstruct cfg cb;\n",
+    })
+    p = load_program(root)
+    (w,) = [w for w in p.warnings if w.code == "type-conflict"]
+    assert "struct cfg" in w.message and "a.c" in w.message and "b.c" in w.message
+    assert "int v;" in p.types["struct cfg"].text
