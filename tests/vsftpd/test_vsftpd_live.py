@@ -50,6 +50,16 @@ def chain(tmp_path_factory):
     return vs.build_chain(REL, vs.binary(vs.CHAIN[0]), out)
 
 
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """What a freshly started binary of every release answers to vs.PROBES."""
+    _need()
+    missing = [v for v in vs.CHAIN if not vs.binary(v).is_file()]
+    if missing:
+        pytest.skip(f"no binary of {', '.join(missing)} under {BUILD} to compare with")
+    return vs.reference_probes(BUILD, vs.CHAIN, tmp_path_factory.mktemp("vsftpd-reference"))
+
+
 @pytest.fixture
 def server(tmp_path):
     """start() -> (a running 2.0.0 Vsftpd, the files its clients must get); always stopped."""
@@ -79,7 +89,14 @@ def test_chain_is_generated_with_one_version_file(chain):
         assert sum(sum(c.values()) for c in s.counts.values()) > 0
 
 
-def test_live_chain_under_load_and_rollback(chain, server):
+def test_releases_answer_the_probes_differently(reference):
+    """The probes tell 2.0.2, 2.0.3 and 2.0.4 apart (EPSV 1 / EPRT |1| from
+    2.0.3, MDTM fixed in 2.0.4), so matching them is more than a banner."""
+    rows = [tuple(reference[v][c] for c in vs.PROBES) for v in vs.CHAIN]
+    assert rows[2] != rows[3] != rows[4]
+
+
+def test_live_chain_under_load_and_rollback(chain, reference, server):
     from polusgen.inject.apply import apply_patch
     from polusgen.inject.rollback import rollback_patch
     from polusgen.inject.status import process_status
@@ -95,6 +112,8 @@ def test_live_chain_under_load_and_rollback(chain, server):
             # a session that starts now is forked from the patched listener
             assert vs.ftp_session(srv.port, files) == step.new
             assert vs.stat_version(srv.port) == step.new
+            # and its post-login code answers as a started step.new does
+            assert vs.probe_diff(vs.probe(srv.port), reference[step.new]) == {}
             assert process_status(srv.pid).version == i
         # back to 2.0.0; a patch whose new function the idle listener sits in
         # finishes rolling back once a connection has made it return
@@ -106,6 +125,7 @@ def test_live_chain_under_load_and_rollback(chain, server):
         assert process_status(srv.pid).version == 0
         assert vs.ftp_session(srv.port, files) == "2.0.0"
         assert vs.stat_version(srv.port) == "2.0.0"
+        assert vs.probe_diff(vs.probe(srv.port), reference["2.0.0"]) == {}
         time.sleep(0.3)
     finally:
         load.stop()

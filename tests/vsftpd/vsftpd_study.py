@@ -205,6 +205,57 @@ def stat_version(port: int, timeout: float = 10.0) -> str:
     return m.group(1)
 
 
+# Commands whose replies tell the releases apart for an anonymous client:
+# EPSV 1 and EPRT |1| are accepted from 2.0.3 on, MDTM with a time (setting
+# the time) is refused by 2.0.4 when writes are off; the rest must not move.
+PROBES = ("SYST", "PWD", "CWD /", "CWD nosuch", "TYPE I", "TYPE X", "MODE S", "STRU F", "SIZE hello.txt",
+          "SIZE nosuch", "MDTM nosuch", "MDTM 20040101000000 hello.txt", "EPSV 1", "EPSV 2",
+          "EPRT |1|127.0.0.1|40000|", "EPRT |9|x|1|", "PORT 1,2,3", "REST 1", "REST 0", "NOOP", "STOU",
+          "DELE hello.txt", "SITE CHMOD 777 hello.txt", "HELP", "FEAT", "STAT", "XYZZY")
+_NUMBERS = re.compile(r"\d+")
+
+
+def probe(port: int, timeout: float = 10.0) -> dict[str, str]:
+    """Each of PROBES in one anonymous session: {command: reply}, with every
+    number masked as N (ports, times, versions, counts)."""
+    f = ftplib.FTP()
+    out = {}
+    try:
+        f.connect(HOST, port, timeout=timeout)
+        f.login()
+        for cmd in PROBES:
+            f.putcmd(cmd)
+            try:
+                reply = f.getmultiline()
+            except (EOFError, OSError) as e:
+                out[cmd] = f"connection lost: {type(e).__name__}"
+                break
+            out[cmd] = _NUMBERS.sub("N", reply)
+        f.close()
+    finally:
+        f.close()
+    return out
+
+
+def reference_probes(build: Path, versions: Sequence[str], work: Path) -> dict[str, dict[str, str]]:
+    """probe() against a freshly started binary of every release: what each
+    release answers when it is not updated but started."""
+    files = make_root(work / "root")
+    out = {}
+    for v in versions:
+        port = free_port()
+        conf = write_config(work / f"ref-{v}.conf", port, work / "root", work / "empty")
+        with Vsftpd(binary(v, build), conf, port, work / f"ref-{v}.log"):
+            ftp_session(port, files)
+            out[v] = probe(port)
+    return out
+
+
+def probe_diff(got: dict[str, str], want: dict[str, str]) -> dict[str, tuple]:
+    """{command: (reply got, reply wanted)} where they differ."""
+    return {c: (got.get(c), want.get(c)) for c in want if got.get(c) != want.get(c)}
+
+
 def ftp_session(port: int, files: dict[str, bytes], timeout: float = 10.0) -> str:
     """Connect, log in anonymously, download every file and check its bytes,
     quit.  Returns the version in the greeting ("2.0.1"); raises on any failure."""
@@ -326,6 +377,7 @@ class StudyResult:
     applies: list = field(default_factory=list)        # ApplyResult per step
     banners_after: list[str] = field(default_factory=list)
     stat_after: list[str] = field(default_factory=list)     # STAT's version in a new session
+    probe_diffs: list[dict] = field(default_factory=list)   # per step: {command: (updated, started)}
     rollbacks: list = field(default_factory=list)      # RollbackResult per call
     banner_after_rollback: str = ""
     load: Optional[ClientLoad] = None
@@ -346,6 +398,7 @@ def run_study(releases: Path, build: Path, work: Path, versions: Sequence[str] =
     for s in res.steps:
         log(f"{s.old} -> {s.new}: {counts_row(s.counts)}; user code: {s.user_code or 'none'}")
 
+    ref = reference_probes(build, versions, work / "reference")
     files = make_root(work / "root")
     port = free_port()
     conf = write_config(work / "vsftpd.conf", port, work / "root", work / "empty")
@@ -362,6 +415,8 @@ def run_study(releases: Path, build: Path, work: Path, versions: Sequence[str] =
                 res.banners_after.append(ftp_session(port, files))
                 res.stat_after.append(stat_version(port))
                 log(f"  a new session now greets with {res.banners_after[-1]}, STAT says {res.stat_after[-1]}")
+                res.probe_diffs.append(probe_diff(probe(port), ref[s.new]))
+                log(f"  replies that differ from a started {s.new}: {res.probe_diffs[-1] or 'none'}")
                 time.sleep(0.3)
             # back to the first release: a patch still rolling back (the
             # listener idles inside one of its new functions until the next
@@ -378,6 +433,8 @@ def run_study(releases: Path, build: Path, work: Path, versions: Sequence[str] =
                     log(f"rollback: {e}")
                 ftp_session(port, files)
             res.banner_after_rollback = ftp_session(port, files)
+            res.probe_diffs.append(probe_diff(probe(port), ref[versions[0]]))
+            log(f"  replies that differ from a started {versions[0]}: {res.probe_diffs[-1] or 'none'}")
             log(f"after rollback a new session greets with {res.banner_after_rollback}")
             time.sleep(0.3)
         finally:
@@ -397,7 +454,7 @@ def main(argv: Sequence[str]) -> int:
     work = Path(argv[0]) if argv else Path(tempfile.mkdtemp(prefix="polus-vsftpd-"))
     res = run_study(rel, bld, work)
     ok = (res.alive and not res.load.failures and res.banners_after == list(CHAIN[1:])
-          and res.stat_after == list(CHAIN[1:])
+          and res.stat_after == list(CHAIN[1:]) and not any(res.probe_diffs)
           and res.banner_after_rollback == CHAIN[0])
     print("study", "passed" if ok else "FAILED", "- everything is in", work)
     return 0 if ok else 1
