@@ -1,6 +1,7 @@
 /* polusgen fake <termios.h>: names for pycparser, no values (see README.md) */
 #ifndef _POLUS_TERMIOS_H
 #define _POLUS_TERMIOS_H
+#include <sys/ttydefaults.h>
 #include <_polus_types.h>
 typedef unsigned char cc_t;
 typedef unsigned int speed_t;
@@ -75,42 +76,21 @@ void cfmakeraw(struct termios *);
 #define BSDLY BSDLY
 #define CBAUD CBAUD
 #define CBAUDEX CBAUDEX
-#define CBRK CBRK
-#define CDISCARD CDISCARD
-#define CDSUSP CDSUSP
-#define CEOF CEOF
-#define CEOL CEOL
-#define CEOT CEOT
-#define CERASE CERASE
-#define CFLUSH CFLUSH
 #define CIBAUD CIBAUD
-#define CINTR CINTR
-#define CKILL CKILL
-#define CLNEXT CLNEXT
 #define CLOCAL CLOCAL
-#define CMIN CMIN
 #define CMSPAR CMSPAR
-#define CQUIT CQUIT
 #define CR0 CR0
 #define CR1 CR1
 #define CR2 CR2
 #define CR3 CR3
 #define CRDLY CRDLY
 #define CREAD CREAD
-#define CREPRINT CREPRINT
-#define CRPRNT CRPRNT
 #define CRTSCTS CRTSCTS
 #define CS5 CS5
 #define CS6 CS6
 #define CS7 CS7
 #define CSIZE CSIZE
-#define CSTART CSTART
-#define CSTATUS CSTATUS
-#define CSTOP CSTOP
 #define CSTOPB CSTOPB
-#define CSUSP CSUSP
-#define CTIME CTIME
-#define CWERASE CWERASE
 #define ECHOCTL ECHOCTL
 #define ECHOKE ECHOKE
 #define ECHOPRT ECHOPRT
@@ -159,11 +139,6 @@ void cfmakeraw(struct termios *);
 #define TCOON TCOON
 #define TIOCSER_TEMT TIOCSER_TEMT
 #define TOSTOP TOSTOP
-#define TTYDEF_CFLAG TTYDEF_CFLAG
-#define TTYDEF_IFLAG TTYDEF_IFLAG
-#define TTYDEF_LFLAG TTYDEF_LFLAG
-#define TTYDEF_OFLAG TTYDEF_OFLAG
-#define TTYDEF_SPEED TTYDEF_SPEED
 #define VDISCARD VDISCARD
 #define VEOF VEOF
 #define VEOL VEOL

@@ -1,6 +1,7 @@
 /* polusgen fake <sys/ioctl.h>: names for pycparser, no values (see README.md) */
 #ifndef _POLUS_SYS_IOCTL_H
 #define _POLUS_SYS_IOCTL_H
+#include <sys/ttydefaults.h>
 struct winsize { unsigned short ws_row; unsigned short ws_col; unsigned short ws_xpixel; unsigned short ws_ypixel; };
 #define FIONREAD FIONREAD
 #define FIONBIO FIONBIO
@@ -16,27 +17,6 @@ struct winsize { unsigned short ws_row; unsigned short ws_col; unsigned short ws
 #define SIOCGIFFLAGS SIOCGIFFLAGS
 int ioctl(int, unsigned long, ...);
 /* more names the real header defines (values are its business) */
-#define CBRK CBRK
-#define CDISCARD CDISCARD
-#define CDSUSP CDSUSP
-#define CEOF CEOF
-#define CEOL CEOL
-#define CEOT CEOT
-#define CERASE CERASE
-#define CFLUSH CFLUSH
-#define CINTR CINTR
-#define CKILL CKILL
-#define CLNEXT CLNEXT
-#define CMIN CMIN
-#define CQUIT CQUIT
-#define CREPRINT CREPRINT
-#define CRPRNT CRPRNT
-#define CSTART CSTART
-#define CSTATUS CSTATUS
-#define CSTOP CSTOP
-#define CSUSP CSUSP
-#define CTIME CTIME
-#define CWERASE CWERASE
 #define FIOQSIZE FIOQSIZE
 #define IOCSIZE_MASK IOCSIZE_MASK
 #define IOCSIZE_SHIFT IOCSIZE_SHIFT
@@ -198,9 +178,4 @@ int ioctl(int, unsigned long, ...);
 #define TIOCSSOFTCAR TIOCSSOFTCAR
 #define TIOCSTI TIOCSTI
 #define TIOCVHANGUP TIOCVHANGUP
-#define TTYDEF_CFLAG TTYDEF_CFLAG
-#define TTYDEF_IFLAG TTYDEF_IFLAG
-#define TTYDEF_LFLAG TTYDEF_LFLAG
-#define TTYDEF_OFLAG TTYDEF_OFLAG
-#define TTYDEF_SPEED TTYDEF_SPEED
 #endif

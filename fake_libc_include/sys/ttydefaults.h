@@ -1,0 +1,30 @@
+/* polusgen fake <sys/ttydefaults.h>: names for pycparser, no values (see README.md) */
+#ifndef _POLUS_SYS_TTYDEFAULTS_H
+#define _POLUS_SYS_TTYDEFAULTS_H
+#define CBRK CBRK
+#define CDISCARD CDISCARD
+#define CDSUSP CDSUSP
+#define CEOF CEOF
+#define CEOL CEOL
+#define CEOT CEOT
+#define CERASE CERASE
+#define CFLUSH CFLUSH
+#define CINTR CINTR
+#define CKILL CKILL
+#define CLNEXT CLNEXT
+#define CMIN CMIN
+#define CQUIT CQUIT
+#define CREPRINT CREPRINT
+#define CRPRNT CRPRNT
+#define CSTART CSTART
+#define CSTATUS CSTATUS
+#define CSTOP CSTOP
+#define CSUSP CSUSP
+#define CTIME CTIME
+#define CWERASE CWERASE
+#define TTYDEF_CFLAG TTYDEF_CFLAG
+#define TTYDEF_IFLAG TTYDEF_IFLAG
+#define TTYDEF_LFLAG TTYDEF_LFLAG
+#define TTYDEF_OFLAG TTYDEF_OFLAG
+#define TTYDEF_SPEED TTYDEF_SPEED
+#endif
