@@ -84,6 +84,10 @@ struct rt_item {
     int *users;                   /* d2f: old function ids using it */
     int nusers, capusers;
     _Atomic unsigned long syncs;  /* sync functions run for it */
+    /* the last write some thread is carrying across (rt_writethrough.c):
+     * a window that sees this copy change need not carry it itself */
+    _Atomic unsigned long last_write;
+    void *_Atomic last_writer;
 };
 
 struct rt_redirect {

@@ -75,6 +75,7 @@ struct wt_work {
 struct wt_open {
     uintptr_t lo, hi;
     int snap;
+    unsigned long seq;      /* write_seq when it was opened */
 };
 
 /* Per-thread state while a write (or an injector-side sync) is in flight. */
@@ -96,6 +97,7 @@ static RT_TLS struct wt_slot *tls_slot;
 static RT_TLS int tls_in_sync;
 
 static struct rt_rtable *_Atomic rt_table;
+static _Atomic unsigned long write_seq;   /* orders the writes being carried across */
 atomic_int rt_region_lock;
 _Atomic int rt_pending_heap;
 
@@ -321,6 +323,7 @@ static void open_range(struct wt_slot *s, uintptr_t lo, uintptr_t hi)
             o->lo = lo;
             o->hi = hi;
             o->snap = -1;
+            o->seq = atomic_load(&write_seq);
             if (hi - lo == rt_pagesize && s->nsnap < SLOT_SNAPS) {
                 o->snap = s->nsnap++;
                 memcpy(s->snap + (size_t)o->snap * rt_pagesize, (const void *)lo, rt_pagesize);
@@ -359,6 +362,21 @@ static void push_work(struct wt_slot *s, struct rt_item *it, int side)
     }
 }
 
+/* This thread carries the write of `it` across: a window closing elsewhere
+ * that sees the copy change leaves it to us (it would carry it late, outside
+ * the writer's lock, possibly over a newer value). */
+static void claim(struct wt_slot *s, struct rt_item *it)
+{
+    atomic_store(&it->last_writer, (void *)s);
+    atomic_store(&it->last_write, atomic_fetch_add(&write_seq, 1) + 1);
+}
+
+/* Did another thread take charge of `it` since `seq`? */
+static int claimed_elsewhere(struct wt_slot *s, struct rt_item *it, unsigned long seq)
+{
+    return atomic_load(&it->last_write) > seq && atomic_load(&it->last_writer) != (void *)s;
+}
+
 /* Re-protect every open page first, then queue the live copies whose bytes
  * on those pages changed since the page was opened. */
 static void close_pages(struct wt_slot *s)
@@ -383,7 +401,8 @@ static void close_pages(struct wt_slot *s)
                 continue;
             uintptr_t lo = r->start > lo_w ? r->start : lo_w;
             uintptr_t hi = r->end < hi_w ? r->end : hi_w;
-            if (!snap || memcmp((const void *)lo, snap + (lo - lo_w), hi - lo) != 0)
+            if ((!snap || memcmp((const void *)lo, snap + (lo - lo_w), hi - lo) != 0) &&
+                !claimed_elsewhere(s, r->item, open[i].seq))
                 push_work(s, r->item, r->side);
         }
     }
@@ -417,8 +436,10 @@ static int sync_through_mem(struct wt_slot *s, struct rt_item *it, int dst, polu
             rt_logf("write-through: cannot write %zu bytes of %s", j - i, it->name);
         for (int k = t ? region_first(t, a + i) : 0; t && k < t->n && t->r[k].start < a + j; k++) {
             const struct rt_region *r = &t->r[k];
-            if (r->end > a + i && r->item != it && atomic_load(&r->item->state) == IS_SYNCED)
+            if (r->end > a + i && r->item != it && atomic_load(&r->item->state) == IS_SYNCED) {
+                claim(s, r->item);
                 push_work(s, r->item, r->side);
+            }
         }
         i = j;
     }
@@ -436,6 +457,7 @@ static void sync_one(struct wt_slot *s, struct rt_item *it, int dst)
         s->visited[s->nvisited++] = it;
     if (!fn || !it->addr[dst] || !it->addr[src])
         return;
+    claim(s, it);
     int saved_patch = rt_tls_patch;
     rt_tls_patch = it->patch + 1;
     tls_in_sync++;
@@ -579,8 +601,10 @@ static int emulate(struct wt_slot *s, const struct rt_rtable *t, ucontext_t *uc,
     s->nvisited = 0;
     for (int k = region_first(t, ea); k < t->n && t->r[k].start < ea + size; k++) {
         const struct rt_region *r = &t->r[k];
-        if (r->end > ea && atomic_load(&r->item->state) == IS_SYNCED)
+        if (r->end > ea && atomic_load(&r->item->state) == IS_SYNCED) {
+            claim(s, r->item);
             push_work(s, r->item, r->side);
+        }
     }
     /* sync code may fault in turn (a heap counterpart on a protected page):
      * SIGSEGV must not be blocked while it runs */
@@ -626,9 +650,12 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
                 errno = saved_errno;
                 return;
             }
-            if (range_has_region(t, a, a + 1, 1))
+            if (range_has_region(t, a, a + 1, 1)) {
                 atomic_fetch_add(&rt_counters.trapped_writes, 1);
-            else
+                for (int k = region_first(t, a); k < t->n && t->r[k].start <= a; k++)
+                    if (t->r[k].end > a && atomic_load(&t->r[k].item->state) == IS_SYNCED)
+                        claim(s, t->r[k].item);
+            } else
                 atomic_fetch_add(&rt_counters.false_sharing, 1);
             open_page(s, pg);
             atomic_fetch_add(&rt_counters.windows, 1);
