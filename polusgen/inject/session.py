@@ -191,7 +191,18 @@ class Session:
 
     # ---- stacks ----
     def samples(self) -> dict[int, list[int]]:
-        return stacks.sample_threads(self.tracer, self.mem)
+        return stacks.sample_threads(self.tracer, self.mem, originals=self.originals)
+
+    def originals(self) -> list[tuple[int, bytes]]:
+        """The program's own bytes under every jump ever written (the first
+        record at an address is the original), for the stack scan."""
+        if self._rt is None:
+            return []
+        seen: dict[int, bytes] = {}
+        for p in self.status_json().get("patches", []):
+            for r in p.get("redirects", []):
+                seen.setdefault(int(r["at"], 16), bytes.fromhex(r["orig"]))
+        return list(seen.items())
 
     def progress(self, samples: Optional[dict[int, list[int]]] = None) -> int:
         raw = stacks.encode_samples(samples if samples is not None else self.samples())

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import os
-from typing import Optional
+from typing import Optional, Sequence
 
 from polusgen.inject import procmem
 from polusgen.inject import ptrace as pt
@@ -76,11 +76,13 @@ class _Libunwind:
 
 _LU: Optional[_Libunwind] = None
 _LU_FAILED = False
+# False: always the conservative scan (POLUS_NO_LIBUNWIND=1 in the environment, or tests)
+PREFER_LIBUNWIND = not os.environ.get("POLUS_NO_LIBUNWIND")
 
 
 def libunwind() -> Optional[_Libunwind]:
     global _LU, _LU_FAILED
-    if _LU is None and not _LU_FAILED and not os.environ.get("POLUS_NO_LIBUNWIND"):
+    if _LU is None and not _LU_FAILED and PREFER_LIBUNWIND:
         try:
             _LU = _Libunwind()
         except (OSError, AttributeError, ValueError):
@@ -109,7 +111,24 @@ def after_call(code: bytes) -> bool:
     return False
 
 
-def scan_stack(mem: procmem.Memory, maps: list[procmem.Mapping], regs: pt.Regs) -> list[int]:
+def _overlay(code: bytes, start: int, originals: Sequence[tuple[int, bytes]]) -> bytes:
+    """`code` read at `start`, with the bytes our jumps overwrote put back."""
+    end = start + len(code)
+    for at, orig in originals:
+        if at < end and at + len(orig) > start:
+            b = bytearray(code)
+            for k, byte in enumerate(orig):
+                if start <= at + k < end:
+                    b[at + k - start] = byte
+            code = bytes(b)
+    return code
+
+
+def scan_stack(mem: procmem.Memory, maps: list[procmem.Mapping], regs: pt.Regs,
+               originals: Sequence[tuple[int, bytes]] = ()) -> list[int]:
+    """Words of the live stack that follow a call instruction, judged on the
+    original code (`originals`: the bytes under our jumps; a jump can cover
+    the start of a call whose return address is on a stack)."""
     out = [regs.rip]
     stack = procmem.mapping_of(maps, regs.rsp)
     if stack is None:
@@ -132,7 +151,7 @@ def scan_stack(mem: procmem.Memory, maps: list[procmem.Mapping], regs: pt.Regs) 
         code = cache.get(w)
         if code is None:
             try:
-                code = cache[w] = mem.read(w - 7, 7)
+                code = cache[w] = _overlay(mem.read(w - 7, 7), w - 7, originals)
             except OSError:
                 continue
         if after_call(code):
@@ -140,8 +159,11 @@ def scan_stack(mem: procmem.Memory, maps: list[procmem.Mapping], regs: pt.Regs) 
     return out
 
 
-def sample_threads(tracer: pt.Tracer, mem: procmem.Memory, use_libunwind: bool = True) -> dict[int, list[int]]:
-    """{tid: [pc, return addresses...]} of every stopped thread."""
+def sample_threads(tracer: pt.Tracer, mem: procmem.Memory, use_libunwind: Optional[bool] = None,
+                   originals=lambda: ()) -> dict[int, list[int]]:
+    """{tid: [pc, return addresses...]} of every stopped thread.  `originals()`
+    gives the bytes under our jumps, asked for only if the scan is used."""
+    use_libunwind = PREFER_LIBUNWIND if use_libunwind is None else use_libunwind
     lu = libunwind() if use_libunwind else None
     out: dict[int, list[int]] = {}
     maps = None
@@ -152,7 +174,8 @@ def sample_threads(tracer: pt.Tracer, mem: procmem.Memory, use_libunwind: bool =
         if not frames:
             if maps is None:
                 maps = procmem.read_maps(tracer.pid)
-            frames = scan_stack(mem, maps, regs)
+                under = list(originals())
+            frames = scan_stack(mem, maps, regs, under)
         elif frames[0] != regs.rip:
             frames.insert(0, regs.rip)
         out[tid] = frames

@@ -96,9 +96,15 @@ def test_overlap_rules():
     assert jumps.overlaps([0x2000, 0x1005], ranges) == []               # right after: untouched bytes
 
 
-def test_update_pending_while_threads_stay_in_the_old_function(tmp_path, targets):
+@pytest.mark.parametrize("walker", ["libunwind", "scan"])
+def test_update_pending_while_threads_stay_in_the_old_function(tmp_path, targets, walker, monkeypatch):
+    from polusgen.inject import stacks
     from polusgen.inject.rollback import rollback_patch
     from polusgen.inject.status import process_status
+
+    if walker == "libunwind" and stacks.libunwind() is None:
+        pytest.skip("libunwind-ptrace is not installed")
+    monkeypatch.setattr(stacks, "PREFER_LIBUNWIND", walker == "libunwind")
 
     exe = build_c([PROGS / "deep.c"], tmp_path / "deep", pie=True)
     so = redirect_patch(tmp_path, exe, "deep-v1", {"deep3": "long deep3_v1(long x) { return x; }"})
