@@ -366,15 +366,15 @@ POLUS_EXPORT int polus_register_heap(int patch, const char *type_name,
 
 /* ------------------------------------------------------ injector side */
 
-static void fire_pre(struct rt_patch *p, int id, int *rc)
+static int fire_pre(struct rt_patch *p, int id)
 {
-    *rc = 0;
-    if (p->cb.pre_update) {
-        int saved = rt_tls_patch;
-        rt_tls_patch = id + 1;
-        *rc = p->cb.pre_update();
-        rt_tls_patch = saved;
-    }
+    if (!p->cb.pre_update)
+        return 0;
+    int saved = rt_tls_patch;
+    rt_tls_patch = id + 1;
+    int rc = p->cb.pre_update();
+    rt_tls_patch = saved;
+    return rc;
 }
 
 static void retire_item(struct rt_patch *p, struct rt_item *it, int fire)
@@ -401,8 +401,7 @@ POLUS_EXPORT int polus_rt_pre_update(int patch)
     struct rt_patch *p = rt_patch_get(patch);
     if (!p || p->state != PS_REGISTERED)
         return -1;
-    int rc;
-    fire_pre(p, patch, &rc);
+    int rc = fire_pre(p, patch);
     if (rc != 0) {
         rt_logf("patch %s: pre-update callback refused the update (%d)", p->name, rc);
         p->state = PS_ABORTED;
