@@ -34,13 +34,18 @@ def main() -> int:
         os.environ["POLUS_JOBS"] = str(args.jobs)
     from polusgen.frontend import load_program
 
-    def pair() -> tuple[float, float, tuple]:
+    def cpu() -> float:
+        t = os.times()      # children: the worker processes, once they are gone
+        return t.user + t.system + t.children_user + t.children_system
+
+    def pair() -> tuple[float, float, tuple, float]:
+        c0 = cpu()
         t0 = time.perf_counter()
         a = load_program(args.old)
         t1 = time.perf_counter()
         b = load_program(args.new)
         t2 = time.perf_counter()
-        return t1 - t0, t2 - t1, (a, b)
+        return t1 - t0, t2 - t1, (a, b), cpu() - c0
 
     try:
         cold, warm = [], []
@@ -56,9 +61,11 @@ def main() -> int:
         best_cold = min(cold, key=lambda r: r[0] + r[1])
         best_warm = min(warm, key=lambda r: r[0] + r[1])
         print(f"cold: old {best_cold[0]:.3f} s  new {best_cold[1]:.3f} s  pair {best_cold[0] + best_cold[1]:.3f} s"
-              f"  (best of {len(cold)}, {os.environ.get('POLUS_JOBS') or os.cpu_count()} jobs)")
+              f"  cpu {best_cold[3]:.2f} s  (best of {len(cold)}, {os.environ.get('POLUS_JOBS') or os.cpu_count()} jobs)")
         print(f"warm: old {best_warm[0]:.3f} s  new {best_warm[1]:.3f} s  pair {best_warm[0] + best_warm[1]:.3f} s"
-              f"  (best of {len(warm)})")
+              f"  cpu {best_warm[3]:.2f} s  (best of {len(warm)})")
+        print(f"load average while measuring: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores "
+              f"(wall times stretch with it; cpu times much less)")
         print(f"warm/cold: {(best_warm[0] + best_warm[1]) / (best_cold[0] + best_cold[1]):.3f}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
