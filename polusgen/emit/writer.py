@@ -211,6 +211,8 @@ class PatchWriter:
                 const_init = self.renamer("new", ent.file, const=True).rename(init)
                 init_text = _init_text(const_init)
                 literal_t = type_text(decl.type, None)
+                # written once at registration: a const object would sit in read-only memory
+                _drop_object_const(decl)
                 runtime_init = {"symbol": sym, "type": literal_t, "init": _init_text(normal, braces=True)}
             else:
                 init_text = _init_text(normal)
@@ -496,6 +498,16 @@ def _tu_type(prog: Program, file: str, key: str):
     node = copy.deepcopy(te.node)
     _strip_nested_bodies(node, top=node)
     return node
+
+
+def _drop_object_const(decl: c_ast.Decl) -> None:
+    """`const T x` / `const T x[N]` -> `T x` / `T x[N]` (the object itself, not what it points to)."""
+    decl.quals = [q for q in decl.quals if q != "const"]
+    t = decl.type
+    while isinstance(t, c_ast.ArrayDecl):
+        t = t.type
+    if isinstance(t, (c_ast.TypeDecl, c_ast.PtrDecl)):
+        t.quals = [q for q in t.quals if q != "const"]
 
 
 def _init_text(init, braces: bool = False) -> str:

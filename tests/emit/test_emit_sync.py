@@ -207,3 +207,11 @@ def test_user_code_imports_the_old_symbols_it_names(tmp_path):
     # without user code, a deleted global is not imported
     plan2, out2, _ = _emit(tmp_path, "deleted")
     assert "hits" not in {i.name for i in plan2.manifest.imports}
+
+
+def test_const_table_pointing_into_the_program_is_filled_at_registration(tmp_path):
+    plan, out, text = _emit(tmp_path, "const_table")
+    assert "polus_init_globals();" in text
+    assert "POLUS_EXPORT const struct cmd cmds_v1" not in text   # writable: filled at registration
+    assert build_patch(out, tmp_path / "t.so").is_file()
+    assert run_harness(tmp_path, out, plan.manifest, DATA / "const_table" / "harness.c").strip() == "ok"
