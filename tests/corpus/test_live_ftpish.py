@@ -28,34 +28,25 @@ import pytest
 
 from client import FTPClient, FTPScenario, LoadClient, ProtocolError
 from harness import source_dir
-from test_live_support import build_chain, known_bug
+from test_ftpish import root  # noqa: F401  (the served tree: hello.txt, sub/inner.txt, ...)
+from test_live_support import apply_step, build_chain
 
 pytestmark = pytest.mark.e2e
 
 
 def _inject():
     try:
-        from polusgen.inject.apply import apply_patch
+        from polusgen.inject.apply import apply_patch  # noqa: F401
         from polusgen.inject.rollback import rollback_patch
         from polusgen.inject.status import process_status
     except Exception as e:   # noqa: BLE001
         pytest.skip(f"injector not importable: {e}")
-    return apply_patch, rollback_patch, process_status
+    return rollback_patch, process_status
 
 
 @pytest.fixture(scope="module")
 def chain(corpus_bins, tmp_path_factory):
     return build_chain("ftpish", corpus_bins["ftpish", "v0"], tmp_path_factory.mktemp("ftp-chain"))
-
-
-@pytest.fixture
-def root(tmp_path):
-    r = tmp_path / "root"
-    (r / "sub").mkdir(parents=True)
-    (r / "hello.txt").write_bytes(b"hello\n")
-    (r / "sub" / "inner.txt").write_bytes(b"inner\n")
-    (r / ".hidden").write_bytes(b"secret\n")
-    return r
 
 
 NEVER_LEFT = (
@@ -162,7 +153,7 @@ def test_chain_under_load_and_rollback(chain, start_server, root, per_request):
     """Long sessions: the load's sessions are open across every update (old
     processes); session per request: the load also opens a whole session per
     step, so the listener forks while it is being updated."""
-    apply_patch, rollback_patch, process_status = _inject()
+    rollback_patch, process_status = _inject()
     listener_inlined = any("start_session" in w and "inlined into main, which is never left" in w
                            for w in v1_v2_warnings(chain.binary))
     srv = start_server("ftpish", "v0", str(root))
@@ -183,23 +174,9 @@ def test_chain_under_load_and_rollback(chain, start_server, root, per_request):
         check_fresh(port, 0)
         reached, blocked, runs = 0, None, None
         for n in range(1, 5):
-            if n not in chain.patches:
-                blocked = known_bug(chain.errors.get(n, ""))
-                if blocked:
-                    break
-                pytest.fail(f"patch to v{n} did not build: {chain.errors.get(n)}")
-            try:
-                res = apply_patch(srv.pid, chain.patches[n], wait=0.2)
-            except Exception as e:   # noqa: BLE001
-                blocked = known_bug(str(e))
-                if blocked and n == 1:
-                    pytest.xfail(blocked)
-                if blocked:
-                    break
-                raise
-            assert res.to_version == n
-            assert srv.alive(), srv.stderr_text()
-            assert process_status(srv.pid).version == n
+            blocked = apply_step(chain, n, srv)
+            if blocked:
+                break
             reached = n
             if n >= 2 and runs is None and fresh_greeting(port) == "ftpish 1 ready" and listener_inlined:
                 # v2 hands session_run a new argument from start_session, which gcc inlined into

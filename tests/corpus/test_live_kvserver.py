@@ -24,7 +24,7 @@ import pytest
 
 from client import KVClient, KVCounterScenario, KVScenario, LoadClient
 from harness import eventually, source_dir
-from test_live_support import build_chain, known_bug
+from test_live_support import apply_step, build_chain
 
 pytestmark = pytest.mark.e2e
 
@@ -34,12 +34,12 @@ WORKERS = 8     # server threads: 3 load + 1 counter load + the old connection +
 def _inject():
     try:
         from polusgen.inject import ptrace  # noqa: F401
-        from polusgen.inject.apply import apply_patch
+        from polusgen.inject.apply import apply_patch  # noqa: F401
         from polusgen.inject.rollback import rollback_patch
         from polusgen.inject.status import process_status
     except Exception as e:   # noqa: BLE001
         pytest.skip(f"injector not importable: {e}")
-    return apply_patch, rollback_patch, process_status
+    return rollback_patch, process_status
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +98,7 @@ def check_version(port: int, n: int, before: dict[str, str]) -> None:
 
 
 def test_chain_under_load_and_rollback(chain, start_server):
-    apply_patch, rollback_patch, process_status = _inject()
+    rollback_patch, process_status = _inject()
     queue_push_inlined = not has_symbol(chain.binary, "queue_push")
     if queue_push_inlined:
         assert any("queue_push" in w and "never left" in w for w in inlining_warnings(chain.binary))
@@ -117,23 +117,9 @@ def test_chain_under_load_and_rollback(chain, start_server):
         connections_since_v2 = 0
         reached, blocked = 0, None
         for n in range(1, 5):
-            if n not in chain.patches:
-                blocked = known_bug(chain.errors.get(n, ""))
-                if blocked:
-                    break
-                pytest.fail(f"patch to v{n} did not build: {chain.errors.get(n)}")
-            try:
-                res = apply_patch(srv.pid, chain.patches[n], wait=0.2)
-            except Exception as e:   # noqa: BLE001
-                blocked = known_bug(str(e))
-                if blocked and n == 1:
-                    pytest.xfail(blocked)
-                if blocked:
-                    break
-                raise
-            assert res.to_version == n
-            assert srv.alive(), srv.stderr_text()
-            assert process_status(srv.pid).version == n
+            blocked = apply_step(chain, n, srv)
+            if blocked:
+                break
             reached = n
             if n == 1:     # INCR exists from now on: every increment must arrive
                 counter = LoadClient(port, KVCounterScenario("live-counter"), workers=1, count=10**6,

@@ -93,3 +93,33 @@ def build_chain(server: str, binary: Path, out_dir: Path, upto: Optional[int] = 
         chain.c_sizes[i] = patch_c.stat().st_size
         old = new
     return chain
+
+
+def apply_step(chain: Chain, n: int, srv) -> Optional[str]:
+    """Applies the patch to version n to the running server ``srv`` and
+    checks that it runs version n.  Returns None, or the known bug that stops
+    the chain here (at v1: pytest.xfail with it); anything else fails."""
+    import pytest
+
+    from polusgen.inject.apply import apply_patch
+    from polusgen.inject.status import process_status
+
+    if n not in chain.patches:
+        blocked = known_bug(chain.errors.get(n, ""))
+        if not blocked:
+            pytest.fail(f"patch to v{n} did not build: {chain.errors.get(n)}")
+    else:
+        try:
+            res = apply_patch(srv.pid, chain.patches[n], wait=0.2)
+        except Exception as e:   # noqa: BLE001
+            blocked = known_bug(str(e))
+            if not blocked:
+                raise
+        else:
+            assert res.to_version == n
+            assert srv.alive(), srv.stderr_text()
+            assert process_status(srv.pid).version == n
+            return None
+    if n == 1:
+        pytest.xfail(blocked)
+    return blocked
