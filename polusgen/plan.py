@@ -174,6 +174,25 @@ def inlined_away(ent, vf: Optional[VersionFile], binary_symbols) -> bool:
     return (ent.name, Path(ent.file).name) not in binary_symbols
 
 
+def _calls_through_inlined(cs: ChangeSet, key: str, vf, binary_symbols) -> set[str]:
+    """What the running code of `key` calls: its own calls, and the calls of
+    callees gcc inlined into it (static functions with no symbol), recursively."""
+    out: set[str] = set()
+    todo, seen = [key], set()
+    while todo:
+        k = todo.pop()
+        if k in seen or k not in cs.old.functions:
+            continue
+        seen.add(k)
+        fn = cs.old.functions[k]
+        for c in fn.calls | fn.addr_taken:
+            out.add(c)
+            callee = cs.old.functions.get(c)
+            if callee is not None and inlined_away(callee, vf, binary_symbols):
+                todo.append(c)
+    return out
+
+
 def vf_key(ent) -> str:
     """The version file's key of a function or global entity."""
     return static_key(ent.name, ent.file) if ent.static else ent.name
@@ -258,11 +277,11 @@ def make_plan(cs: ChangeSet, *, version_file: Optional[VersionFile] = None, prog
 
     # ---- stubs: signature-changed functions called from never-left functions
     stubbed: dict[str, StubPlan] = {}
+    reach = {c: _calls_through_inlined(cs, c, vf, binary_symbols) for c in cs.never_left if c in cs.old.functions}
     for key, ch in sorted(cs.functions.items()):
         if not ch.signature_changed or ch.old is None or ch.new is None:
             continue
-        callers = sorted(c for c in cs.never_left
-                         if c in cs.old.functions and key in (cs.old.functions[c].calls | cs.old.functions[c].addr_taken))
+        callers = sorted(c for c, calls in reach.items() if key in calls)
         if callers:
             base = plan.bases[("function", key)]
             stubbed[key] = StubPlan(key, f"{base}_stub{suffix}", plan.symbols[("function", key)], callers)

@@ -215,3 +215,23 @@ def test_const_table_pointing_into_the_program_is_filled_at_registration(tmp_pat
     assert "POLUS_EXPORT const struct cmd cmds_v1" not in text   # writable: filled at registration
     assert build_patch(out, tmp_path / "t.so").is_file()
     assert run_harness(tmp_path, out, plan.manifest, DATA / "const_table" / "harness.c").strip() == "ok"
+
+
+def test_stub_for_a_call_inlined_into_a_never_left_function(tmp_path):
+    import subprocess
+
+    from polusgen.emit import write_patch
+
+    from .conftest import changeset
+
+    old, new = DATA / "stub_inlined" / "v0.c", DATA / "stub_inlined" / "v1.c"
+    exe = tmp_path / "prog"
+    subprocess.run(["gcc", "-O2", str(old), "-o", str(exe)], check=True)
+    if " start_session" in subprocess.run(["nm", str(exe)], capture_output=True, text=True).stdout:
+        pytest.skip("this gcc kept a symbol for start_session")
+    cs = changeset(old, new)
+    plan = write_patch(cs, tmp_path / "p.polus.c", binary=exe, program="s")
+    assert [(s.key, s.callers) for s in plan.stubs] == [("session_run", ["main"])]
+    assert build_patch(tmp_path / "p.polus.c", tmp_path / "p.so").is_file()
+    # without the binary, main does not call session_run itself: no stub
+    assert write_patch(cs, tmp_path / "q.polus.c", program="s").stubs == []
