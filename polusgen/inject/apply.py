@@ -289,7 +289,7 @@ def apply_patch(pid: int, so_path, wait: float = 1.0) -> ApplyResult:
                 s.rt_call32("polus_rt_abort", patch_id, let_others_run=False)
             except Exception:
                 pass
-        gone = not os.path.exists(f"/proc/{pid}") or isinstance(e, pt.ProcessGone)
+        gone = isinstance(e, pt.ProcessGone) or pt.dying(pid)
         try:
             s.detach()
         except Exception:

@@ -136,7 +136,7 @@ def wait(tid: int, timeout: Optional[float]) -> int:
         now = time.monotonic()
         if now > next_check:
             next_check = now + 0.02
-            if _dying(tid):
+            if dying(tid):
                 reap_group(tid)
                 raise ProcessGone(f"thread {tid} exited")
         if deadline is not None and now > deadline:
@@ -147,7 +147,7 @@ def wait(tid: int, timeout: Optional[float]) -> int:
         delay = min(delay * 2, 0.001)
 
 
-def _dying(tid: int) -> bool:
+def dying(tid: int) -> bool:
     """A zombie (or gone) thread: a leader waits as a zombie until its traced
     threads are reaped, so waiting for it alone would never end."""
     try:

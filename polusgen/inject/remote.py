@@ -31,6 +31,21 @@ PROT_READ, PROT_WRITE, PROT_EXEC = 1, 2, 4
 MAP_PRIVATE, MAP_ANONYMOUS, MAP_FIXED_NOREPLACE = 0x2, 0x20, 0x100000
 
 
+SEGV_ACCERR = 2
+
+
+def describe_addr(pid: int, addr: int) -> str:
+    """'0x7f..36f0 (ftpish-v2.so+0x36f0)': where an address is, for messages."""
+    try:
+        m = procmem.mapping_of(procmem.read_maps(pid), addr)
+    except OSError:
+        m = None
+    if m is None or not m.path:
+        return f"{addr:#x}"
+    base = min((x.start - x.offset for x in procmem.read_maps(pid) if x.path == m.path), default=m.start)
+    return f"{addr:#x} ({os.path.basename(m.path)}+{addr - base:#x})"
+
+
 class RemoteCallError(Exception):
     pass
 
@@ -60,6 +75,7 @@ class Remote:
         self._libc: Optional[tuple[int, elfmod.ElfFile]] = None
         self.calls = 0
         self._tid: Optional[int] = None
+        self._errno: dict[int, Optional[int]] = {}
 
     # ---- which thread calls ----
     def pick_thread(self) -> int:
@@ -83,9 +99,34 @@ class Remote:
     # ---- the call ----
     def call(self, fn: int, *args: Arg, timeout: float = 2.0, tid: Optional[int] = None,
              let_others_run: bool = True, retries: int = 3) -> int:
+        """Call fn(*args) in thread `tid` (default: pick_thread()); returns rax.
+        The thread's registers and its errno are as they were afterwards (it
+        may have just failed a system call and not read errno yet)."""
         if len(args) > 6:
             raise ValueError("at most 6 arguments")
         tid = tid if tid is not None else self.pick_thread()
+        where = self._errno_of(tid)
+        errno_before = self.mem.read(where, 4) if where else None
+        try:
+            return self._call(fn, args, timeout, tid, let_others_run, retries)
+        finally:
+            if where and tid in self.tracer.threads:
+                try:
+                    self.mem.write(where, errno_before)
+                except OSError:
+                    pass        # the process is gone: the error on the way out says so
+
+    def _errno_of(self, tid: int) -> Optional[int]:
+        """&errno of thread `tid` (__errno_location(), asked once per thread)."""
+        if tid not in self._errno:
+            self._errno[tid] = None
+            try:
+                self._errno[tid] = self._call(self.libc_fn("__errno_location"), (), 2.0, tid, True, 3) or None
+            except (RemoteCallError, elfmod.SymbolLookupError):
+                pass
+        return self._errno[tid]
+
+    def _call(self, fn: int, args, timeout: float, tid: int, let_others_run: bool, retries: int) -> int:
         st = self.tracer.threads[tid]
         saved = st.regs.copy() if st.regs is not None else self.tracer.refresh_regs(tid).copy()
         regs = saved.copy()
@@ -163,10 +204,17 @@ class Remote:
                 st.in_signal_stop = True    # stopped in our own fault: a kept signal can be injected
                 return regs.rax
             if sig in (signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGTRAP):
-                if sig in (signal.SIGSEGV, signal.SIGTRAP) and _caught_handler(self.pid, sig):
-                    pt.cont(tid, sig)        # the runtime's write-through (or the program's own handler)
+                code = int.from_bytes(pt.getsiginfo(tid)[8:12], "little", signed=True)
+                # the runtime's write-through: a write to a protected page (SEGV_ACCERR) and
+                # its single-step trap go to the handler; any other fault is a crash of the
+                # callee, taken back here instead of killing the process
+                if ((sig == signal.SIGSEGV and code == SEGV_ACCERR) or sig == signal.SIGTRAP) \
+                        and _caught_handler(self.pid, sig):
+                    pt.cont(tid, sig)
                     continue
-                raise RemoteCallError(f"the call crashed with {signal.Signals(sig).name} at {regs.rip:#x}")
+                st.in_signal_stop = True
+                raise RemoteCallError(f"the call crashed with {signal.Signals(sig).name} at "
+                                      f"{describe_addr(self.pid, regs.rip)}")
             # an asynchronous signal: give it back after we are done
             st.deferred.append(sig)
             pt.cont(tid, 0)

@@ -115,6 +115,8 @@ class Session:
             self.tracer.attach(stop=stop)
         except pt.PtraceError as e:
             self.tracer.detach_all()
+            if e.errno == errno.EPERM and pt.dying(self.pid):
+                raise InjectError(f"process {self.pid} exited (or is exiting)")
             if e.errno == errno.EPERM:
                 other = tracer_of(self.pid)
                 if other:

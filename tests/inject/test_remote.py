@@ -200,3 +200,36 @@ def test_call_that_cannot_return_is_taken_back(tmp_path, targets):
     a = int(t.ask().split("=")[1])
     time.sleep(0.02)
     assert int(t.ask().split("=")[1]) > a and t.alive()
+
+
+def test_remote_calls_leave_errno_as_it_was(busy, targets):
+    t = targets.start([busy])
+    tr, mem = attached(t.pid)
+    try:
+        r = remote.Remote(tr, mem)
+        where = r._errno_of(t.pid)
+        assert where
+        mem.write(where, (1234).to_bytes(4, "little"))
+        # close(-1) fails with EBADF inside the call; the thread's errno stays 1234
+        assert r.call_libc("close", 0xFFFFFFFF, tid=t.pid) & 0xFFFFFFFF == 0xFFFFFFFF
+        assert int.from_bytes(mem.read(where, 4), "little") == 1234
+        mem.write(where, (0).to_bytes(4, "little"))
+    finally:
+        tr.detach_all()
+        mem.close()
+    assert t.ask("e").startswith("ok e ")
+
+
+def test_a_crashing_callee_is_taken_back_and_the_target_lives(busy, targets):
+    t = targets.start([busy])
+    tr, mem = attached(t.pid)
+    try:
+        regs = {tid: st.regs.copy() for tid, st in tr.threads.items()}
+        r = remote.Remote(tr, mem)
+        with pytest.raises(remote.RemoteCallError, match=r"crashed with SIGSEGV at 0x[0-9a-f]+ \(libc"):
+            r.call_libc("strlen", 0)             # reads address 0: SEGV_MAPERR, not write-through
+        assert {tid: pt.getregs(tid) for tid in tr.threads} == regs
+    finally:
+        tr.detach_all()
+        mem.close()
+    assert t.ask("alive").startswith("ok alive ") and t.alive()
