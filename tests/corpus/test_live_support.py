@@ -59,9 +59,12 @@ class Chain:
         return n
 
 
-def build_chain(server: str, binary: Path, out_dir: Path, upto: Optional[int] = None) -> Chain:
+def build_chain(server: str, binary: Path, out_dir: Path, upto: Optional[int] = None,
+                sources: Optional[list[Path]] = None, user_code: Optional[dict[int, Path]] = None) -> Chain:
     """Patches v0->v1, v1->v2, ... for the running v0 ``binary``, one version
     file for the chain (what polusgen evolve does, plus --user-code per step).
+    ``sources``: the version trees in order (default: the corpus server's);
+    ``user_code``: {N: file} for the step to version N (default: USER_CODE).
     Stops at the first step that does not build and records why."""
     from polusgen.build import build_patch
     from polusgen.diff import compute_changeset
@@ -70,17 +73,19 @@ def build_chain(server: str, binary: Path, out_dir: Path, upto: Optional[int] = 
     from polusgen.frontend import load_program
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    names = versions(server)
+    trees = [Path(p) for p in sources] if sources else [source_dir(server, v) for v in versions(server)]
     if upto is not None:
-        names = names[:upto + 1]
+        trees = trees[:upto + 1]
+    if user_code is None:
+        user_code = {n: f for (srv, n), f in USER_CODE.items() if srv == server}
     program = Path(binary).name
     vfile = out_dir / f"{program}.json"
     vfile.unlink(missing_ok=True)
     chain = Chain(server, Path(binary))
-    old = load_program(source_dir(server, names[0]))
-    for i, name in enumerate(names[1:], start=1):
-        new = load_program(source_dir(server, name))
-        user = USER_CODE.get((server, i))
+    old = load_program(trees[0])
+    for i, tree in enumerate(trees[1:], start=1):
+        new = load_program(tree)
+        user = user_code.get(i)
         patch_c = out_dir / f"{program}-v{i}.polus.c"
         try:
             cs = compute_changeset(old, new, binary=Path(binary) if i == 1 else None)
