@@ -52,8 +52,9 @@
 #define __forceinline inline
 #define __restrict__ restrict
 #define __restrict restrict
-#define __asm__(x)
-#define __asm(x)
+/* asm labels on declarations (asm statements are kept by polusgen.frontend.asm) */
+#define __asm__(...)
+#define __asm(...)
 #define __volatile__ volatile
 #define __volatile volatile
 #define __const const

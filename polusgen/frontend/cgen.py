@@ -7,6 +7,8 @@ pycparser cannot parse as a call into a call it can:
     offsetof(T, m)                   ->  __polus_offsetof((T *)0, m)
     __builtin_types_compatible_p(A,B)->  __polus_types_compatible_p((A *)0, (B *)0)
 
+and polusgen.frontend.asm carries asm statements as `__polus_asm("<text>")`.
+
 `SourceGenerator` prints such calls back in their original spelling, so the
 text it produces compiles against the real headers.  Everything else prints as
 pycparser's CGenerator prints it.  The emitter subclasses it.
@@ -14,6 +16,9 @@ pycparser's CGenerator prints it.  The emitter subclasses it.
 from __future__ import annotations
 
 from pycparser import c_ast, c_generator
+
+from .asm import ASM_CALL
+from .asm import decode as decode_asm
 
 # rewritten name -> (original spelling, indexes of the arguments that carry a type as `(T *)0`)
 REWRITTEN_MACROS: dict[str, tuple[str, tuple[int, ...]]] = {
@@ -69,6 +74,9 @@ class SourceGenerator(c_generator.CGenerator):
         return super()._generate_struct_union_enum(n, name)
 
     def visit_FuncCall(self, n: c_ast.FuncCall) -> str:
+        if isinstance(n.name, c_ast.ID) and n.name.name == ASM_CALL and n.args is not None \
+                and len(n.args.exprs) == 1 and isinstance(n.args.exprs[0], c_ast.Constant):
+            return decode_asm(n.args.exprs[0].value)      # an asm statement, as written
         orig = rewritten_call(n)
         if orig is None:
             return super().visit_FuncCall(n)

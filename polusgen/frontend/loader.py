@@ -38,8 +38,8 @@ class _NoGC:
 
 
 def _process_unit(root: Path, unit: Unit, key: str | None) -> bytes | tuple:
-    """Worker entry: the pickled TUFacts, or ("error", file, line, message)
-    (SourceError itself does not survive the trip between processes)."""
+    """Worker entry: the pickled TUFacts, or ("error", class name, file, line,
+    message) (SourceError itself does not survive the trip between processes)."""
     with _NoGC():
         try:
             return _process_unit_gc(root, unit, key)

@@ -20,6 +20,8 @@ from pcpp import Preprocessor
 from pcpp.preprocessor import Action, OutputDirective
 
 from polusgen.errors import SourceError
+
+from .asm import protect_asm
 from polusgen.resources import fake_libc_dir
 
 PRELUDE = "_polus_prelude.h"
@@ -45,18 +47,22 @@ def is_feature_macro(name: str) -> bool:
 # attributes that matter to a patch (layout, placement); the rest (format,
 # unused, noreturn, ...) are harmless to drop
 _ATTR = re.compile(r"__attribute(?:__)?\s*\(\((.*?)\)\)")
+_ASM_LABEL = re.compile(r"\b(__asm__|__asm)\s*\(")
 _IMPORTANT = re.compile(r"\b_*(packed|aligned|section|transparent_union|vector_size|mode|cleanup)_*\b")
 
 
 def dropped_attributes(text: str) -> list[tuple[int, str]]:
-    """(line, attribute) for each layout-relevant __attribute__ in `text`."""
+    """(line, what) for each layout-relevant __attribute__, and each asm label
+    the prelude drops, in `text` (after protect_asm)."""
     out = []
-    if "__attribute" not in text:
+    if "__attribute" not in text and "asm" not in text:
         return out
     for i, line in enumerate(text.splitlines(), 1):
         for m in _ATTR.finditer(line):
             for a in _IMPORTANT.finditer(m.group(1)):
                 out.append((i, a.group(1)))
+        if _ASM_LABEL.search(line):
+            out.append((i, "asm label"))
     return out
 
 
@@ -135,11 +141,12 @@ class _Pcpp(Preprocessor):
     def on_file_open(self, is_system_include, includepath):
         with open(includepath, "r", encoding="utf-8", errors="surrogateescape") as f:
             text = f.read()
-        fh = io.StringIO(text)
         if self.is_fake(includepath):
             self.note_system(includepath)
         else:
+            text = protect_asm(text)
             self.note_attributes(includepath, text)
+        fh = io.StringIO(text)
         if not includepath.startswith(self.names.system_dirs[0]):
             self.result.program_headers.append(includepath)     # the cache checks these
         return fh
@@ -252,7 +259,7 @@ def preprocess(path: Path, include_dirs: list[Path], root: Path, defines: list[s
         wrapper = "".join(f'#include "{f}"\n' for f in [*forced_includes, path])
         p.parse(wrapper, str(path) + ".polus-command-line")
     else:
-        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        text = protect_asm(path.read_text(encoding="utf-8", errors="surrogateescape"))
         p.note_attributes(str(path), text)
         p.parse(text, str(path))
     out = io.StringIO()

@@ -784,8 +784,13 @@ def build_tu(ast: c_ast.FileAST, tu: str, is_system, rel, system_includes: list[
     facts.system_includes = list(system_includes)
     facts.system_prologue = list(prologue)
     for file, line, attr in dropped:
-        facts.warnings.append(Warning_(
-            "attribute-dropped",
-            f"__attribute__(({attr})) is invisible to polusgen: code it emits from here lacks it",
-            Coord(file, line)))
+        if attr == "asm label":
+            facts.warnings.append(Warning_(
+                "asm-label-dropped", "an asm label (__asm__(\"symbol\")) on a declaration is invisible "
+                "to polusgen: code it emits from here uses the C name", Coord(file, line)))
+        else:
+            facts.warnings.append(Warning_(
+                "attribute-dropped",
+                f"__attribute__(({attr})) is invisible to polusgen: code it emits from here lacks it",
+                Coord(file, line)))
     return facts

@@ -690,3 +690,25 @@ def test_one_header_read_two_ways_is_a_warning(tree):
     (w,) = [w for w in p.warnings if w.code == "type-conflict"]
     assert "struct cfg" in w.message and "a.c" in w.message and "b.c" in w.message
     assert "int v;" in p.types["struct cfg"].text
+
+
+def test_asm_statements_survive_and_asm_labels_are_reported(tree):
+    src = ("int counter;\n"
+           "void barrier(void *p)\n{\n"
+           "#ifdef __GNUC__\n"
+           "    __asm__ __volatile__(\"\" : : \"r\"(p) : \"memory\");\n"
+           "#endif\n"
+           "    asm volatile (\"nop\\n\\t\"\n"
+           "                  \"nop\");\n"
+           "    counter++;\n}\n"
+           "int renamed(void) __asm__(\"other_name\");\n"
+           "int after(void) { return counter; }\n")
+    p = load_program(tree({"a.c": src}))
+    body = p.functions["barrier"].body_text
+    assert '__asm__ __volatile__("" : : "r"(p) : "memory");' in body
+    assert 'asm volatile ("nop\\n\\t"\n                  "nop");' in body
+    assert p.functions["barrier"].writes == {"counter"}
+    # lines after a multi-line asm statement keep their numbers
+    assert (p.functions["barrier"].end_line, p.functions["after"].coord.line) == (10, 12)
+    (w,) = [w for w in p.warnings if w.code == "asm-label-dropped"]
+    assert str(w.coord) == "a.c:11"

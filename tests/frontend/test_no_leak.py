@@ -54,6 +54,7 @@ def test_small_program_with_system_macros(tmp_path):
         "int check(int fd, fd_set *set, struct stat *st, int status) {\n"
         "  char buf[PATH_MAX]; struct sockaddr_in sin; (void)buf;\n"
         "  FD_ZERO(set); FD_SET(fd, set); signal(SIGPIPE, SIG_IGN); sin.sin_port = htons(21);\n"
+        "  __asm__ __volatile__(\"\" : : \"r\"(set) : \"memory\");\n"
         "  if (errno == EINTR || S_ISDIR(st->st_mode) || WIFEXITED(status)) return INT_MAX;\n"
         "  return (int)sum(2, 1L, 2L) + FD_ISSET(fd, set) + sin.sin_port + EOF + BUFSIZ;\n}\n")
     assert regenerate(src, tmp_path) == []
