@@ -201,6 +201,8 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
     warning_text = [str(x) for x in warnings]
     manifest = build_manifest(plan, warning_text)
     includes, feature_macros = system_headers(cs.new, cs.old)
+    if sb.heap and "stdint.h" not in {h["header"] for h in includes}:   # uintptr_t in the heap tracing code
+        includes.append({"header": "stdint.h", "before": []})
     defines = _defines(cs.new.cflags)
     defines += [{"name": k, "value": v} for k, v in feature_macros.items()
                 if k not in {d["name"] for d in defines}]

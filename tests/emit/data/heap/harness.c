@@ -81,6 +81,18 @@ int main(void)
     CHECK(old_head->val == 7 && old_head->next == olds[4]);
     CHECK(old_len() == 7);
 
+    /* a stale pointer (what free() leaves behind) is not followed */
+    struct node *last = olds[0]->next;               /* the node new code appended */
+    last->next = (struct node *)0x7f0000001230;      /* unmapped */
+    struct fake_heap *lh = fake_heap_of(last);
+    int before = fake_heap_count();
+    lh->o2n(lh->new_obj, lh->old_obj);
+    CHECK(fake_heap_count() == before && ((struct node_v1 *)lh->new_obj)->next == NULL);
+    last->next = (struct node *)((char *)olds[1] + 1); /* misaligned */
+    lh->o2n(lh->new_obj, lh->old_obj);
+    CHECK(fake_heap_count() == before && ((struct node_v1 *)lh->new_obj)->next == NULL);
+    last->next = NULL;
+
     /* NULL stays NULL */
     head_v1 = NULL;
     d->n2o(d->old_addr, d->new_addr);
