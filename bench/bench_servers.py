@@ -148,10 +148,13 @@ class FTPish(Server):
         c.close()
         return dt
 
+    def retr(self, c: FTPClient, path: str) -> bytes:
+        return c.retr(path)
+
     def transfer_rate(self, port):
         with self._session(port) as c:
             t = time.perf_counter()
-            n = len(c.retr("big.bin"))
+            n = len(self.retr(c, "big.bin"))
             return n / (time.perf_counter() - t)
 
     def request_loop(self, port, stop, stamps, deadline):
@@ -160,7 +163,7 @@ class FTPish(Server):
         while not stop.is_set() and time.monotonic() < deadline:
             try:
                 with self._session(port) as c:
-                    if c.retr("hello.txt") != b"hello\n":
+                    if self.retr(c, "hello.txt") != b"hello\n":
                         raise RuntimeError("RETR")
                     c.expect("QUIT", 221)
                 stamps.append(time.monotonic())
@@ -224,7 +227,8 @@ class Vsftpd(FTPish):
     def start(self, binary, slot):
         return VsftpdProcess(binary, self.config, slot, self.workdir)
 
-    def _pasv_retr(self, c: FTPClient, path: str) -> bytes:
+    def retr(self, c: FTPClient, path: str) -> bytes:
+        """RETR through a passive data connection."""
         reply = c.expect("PASV", 227)
         nums = [int(x) for x in re.search(r"(\d+),(\d+),(\d+),(\d+),(\d+),(\d+)", reply.text).groups()]
         data = socket.create_connection((HOST, nums[4] * 256 + nums[5]), timeout=5)
@@ -253,25 +257,6 @@ class Vsftpd(FTPish):
         c.expect("PASS bench@", 230)
         c.expect("TYPE I", 200)
         return c
-
-    def transfer_rate(self, port):
-        with self._session(port) as c:
-            t = time.perf_counter()
-            n = len(self._pasv_retr(c, "big.bin"))
-            return n / (time.perf_counter() - t)
-
-    def request_loop(self, port, stop, stamps, deadline):
-        failures = 0
-        while not stop.is_set() and time.monotonic() < deadline:
-            try:
-                with self._session(port) as c:
-                    if not self._pasv_retr(c, "hello.txt"):
-                        raise RuntimeError("RETR")
-                    c.expect("QUIT", 221)
-                stamps.append(time.monotonic())
-            except Exception:   # noqa: BLE001
-                failures += 1
-        return failures
 
 
 def free_port() -> int:
