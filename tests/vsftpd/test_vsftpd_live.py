@@ -163,6 +163,61 @@ def test_rollback_of_an_idle_listener(chain, server):
     assert srv.alive()
 
 
+def mdtm_set(port: int, name: str) -> str:
+    """Ask to set a file's time (MDTM YYYYMMDDhhmmss name): the reply's first line."""
+    import ftplib
+
+    f = ftplib.FTP()
+    try:
+        f.connect(vs.HOST, port, timeout=10)
+        f.login()
+        try:
+            reply = f.sendcmd(f"MDTM 20040101000000 {name}")
+        except ftplib.error_perm as e:
+            reply = str(e)
+        f.quit()
+    finally:
+        f.close()
+    return reply.splitlines()[0]
+
+
+def test_option_added_by_2_0_4_is_read_by_the_user_code(chain, server, tmp_path):
+    """corpus/vsftpd/user/2.0.3-2.0.4.c: an option 2.0.0 would have refused
+    at start (mdtm_write=NO), added to the config file before the update,
+    holds in the sessions that follow it; without it MDTM sets times."""
+    from polusgen.inject.apply import apply_patch
+
+    assert chain[-1].user_code is not None and chain[-1].user_code.name == "2.0.3-2.0.4.c"
+    write = ["write_enable=YES", "anon_other_write_enable=YES"]
+    srv, files = server()
+    stamp = tmp_path / "root" / "stamp.txt"
+    stamp.write_text("stamp\n")
+    ftp = pwd.getpwnam("ftp")
+    os.chown(stamp, ftp.pw_uid, ftp.pw_gid)
+    os.utime(stamp, (1_500_000_000, 1_500_000_000))
+    # the server was started with the write config (restart it so)
+    srv.stop()
+    conf = vs.write_config(tmp_path / "vsftpd.conf", srv.port, tmp_path / "root", tmp_path / "empty", write)
+    srv = vs.Vsftpd(vs.binary("2.0.0"), conf, srv.port, tmp_path / "vsftpd2.log")
+    try:
+        for step in chain[:-1]:
+            apply_patch(srv.pid, step.patch_so, wait=0.2)
+        conf.write_text(conf.read_text() + "mdtm_write=NO\n")
+        apply_patch(srv.pid, chain[-1].patch_so, wait=0.2)
+        assert vs.ftp_session(srv.port, files) == "2.0.4"
+        assert mdtm_set(srv.port, "stamp.txt").startswith("550")
+        assert stamp.stat().st_mtime == 1_500_000_000
+    finally:
+        srv.stop()
+    # the contrast: 2.0.4 started with the write config but no mdtm_write line sets the time
+    if vs.binary("2.0.4").is_file():
+        conf = vs.write_config(tmp_path / "ref.conf", vs.free_port(), tmp_path / "root", tmp_path / "empty", write)
+        with vs.Vsftpd(vs.binary("2.0.4"), conf, int(conf.read_text().split("listen_port=")[1].split()[0]),
+                       tmp_path / "ref.log") as ref:
+            assert mdtm_set(ref.port, "stamp.txt").startswith("213")
+        assert stamp.stat().st_mtime != 1_500_000_000
+
+
 @pytest.mark.xfail(strict=True, reason=(
     "polusgen/inject/rollback.py rollback_patch: a later patch left 'rolling-back' is not "
     "re-sampled before the next one is rolled back, so polus_rt_rollback refuses it and the "

@@ -80,8 +80,9 @@ def make_root(root: Path) -> dict[str, bytes]:
     return files
 
 
-def write_config(path: Path, port: int, root: Path, empty: Path) -> Path:
-    """A standalone anonymous-only config every 2.0.x release accepts."""
+def write_config(path: Path, port: int, root: Path, empty: Path, extra: Sequence[str] = ()) -> Path:
+    """A standalone anonymous-only config every 2.0.x release accepts (plus
+    the `extra` lines)."""
     empty.mkdir(parents=True, exist_ok=True)
     os.chmod(empty, 0o755)
     path.write_text("\n".join([
@@ -90,7 +91,7 @@ def write_config(path: Path, port: int, root: Path, empty: Path) -> Path:
         f"anon_root={root}", f"secure_chroot_dir={empty}",
         "ftp_username=ftp", "nopriv_user=nobody",
         "background=NO", "xferlog_enable=NO", "pasv_enable=YES",
-        "idle_session_timeout=60", "data_connection_timeout=60", "",
+        "idle_session_timeout=60", "data_connection_timeout=60", *extra, "",
     ]))
     return path
 
