@@ -243,3 +243,24 @@ def test_rollback_after_an_unsampled_rollback_finished(chain, server):
     rollback_patch(srv.pid, wait=0.2)          # refused today: InjectError
     assert process_status(srv.pid).version == 0
     assert vs.ftp_session(srv.port, files) == "2.0.0"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "polusgen/evolve.py evolve(): compute_changeset(..., binary=binary if i == 1 else None) drops "
+    "the binary after the first step, so a change to a function gcc inlined (handle_eprt in 2.0.3, "
+    "handle_mdtm in 2.0.4) promotes no caller and never takes effect"))
+def test_evolve_chain_answers_like_each_release(reference, server, tmp_path):
+    """`polusgen evolve 2.0.0 .. 2.0.4 --binary` must give the same behaviour
+    as the chain of `polusgen diff --binary` patches above."""
+    from polusgen.evolve import evolve
+    from polusgen.inject.apply import apply_patch
+
+    steps = evolve([REL / v for v in vs.CHAIN], tmp_path / "evolve", binary=vs.binary(vs.CHAIN[0]),
+                   program="vsftpd")
+    srv, files = server()
+    diffs = {}
+    for step, version in zip(steps, vs.CHAIN[1:]):
+        apply_patch(srv.pid, step.patch_so, wait=0.2)
+        assert vs.ftp_session(srv.port, files) == version
+        diffs[version] = vs.probe_diff(vs.probe(srv.port), reference[version])
+    assert diffs == {v: {} for v in vs.CHAIN[1:]}
