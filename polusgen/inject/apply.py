@@ -289,7 +289,7 @@ def apply_patch(pid: int, so_path, wait: float = 1.0) -> ApplyResult:
                 s.rt_call32("polus_rt_abort", patch_id, let_others_run=False)
             except Exception:
                 pass
-        gone = isinstance(e, pt.ProcessGone) or pt.dying(pid)
+        gone = isinstance(e, pt.ProcessGone) or pt.process_dying(pid)
         try:
             s.detach()
         except Exception:

@@ -24,9 +24,32 @@ class Mapping:
         return "x" in self.perms
 
 
+def _state(path: str) -> str:
+    try:
+        with open(f"{path}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "X"
+
+
+def proc_dir(pid: int) -> str:
+    """/proc/PID, or the folder of a live thread of it when the leader is a
+    zombie (main called pthread_exit: its maps, mem and exe are gone)."""
+    d = f"/proc/{pid}"
+    if _state(d) not in ("Z", "X"):
+        return d
+    try:
+        for t in sorted(os.listdir(f"{d}/task"), key=int):
+            if _state(f"{d}/task/{t}") not in ("Z", "X"):
+                return f"{d}/task/{t}"
+    except OSError:
+        pass
+    return d
+
+
 def read_maps(pid: int) -> list[Mapping]:
     out = []
-    with open(f"/proc/{pid}/maps") as f:
+    with open(f"{proc_dir(pid)}/maps") as f:
         for line in f:
             parts = line.split(None, 5)
             lo, hi = parts[0].split("-")
@@ -38,7 +61,7 @@ def read_maps(pid: int) -> list[Mapping]:
 
 
 def exe_path(pid: int) -> str:
-    p = os.readlink(f"/proc/{pid}/exe")
+    p = os.readlink(f"{proc_dir(pid)}/exe")
     return p[: -len(" (deleted)")] if p.endswith(" (deleted)") else p
 
 
@@ -47,7 +70,7 @@ def host_path(pid: int, path: str) -> str:
     are reached through /proc/PID/root)."""
     if os.path.exists(path):
         return path
-    alt = f"/proc/{pid}/root{path}"
+    alt = f"{proc_dir(pid)}/root{path}"
     return alt if os.path.exists(alt) else path
 
 
@@ -92,7 +115,7 @@ class Memory:
 
     def __init__(self, pid: int):
         self.pid = pid
-        self.fd = os.open(f"/proc/{pid}/mem", os.O_RDWR)
+        self.fd = os.open(f"{proc_dir(pid)}/mem", os.O_RDWR)
 
     def read(self, addr: int, n: int) -> bytes:
         data = os.pread(self.fd, n, addr)

@@ -137,7 +137,8 @@ def wait(tid: int, timeout: Optional[float]) -> int:
         if now > next_check:
             next_check = now + 0.02
             if dying(tid):
-                reap_group(tid)
+                if process_dying(tid):
+                    reap_group(tid)
                 raise ProcessGone(f"thread {tid} exited")
         if deadline is not None and now > deadline:
             raise WaitTimeout(f"thread {tid} did not stop within {timeout}s")
@@ -155,6 +156,16 @@ def dying(tid: int) -> bool:
             return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
     except (OSError, IndexError):
         return True
+
+
+def process_dying(pid: int) -> bool:
+    """Every thread of the process is gone or a zombie (a leader that called
+    pthread_exit is a zombie while its other threads run on)."""
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return True
+    return all(dying(int(t)) for t in tids)
 
 
 def reap_group(tid: int) -> None:
@@ -212,12 +223,14 @@ class Tracer:
             self._seize_new(stop=True)
             return
         self._seize_new(stop=False)
+        if not self.threads:
+            raise ProcessGone(f"process {self.pid} exited")
         first = self.pid if self.pid in self.threads else min(self.threads)
         self._interrupt_and_wait(first)
 
     def _seize_new(self, stop: bool) -> None:
         while True:
-            new = [t for t in sorted(self._tids()) if t not in self.threads]
+            new = [t for t in sorted(self._tids()) if t not in self.threads and not dying(t)]
             if not new:
                 return
             seized = []
@@ -281,8 +294,14 @@ class Tracer:
 
     def _gone(self, t: int) -> None:
         self.threads.pop(t, None)
-        if t == self.pid or not os.path.exists(f"/proc/{self.pid}"):
+        if process_dying(self.pid) or not self.threads and not self._live_tids():
             raise ProcessGone(f"process {self.pid} exited")
+
+    def _live_tids(self) -> list[int]:
+        try:
+            return [t for t in self._tids() if not dying(t)]
+        except ProcessGone:
+            return []
 
     # ---- running and stopping again ----
     def resume_all(self, except_tid: Optional[int] = None) -> list[int]:

@@ -56,7 +56,7 @@ class RemoteTimeout(RemoteCallError):
 
 def _caught_handler(pid: int, sig: int) -> bool:
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(f"{procmem.proc_dir(pid)}/status") as f:
             for line in f:
                 if line.startswith("SigCgt:"):
                     return bool(int(line.split()[1], 16) >> (sig - 1) & 1)

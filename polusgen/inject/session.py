@@ -31,7 +31,7 @@ def check_process(pid: int) -> str:
 
 
 def target_euid(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as f:
+    with open(f"{procmem.proc_dir(pid)}/status") as f:
         for line in f:
             if line.startswith("Uid:"):
                 return int(line.split()[2])
@@ -80,7 +80,7 @@ def stage_for(pid: int, path: str) -> str:
 
 def tracer_of(pid: int) -> int:
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(f"{procmem.proc_dir(pid)}/status") as f:
             for line in f:
                 if line.startswith("TracerPid:"):
                     return int(line.split()[1])
@@ -115,7 +115,7 @@ class Session:
             self.tracer.attach(stop=stop)
         except pt.PtraceError as e:
             self.tracer.detach_all()
-            if e.errno == errno.EPERM and pt.dying(self.pid):
+            if e.errno == errno.EPERM and pt.process_dying(self.pid):
                 raise InjectError(f"process {self.pid} exited (or is exiting)")
             if e.errno == errno.EPERM:
                 other = tracer_of(self.pid)

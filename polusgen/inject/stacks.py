@@ -188,7 +188,7 @@ _SPACES: dict[int, tuple[int, bytes]] = {}
 def _addr_space(lu: _Libunwind, pid: int) -> int:
     """One libunwind address space per target, its cache of unwind info kept
     while /proc/PID/maps stays the same (a dlopen or mmap flushes it)."""
-    with open(f"/proc/{pid}/maps", "rb") as f:
+    with open(f"{procmem.proc_dir(pid)}/maps", "rb") as f:
         maps = f.read()
     cached = _SPACES.get(pid)
     if cached is None:

@@ -119,3 +119,24 @@ def test_update_pending_while_threads_stay_in_the_old_function(tmp_path, targets
     rb = rollback_patch(t.pid, wait=0.2)
     assert rb.terminated                 # deep3_v1 never ran: nothing new to wait for
     assert process_status(t.pid).version == 0 and t.alive()
+
+
+def test_apply_and_roll_back_when_the_main_thread_has_exited(tmp_path, targets):
+    from polusgen.inject.rollback import rollback_patch
+
+    exe = build_c([PROGS / "leaderless.c"], tmp_path / "leaderless", pie=True)
+    so = redirect_patch(tmp_path, exe, "tick-v1", {"tick": "void tick_v1(void) { }"})
+    t = targets.start([exe])
+
+    def count():
+        return int(t.ask().split()[1])
+
+    time.sleep(0.02)
+    apply_patch(t.pid, so, wait=0.1)
+    time.sleep(0.02)
+    a = count()
+    time.sleep(0.05)
+    assert count() == a                 # tick_v1 counts nothing
+    rollback_patch(t.pid, wait=0.1)
+    time.sleep(0.05)
+    assert count() > a

@@ -233,3 +233,21 @@ def test_a_crashing_callee_is_taken_back_and_the_target_lives(busy, targets):
         tr.detach_all()
         mem.close()
     assert t.ask("alive").startswith("ok alive ") and t.alive()
+
+
+def test_process_whose_main_thread_has_exited(tmp_path, targets):
+    exe = build_c([PROGS / "leaderless.c"], tmp_path / "leaderless", pie=True)
+    t = targets.start([exe])
+    time.sleep(0.05)
+    tr, mem = attached(t.pid)
+    try:
+        assert t.pid not in tr.threads and len(tr.threads) == 2
+        r = remote.Remote(tr, mem)
+        assert r.call_libc("getpid") == t.pid
+        assert procmem.load_base(procmem.read_maps(t.pid), str(exe)) is not None
+    finally:
+        tr.detach_all()
+        mem.close()
+    a = int(t.ask().split()[1])
+    time.sleep(0.02)
+    assert int(t.ask().split()[1]) > a
