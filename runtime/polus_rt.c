@@ -448,6 +448,7 @@ POLUS_EXPORT int polus_rt_activate(int patch)
         rt_logf("patch %s: cannot install the SIGSEGV/SIGTRAP handlers", p->name);
         return -1;
     }
+    rt_install_hooks();   /* free and read(2) in the program's GOTs (rt_hooks.c) */
     reset_fns(p->oldf, p->noldf);
     p->state = PS_ACTIVE;
     /* the initial copy, old -> new, of every item (heap pairs too) */

@@ -137,6 +137,8 @@ struct rt_counters {
     _Atomic unsigned long lock_timeouts;      /* a try-lock gave up (a stopped thread holds it) */
     _Atomic unsigned long emulated_stores;    /* faulting stores done for the thread: no window */
     _Atomic unsigned long windows;            /* general path: a page opened for a single-step */
+    _Atomic unsigned long heap_freed;         /* heap pairs left write-through because freed */
+    _Atomic unsigned long reads_bounced;      /* read(2)s into protected pages done through a bounce buffer */
 };
 
 /* ---- globals (polus_rt.c) ---- */
@@ -177,6 +179,13 @@ RT_HIDDEN int rt_in_sync(void);                      /* this thread is running a
 extern RT_HIDDEN atomic_int rt_region_lock;
 extern RT_HIDDEN _Atomic int rt_pending_heap;
 
+RT_HIDDEN int rt_range_protected(uintptr_t lo, uintptr_t hi);     /* any live copy's page in it */
+RT_HIDDEN void rt_store(void *dst, const void *src, size_t n);     /* write past protection, then sync */
+
+/* ---- hooks in the program's GOT: free, read (rt_hooks.c) ---- */
+RT_HIDDEN int rt_install_hooks(void);
+RT_HIDDEN int rt_hook_count(void);
+
 /* ---- plain stores done without opening the page (rt_emulate.c) ---- */
 RT_HIDDEN void rt_emulate_init(void);
 RT_HIDDEN void rt_emulate_atfork_child(void);
@@ -187,6 +196,7 @@ RT_HIDDEN int rt_mem_write(uintptr_t addr, const void *buf, size_t n);
 /* ---- heap pairs (rt_heap.c) ---- */
 RT_HIDDEN int rt_heap_insert(struct rt_item *it);    /* both objects -> the pair */
 RT_HIDDEN unsigned long rt_heap_count(void);
+RT_HIDDEN int rt_heap_forget(const void *obj);
 RT_HIDDEN void rt_heap_atfork_child(void);
 extern RT_HIDDEN atomic_int rt_heap_lock;
 

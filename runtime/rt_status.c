@@ -196,7 +196,8 @@ POLUS_EXPORT const char *polus_rt_status_json(void)
     out(", \"protected_pages\": %lu, \"heap_pairs\": %lu", rt_protected_pages(), rt_heap_count());
     out(", \"counters\": {\"trapped_writes\": %lu, \"false_sharing_faults\": %lu, \"syncs\": %lu,"
         " \"chained_faults\": %lu, \"spurious_traps\": %lu, \"sync_faults\": %lu,"
-        " \"handler_reinstalls\": %lu, \"lock_timeouts\": %lu, \"emulated_stores\": %lu, \"windows\": %lu}",
+        " \"handler_reinstalls\": %lu, \"lock_timeouts\": %lu, \"emulated_stores\": %lu, \"windows\": %lu,"
+        " \"heap_pairs_freed\": %lu, \"reads_bounced\": %lu}",
         (unsigned long)atomic_load(&rt_counters.trapped_writes),
         (unsigned long)atomic_load(&rt_counters.false_sharing),
         (unsigned long)atomic_load(&rt_counters.syncs),
@@ -206,12 +207,17 @@ POLUS_EXPORT const char *polus_rt_status_json(void)
         (unsigned long)atomic_load(&rt_counters.handler_reinstalls),
         (unsigned long)atomic_load(&rt_counters.lock_timeouts),
         (unsigned long)atomic_load(&rt_counters.emulated_stores),
-        (unsigned long)atomic_load(&rt_counters.windows));
-    out(", \"hazards\": [\"a system call writing into a protected page (read(2) into a tracked global)"
-        " fails with EFAULT instead of faulting\", \"a write the fault handler cannot emulate (lock prefix,"
+        (unsigned long)atomic_load(&rt_counters.windows),
+        (unsigned long)atomic_load(&rt_counters.heap_freed),
+        (unsigned long)atomic_load(&rt_counters.reads_bounced));
+    out(", \"hooked_got_slots\": %d", rt_hook_count());
+    out(", \"hazards\": [\"a system call writing into a protected page fails with EFAULT instead of"
+        " faulting: read/pread/recv/recvfrom called through a hooked GOT are bounced, a raw syscall"
+        " or a call from inside libc is not\", \"a write the fault handler cannot emulate (lock prefix,"
         " AVX, string store) opens its page for every thread: another thread's write to a live copy on"
-        " that page meanwhile is carried across late (counter: windows)\", \"free() of a tracked heap"
-        " object writes into it: seen as a write to the pair\"]");
+        " that page meanwhile is carried across late (counter: windows)\", \"free() of a heap pair's"
+        " object through a hooked GOT takes the pair out first; a free from inside another library is"
+        " seen as a write to the pair\"]");
     out(", \"patches\": [");
     int n = atomic_load(&rt_npatches);
     for (int i = 0; i < n; i++) {

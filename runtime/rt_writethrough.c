@@ -585,6 +585,32 @@ dfl:;
 
 /* A plain MOV store done for this thread alone (rt_emulate.c), then the
  * live copies it wrote carried across at once, still inside the handler. */
+/* Bytes [lo, hi) were just written past the protection (for this thread
+ * alone): carry the live copies they belong to across, now.  Sync code may
+ * fault in turn (a heap counterpart on a protected page), so SIGSEGV must
+ * not be blocked meanwhile (we may be inside the SIGSEGV handler). */
+static void carry_written(struct wt_slot *s, const struct rt_rtable *t, uintptr_t lo, uintptr_t hi)
+{
+    s->nvisited = 0;
+    for (int k = region_first(t, lo); k < t->n && t->r[k].start < hi; k++) {
+        const struct rt_region *r = &t->r[k];
+        if (r->end > lo && atomic_load(&r->item->state) == IS_SYNCED) {
+            claim(s, r->item);
+            push_work(s, r->item, r->side);
+        }
+    }
+    sigset_t segv;
+    sigemptyset(&segv);
+    sigaddset(&segv, SIGSEGV);
+    pthread_sigmask(SIG_UNBLOCK, &segv, NULL);
+    drain(s);
+    s->nvisited = 0;
+    if (atomic_load(&rt_pending_heap) > 0)
+        rt_sync_pending();
+}
+
+/* A plain store done for this thread alone (rt_emulate.c), then carried
+ * across at once, still inside the handler. */
 static int emulate(struct wt_slot *s, const struct rt_rtable *t, ucontext_t *uc, uintptr_t a)
 {
     uintptr_t ea;
@@ -594,30 +620,42 @@ static int emulate(struct wt_slot *s, const struct rt_rtable *t, ucontext_t *uc,
     atomic_fetch_add(&rt_counters.emulated_stores, 1);
     if (!range_has_region(t, ea, ea + size, 1)) {
         atomic_fetch_add(&rt_counters.false_sharing, 1);
-        slot_release(s);
-        return 1;
+    } else {
+        atomic_fetch_add(&rt_counters.trapped_writes, 1);
+        carry_written(s, t, ea, ea + size);
     }
-    atomic_fetch_add(&rt_counters.trapped_writes, 1);
-    s->nvisited = 0;
-    for (int k = region_first(t, ea); k < t->n && t->r[k].start < ea + size; k++) {
-        const struct rt_region *r = &t->r[k];
-        if (r->end > ea && atomic_load(&r->item->state) == IS_SYNCED) {
-            claim(s, r->item);
-            push_work(s, r->item, r->side);
-        }
-    }
-    /* sync code may fault in turn (a heap counterpart on a protected page):
-     * SIGSEGV must not be blocked while it runs */
-    sigset_t segv;
-    sigemptyset(&segv);
-    sigaddset(&segv, SIGSEGV);
-    pthread_sigmask(SIG_UNBLOCK, &segv, NULL);
-    drain(s);
-    s->nvisited = 0;
-    if (atomic_load(&rt_pending_heap) > 0)
-        rt_sync_pending();
     slot_release(s);
     return 1;
+}
+
+/* Is any page of [lo, hi) kept read-only for a live copy? */
+int rt_range_protected(uintptr_t lo, uintptr_t hi)
+{
+    const struct rt_rtable *t = atomic_load(&rt_table);
+    if (!t || hi <= lo)
+        return 0;
+    for (uintptr_t pg = page_of(lo); pg < hi; pg += rt_pagesize)
+        if (page_wanted(t, pg))
+            return 1;
+    return 0;
+}
+
+/* memcpy into memory that may be protected, with write-through: what the
+ * read(2) hooks do with the bytes the kernel could not write there. */
+void rt_store(void *dst, const void *src, size_t n)
+{
+    const struct rt_rtable *t = atomic_load(&rt_table);
+    struct wt_slot *s = slot_get();
+    if (!t || !s || s->trap_pending || s->nopen || s->nwork ||
+        rt_mem_write((uintptr_t)dst, src, n) != 0) {
+        if (s)
+            slot_release(s);
+        memcpy(dst, src, n);   /* every protected page faults: the handler carries it */
+        return;
+    }
+    if (range_has_region(t, (uintptr_t)dst, (uintptr_t)dst + n, 1))
+        carry_written(s, t, (uintptr_t)dst, (uintptr_t)dst + n);
+    slot_release(s);
 }
 
 static void on_segv(int sig, siginfo_t *si, void *ucv)

@@ -134,8 +134,14 @@ def test_heap_pairs_and_counterparts(rig):
     assert f["new_head_is_counterpart"] == 1
     p = patch(r.statuses[0], "list-v1")
     assert p["heap_pair_count"] == 4 and p["heap_pairs_synchronized"] == 4
+    # a freed node: its pair is gone before glibc writes into the block
+    assert f["freed_counterpart_gone"] == 1
+    assert f["lists_equal_after_free"] == 1 and f["list_len_after_free"] == 3
+    st = r.statuses[1]
+    assert st["counters"]["heap_pairs_freed"] == 1
+    assert patch(st, "list-v1")["heap_pairs_synchronized"] == 3
     # no old function uses head: it retires, and the heap pairs with it
     assert f["left"] == 0 and f["new_after_retired"] == 4
-    p = patch(r.statuses[1], "list-v1")
+    p = patch(r.statuses[2], "list-v1")
     assert p["state"] == "terminated" and p["heap_pairs_synchronized"] == 0
-    assert r.statuses[1]["protected_pages"] == 0
+    assert r.statuses[2]["protected_pages"] == 0

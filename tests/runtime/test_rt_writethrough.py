@@ -94,9 +94,20 @@ def test_forked_children_write_through(rig, path):
     assert f["parent_b_synced"] == 1 and f["parent_i_untouched_by_children"] == 1
 
 
-def test_kernel_writes_into_protected_copies_fail_with_efault(rig):
+def test_a_read_into_a_protected_copy_is_bounced_and_carried_across(rig):
     r = ok(rig.run("efault"))
-    assert r.facts["read_efault"] == 1
+    f = r.facts
+    assert f["read_rc"] == 4 and f["read_efault"] == 0
+    assert f["new_b_after_read"] == 1234
+    assert r.status["counters"]["reads_bounced"] == 1
+    assert r.status["hooked_got_slots"] >= 2          # free and read of the driver at least
+    # a raw system call cannot be hooked: the documented hazard
+    assert f["raw_read_efault"] == 1
+
+
+def test_without_hooks_the_kernel_write_fails_with_efault(rig):
+    r = ok(rig.run("efault", env={"POLUS_NO_HOOKS": "1"}))
+    assert r.facts["read_efault"] == 1 and r.status["hooked_got_slots"] == 0
 
 
 def test_abort_leaves_nothing_protected(rig):
