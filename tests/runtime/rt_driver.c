@@ -671,6 +671,29 @@ static int sc_heap(void)
     fact("new_head_is_counterpart", nh2 && rt.counterpart(head) == nh2);
     status();
 
+    /* a chain: a later patch pairs the v1 node nh->next with a v2 object.
+     * Without context the newest pair answers; patch 0's own sync must still
+     * get the v0 node back for it, not the v2 object */
+    {
+        int (*reg_heap)(int, const char *, void *, size_t, void *, size_t, polus_sync_fn, polus_sync_fn) =
+            must_sym(rt.lib, "polus_register_heap");
+        void *fig2 = must_open(getenv("PATCH2"));
+        struct polus_import *imp = must_sym(fig2, "polus_imports");
+        imp[0] = (struct polus_import){&blk.ab, sizeof blk.ab};
+        imp[1] = (struct polus_import){calls, sizeof calls};
+        imp[2] = (struct polus_import){(void *)bar, 64};
+        imp[3] = (struct polus_import){(void *)report, 64};
+        int p2 = ((int (*)(void))must_sym(fig2, "register_patch"))();
+        static struct node_v1 v2_object;
+        struct node_v1 *mid = nh2->next;           /* the v1 node of the old head */
+        struct node *mid_old = head->next;
+        fact("chain_heap_registered", reg_heap(p2, "struct node", mid, sizeof *mid, &v2_object,
+                                               sizeof v2_object, NULL, NULL) >= 0);
+        fact("newest_pair_answers", rt.counterpart(mid) == &v2_object);
+        ((volatile struct node_v1 *)nh2)->v = 40;  /* patch 0 syncs nh2 -> head: translates mid */
+        fact("own_patch_pair_answers", head->v == 40 && head->next == mid_old);
+    }
+
     /* unlink a node and free it: the free() hook takes its pair out first, so
      * glibc's own writes into the freed block are not carried across */
     struct node *victim = head->next;
@@ -678,8 +701,10 @@ static int sc_heap(void)
     volatile uintptr_t victim_addr = (uintptr_t)victim;   /* (not a use after free: a key) */
     head->next = victim->next;
     free(victim);
-    fact("freed_counterpart_gone", victim_v1 && rt.counterpart((void *)victim_addr) == NULL &&
-                                   rt.counterpart(victim_v1) == NULL);
+    fact("freed_counterpart_gone", victim_v1 && rt.counterpart((void *)victim_addr) == NULL);
+    /* its v1 object lives on, still paired with the later patch's v2 object */
+    fact("freed_pair_only", rt.counterpart(victim_v1) != NULL &&
+                            rt.counterpart(victim_v1) != (void *)victim_addr);
     same = 1;
     len = 0;
     for (o = head, n = *hv; o && n; o = o->next, n = n->next, len++)
