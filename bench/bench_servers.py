@@ -298,16 +298,20 @@ def median(xs):
 
 
 def table3(kind: Server, instances: dict[str, object], rounds: int, conns: int) -> dict[str, dict[str, float]]:
+    """Connection times and transfer rates, the instances taken in turn for
+    every single sample (order rotated each round), so that drift in the
+    machine's load reaches all of them alike; medians of all samples."""
     ct: dict[str, list[float]] = {k: [] for k in instances}
     tr: dict[str, list[float]] = {k: [] for k in instances}
     names = list(instances)
     for r in range(rounds):
-        order = names[r % len(names):] + names[:r % len(names)]     # rotate: no instance always first
+        order = names[r % len(names):] + names[:r % len(names)]
+        for _ in range(conns):
+            for k in order:
+                ct[k].append(kind.connect_time(instances[k].port))
         for k in order:
-            port = instances[k].port
-            ct[k].append(median([kind.connect_time(port) for _ in range(conns)]))
-            tr[k].append(kind.transfer_rate(port))
-    return {k: {"connect": median(ct[k]), "rate": median(tr[k])} for k in names}
+            tr[k].append(kind.transfer_rate(instances[k].port))
+    return {k: {"connect": median(ct[k]), "rate": median(tr[k]), "n": len(ct[k])} for k in names}
 
 
 class Load:
@@ -365,13 +369,15 @@ def dip(stamps: list[float], t0: float, events: list[tuple[str, float, float]], 
     first = events[0][1] if events else end
     base = median([c for x, c in zip(xs, counts) if x + t0 < first - bucket]) or 1
     rows = []
-    for label, a, b in events:
+    for i, (label, a, b) in enumerate(events):
+        nxt = events[i + 1][1] if i + 1 < len(events) else end
+        after = median([c for x, c in zip(xs, counts) if b + 0.1 < x + t0 < nxt - bucket]) or 0
         lo_i = max(0, int((a - t0) / bucket) - 1)
         hi_i = min(n - 1, int((b - t0) / bucket) + 3)
         window = counts[lo_i:hi_i + 1]
         low = min(window) if window else base
         below = sum(1 for c in window if c < 0.9 * base) * bucket
-        rows.append((label, low / base, below * 1000, (b - a) * 1000))
+        rows.append((label, low / base, below * 1000, (b - a) * 1000, after / base))
     return xs, [c / bucket for c in counts], rows
 
 
@@ -483,20 +489,25 @@ def main() -> int:
                   f"   (+{s.mem.get('rss', 0) - base.get('rss', 0)} / +{s.mem.get('pss', 0) - base.get('pss', 0)})")
 
         # ---- Table 3: original, once updated, many times updated, side by side
-        orig, once, many = target, start(1), start(2)
+        orig, once, many = start(1), start(2), start(3)     # a fresh original: the target has a runtime now
         for inst, upto in ((once, 1), (many, last)):
             for n in range(1, upto + 1):
                 apply_patch(inst.pid, chain.patches[n], wait=0.2)
         instances = {"original": orig, "updated once": once, f"updated x{last}": many}
+        if last == 1:
+            del instances[f"updated x{last}"]
+            many.stop()
+            started.remove(many)
         kind.connect_time(orig.port), kind.transfer_rate(orig.port)      # warm up
-        res = table3(kind, instances, rounds, conns=5 if a.quick else 20)
-        print(f"\nTable 3: {a.server}, {rounds} interleaved rounds (medians; ratio to the original)")
+        res = table3(kind, instances, 2 * rounds, conns=5 if a.quick else 20)
+        print(f"\nTable 3: {a.server}, {2 * rounds} interleaved rounds, {res['original']['n']} connections and "
+              f"{2 * rounds} transfers per server (medians; ratio to the original)")
         o = res["original"]
         print(f"  {'':<16}{'connect (ms)':>14}{'ratio':>8}{'transfer (MB/s)':>17}{'ratio':>8}")
         for k, v in res.items():
             print(f"  {k:<16}{v['connect'] * 1000:>14.3f}{v['connect'] / o['connect']:>8.3f}"
                   f"{v['rate'] / 1e6:>17.2f}{v['rate'] / o['rate']:>8.3f}")
-        for inst in (once, many):
+        for inst in [i for i in (orig, once, many) if i in started]:
             inst.stop()
             started.remove(inst)
 
@@ -518,9 +529,9 @@ def main() -> int:
         stamps = load.finish()
         xs, ys, rows = dip(stamps, load.t0, events)
         print(f"\nFig. 9: throughput under load ({len(stamps)} requests, {load.failures} failed; 20 ms buckets)")
-        print(f"  {'event':<10}{'took (ms)':>10}{'lowest/before':>15}{'below 90% (ms)':>16}")
-        for label, low, below, took in rows:
-            print(f"  {label:<10}{took:>10.1f}{low:>15.2f}{below:>16.0f}")
+        print(f"  {'event':<10}{'took (ms)':>10}{'lowest/before':>15}{'below 90% (ms)':>16}{'after/before':>14}")
+        for label, low, below, took, after in rows:
+            print(f"  {label:<10}{took:>10.1f}{low:>15.2f}{below:>16.0f}{after:>14.2f}")
 
         if not a.no_plots:
             plots(a.server, last, sizes, applies, rollbacks, steps, xs, ys, events, load.t0)
