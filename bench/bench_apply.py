@@ -93,11 +93,12 @@ def bench(name: str, exe: Path, so: Path, runs: int) -> None:
 
     p = start(exe)
     try:
-        stopped, total, rb_total, rb_stopped, redirects = [], [], [], [], 0
+        stopped, total, rb_total, rb_stopped, redirects, sampling = [], [], [], [], 0, []
         cli: dict[str, list[float]] = {"polusgen apply": [], "python -m polusgen.inject apply": []}
         for _ in range(runs):
             res = apply_patch(p.pid, so, wait=0.0)
             stopped.append(res.stopped_ms)
+            sampling.append(res.sample_stops_ms / max(res.rounds, 1))
             total.append(res.total_ms)
             redirects = len(res.redirects)
             t0 = time.perf_counter()
@@ -122,6 +123,7 @@ def bench(name: str, exe: Path, so: Path, runs: int) -> None:
         p.wait()
     print(f"{name} ({redirects} redirects, {runs} runs)")
     print(f"  every thread stopped (apply)   {med(stopped)}")
+    print(f"  every thread stopped (1 sample){med(sampling)}")
     print(f"  apply_patch (in process)       {med(total)}")
     for label, xs in cli.items():
         print(f"  {label + ' (new process)':<31}{med(xs)}")

@@ -1,18 +1,23 @@
 """`polusgen apply PID patch.so`: live-update a running process.
 
-Named steps, in order (all code bytes change while every thread is stopped;
-any failure puts every byte back, aborts the patch in the runtime, detaches,
-and the target runs on untouched):
+Named steps, in order (any failure puts every byte back, aborts the patch
+in the runtime, detaches, and the target runs on untouched):
 
-  check      the process, the patch, the binary it was built for, the imports
-  stop       seize and stop every thread
-  load       dlopen the runtime (once per process) and the patch
-  link       fill polus_imports[] of the patch
-  register   register_patch(), polus_rt_pre_update()
-  redirect   make sure no thread is inside the bytes to overwrite, write the
-             jumps, polus_rt_note_redirect() each
-  activate   polus_rt_activate(), a first stack sample, resume, detach
-  watch      sample for `wait` seconds: has the update terminated?
+  check       the process, the patch, the binary it was built for, required
+              patches, every import resolved (nothing is attached yet)
+  load        seize every thread, stop one: dlopen the runtime (once per
+              process) and the patch -- the other threads run on, since
+              loading changes nothing the program sees
+  link        fill polus_imports[] of the patch
+  register    register_patch(); plan each jump (trampolines near the code if
+              the new function is > 2 GiB away); polus_rt_note_redirect()
+  pre-update  stop every thread; polus_rt_pre_update()
+  redirect    no thread's PC (or return address) inside the bytes to
+              overwrite: step it out or let it run and look again; write
+  activate    polus_rt_activate(), resume, detach
+  watch       sample stacks for `wait` seconds: has the update terminated?
+
+Only pre-update, redirect and activate run with every thread stopped.
 """
 from __future__ import annotations
 
@@ -44,10 +49,11 @@ class ApplyResult:
     patch_id: int
     redirects: list[jumps.Redirect] = field(default_factory=list)
     data: list[str] = field(default_factory=list)
-    stopped_ms: float = 0.0         # every thread stopped, attach -> detach of the apply itself
+    stopped_ms: float = 0.0         # every thread stopped: pre-update -> detach of the apply itself
     total_ms: float = 0.0           # apply_patch, checks to detach (without watching)
     watched_s: float = 0.0
     rounds: int = 0
+    sample_stops_ms: float = 0.0    # every thread stopped, summed over the watch's sampling rounds
     state: str = "active"
     terminated: bool = False
     active: list[dict] = field(default_factory=list)
@@ -313,8 +319,8 @@ def apply_patch(pid: int, so_path, wait: float = 1.0) -> ApplyResult:
                       total_ms, warnings=warnings)
     res.timings = {b[0]: round((b[1] - a[1]) * 1000, 3) for a, b in zip(marks, marks[1:])}
     t1 = time.monotonic()
-    pst, rounds, _ = watch(pid, max(wait, 0.0), manifest.name)
-    res.watched_s, res.rounds = time.monotonic() - t1, rounds
+    pst, rounds, sample_stops = watch(pid, max(wait, 0.0), manifest.name)
+    res.watched_s, res.rounds, res.sample_stops_ms = time.monotonic() - t1, rounds, sample_stops * 1000
     fill_progress(res, pst)
     return res
 

@@ -263,6 +263,22 @@ class ElfFile:
         return hashlib.sha256(self.data).hexdigest()
 
 
+_CACHE: dict[tuple, "ElfFile"] = {}
+
+
+def cached(path: str | os.PathLike) -> ElfFile:
+    """The ElfFile of `path`, parsed once per interpreter while the file stays
+    the same (libc is 2 MB: every session would read it again otherwise)."""
+    st = os.stat(path)
+    key = (os.fspath(path), st.st_ino, st.st_size, st.st_mtime_ns)
+    e = _CACHE.get(key)
+    if e is None:
+        if len(_CACHE) > 64:
+            _CACHE.clear()
+        e = _CACHE[key] = ElfFile(path)
+    return e
+
+
 def _pick_default(syms: list[Symbol]) -> Symbol:
     for s in syms:
         if s.default and s.bind == STB_GLOBAL:

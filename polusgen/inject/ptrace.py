@@ -10,7 +10,6 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
-import signal
 import time
 from dataclasses import dataclass, field
 from typing import Optional

@@ -236,7 +236,7 @@ class Remote:
             path = procmem.find_library(maps, "libc.so.6") or procmem.find_library(maps, "libc")
             if path is None:
                 raise RemoteCallError("libc is not loaded in the target (statically linked?)")
-            e = elfmod.ElfFile(procmem.host_path(self.pid, path))
+            e = elfmod.cached(procmem.host_path(self.pid, path))
             base = procmem.load_base(maps, path, e.first_load_vaddr)
             self._libc = (base, e)
         return self._libc
@@ -264,15 +264,15 @@ class Remote:
         return h
 
     def mmap_near(self, near: int, size: int = 4096) -> int:
-        """An RWX-free r-x page within +-2 GiB of `near` (for trampolines): the
-        page is mapped read-write, filled through /proc/PID/mem (which ignores
-        protections) and made r-x by the caller with mprotect if wanted."""
+        """A fresh r-x page within +-2 GiB of `near`, for trampolines (mapped in a
+        free gap next to the mappings around it, never over anything; it is
+        filled through /proc/PID/mem, which writes through the protection)."""
         mmap = self.libc_fn("mmap")
         maps = procmem.read_maps(self.pid)
         for hint in _hints_near(maps, near, size):
             addr = self.call(mmap, hint, size, PROT_READ | PROT_EXEC,
                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, 0xFFFFFFFFFFFFFFFF, 0)
-            if addr >= 0xFFFFFFFFFFFFF000:      # -errno
+            if addr >= 0xFFFFFFFFFFFFF000:      # MAP_FAILED
                 continue
             if abs(addr - near) < (1 << 31) - size:
                 return addr

@@ -58,9 +58,7 @@ def rollback_patch(pid: int, to: Optional[int] = None, wait: float = 1.0) -> Rol
     res = RollbackResult(pid)
     t_watch = 0.0
     while True:
-        s = Session(pid)
-        s.attach(stop=False)       # read the status with one thread stopped; stop all to change code
-        with s:
+        with Session.brief(pid) as s:      # read the status with one thread stopped; stop all to change code
             if s.runtime() is None:
                 raise InjectError(f"no update was applied to process {pid} (the polusgen runtime is not loaded)")
             st = s.status_json()

@@ -108,6 +108,20 @@ class Session:
     def __exit__(self, *exc) -> None:
         self.detach()
 
+    @classmethod
+    def brief(cls, pid: int) -> "Session":
+        """Seized with one thread stopped and the runtime looked up; the caller
+        stops every thread (tracer.stop_all()) only for what needs it."""
+        s = cls(pid)
+        s.attach(stop=False)
+        try:
+            if s.runtime() is not None:
+                s.remote._errno_of(s.remote.pick_thread())
+        except BaseException:
+            s.detach()
+            raise
+        return s
+
     def attach(self, stop: bool = True) -> None:
         """Seize every thread; stop them all, or with stop=False only one to make
         remote calls with (the others run on until tracer.stop_all())."""
@@ -156,7 +170,7 @@ class Session:
                 raise InjectError(f"{load} was loaded but is not in /proc/{self.pid}/maps")
         if path is None:
             return None
-        e = elfmod.ElfFile(procmem.host_path(self.pid, path))
+        e = elfmod.cached(procmem.host_path(self.pid, path))
         self._rt = (procmem.load_base(maps, path, e.first_load_vaddr), e, path)
         return self._rt
 
@@ -230,7 +244,7 @@ def loaded_patches(pid: int, maps: Optional[list[procmem.Mapping]] = None) -> di
         if os.path.basename(path) == RUNTIME_NAME:
             continue
         try:
-            e = elfmod.ElfFile(procmem.host_path(pid, path))
+            e = elfmod.cached(procmem.host_path(pid, path))
         except (OSError, elfmod.ElfError):
             continue
         raw = e.section_data(".polus_manifest")
@@ -254,9 +268,10 @@ def watch(pid: int, wait: float, patch_name: Optional[str], interval: float = 0.
     last = None
     while True:
         try:
-            with Session(pid) as s:
+            with Session.brief(pid) as s:
                 if s.runtime() is None:
                     return None, rounds, stopped
+                s.tracer.stop_all()
                 s.progress()
                 st = s.status_json()
             stopped += s.tracer.stop_time

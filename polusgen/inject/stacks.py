@@ -182,24 +182,28 @@ def sample_threads(tracer: pt.Tracer, mem: procmem.Memory, use_libunwind: Option
     return out
 
 
-_SPACES: dict[int, tuple[int, bytes]] = {}
+_SPACES: dict[int, tuple[int, frozenset]] = {}
 
 
 def _addr_space(lu: _Libunwind, pid: int) -> int:
     """One libunwind address space per target, its cache of unwind info kept
     while /proc/PID/maps stays the same (a dlopen or mmap flushes it)."""
     with open(f"{procmem.proc_dir(pid)}/maps", "rb") as f:
-        maps = f.read()
+        code = frozenset(line for line in f.read().splitlines() if b"x" in line.split(None, 2)[1])
     cached = _SPACES.get(pid)
     if cached is None:
         if len(_SPACES) > 16:
             for old, (a, _) in list(_SPACES.items()):
                 lu.g._Ux86_64_destroy_addr_space(a)
                 del _SPACES[old]
-        _SPACES[pid] = (lu.addr_space(), maps)
-    elif cached[1] != maps:
+        _SPACES[pid] = (lu.addr_space(), code)
+    elif not cached[1] <= code:
+        # code was unmapped (something else may load there): forget what was learnt;
+        # code that only appeared (a patch, a trampoline page) leaves the rest valid
         lu.g._Ux86_64_flush_cache(cached[0], 0, 0)
-        _SPACES[pid] = (cached[0], maps)
+        _SPACES[pid] = (cached[0], code)
+    else:
+        _SPACES[pid] = (cached[0], code)
     return _SPACES[pid][0]
 
 

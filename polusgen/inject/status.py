@@ -64,10 +64,11 @@ class StatusResult:
 def process_status(pid: int) -> StatusResult:
     exe = check_process(pid)
     res = StatusResult(pid, exe)
-    with Session(pid) as s:
+    with Session.brief(pid) as s:
         if s.runtime() is None:
             return res
         res.runtime_loaded = True
+        s.tracer.stop_all()
         s.progress()
         res.status = s.status_json()
     return res
