@@ -51,24 +51,39 @@ def chain(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    """What a freshly started binary of every release answers to vs.PROBES."""
+def references(tmp_path_factory):
+    """references(mode) -> what a freshly started binary of every release
+    answers to vs.PROBES in that process model (computed once per mode)."""
     _need()
     missing = [v for v in vs.CHAIN if not vs.binary(v).is_file()]
     if missing:
         pytest.skip(f"no binary of {', '.join(missing)} under {BUILD} to compare with")
-    return vs.reference_probes(BUILD, vs.CHAIN, tmp_path_factory.mktemp("vsftpd-reference"))
+    cache = {}
+
+    def get(mode: str = "one-process"):
+        if mode not in cache:
+            cache[mode] = vs.reference_probes(BUILD, vs.CHAIN, tmp_path_factory.mktemp(f"vsftpd-ref-{mode}"),
+                                              vs.MODES[mode])
+        return cache[mode]
+
+    return get
+
+
+@pytest.fixture
+def reference(references):
+    return references("one-process")
 
 
 @pytest.fixture
 def server(tmp_path):
-    """start() -> (a running 2.0.0 Vsftpd, the files its clients must get); always stopped."""
+    """start(mode) -> (a running 2.0.0 Vsftpd, the files its clients must get); always stopped."""
     started = []
 
-    def start():
+    def start(mode: str = "one-process"):
         files = vs.make_root(tmp_path / "root")
         port = vs.free_port()
-        conf = vs.write_config(tmp_path / "vsftpd.conf", port, tmp_path / "root", tmp_path / "empty")
+        conf = vs.write_config(tmp_path / "vsftpd.conf", port, tmp_path / "root", tmp_path / "empty",
+                               vs.MODES[mode])
         srv = vs.Vsftpd(vs.binary(vs.CHAIN[0]), conf, port, tmp_path / "vsftpd.log")
         started.append(srv)
         return srv, files
@@ -96,12 +111,14 @@ def test_releases_answer_the_probes_differently(reference):
     assert rows[2] != rows[3] != rows[4]
 
 
-def test_live_chain_under_load_and_rollback(chain, reference, server):
+@pytest.mark.parametrize("mode", list(vs.MODES))
+def test_live_chain_under_load_and_rollback(chain, references, server, mode):
     from polusgen.inject.apply import apply_patch
     from polusgen.inject.rollback import rollback_patch
     from polusgen.inject.status import process_status
 
-    srv, files = server()
+    reference = references(mode)
+    srv, files = server(mode)
     assert vs.BANNER.match(srv.banner).group(1) == "2.0.0"
     load = vs.ClientLoad(srv.port, files, threads=2, max_sessions=2000, max_seconds=240).start()
     try:
@@ -160,6 +177,24 @@ def test_rollback_of_an_idle_listener(chain, server):
         assert got == vs.CHAIN[v], seen
     assert process_status(srv.pid).version == 0
     assert vs.ftp_session(srv.port, files) == "2.0.0"
+    assert srv.alive()
+
+
+def test_2_0_1_fixes_the_empty_password_in_the_two_process_model(chain, server):
+    """The 2.0.1 fix ("session bale out if an empty length password is
+    given": priv_sock_send_str/priv_sock_get_str) runs in both processes of
+    every session forked after the update, and goes with the rollback."""
+    from polusgen.inject.apply import apply_patch
+    from polusgen.inject.rollback import rollback_patch
+
+    srv, files = server("two-process")
+    assert "OOPS" in vs.empty_password_login(srv.port)
+    apply_patch(srv.pid, chain[0].patch_so, wait=0.2)
+    assert vs.empty_password_login(srv.port).startswith("230")
+    assert vs.ftp_session(srv.port, files) == "2.0.1"
+    rollback_patch(srv.pid, wait=0.2)
+    assert vs.ftp_session(srv.port, files) == "2.0.0"
+    assert "OOPS" in vs.empty_password_login(srv.port)
     assert srv.alive()
 
 

@@ -206,6 +206,31 @@ def stat_version(port: int, timeout: float = 10.0) -> str:
     return m.group(1)
 
 
+# Config lines per process model.  Anonymous-only vsftpd forces its one
+# process model (a session is one process); connect_from_port_20 needs
+# privilege, so each session is an unprivileged process plus a privileged
+# helper talking over a socket pair (priv_sock_*, fixed in 2.0.1).
+MODES = {"one-process": (), "two-process": ("connect_from_port_20=YES",)}
+
+
+def empty_password_login(port: int, timeout: float = 10.0) -> str:
+    """USER anonymous, then PASS with no password: the reply's first line.
+    2.0.0 in the two process model ends the session ("500 OOPS: zero str_len
+    in str_netfd_write"); 2.0.1 fixed it."""
+    f = ftplib.FTP()
+    try:
+        f.connect(HOST, port, timeout=timeout)
+        f.sendcmd("USER anonymous")
+        f.putcmd("PASS")
+        try:
+            reply = f.getmultiline()
+        except (EOFError, OSError) as e:
+            reply = f"connection lost: {type(e).__name__}"
+    finally:
+        f.close()
+    return reply.splitlines()[0] if reply else ""
+
+
 # Commands whose replies tell the releases apart for an anonymous client:
 # EPSV 1 and EPRT |1| are accepted from 2.0.3 on, MDTM with a time (setting
 # the time) is refused by 2.0.4 when writes are off; the rest must not move.
@@ -248,14 +273,15 @@ def _probe_once(port: int, timeout: float) -> dict[str, str]:
     return out
 
 
-def reference_probes(build: Path, versions: Sequence[str], work: Path) -> dict[str, dict[str, str]]:
-    """probe() against a freshly started binary of every release: what each
-    release answers when it is not updated but started."""
+def reference_probes(build: Path, versions: Sequence[str], work: Path,
+                     extra: Sequence[str] = ()) -> dict[str, dict[str, str]]:
+    """probe() against a freshly started binary of every release (config
+    lines `extra` added): what each release answers when it is started."""
     files = make_root(work / "root")
     out = {}
     for v in versions:
         port = free_port()
-        conf = write_config(work / f"ref-{v}.conf", port, work / "root", work / "empty")
+        conf = write_config(work / f"ref-{v}.conf", port, work / "root", work / "empty", extra)
         with Vsftpd(binary(v, build), conf, port, work / f"ref-{v}.log"):
             ftp_session(port, files)
             out[v] = probe(port)
@@ -402,7 +428,7 @@ class StudyResult:
 
 
 def run_study(releases: Path, build: Path, work: Path, versions: Sequence[str] = CHAIN,
-              threads: int = 2, log=print) -> StudyResult:
+              threads: int = 2, mode: str = "one-process", log=print) -> StudyResult:
     from polusgen.errors import PolusError
     from polusgen.inject.apply import apply_patch
     from polusgen.inject.rollback import rollback_patch
@@ -415,12 +441,12 @@ def run_study(releases: Path, build: Path, work: Path, versions: Sequence[str] =
     for s in res.steps:
         log(f"{s.old} -> {s.new}: {counts_row(s.counts)}; user code: {s.user_code or 'none'}")
 
-    ref = reference_probes(build, versions, work / "reference")
+    ref = reference_probes(build, versions, work / "reference", MODES[mode])
     files = make_root(work / "root")
     port = free_port()
-    conf = write_config(work / "vsftpd.conf", port, work / "root", work / "empty")
+    conf = write_config(work / "vsftpd.conf", port, work / "root", work / "empty", MODES[mode])
     with Vsftpd(exe, conf, port, work / "vsftpd.log") as srv:
-        log(f"started {exe} (pid {srv.pid}) on {HOST}:{port}: {srv.banner}")
+        log(f"started {exe} (pid {srv.pid}, {mode} model) on {HOST}:{port}: {srv.banner}")
         load = res.load = ClientLoad(port, files, threads=threads).start()
         try:
             time.sleep(0.5)
@@ -469,10 +495,13 @@ def main(argv: Sequence[str]) -> int:
         print("set POLUS_VSFTPD_DIR (release trees) and POLUS_VSFTPD_BUILD (built binaries)", file=sys.stderr)
         return 2
     work = Path(argv[0]) if argv else Path(tempfile.mkdtemp(prefix="polus-vsftpd-"))
-    res = run_study(rel, bld, work)
-    ok = (res.alive and not res.load.failures and res.banners_after == list(CHAIN[1:])
-          and res.stat_after == list(CHAIN[1:]) and not any(res.probe_diffs)
-          and res.banner_after_rollback == CHAIN[0])
+    ok = True
+    for mode in MODES:
+        print(f"== {mode} model")
+        res = run_study(rel, bld, work / mode, mode=mode)
+        ok &= (res.alive and not res.load.failures and res.banners_after == list(CHAIN[1:])
+               and res.stat_after == list(CHAIN[1:]) and not any(res.probe_diffs)
+               and res.banner_after_rollback == CHAIN[0])
     print("study", "passed" if ok else "FAILED", "- everything is in", work)
     return 0 if ok else 1
 
