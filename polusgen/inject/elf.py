@@ -16,6 +16,7 @@ from typing import Iterator, Optional
 
 ET_EXEC, ET_DYN = 2, 3
 SHT_SYMTAB, SHT_NOTE, SHT_DYNSYM, SHT_NOBITS, SHT_GNU_versym = 2, 7, 11, 8, 0x6FFFFFFF
+SHT_GNU_HASH = 0x6FFFFFF6
 PT_LOAD, PT_INTERP, PT_NOTE = 1, 3, 4
 STT_NOTYPE, STT_OBJECT, STT_FUNC, STT_SECTION, STT_FILE, STT_TLS, STT_GNU_IFUNC = 0, 1, 2, 3, 4, 6, 10
 STB_LOCAL, STB_GLOBAL, STB_WEAK = 0, 1, 2
@@ -193,8 +194,54 @@ class ElfFile:
         self._symbols[table] = out
         return out
 
+    def _symbol_at(self, sec: Section, i: int, versym: Optional[bytes]) -> Symbol:
+        name_off, info, _other, shndx, value, size = struct.unpack_from("<IBBHQQ", self.data, sec.offset + i * 24)
+        strtab = self.sections[sec.link]
+        default = True
+        if versym is not None and 2 * i + 2 <= len(versym):
+            default = not (struct.unpack_from("<H", versym, 2 * i)[0] & 0x8000)
+        return Symbol(self._cstr(strtab.offset + name_off), value, size, info & 0xF, info >> 4, shndx,
+                      None, ".dynsym", default)
+
+    def _gnu_lookup(self, name: str) -> Optional[list[Symbol]]:
+        """.dynsym entries named `name` through .gnu.hash, without reading the
+        whole table (libc has 3000 symbols); None if there is no .gnu.hash."""
+        gh = next((x for x in self.sections if x.type == SHT_GNU_HASH), None)
+        dyn = self._by_name.get(".dynsym")
+        if gh is None or dyn is None:
+            return None
+        d = self.data
+        nbuckets, symoffset, bloom_size, _shift = struct.unpack_from("<IIII", d, gh.offset)
+        if nbuckets == 0:
+            return []
+        buckets_at = gh.offset + 16 + 8 * bloom_size
+        chain_at = buckets_at + 4 * nbuckets
+        h = 5381
+        raw = name.encode()
+        for c in raw:
+            h = (h * 33 + c) & 0xFFFFFFFF
+        i = struct.unpack_from("<I", d, buckets_at + 4 * (h % nbuckets))[0]
+        if i == 0:
+            return []
+        vs = next((x for x in self.sections if x.type == SHT_GNU_versym), None)
+        versym = d[vs.offset:vs.offset + vs.size] if vs is not None else None
+        strtab = self.sections[dyn.link]
+        out = []
+        while True:
+            h2 = struct.unpack_from("<I", d, chain_at + 4 * (i - symoffset))[0]
+            if (h | 1) == (h2 | 1):
+                name_off = struct.unpack_from("<I", d, dyn.offset + i * 24)[0]
+                if d[strtab.offset + name_off:strtab.offset + name_off + len(raw) + 1] == raw + b"\0":
+                    out.append(self._symbol_at(dyn, i, versym))
+            if h2 & 1:
+                return out
+            i += 1
+
     def _name_index(self, table: str) -> dict[str, list[Symbol]]:
         idx = self._index.get(table)
+        if idx is None and table == ".dynsym" and ".dynsym" not in self._symbols:
+            # a lazy index: names looked up one by one through .gnu.hash
+            return _HashIndex(self)
         if idx is None:
             idx = {}
             for s in self.symbols(table):
@@ -261,6 +308,25 @@ class ElfFile:
 
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
+
+
+class _HashIndex:
+    """dict-like view of .dynsym by name through .gnu.hash (falls back to the
+    full table when the file has no .gnu.hash)."""
+
+    def __init__(self, e: ElfFile):
+        self.e = e
+
+    def get(self, name: str, default=()):
+        found = self.e._gnu_lookup(name)
+        if found is None:
+            self.e._symbols.pop(".dynsym", None)
+            full = {}
+            for sym in self.e.symbols(".dynsym"):
+                full.setdefault(sym.name, []).append(sym)
+            self.e._index[".dynsym"] = full
+            return full.get(name, default)
+        return found or default
 
 
 _CACHE: dict[tuple, "ElfFile"] = {}

@@ -135,3 +135,20 @@ def test_manifest_section_of_the_reference_patch(tmp_path):
     assert e.find("polus_imports", tables=(".dynsym",)).size == 4 * 16
     with pytest.raises(elf.ElfError, match="polus_manifest"):
         elf.read_manifest(LIBC)
+
+
+def test_gnu_hash_lookup_agrees_with_the_full_table():
+    full = elf.ElfFile(LIBC)
+    by_name = {}
+    for s in full.symbols(".dynsym"):
+        if s.defined and s.name:
+            by_name.setdefault(s.name, []).append(s)
+    lazy = elf.ElfFile(LIBC)
+    for name, syms in by_name.items():
+        got = lazy.find(name, tables=(".dynsym",))
+        want = full.find(name, tables=(".dynsym",))
+        assert (got.name, got.value, got.size, got.type, got.default) == \
+               (want.name, want.value, want.size, want.type, want.default), name
+    assert ".dynsym" not in lazy._symbols          # never needed the whole table
+    with pytest.raises(elf.SymbolLookupError):
+        lazy.find("polus_no_such_symbol", tables=(".dynsym",))
