@@ -151,6 +151,32 @@ def test_live_chain_under_load_and_rollback(chain, references, server, mode):
     assert load.ok > 0
 
 
+def test_a_session_open_across_an_update_keeps_its_code(chain, server):
+    """A session process forked before the update is not patched: it goes on
+    as 2.0.0 (STAT) and still serves its files; the next session is 2.0.1."""
+    import ftplib
+    import io
+
+    from polusgen.inject.apply import apply_patch
+
+    srv, files = server()
+    f = ftplib.FTP()
+    try:
+        f.connect(vs.HOST, srv.port, timeout=10)
+        f.login()
+        f.set_pasv(False)
+        assert vs.STAT_VERSION.search(f.sendcmd("STAT")).group(1) == "2.0.0"
+        apply_patch(srv.pid, chain[0].patch_so, wait=0.2)
+        assert vs.ftp_session(srv.port, files) == "2.0.1"
+        assert vs.STAT_VERSION.search(f.sendcmd("STAT")).group(1) == "2.0.0"
+        buf = io.BytesIO()
+        f.retrbinary("RETR big.bin", buf.write)
+        assert buf.getvalue() == files["big.bin"]
+        f.quit()
+    finally:
+        f.close()
+
+
 def test_rollback_of_an_idle_listener(chain, server):
     """No background load: the listener idles in accept() between sessions,
     inside whichever version of vsf_sysutil_accept_timeout it last called."""
