@@ -90,8 +90,15 @@ def server(tmp_path):
 
     yield start
     for srv in started:
-        srv.stop()
-        assert not [p for p in vs.process_tree(srv.pid)], "a vsftpd process outlived the test"
+        killed = srv.stop() + [srv.pid]
+        # SIGKILL is delivered asynchronously: give the kernel a moment
+        left = killed
+        for _ in range(100):
+            left = vs.running(left)
+            if not left:
+                break
+            time.sleep(0.05)
+        assert not left, f"vsftpd processes outlived the test: {left}"
 
 
 def test_chain_is_generated_with_one_version_file(chain):

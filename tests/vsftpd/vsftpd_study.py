@@ -117,6 +117,19 @@ def process_tree(pid: int) -> list[int]:
     return out
 
 
+def running(pids: Sequence[int]) -> list[int]:
+    """Those of pids that still run (a zombie waiting for init counts as gone)."""
+    out = []
+    for p in pids:
+        try:
+            stat = Path(f"/proc/{p}/stat").read_text()
+        except OSError:
+            continue
+        if stat[stat.rindex(")") + 2] != "Z":
+            out.append(p)
+    return out
+
+
 class Vsftpd:
     """One standalone vsftpd: ``exe conf`` in a new session (process group)."""
 
@@ -155,9 +168,14 @@ class Vsftpd:
             time.sleep(0.05)
         raise TimeoutError(f"{self.exe} did not greet on {HOST}:{self.port} in {timeout}s: {last}")
 
-    def stop(self) -> None:
+    def stop(self) -> list[int]:
         """Kills the listener's group and every session it forked (each session
-        is its own session leader, so not in the group), then reaps."""
+        is its own session leader, so not in the group), then reaps.  Returns
+        the pids it killed besides the listener's.  A second call does nothing
+        (the group id may belong to someone else by then)."""
+        if getattr(self, "_stopped", False):
+            return []
+        self._stopped = True
         kids = process_tree(self.proc.pid) if self.alive() else []
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
@@ -173,6 +191,7 @@ class Vsftpd:
         except subprocess.TimeoutExpired:
             pass
         self._log.close()
+        return kids
 
     def __enter__(self):
         return self
