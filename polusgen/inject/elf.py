@@ -11,8 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
-from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Iterator, NamedTuple, Optional
 
 ET_EXEC, ET_DYN = 2, 3
 SHT_SYMTAB, SHT_NOTE, SHT_DYNSYM, SHT_NOBITS, SHT_GNU_versym = 2, 7, 11, 8, 0x6FFFFFFF
@@ -32,8 +31,7 @@ class ElfError(Exception):
     """Not an ELF64 little-endian file, or a table is cut short."""
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     name: str
     type: int
     flags: int
@@ -44,8 +42,7 @@ class Section:
     entsize: int
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     type: int
     offset: int
     vaddr: int
@@ -54,8 +51,7 @@ class Segment:
     flags: int
 
 
-@dataclass(frozen=True)
-class Symbol:
+class Symbol(NamedTuple):
     name: str
     value: int
     size: int

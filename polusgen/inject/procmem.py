@@ -3,21 +3,16 @@ from __future__ import annotations
 
 import os
 import struct
-from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 
-@dataclass(frozen=True)
-class Mapping:
+class Mapping(NamedTuple):
     start: int
     end: int
     perms: str
     offset: int
     inode: int
     path: str     # "" for anonymous, "[stack]", "/usr/lib/.../libc.so.6", ...
-
-    def __contains__(self, addr: int) -> bool:
-        return self.start <= addr < self.end
 
     @property
     def executable(self) -> bool:
