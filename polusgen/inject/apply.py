@@ -306,7 +306,7 @@ def apply_patch(pid: int, so_path, wait: float = 1.0) -> ApplyResult:
             raise InjectError(f"apply failed at the {step} step ({e}) and some bytes could not be put back: "
                               + "; ".join(undo_errors)) from e
         if isinstance(e, InjectError):
-            raise InjectError(f"{e} (nothing was changed: the process runs on as before)") from e
+            raise InjectError(f"{e} (no code or data of the program was changed: it runs on as before)") from e
         if isinstance(e, (remote.RemoteCallError, pt.PtraceError, OSError)):
             raise InjectError(f"apply failed at the {step} step: {e} "
                               "(every byte was put back: the process runs on as before)") from e
@@ -319,7 +319,12 @@ def apply_patch(pid: int, so_path, wait: float = 1.0) -> ApplyResult:
                       total_ms, warnings=warnings)
     res.timings = {b[0]: round((b[1] - a[1]) * 1000, 3) for a, b in zip(marks, marks[1:])}
     t1 = time.monotonic()
-    pst, rounds, sample_stops = watch(pid, max(wait, 0.0), manifest.name)
+    try:
+        pst, rounds, sample_stops = watch(pid, max(wait, 0.0), manifest.name)
+    except InjectError as e:      # the update is in; only watching it failed
+        res.warnings.append(f"the update was applied, but watching it failed: {e}")
+        res.state = "unknown"
+        return res
     res.watched_s, res.rounds, res.sample_stops_ms = time.monotonic() - t1, rounds, sample_stops * 1000
     fill_progress(res, pst)
     return res
