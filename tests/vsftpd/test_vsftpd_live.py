@@ -332,3 +332,36 @@ def test_evolve_chain_answers_like_each_release(reference, server, tmp_path):
         assert vs.ftp_session(srv.port, files) == version
         diffs[version] = vs.probe_diff(vs.probe(srv.port), reference[version])
     assert diffs == {v: {} for v in vs.CHAIN[1:]}
+
+
+def test_the_readme_commands(server, tmp_path):
+    """corpus/vsftpd/README.md's commands, as a user types them: polusgen
+    diff/build per step with one version file, apply, status, rollback."""
+    import subprocess
+
+    def polusgen(*args: str) -> str:
+        env = dict(os.environ, PYTHONPATH=str(vs.REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        r = subprocess.run([sys.executable, "-m", "polusgen", *map(str, args)], capture_output=True, text=True,
+                           env=env, cwd=tmp_path, timeout=300)
+        assert r.returncode == 0, f"polusgen {' '.join(map(str, args))}:\n{r.stdout}\n{r.stderr}"
+        return r.stdout
+
+    _need()
+    exe = vs.binary(vs.CHAIN[0])
+    srv, files = server()
+    for i, (a, b) in enumerate(zip(vs.CHAIN, vs.CHAIN[1:]), start=1):
+        uc = vs.user_code(a, b)
+        polusgen("diff", REL / a, REL / b, "-o", f"v{i}.polus.c", "--binary", exe, "--version-file", "vsftpd.json",
+                 *(["--user-code", uc] if uc else []))
+        polusgen("build", f"v{i}.polus.c", "-o", f"v{i}.so")
+        out = polusgen("apply", srv.pid, f"v{i}.so")
+        assert f"(vsftpd v{i - 1} -> v{i})" in out
+        assert vs.ftp_session(srv.port, files) == b
+    assert "runs version 4" in polusgen("status", srv.pid)
+    for _ in range(8):
+        if "runs version 0" in polusgen("status", srv.pid):
+            break
+        polusgen("rollback", srv.pid, "--to", "0")
+        vs.ftp_session(srv.port, files)
+    assert "runs version 0" in polusgen("status", srv.pid)
+    assert vs.ftp_session(srv.port, files) == "2.0.0"
