@@ -135,14 +135,13 @@ def check_old(c: FTPClient) -> None:
 
 
 FORKED_DURING_UPDATE = (
-    "sessions forked while an update is being applied fail (runtime write-through, known bugs): "
-    "(1) a session forked while the listener's page holding `session` is write-protected inherits the "
-    "protection; io.c read(2)s into the static `inbuf`, on that same page, gets EFAULT (no signal), "
-    "read_command fails and the session exits 0 with the client's line unread: 'Connection reset by peer'; "
-    "(2) v1->v2 under such load the listener dies (SIGSEGV, general protection fault) in the patch's "
-    "polus_o2n_obj_struct_child, reached from polus_o2n_ptr_struct_child with src = the `next` of a "
-    "`struct child` node the listener has just freed (child_remove): glibc's free() writes its tcache key "
-    "over `next`, the write-through syncs that write and follows the key as a pointer")
+    "the listener's heap is corrupted when it forks and reaps sessions all through the chain: with two "
+    "clients opening a session per request, about half the runs end with the listener killed by "
+    "'malloc(): unaligned tcache chunk detected' (SIGABRT), SIGSEGV, or exiting with status 0, at the "
+    "v1->v2 update (`children` nodes, struct child gains id and started, converted as heap pairs while "
+    "child_add/child_remove malloc and free them) or at the rollback; the runtime logs "
+    "'0x... is not a live struct child; not followed' (glibc's tcache key in a freed node). "
+    "Earlier causes fixed by 9f55377 (EFAULT on read(2) into a protected page, freed node followed)")
 
 
 @pytest.mark.parametrize("per_request", [
