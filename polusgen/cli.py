@@ -90,11 +90,14 @@ def evolve(
     program: Optional[str] = typer.Option(None, "--program", help="program name"),
     include: List[str] = typer.Option([], "-I"),
     define: List[str] = typer.Option([], "-D"),
+    user_code_dir: Optional[Path] = typer.Option(None, "--user-code-dir",
+                                                 help="folder with v<N>.c: hand-written code of the step to version N"),
 ) -> None:
     """Generate and build the whole chain of patches with one version file."""
     from polusgen.evolve import run_evolve
 
-    _run(run_evolve, versions, out_dir=out_dir, binary=binary, program=program, include=include, define=define)
+    _run(run_evolve, versions, out_dir=out_dir, binary=binary, program=program, include=include, define=define,
+         user_code_dir=user_code_dir)
 
 
 # ---------------------------------------------------------------- runtime side

@@ -31,7 +31,12 @@ class EvolveStep:
 
 def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = None,
            program: Optional[str] = None, include: Sequence[str] = (), define: Sequence[str] = (),
-           use_cache: bool = True, on_step=None) -> list[EvolveStep]:
+           user_code_dir: Optional[Path] = None, use_cache: bool = True, on_step=None) -> list[EvolveStep]:
+    """Build patches v0->v1, v1->v2, ... for the process running `binary` (v0).
+
+    `user_code_dir/v<N>.c`, when present, is the hand-written code of the
+    step that produces version N (templates/USER_CODE.md).
+    """
     from polusgen.build import build_patch
     from polusgen.diff import compute_changeset
     from polusgen.emit import write_patch
@@ -56,9 +61,14 @@ def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = 
     old_prog = load_program(versions[0], include_dirs=include, defines=define, use_cache=use_cache)
     for i, new_path in enumerate(versions[1:], start=1):
         new_prog = load_program(new_path, include_dirs=include, defines=define, use_cache=use_cache)
-        cs = compute_changeset(old_prog, new_prog, binary=binary if i == 1 else None)
+        # Every step is checked against the running binary: a function gcc
+        # inlined there still lives on inside its v0 callers at step N.
+        cs = compute_changeset(old_prog, new_prog, binary=binary)
         patch_c = out_dir / f"{program}-v{i}.polus.c"
-        write_patch(cs, patch_c, version_file=vfile, binary=binary, program=program)
+        user_code = Path(user_code_dir) / f"v{i}.c" if user_code_dir else None
+        if user_code is not None and not user_code.is_file():
+            user_code = None
+        write_patch(cs, patch_c, version_file=vfile, binary=binary, program=program, user_code=user_code)
         so = build_patch(patch_c, out_dir / f"{program}-v{i}.so",
                          include_dirs=[str(new_path / d) for d in include])
         step = EvolveStep(versions[i - 1], new_path, patch_c, so, cs.counts(),
@@ -71,7 +81,8 @@ def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = 
 
 
 def run_evolve(versions: Sequence[Path], *, out_dir: Path, binary: Optional[Path], program: Optional[str],
-               include: Sequence[str], define: Sequence[str]) -> list[EvolveStep]:
+               include: Sequence[str], define: Sequence[str],
+               user_code_dir: Optional[Path] = None) -> list[EvolveStep]:
     from rich.console import Console
 
     from polusgen.report import render_table
@@ -86,4 +97,4 @@ def run_evolve(versions: Sequence[Path], *, out_dir: Path, binary: Optional[Path
         con.print(f"  patch: {step.patch_so} ({step.so_size} bytes, {step.patch_c.stat().st_size} bytes of C)")
 
     return evolve(versions, out_dir, binary=binary, program=program, include=include, define=define,
-                  on_step=show)
+                  user_code_dir=user_code_dir, on_step=show)

@@ -313,10 +313,6 @@ def test_rollback_after_an_unsampled_rollback_finished(chain, server):
     assert vs.ftp_session(srv.port, files) == "2.0.0"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "polusgen/evolve.py evolve(): compute_changeset(..., binary=binary if i == 1 else None) drops "
-    "the binary after the first step, so a change to a function gcc inlined (handle_eprt in 2.0.3, "
-    "handle_mdtm in 2.0.4) promotes no caller and never takes effect"))
 def test_evolve_chain_answers_like_each_release(reference, server, tmp_path):
     """`polusgen evolve 2.0.0 .. 2.0.4 --binary` must give the same behaviour
     as the chain of `polusgen diff --binary` patches above."""
