@@ -24,7 +24,7 @@ PTRACE_SETSIGINFO = 0x4203
 PTRACE_SEIZE = 0x4206
 PTRACE_INTERRUPT = 0x4207
 PTRACE_EVENT_STOP = 128
-__WALL = 0x40000000
+WALL = __WALL = 0x40000000
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _ptrace = _libc.ptrace
@@ -118,8 +118,9 @@ def tgkill(pid: int, tid: int, sig: int) -> None:
     _libc.syscall(234, pid, tid, sig)   # SYS_tgkill
 
 
-def wait(tid: int, timeout: Optional[float]) -> int:
-    """waitpid(tid, __WALL) with a timeout: returns the raw status."""
+def wait(tid: int, timeout: Optional[float], on_idle=None) -> int:
+    """waitpid(tid, __WALL) with a timeout: returns the raw status.  on_idle()
+    is called between two looks."""
     start = time.monotonic()
     deadline = None if timeout is None else start + timeout
     delay = 0.00005
@@ -127,11 +128,13 @@ def wait(tid: int, timeout: Optional[float]) -> int:
     next_check = start + 0.02
     while True:
         try:
-            pid, status = os.waitpid(tid, os.WNOHANG | __WALL)
+            pid, status = os.waitpid(tid, os.WNOHANG | WALL)
         except ChildProcessError:
             raise ProcessGone(f"thread {tid} is gone")
         if pid == tid:
             return status
+        if on_idle is not None:
+            on_idle()
         now = time.monotonic()
         if now > next_check:
             next_check = now + 0.02
@@ -176,7 +179,7 @@ def reap_group(tid: int) -> None:
         tids = [tid]
     for t in tids:
         try:
-            os.waitpid(t, os.WNOHANG | __WALL)
+            os.waitpid(t, os.WNOHANG | WALL)
         except ChildProcessError:
             pass
 
@@ -337,6 +340,29 @@ class Tracer:
         for d in st.deferred:
             tgkill(self.pid, st.tid, d)
         st.deferred.clear()
+
+    def service_running(self) -> None:
+        """Seized threads we did not stop that stopped on their own (a signal
+        arrived: the runtime's write-through, a timer): deliver the signal and
+        let them go on, so that nobody waits for us while we work."""
+        for t, st in list(self.threads.items()):
+            if st.regs is not None:
+                continue
+            try:
+                pid, status = os.waitpid(t, os.WNOHANG | WALL)
+            except ChildProcessError:
+                self.threads.pop(t, None)
+                continue
+            if pid == 0:
+                continue
+            if os.WIFEXITED(status) or os.WIFSIGNALED(status):
+                self.threads.pop(t, None)
+            elif os.WIFSTOPPED(status):
+                sig = os.WSTOPSIG(status) if status >> 16 == 0 else 0
+                try:
+                    cont(t, sig)
+                except PtraceError:
+                    pass
 
     def stop_threads(self, tids) -> None:
         for t in tids:

@@ -168,9 +168,12 @@ class Remote:
     def _run(self, tid: int, st: pt.ThreadState, timeout: float, let_others_run: bool, retries: int) -> int:
         pt.cont(tid, 0)
         tries = 0
+        # seized threads that run on may stop on a signal of their own meanwhile
+        # (the runtime's write-through): they are let on while we wait
+        idle = None if self.tracer.stopped else self.tracer.service_running
         while True:
             try:
-                status = pt.wait(tid, timeout)
+                status = pt.wait(tid, timeout, on_idle=idle)
             except pt.WaitTimeout:
                 tries += 1
                 if let_others_run and tries <= retries:

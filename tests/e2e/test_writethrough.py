@@ -62,3 +62,34 @@ def test_statuses_during_write_through_lose_nothing(tmp_path, targets, pie):
     no_loss([parse_report(t.ask()) for _ in range(7)], "v0")
     assert json.loads(st.to_json())["version"] == 1
     assert t.alive()
+
+
+def test_threads_left_running_during_a_long_call_are_not_held_by_their_faults(tmp_path, targets):
+    """While one thread makes a remote call (the load phase of an apply), the
+    others run on, seized: each write-through fault stops them for us to see.
+    They must be let on with their signal at once, not wait for the call."""
+    from polusgen.inject import procmem, remote
+    from polusgen.inject import ptrace as pt
+
+    exe = build_c([CASE / "v0" / "wt.c"], tmp_path / "wt", pie=True)
+    env = {**os.environ, "POLUS_CACHE_DIR": str(tmp_path / "cache")}
+    c = tmp_path / "p.polus.c"
+    for args in (["diff", CASE / "v0", CASE / "v1", "-o", c, "--binary", exe], ["build", c]):
+        subprocess.run([sys.executable, "-m", "polusgen", *map(str, args)], cwd=REPO, env=env, check=True,
+                       capture_output=True)
+    t = targets.start([exe])
+    apply_patch(t.pid, tmp_path / "p.so", wait=0.1)
+    before = parse_report(t.ask())
+    tr = pt.Tracer(t.pid)
+    tr.attach(stop=False)                # main stopped, the workers run (and fault) on
+    mem = procmem.Memory(t.pid)
+    try:
+        r = remote.Remote(tr, mem)
+        r.call_libc("usleep", 300000, tid=t.pid, timeout=2.0)
+    finally:
+        tr.detach_all()
+        mem.close()
+    after = parse_report(t.ask())
+    # ~300 ms of work at ~20 us a write: far more than one write per worker
+    assert after["calls"] - before["calls"] > 100, (before, after)
+    assert after["calls"] - 3 <= after["i"] <= after["calls"]
