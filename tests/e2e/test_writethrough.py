@@ -90,6 +90,6 @@ def test_threads_left_running_during_a_long_call_are_not_held_by_their_faults(tm
         tr.detach_all()
         mem.close()
     after = parse_report(t.ask())
-    # ~300 ms of work at ~20 us a write: far more than one write per worker
-    assert after["calls"] - before["calls"] > 100, (before, after)
+    # held by their first fault, the three workers would have made 3 writes at most
+    assert after["calls"] - before["calls"] > 10, (before, after)
     assert after["calls"] - 3 <= after["i"] <= after["calls"]
