@@ -147,7 +147,7 @@ def wait(tid: int, timeout: Optional[float], on_idle=None) -> int:
         if now < spin_until:
             continue
         time.sleep(delay)
-        delay = min(delay * 2, 0.001)
+        delay = min(delay * 2, 0.001 if on_idle is None else 0.0002)
 
 
 def dying(tid: int) -> bool:
