@@ -103,3 +103,13 @@ def test_version_file_errors(tmp_path):
     with pytest.raises(VersionFileError, match="program 'a'"):
         VersionFile.load(p, program="b")
     assert VersionFile.load(tmp_path / "missing.json", program="b").version == 0
+
+
+def test_regenerating_a_recorded_patch_is_refused(tmp_path):
+    vf = tmp_path / "chain.json"
+    out = tmp_path / "a.polus.c"
+    emit(DATA / "chain" / "v0.c", DATA / "chain" / "v1.c", out, version_file=vf, program="chain")
+    before = vf.read_text()
+    with pytest.raises(VersionFileError, match="already records"):
+        emit(DATA / "chain" / "v0.c", DATA / "chain" / "v1.c", out, version_file=vf, program="chain")
+    assert vf.read_text() == before
