@@ -26,9 +26,9 @@ import re
 
 import pytest
 
-from client import FTPClient, FTPScenario, LoadClient, ProtocolError
-from harness import source_dir
+from client import FTPClient, FTPScenario, LoadClient
 from test_ftpish import root  # noqa: F401  (the served tree: hello.txt, sub/inner.txt, ...)
+from harness import eventually
 from test_live_support import apply_step, build_chain
 
 pytestmark = pytest.mark.e2e
@@ -49,40 +49,6 @@ def chain(corpus_bins, tmp_path_factory):
     return build_chain("ftpish", corpus_bins["ftpish", "v0"], tmp_path_factory.mktemp("ftp-chain"))
 
 
-NEVER_LEFT = (
-    "ftpish v2 changes start_session (numbers the session, calls session_run(fd, id): signature changed); "
-    "gcc -O2 inlined start_session and handle_connection into main, whose accept loop is never left, so the "
-    "running listener goes on forking sessions into v1's session_run: v2..v4 never reach new sessions. "
-    "polusgen says so (inlined-never-left) when the binary is given for that step; it could instead stub "
-    "the old session_run (paper 5.1.1) as it does for a signature-changed function called from a never-left "
-    "function, if it counted callers inlined into main as main's calls (polusgen/plan.py stubs)")
-
-
-MIXED = (
-    "a session forked after v2 runs v1's session_run (see below), which now calls dispatch, cmd_retr, ... "
-    "redirected to their v2 versions; those use v2's copy of `session`, which nothing fills in: the "
-    "listener's update of `session` terminated (no old function active in the listener), so in the "
-    "session process v1 code writes session_v1 and v2 code reads session_v2 (fd never set): RETR's reply "
-    "goes nowhere. The relaxed consistency model needs `session` synchronized as long as a never-left "
-    "function can still call an old function that uses it (or a stub for session_run)")
-
-
-def v1_v2_warnings(binary) -> list[str]:
-    """What polusgen says about v1->v2 against the running v0 binary."""
-    from polusgen.diff import compute_changeset
-    from polusgen.frontend import load_program
-
-    cs = compute_changeset(load_program(source_dir("ftpish", "v1")), load_program(source_dir("ftpish", "v2")),
-                           binary=binary)
-    return [str(w) for w in cs.warnings]
-
-
-def fresh_greeting(port: int) -> str:
-    c, greeting = session(port)
-    c.close()
-    return greeting
-
-
 def session(port: int) -> tuple[FTPClient, str]:
     c = FTPClient(port)
     greeting = c.read_reply()
@@ -90,12 +56,10 @@ def session(port: int) -> tuple[FTPClient, str]:
     return c, greeting.text
 
 
-def check_fresh(port: int, n: int, runs: int | None = None) -> None:
-    """A session opened now is forked from the listener as it is: version n
-    (or ``runs``, the version whose session code the listener still forks into)."""
+def check_fresh(port: int, n: int) -> None:
+    """A session opened now is forked from the listener as it is: version n."""
     c, greeting = session(port)
     with c:
-        n = n if runs is None else runs
         assert greeting == f"ftpish {n} ready"
         c.login()
         assert c.retr("hello.txt") == b"hello\n"
@@ -153,8 +117,6 @@ def test_chain_under_load_and_rollback(chain, start_server, root, per_request):
     processes); session per request: the load also opens a whole session per
     step, so the listener forks while it is being updated."""
     rollback_patch, process_status = _inject()
-    listener_inlined = any("start_session" in w and "inlined into main, which is never left" in w
-                           for w in v1_v2_warnings(chain.binary))
     srv = start_server("ftpish", "v0", str(root))
     port = srv.port
     old, greeting = session(port)
@@ -171,24 +133,13 @@ def test_chain_under_load_and_rollback(chain, start_server, root, per_request):
                                seconds=120).start()
             loads.append(short)
         check_fresh(port, 0)
-        reached, blocked, runs = 0, None, None
+        reached, blocked = 0, None
         for n in range(1, 5):
             blocked = apply_step(chain, n, srv)
             if blocked:
                 break
             reached = n
-            if n >= 2 and runs is None and fresh_greeting(port) == "ftpish 1 ready" and listener_inlined:
-                # v2 hands session_run a new argument from start_session, which gcc inlined into
-                # main's accept loop (never left): the listener keeps forking into v1's session code
-                runs, blocked = 1, NEVER_LEFT
-            if runs is None:
-                check_fresh(port, n)
-            else:
-                try:
-                    check_fresh(port, n, runs)
-                except (AssertionError, OSError, ProtocolError) as e:
-                    blocked = f"{MIXED} ({type(e).__name__}: {e}); {NEVER_LEFT}"
-                    break
+            check_fresh(port, n)
             check_old(old)
         if reached:
             rb = rollback_patch(srv.pid, to=0, wait=0.2)
@@ -205,7 +156,7 @@ def test_chain_under_load_and_rollback(chain, start_server, root, per_request):
         # the long session was forked from v0 and stayed in it; the short ones saw every version
         assert long_.stop().versions == {"ftpish 0 ready"}
         if short is not None:
-            assert {f"ftpish {k} ready" for k in (0, runs or reached)} <= short.stop().versions
+            assert {f"ftpish {k} ready" for k in (0, reached)} <= short.stop().versions
         assert srv.alive(), srv.stderr_text()
         if blocked:
             pytest.xfail(f"stopped after v{reached}: {blocked}")
@@ -213,3 +164,59 @@ def test_chain_under_load_and_rollback(chain, start_server, root, per_request):
         for ld in loads:
             ld.stop()
         old.close()
+
+
+HEAP_V4 = (
+    "with the chain taken to v4 (and rolled back to v0), about 1 run in 4 the listener's heap is corrupted "
+    "while it forks and reaps sessions: it dies with SIGSEGV inside malloc (libc __libc_malloc+0x167) or "
+    "aborts with 'malloc(): unaligned tcache chunk detected'.  v4 deletes the `children` list of struct child "
+    "heap nodes (for the `slots` table) while the reaping code gcc inlined into main, never left, still "
+    "mallocs and frees such nodes; the runtime tracks them as heap pairs (see also FORKED_DURING_UPDATE)")
+
+
+@pytest.mark.parametrize("upto", [3, pytest.param(4, marks=pytest.mark.xfail(reason=HEAP_V4, strict=False))],
+                         ids=["to-v3", "to-v4"])
+def test_session_limit_after_each_update(chain, start_server, root, tmp_path, upto):
+    """The listener's refusal and reaping, live-updated: with max_sessions = 2,
+    a third connection gets 421 after every update and the rollback, and once
+    the sessions end (reaped on SIGCHLD) new ones are served again.  The
+    refusal is code gcc inlined into main's accept loop (never left): from v2
+    on it calls the old reply(fd, code, text) through the hand-written stub of
+    corpus/ftpish/patches/v1-v2.user.c."""
+    rollback_patch, process_status = _inject()
+    conf = tmp_path / "ftpish.conf"
+    conf.write_text("max_sessions = 2\n")
+    srv = start_server("ftpish", "v0", str(root), str(conf))
+
+    def check(n: int) -> None:
+        try:
+            check_limit(n)
+        except OSError as e:
+            rc = srv.proc.poll()
+            errors = "|".join(line for line in srv.stderr_text().splitlines() if not line.startswith("accept"))
+            pytest.fail(f"v{n}: {e}; listener exit status {rc}, stderr {errors[-300:]!r}")
+
+    def check_limit(n: int) -> None:
+        a, ga = session(srv.port)
+        b, gb = session(srv.port)
+        with a, b:
+            assert ga == gb == f"ftpish {n} ready"
+            with FTPClient(srv.port) as c:
+                refused = c.read_reply()
+                assert (refused.code, refused.text) == (421, "There are too many connected users, please try later.")
+            a.expect("QUIT", 221)
+        # both sessions end and are reaped: a new one is served
+        def served() -> bool:
+            with FTPClient(srv.port) as c:
+                return c.read_reply().lines[0] == f"220 ftpish {n} ready"
+        assert eventually(served, True), "the listener did not reap its sessions"
+
+    check(0)
+    last = min(upto, chain.last)
+    for n in range(1, last + 1):
+        assert apply_step(chain, n, srv) is None
+        check(n)
+    if last:
+        rollback_patch(srv.pid, to=0, wait=0.2)
+        assert process_status(srv.pid).version == 0
+        check(0)

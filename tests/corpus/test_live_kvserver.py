@@ -99,9 +99,6 @@ def check_version(port: int, n: int, before: dict[str, str]) -> None:
 
 def test_chain_under_load_and_rollback(chain, start_server):
     rollback_patch, process_status = _inject()
-    queue_push_inlined = not has_symbol(chain.binary, "queue_push")
-    if queue_push_inlined:
-        assert any("queue_push" in w and "never left" in w for w in inlining_warnings(chain.binary))
     srv = start_server("kvserver", "v0", str(WORKERS))
     port = srv.port
     before = {f"before{i}": f"val{i}" for i in range(5)}
@@ -114,7 +111,6 @@ def test_chain_under_load_and_rollback(chain, start_server):
         requests0 = old.stats()["requests"]
         load = LoadClient(port, KVScenario(prefix="L"), workers=3, count=10**6, seconds=120).start()
         loads.append(load)
-        connections_since_v2 = 0
         reached, blocked = 0, None
         for n in range(1, 5):
             blocked = apply_step(chain, n, srv)
@@ -126,19 +122,6 @@ def test_chain_under_load_and_rollback(chain, start_server):
                                      seconds=120).start()
                 loads.append(counter)
             check_version(port, n, before)
-            if n >= 2:
-                connections_since_v2 += 1
-            if n == 3:
-                # hand-written data callback: stats.connections carries total_connections
-                with fresh(port) as c:
-                    connections_since_v2 += 1
-                    counted = c.stats()["connections"]
-                if queue_push_inlined:
-                    # v2 and v3 count in queue_push, which gcc inlined into main's accept loop:
-                    # that loop never returns, so neither count can ever run (polusgen says so)
-                    assert counted == 0
-                else:
-                    assert counted == connections_since_v2
             # the connection opened before any update still works
             assert old.cmd("GET before1") == "VALUE val1"
             assert old.cmd("SET old-conn x") == "STORED"
@@ -170,3 +153,36 @@ def test_chain_under_load_and_rollback(chain, start_server):
         for ld in loads:
             ld.stop()
         old.close()
+
+
+def test_connections_counted_across_v2_and_v3(chain, start_server):
+    """v2 counts connections in a new global (total_connections, in queue_push);
+    v3 deletes it for stats.connections, which the hand-written data callback
+    (corpus/kvserver/patches/v2-v3.user.c) fills from it, so no connection
+    counted before v3 is lost."""
+    rollback_patch, _ = _inject()
+    if chain.last < 3:
+        pytest.skip(f"the chain stops at v{chain.last}")
+    srv = start_server("kvserver", "v0", "4")
+    opened = 0
+    for n in (1, 2):
+        assert apply_step(chain, n, srv) is None
+    for _ in range(3):
+        with fresh(srv.port) as c:
+            opened += 1
+            assert c.cmd("VERSION") == "kvserver 2"
+    assert apply_step(chain, 3, srv) is None
+    with fresh(srv.port) as c:
+        opened += 1
+        counted = c.stats()["connections"]
+    if counted != opened and not has_symbol(chain.binary, "queue_push"):
+        warned = [w for w in inlining_warnings(chain.binary) if "queue_push" in w and "never left" in w]
+        assert warned, "polusgen should say that queue_push's change cannot reach main's accept loop"
+        pytest.xfail(f"STATS connections={counted} after {opened} connections: gcc -O2 inlined queue_push "
+                     "(where v2 and v3 count connections) into main's accept loop, which never returns, so "
+                     f"neither count runs in the updated process; polusgen says so: {warned[0]}")
+    assert counted == opened
+    rollback_patch(srv.pid, to=2, wait=0.2)
+    with fresh(srv.port) as c:
+        assert c.cmd("VERSION") == "kvserver 2"
+        assert c.stats()["connections"] == opened + 1      # carried back into total_connections
