@@ -143,3 +143,20 @@ def test_apply_and_roll_back_when_the_main_thread_has_exited(tmp_path, targets):
     rollback_patch(t.pid, wait=0.1)
     time.sleep(0.05)
     assert count() > a
+
+
+def test_absolute_jump_when_no_trampoline_page_can_be_had(tmp_path, targets, monkeypatch):
+    from helpers import FIG2
+    from polusgen.inject.rollback import rollback_patch
+
+    exe = build_c([FIG2 / "v0" / "ab.c", FIG2 / "v0" / "main.c"], tmp_path / "fig2", pie=True)
+    so = redirect_patch(tmp_path, exe, "report-v9",
+                        {"report": 'void report_v1(void) { printf("v9 i=0 calls=0\\n"); fflush(stdout); }'},
+                        prelude="#include <stdio.h>")
+    monkeypatch.setattr(jumps.Trampolines, "slot", lambda self, near, target: None)
+    t = targets.start([exe])
+    res = apply_patch(t.pid, so, wait=0.1)
+    assert [(r.name, r.kind, r.length) for r in res.redirects] == [("report", "abs64", 14)]
+    assert t.ask().startswith("v9 ")
+    rollback_patch(t.pid, wait=0.1)
+    assert t.ask().startswith("v0 ")
