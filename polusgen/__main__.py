@@ -1,3 +1,3 @@
-from polusgen.cli import main
+from polusgen.entry import main
 
 main()
