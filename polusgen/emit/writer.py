@@ -229,18 +229,41 @@ class PatchWriter:
         ofd, nfd = ch.old.node.decl.type, ch.new.node.decl.type
         oparams = _params(ofd)
         nparams = _params(nfd)
+        variadic = nfd.args is not None and any(isinstance(q, c_ast.EllipsisParam) for q in nfd.args.params)
+        # each new parameter takes the old one of its name, else the old one in its
+        # place, else the first unused old one of the same type
         by_name = {p.name: p for p in oparams if p.name}
-        args = []
+        new_names = {q.name for q in nparams}
+        chosen: list = []
         for i, p in enumerate(nparams):
             op = by_name.get(p.name) if p.name else None
-            if op is None and i < len(oparams) and not (oparams[i].name and oparams[i].name in {q.name for q in nparams}):
+            if op is None and i < len(oparams) and not (oparams[i].name and oparams[i].name in new_names):
                 op = oparams[i]
+            chosen.append(op)
+        for i, p in enumerate(nparams):
+            if chosen[i] is not None:
+                continue
+            for q in oparams:
+                if q not in chosen and same_type(q.type, p.type, self.old, self.new, self.plan.changed_types):
+                    chosen[i] = q
+                    self.warn("stub", f"stub for {st.key}: the new parameter {p.name or i} gets the old parameter "
+                              f"{q.name} (same type); define user_polus_stub_{ident_of(st.key)} if that is wrong",
+                              ch.new.coord)
+                    break
+        args = []
+        for i, p in enumerate(nparams):
+            op = chosen[i]
             if op is None:
                 args.append("0")
                 self.warn("stub", f"stub for {st.key}: the new parameter {p.name or i} has no old counterpart; "
                           f"the stub passes 0 (define user_polus_stub_{ident_of(st.key)} to do better)", ch.new.coord)
                 continue
-            args.append(self._convert_arg(op, p, st.key, ch))
+            arg = self._convert_arg(op, p, st.key, ch)
+            if variadic and i == len(nparams) - 1 and _is_char_pointer(p.type, self.new):
+                # the old text becomes the new printf-like function's format: pass it as "%s"
+                args.extend(['"%s"', arg])
+                continue
+            args.append(arg)
         ret = ch.new.node.decl.type.type
         oret = ch.old.node.decl.type.type
         void = _is_void(oret)
@@ -532,6 +555,15 @@ def _params(fd: c_ast.FuncDecl) -> list:
     if len(ps) == 1 and _is_void(ps[0].type) and not ps[0].name:
         return []
     return ps
+
+
+def _is_char_pointer(t, prog: Program) -> bool:
+    r = resolve(t, prog)
+    if r.kind != "ptr":
+        return False
+    pt = r.node.type
+    return (isinstance(pt, c_ast.TypeDecl) and isinstance(pt.type, c_ast.IdentifierType)
+            and pt.type.names[-1] == "char")
 
 
 def _is_void(t) -> bool:

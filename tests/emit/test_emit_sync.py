@@ -51,7 +51,9 @@ def test_stub_redirects_old_function_and_converts_arguments(tmp_path):
     plan, out, text = _emit(tmp_path, "stub")
     m = plan.manifest
     stubs = {n.name: n for n in m.new_functions if n.stub}
-    assert set(stubs) == {"handle", "process", "pick"}
+    assert set(stubs) == {"handle", "process", "pick", "say"}
+    # old text, new printf-like function: the text is passed as an argument of "%s"
+    assert 'say_v1(code, "%s", text);' in text
     assert stubs["handle"].symbol == "handle_stub_v1"
     for key in ("handle", "process"):
         olds = [i for i, o in enumerate(m.old_functions) if o.name == key]

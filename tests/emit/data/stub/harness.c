@@ -2,15 +2,18 @@
  * checks that the new versions ran with converted arguments. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "fake_rt.h"
 
 struct req { int fd; };
 struct req_v1 { int fd; int prio; };
 
 int old_handled;
+char old_said[64];
 void handle_stub_v1(int fd);
 int process_stub_v1(struct req *r);
 struct req *pick_stub_v1(struct req *r);
+void say_stub_v1(int code, const char *text);
 void fill_imports(void);
 
 #define CHECK(c) do { if (!(c)) { printf("FAIL %s:%d %s\n", __FILE__, __LINE__, #c); return 1; } } while (0)
@@ -33,6 +36,8 @@ int main(void)
     polus_register_heap(polus_current_patch(), "struct req", &o, sizeof o, n, sizeof *n, NULL, NULL);
     CHECK(process_stub_v1(&o) == 9);
     CHECK(pick_stub_v1(&o) == &o);   /* old pointer in, new version runs on the counterpart, old pointer out */
+    say_stub_v1(5, "100%");                  /* a '%' in the old text stays text */
+    CHECK(old_said[0] == 5 && strcmp(old_said + 1, "100%") == 0);
     printf("ok\n");
     return 0;
 }

@@ -5,6 +5,7 @@
 
 struct req { int fd; };
 int handled;
+char said[64];
 
 void handle(int fd)
 {
@@ -14,6 +15,12 @@ void handle(int fd)
 int process(struct req *r)
 {
     return r->fd;
+}
+
+void say(int code, const char *text)
+{
+    said[0] = (char)code;
+    said[1] = text[0];
 }
 
 struct req *pick(struct req *r)
@@ -26,6 +33,7 @@ int main(void)
     struct req r = { 1 };
     for (;;) {
         handle(process(pick(&r)));
+        say(2, "ok");
         sleep(1);
     }
     return 0;
