@@ -64,6 +64,12 @@ def rollback_patch(pid: int, to: Optional[int] = None, wait: float = 1.0) -> Rol
             if s.runtime() is None:
                 raise InjectError(f"no update was applied to process {pid} (the polusgen runtime is not loaded)")
             st = s.status_json()
+            if any(p.get("state") == "rolling-back" for p in st.get("patches", [])):
+                # an earlier rollback may have finished since anyone looked:
+                # sample the stacks so the runtime knows before we choose
+                s.tracer.stop_all()
+                s.progress()
+                st = s.status_json()
             live = [p for p in st.get("patches", []) if p.get("state") in ("active", "terminated")]
             pending = [p for p in st.get("patches", []) if p.get("state") == "rolling-back"]
             if to is None:
@@ -73,15 +79,18 @@ def rollback_patch(pid: int, to: Optional[int] = None, wait: float = 1.0) -> Rol
             if not todo:
                 if not res.patches:
                     if pending:
-                        raise InjectError(f"{pending[-1]['name']} is still rolling back; try again later")
+                        raise InjectError(f"{pending[-1]['name']} is still rolling back (its new code is still "
+                                          "running in some thread); try again later")
                     raise InjectError(f"nothing to roll back in process {pid}"
                                       + (f" above version {to}" if to is not None else ""))
                 break
             p = todo[0]
             s.tracer.stop_all()
             if s.rt_call32("polus_rt_rollback", p["id"], let_others_run=False) != 0:
-                raise InjectError(f"the runtime refused to roll back {p['name']} "
-                                  "(a later patch is still applied on top of it?)")
+                later = [q["name"] for q in pending]
+                raise InjectError(f"the runtime refused to roll back {p['name']}: "
+                                  + (f"{', '.join(later)} is still rolling back on top of it; try again later"
+                                     if later else "a later patch is still applied on top of it"))
             redirects = p.get("redirects", [])
             for r in reversed(redirects):
                 s.mem.write(int(r["at"], 16), bytes.fromhex(r["orig"]))
