@@ -48,7 +48,10 @@ def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = 
     for v in versions:
         if not v.exists():
             raise PolusError(f"{v}: no such version tree")
-    program = program or (binary.name if binary else versions[0].resolve().name)
+    if program is None:
+        from polusgen.emit import program_name
+
+        program = Path(binary).name if binary else program_name(versions[0])
     out_dir.mkdir(parents=True, exist_ok=True)
     vfile = out_dir / f"{program}.json"
     # A new chain starts from the running binary: an old version file would

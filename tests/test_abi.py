@@ -30,6 +30,7 @@ def header_functions() -> set[str]:
 
 def called_polus_functions(c_text: str) -> set[str]:
     text = re.sub(r"/\*.*?\*/", "", c_text, flags=re.S)
+    text = re.sub(r"'(?:\\.|[^'\\])'", "' '", text)      # character literals first: '"' is no string
     text = re.sub(r'"(?:\\.|[^"\\])*"', '""', text)
     # names the patch defines itself (sync functions, polus_o2n_*) are not ABI calls
     defined = set(re.findall(r"^\s*(?:static\s+)?[\w\s\*]+?\b(polus_\w+)\s*\([^;]*\)\s*\{", text, re.M))
