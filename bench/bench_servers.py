@@ -112,8 +112,9 @@ class KV(Server):
                 if c.cmd(f"SET load{i % 16} v{i}") != "STORED":
                     raise RuntimeError("SET")
                 stamps.append(time.monotonic())
-            except Exception:   # noqa: BLE001
+            except Exception as e:   # noqa: BLE001
                 failures += 1
+                note(e, stamps)
                 if c:
                     c.close()
                 c = None
@@ -167,8 +168,9 @@ class FTPish(Server):
                         raise RuntimeError("RETR")
                     c.expect("QUIT", 221)
                 stamps.append(time.monotonic())
-            except Exception:   # noqa: BLE001
+            except Exception as e:   # noqa: BLE001
                 failures += 1
+                note(e, stamps)
         return failures
 
 
@@ -259,6 +261,14 @@ class Vsftpd(FTPish):
         return c
 
 
+ERRORS: list[str] = []      # the first few failures of a load, with when they happened
+
+
+def note(e: Exception, stamps: list) -> None:
+    if len(ERRORS) < 5:
+        ERRORS.append(f"{type(e).__name__}: {e} (at {time.monotonic():.3f})")
+
+
 def free_port() -> int:
     s = socket.socket()
     s.bind((HOST, 0))
@@ -346,11 +356,11 @@ class Load:
         stop.set()
         for t in ts:
             t.join(30)
-        send.send((stamps, sum(fails)))
+        send.send((stamps, sum(fails), ERRORS))
 
     def finish(self):
         self.stop.set()
-        stamps, self.failures = self._recv.recv()
+        stamps, self.failures, self.errors = self._recv.recv()
         self.proc.join(30)
         return sorted(stamps)
 
@@ -532,6 +542,10 @@ def main() -> int:
         print(f"  {'event':<10}{'took (ms)':>10}{'lowest/before':>15}{'below 90% (ms)':>16}{'after/before':>14}")
         for label, low, below, took, after in rows:
             print(f"  {label:<10}{took:>10.1f}{low:>15.2f}{below:>16.0f}{after:>14.2f}")
+        for label, start_t, end_t in events:
+            print(f"  ({label}: {start_t:.3f}..{end_t:.3f})")
+        for e in load.errors:
+            print(f"  failed: {e}")
 
         if not a.no_plots:
             plots(a.server, last, sizes, applies, rollbacks, steps, xs, ys, events, load.t0)
