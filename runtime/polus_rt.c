@@ -2,7 +2,8 @@
  * polus_rt.c -- the runtime library loaded into the target (libpolus_rt.so):
  * registration (polus.h section 2) and the injector's entry points
  * (section 3) except status (rt_status.c).  Write-through lives in
- * rt_writethrough.c, heap pairs in rt_heap.c.
+ * rt_writethrough.c (stores done for the faulting thread: rt_emulate.c),
+ * heap pairs in rt_heap.c, the free()/read(2) GOT hooks in rt_hooks.c.
  *
  * Every injector entry point runs as a remote call on one thread while all
  * other threads are stopped: none of them mallocs, blocks or takes a lock

@@ -1,24 +1,27 @@
 /*
- * rt_emulate.c -- carry out a plain MOV store for the faulting thread alone.
+ * rt_emulate.c -- carry out a faulting store for the faulting thread alone.
  *
  * Opening a protected page makes it writable for every thread: a write by
  * another thread into a live copy on that page then lands without a fault
  * (a "silent" write, carried across only later, outside that thread's lock:
  * measured, an unlocked writer of unrelated data on a tracked page made
  * mutex-protected increments go missing).  Most stores compiled C makes are
- * one MOV (88/89/C6/C7 with a memory operand), one read-modify-write
- * without a lock prefix (ALU 00-31, 80/81/83, INC/DEC FE/FF) or one SSE
- * store from an XMM register (struct copies, inlined memset/memcpy).  For
- * those the fault handler
- * computes the address and the value from the saved registers, writes them
- * through /proc/self/mem (the kernel writes a read-only private page for
- * us), steps the PC past the instruction, and synchronizes right there: no
- * window, no single-step.  A read-modify-write reads the old value and
- * runs the same operation on registers at the same width, so result and
- * flags are the CPU's own.  Anything else (lock prefixes: only the hardware
- * can make them atomic; AVX; string stores; segment overrides) takes the
- * general path: open, TF, single-step.  The decoded address must match the faulting one or the
- * store is not emulated.
+ * one MOV (88/89/C6/C7 with a memory operand), one read-modify-write (ALU
+ * 00-31, 80/81/83, INC/DEC FE/FF, with or without lock prefix), an exchange
+ * (XCHG, XADD, CMPXCHG: semaphores and mutexes next to a tracked global) or
+ * one SSE store from an XMM register (struct copies, inlined memset/memcpy).
+ * For those the fault handler computes the address and the value from the
+ * saved registers, writes them through /proc/self/mem (the kernel writes a
+ * read-only private page for us), steps the PC past the instruction, and
+ * synchronizes right there: no window, no single-step.  A read-modify-write
+ * reads the old value and runs the same operation on registers at the same
+ * width, so result and flags are the CPU's own.  Every emulated store holds
+ * one lock while it reads and writes: all writes to a protected page come
+ * through here, so a locked instruction stays atomic against every other
+ * write to its address.  Anything else (AVX, string stores, bit tests,
+ * segment overrides) takes the general path: open, TF, single-step.  The
+ * decoded address must match the faulting one or the store is not
+ * emulated.
  *
  * Sync functions write their destination the same way (rt_writethrough.c:
  * into a copy, then the changed bytes through /proc/self/mem), so the other
@@ -62,6 +65,7 @@ void rt_emulate_init(void)
 
 void rt_emulate_atfork_child(void)
 {
+    rt_emulate_atfork_unlock();
     if (!emulate_off)
         mem_open();
 }
@@ -178,6 +182,58 @@ static int sse_store(unsigned op2, int p66, int rep, int w, int *high)
     }
 }
 
+/* A source register at an operand size (AH..BH without REX). */
+static uint64_t reg8_or_wider(const ucontext_t *uc, int n, size_t size, int rex)
+{
+    if (size == 1 && !rex && n >= 4 && n < 8)
+        return (reg(uc, n - 4) >> 8) & 0xFF;
+    return reg(uc, n);
+}
+
+/* Write a register at an operand size, as the CPU does: 32 bits zero the
+ * upper half, 8 and 16 bits keep the rest. */
+static void set_reg(ucontext_t *uc, int n, size_t size, int rex, uint64_t v)
+{
+    greg_t *g;
+    int shift = 0;
+    if (size == 1 && !rex && n >= 4 && n < 8) {
+        g = &uc->uc_mcontext.gregs[greg_index[n - 4]];
+        shift = 8;
+    } else {
+        g = &uc->uc_mcontext.gregs[greg_index[n & 15]];
+    }
+    uint64_t old = (uint64_t)*g;
+    switch (size) {
+    case 1: *g = (greg_t)((old & ~(0xFFull << shift)) | ((v & 0xFF) << shift)); break;
+    case 2: *g = (greg_t)((old & ~0xFFFFull) | (v & 0xFFFF)); break;
+    case 4: *g = (greg_t)(uint32_t)v; break;
+    default: *g = (greg_t)v; break;
+    }
+}
+
+static atomic_int emu_busy;
+
+static int emu_lock(void)
+{
+    for (int spins = 0; spins < 100000; spins++) {
+        int expected = 0;
+        if (atomic_compare_exchange_weak(&emu_busy, &expected, 1))
+            return 1;
+        __builtin_ia32_pause();
+    }
+    return 0;   /* a stopped thread holds it: the general path instead */
+}
+
+static void emu_unlock(void)
+{
+    atomic_store(&emu_busy, 0);
+}
+
+void rt_emulate_atfork_unlock(void)
+{
+    atomic_store(&emu_busy, 0);
+}
+
 /* Returns 1 if the store was done and the PC moved past it; *ea and *size
  * say what was written.  0: not a store we emulate, nothing changed. */
 int rt_emulate_store(void *ucv, uintptr_t fault, uintptr_t *ea_out, size_t *size_out)
@@ -187,13 +243,15 @@ int rt_emulate_store(void *ucv, uintptr_t fault, uintptr_t *ea_out, size_t *size
         return 0;
     const unsigned char *ip = (const unsigned char *)uc->uc_mcontext.gregs[REG_RIP];
     const unsigned char *p = ip;
-    int opsize16 = 0, rex = 0, rep = 0;
+    int opsize16 = 0, rex = 0, rep = 0, lock = 0;
 
-    for (;; p++) {           /* legacy prefixes: 66, and F2/F3 before an SSE opcode */
+    for (;; p++) {           /* legacy prefixes: 66, F0, and F2/F3 before an SSE opcode */
         if (*p == 0x66)
             opsize16 = 1;
         else if (*p == 0xF2 || *p == 0xF3)
             rep = *p;
+        else if (*p == 0xF0)
+            lock = 1;
         else
             break;
         if (p - ip > 4)
@@ -209,14 +267,24 @@ int rt_emulate_store(void *ucv, uintptr_t fault, uintptr_t *ea_out, size_t *size
     int is_alu_r = op < 0x40 && (op & 7) <= 1 && (op >> 3) != 7;
     int is_alu_i = op == 0x80 || op == 0x81 || op == 0x83;
     int is_incdec = op == 0xFE || op == 0xFF;
-    int sse_size = 0, sse_high = 0;
+    int is_xchg = op == 0x86 || op == 0x87;                 /* locked without a prefix */
+    int xadd = 0, cmpxchg = 0;                              /* 0F C0/C1, 0F B0/B1 */
+    int sse_size = 0, sse_high = 0, byte0f = 0;
     if (op == 0x0F) {
-        sse_size = sse_store(*p++, opsize16, rep, w, &sse_high);
-        if (!sse_size || !uc->uc_mcontext.fpregs)
+        unsigned op2 = *p++;
+        if (op2 == 0xC0 || op2 == 0xC1)
+            xadd = 1, byte0f = op2 == 0xC0;
+        else if (op2 == 0xB0 || op2 == 0xB1)
+            cmpxchg = 1, byte0f = op2 == 0xB0;
+        else if (lock || !(sse_size = sse_store(op2, opsize16, rep, w, &sse_high)) || !uc->uc_mcontext.fpregs)
             return 0;
-    } else if (rep || (!is_mov && !is_alu_r && !is_alu_i && !is_incdec)) {
+        if ((xadd || cmpxchg) && rep)
+            return 0;
+    } else if (rep || (!is_mov && !is_alu_r && !is_alu_i && !is_incdec && !is_xchg)) {
         return 0;
     }
+    if (lock && !(is_alu_r || is_alu_i || is_incdec || is_xchg || xadd || cmpxchg))
+        return 0;
     unsigned modrm = *p++;
     unsigned mod = modrm >> 6, regf = (modrm >> 3) & 7, rm = modrm & 7;
     if (mod == 3)
@@ -270,7 +338,8 @@ int rt_emulate_store(void *ucv, uintptr_t fault, uintptr_t *ea_out, size_t *size
         *size_out = (size_t)sse_size;
         return 1;
     }
-    int byte_op = op == 0x88 || op == 0xC6 || op == 0x80 || op == 0xFE || (is_alu_r && !(op & 1));
+    int byte_op = op == 0x88 || op == 0xC6 || op == 0x80 || op == 0xFE || (is_alu_r && !(op & 1)) ||
+                  op == 0x86 || byte0f;
     size_t size = byte_op ? 1 : w ? 8 : opsize16 ? 2 : 4;
     uint64_t value = 0;
     int alu = -1;                 /* 0-6: add or adc sbb and sub xor; 8/9: inc/dec */
@@ -280,6 +349,8 @@ int rt_emulate_store(void *ucv, uintptr_t fault, uintptr_t *ea_out, size_t *size
             value = (reg(uc, regf - 4) >> 8) & 0xFF;   /* AH, CH, DH, BH */
         else
             value = reg(uc, src);
+    } else if (is_xchg || xadd || cmpxchg) {
+        value = reg8_or_wider(uc, (int)(regf | (r << 3)), size, rex);
     } else if (is_alu_r) {
         alu = (int)(op >> 3);
         int src = (int)(regf | (r << 3));
@@ -315,18 +386,46 @@ int rt_emulate_store(void *ucv, uintptr_t fault, uintptr_t *ea_out, size_t *size
     /* the decoded store must be the one that faulted */
     if (!(fault >= ea && fault < ea + size))
         return 0;
+    /* Every emulated store runs under one lock: all writes to a protected
+     * page come here, so a locked instruction done here is atomic against
+     * every other write to its address (loads see the old or new value). */
+    if (!emu_lock())
+        return 0;
     uint64_t flags = (uint64_t)uc->uc_mcontext.gregs[REG_EFL];
-    if (alu >= 0) {
-        /* not atomic, and neither is the instruction without a lock prefix */
+    int dst_reg = -1;             /* xchg, xadd, failed cmpxchg: a register gets the old value */
+    uint64_t reg_value = 0;
+    int write = 1;
+    if (alu >= 0 || is_xchg || xadd || cmpxchg) {
         uint64_t old = load_sized((uintptr_t)ea, size), fl;
-        if (alu >= 8)
+        if (alu >= 8) {
             value = alu_incdec(old, alu == 9, size, flags & 1, &fl);
-        else
+        } else if (alu >= 0) {
             value = alu_ops[alu](old, value, size, flags & 1, &fl);
+        } else if (is_xchg) {
+            dst_reg = (int)(regf | (r << 3)), reg_value = old;
+            fl = flags;
+        } else if (xadd) {
+            dst_reg = (int)(regf | (r << 3)), reg_value = old;
+            value = alu_add(old, value, size, 0, &fl);
+        } else {                  /* cmpxchg: compare the accumulator with memory */
+            uint64_t acc = reg8_or_wider(uc, 0, size, rex);
+            alu_sub(acc, old, size, 0, &fl);
+            if (fl & 0x40) {      /* ZF: equal, memory gets the source */
+                /* value is already the source register */
+            } else {
+                write = 0;
+                dst_reg = 0, reg_value = old;
+            }
+        }
         flags = (flags & ~RT_FLAGS_MASK) | (fl & RT_FLAGS_MASK);
     }
-    if (rt_mem_write((uintptr_t)ea, &value, size) != 0)
+    if (write && rt_mem_write((uintptr_t)ea, &value, size) != 0) {
+        emu_unlock();
         return 0;
+    }
+    emu_unlock();
+    if (dst_reg >= 0)
+        set_reg(uc, dst_reg, size, rex, reg_value);
     uc->uc_mcontext.gregs[REG_EFL] = (greg_t)flags;
     uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)p;
     *ea_out = (uintptr_t)ea;

@@ -213,8 +213,8 @@ POLUS_EXPORT const char *polus_rt_status_json(void)
     out(", \"hooked_got_slots\": %d", rt_hook_count());
     out(", \"hazards\": [\"a system call writing into a protected page fails with EFAULT instead of"
         " faulting: read/pread/recv/recvfrom called through a hooked GOT are bounced, a raw syscall"
-        " or a call from inside libc is not\", \"a write the fault handler cannot emulate (lock prefix,"
-        " AVX, string store) opens its page for every thread: another thread's write to a live copy on"
+        " or a call from inside libc is not\", \"a write the fault handler cannot emulate (AVX, string"
+        " store, bit test) opens its page for every thread: another thread's write to a live copy on"
         " that page meanwhile is carried across late (counter: windows)\", \"free() of a heap pair's"
         " object through a hooked GOT takes the pair out first; a free from inside another library is"
         " seen as a write to the pair\"]");
