@@ -513,7 +513,9 @@ POLUS_EXPORT int polus_rt_rollback(int patch)
     /* the same backwards: retired data is brought back new -> old first */
     struct rt_item *it;
     FOR_ITEMS(patch, it) {
-        if ((it->flags & POLUS_DATA_READONLY) || atomic_load(&it->state) != IS_RETIRED)
+        /* (a heap pair whose object was freed stays out: syncing into freed
+         * memory corrupts the allocator -- seen on ftpish) */
+        if ((it->flags & (POLUS_DATA_READONLY | RT_ITEM_DEAD)) || atomic_load(&it->state) != IS_RETIRED)
             continue;
         rt_sync_item(it, SIDE_OLD);
         atomic_store(&it->state, IS_SYNCED);

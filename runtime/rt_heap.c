@@ -165,6 +165,7 @@ int rt_heap_forget(const void *obj)
     int forgotten = 0;
     struct rt_item *it;
     while ((it = lookup((uintptr_t)obj, -1)) != NULL) {
+        __atomic_or_fetch(&it->flags, RT_ITEM_DEAD, __ATOMIC_SEQ_CST);
         int st = atomic_exchange(&it->state, IS_RETIRED);
         if (st == IS_NEW && atomic_load(&rt_pending_heap) > 0)
             atomic_fetch_sub(&rt_pending_heap, 1);

@@ -59,6 +59,10 @@ enum rt_item_state {
 
 enum { SIDE_OLD = 0, SIDE_NEW = 1 };
 
+/* internal item flag (beside POLUS_DATA_*): one of its objects was freed;
+ * the pair never comes back (not even when its patch is rolled back) */
+#define RT_ITEM_DEAD 0x100u
+
 struct rt_fn {
     const char *name;
     uintptr_t addr;

@@ -521,7 +521,7 @@ void rt_sync_pending(void)
         int nitems = atomic_load(&rt_nitems);
         for (int i = 0; i < nitems; i++) {
             struct rt_item *it = rt_item_at(i);
-            if (!it || !atomic_load(&it->ready) || !(it->flags & POLUS_DATA_HEAP))
+            if (!it || !atomic_load(&it->ready) || !(it->flags & POLUS_DATA_HEAP) || (it->flags & RT_ITEM_DEAD))
                 continue;
             struct rt_patch *p = rt_patch_get(it->patch);
             if (!p || (p->state != PS_ACTIVE && p->state != PS_TERMINATED && p->state != PS_ROLLING_BACK))

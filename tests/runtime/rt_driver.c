@@ -719,6 +719,12 @@ static int sc_heap(void)
     head->v = 99;
     fact("new_after_retired", (*hv)->v);
     status();
+    /* rolled back: retired pairs come back new -> old, the freed one does not
+     * (syncing into freed memory would corrupt the allocator) */
+    fact("rollback", rt.rollback(p));
+    void *again = malloc(sizeof(struct node));   /* the allocator is intact */
+    free(again);
+    status();
     return 0;
 }
 

@@ -149,3 +149,8 @@ def test_heap_pairs_and_counterparts(rig):
     p = patch(r.statuses[2], "list-v1")
     assert p["state"] == "terminated" and p["heap_pairs_synchronized"] == 0
     assert r.statuses[2]["protected_pages"] == 0
+    # rollback brings back every pair but the freed one
+    assert f["rollback"] == 0
+    p = patch(r.statuses[3], "list-v1")
+    assert p["state"] == "rolling-back" and p["heap_pairs_synchronized"] == 3
+    assert p["synchronized_data"] == ["head"]
