@@ -116,6 +116,48 @@ class Remote:
                 except OSError:
                     pass        # the process is gone: the error on the way out says so
 
+    # ---- the allocator of a single-threaded target ----
+    MALLOC_FAMILY = ("malloc", "free", "calloc", "realloc", "reallocarray", "memalign",
+                     "posix_memalign", "aligned_alloc", "valloc", "pvalloc", "malloc_trim")
+
+    def _malloc_ranges(self) -> list[tuple[int, int]]:
+        if not hasattr(self, "_mranges"):
+            base, e = self.libc()
+            ranges = []
+            for name in self.MALLOC_FAMILY:
+                try:
+                    sym = e.find(name, tables=(".dynsym",), kind="function")
+                except elfmod.SymbolLookupError:
+                    continue
+                if sym.size:
+                    ranges.append((base + sym.value, base + sym.value + sym.size))
+            self._mranges = ranges
+        return self._mranges
+
+    def out_of_malloc(self, tid: int, tries: int = 200) -> None:
+        """glibc's malloc takes no lock while a process has one thread: a remote
+        call that allocates (dlopen, registration, sync code) on a thread stopped
+        inside malloc or free would corrupt the heap (seen on the fork-per-session
+        ftpish listener).  Let such a thread run on a little until it is out.
+        Call it right after attaching, before anything in the target changes.
+        Targets with more threads lock their arenas: a call that meets a held
+        lock times out and is retried with the others running (see _run)."""
+        if len(self.tracer.threads) != 1:
+            return
+        from polusgen.inject.stacks import sample_threads
+
+        ranges = self._malloc_ranges()
+        for _ in range(tries):
+            frames = sample_threads(self.tracer, self.mem).get(tid, [])
+            if not any(lo <= a < hi for a in frames for lo, hi in ranges):
+                return
+            resumed = self.tracer.resume_all()
+            time.sleep(0.0005)
+            self.tracer.stop_threads(resumed)
+            self.tracer.refresh_regs(tid)
+        raise RemoteCallError(f"process {self.pid} stayed inside malloc/free for {tries} tries; "
+                              "nothing was changed, try again")
+
     def _errno_of(self, tid: int) -> Optional[int]:
         """&errno of thread `tid` (__errno_location(), asked once per thread)."""
         if tid not in self._errno:

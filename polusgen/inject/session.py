@@ -146,6 +146,15 @@ class Session:
             raise InjectError(str(e))
         self.mem = procmem.Memory(self.pid)
         self.remote = remote.Remote(self.tracer, self.mem)
+        # before anything changes, and never later: a single-threaded target
+        # stopped inside malloc/free is let out first (letting it run in the
+        # middle of an apply would hand it half-made state and its pending signals)
+        try:
+            if len(self.tracer.threads) == 1:
+                self.remote.out_of_malloc(next(iter(self.tracer.threads)))
+        except BaseException:
+            self.tracer.detach_all()
+            raise
 
     def detach(self) -> None:
         try:

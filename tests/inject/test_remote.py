@@ -251,3 +251,21 @@ def test_process_whose_main_thread_has_exited(tmp_path, targets):
     a = int(t.ask().split()[1])
     time.sleep(0.02)
     assert int(t.ask().split()[1]) > a
+
+
+def test_calls_that_allocate_never_run_inside_malloc(tmp_path, targets):
+    """A single-threaded target spends its time in malloc/free, which lock
+    nothing then: remote malloc/free calls, made many times, must leave its
+    heap intact (attaching lets the thread out of the allocator first)."""
+    exe = build_c([PROGS / "mallocloop.c"], tmp_path / "mallocloop")
+    t = targets.start([exe])
+    from polusgen.inject.session import Session
+
+    for _ in range(80):
+        with Session(t.pid) as s:
+            p = s.remote.call_libc("malloc", 4096)
+            assert p
+            s.remote.call_libc("free", p)
+    time.sleep(0.05)
+    assert t.ask("x").startswith("ok x ")
+    assert t.alive()
