@@ -33,11 +33,21 @@ def test_wheel_carries_data_folders(wheel):
     assert "polusgen/_data/fake_libc_include/sys/socket.h" in names
 
 
-def test_installed_tool_finds_its_data_outside_the_checkout(wheel, tmp_path):
+def install_in_venv(wheel: Path, tmp_path: Path) -> Path:
+    """A venv that sees the dependencies installed here but has polusgen from
+    the wheel (--ignore-installed: a polusgen already in site-packages, as in
+    CI after `pip install .`, must not stand in for it)."""
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "--ignore-installed",
+                    str(wheel)], check=True)
+    assert (venv / "bin" / "polusgen").is_file()
+    return venv
+
+
+def test_installed_tool_finds_its_data_outside_the_checkout(wheel, tmp_path):
+    venv = install_in_venv(wheel, tmp_path)
     py = venv / "bin" / "python"
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
     code = ("import polusgen.resources as r, polusgen;"
             "assert 'site-packages' in polusgen.__file__, polusgen.__file__;"
             "print(r.templates_dir(), r.fake_libc_dir(), r.runtime_dir())")
@@ -54,9 +64,7 @@ def test_installed_tool_finds_its_data_outside_the_checkout(wheel, tmp_path):
 
 def test_installed_tool_runs_the_demo(wheel, tmp_path):
     """The README's first command, from the wheel: a real live update and rollback."""
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
+    venv = install_in_venv(wheel, tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["POLUS_CACHE_DIR"] = str(tmp_path / "cache")
     proc = subprocess.run([str(venv / "bin" / "polusgen"), "demo", "--workdir", str(tmp_path / "demo")],

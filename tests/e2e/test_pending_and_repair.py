@@ -1,0 +1,100 @@
+"""A generated patch applied while a thread is blocked inside an old function
+that uses the changed global, with a hand-written pre-update callback that
+repairs a tainted state first (paper section 5.1.3).
+
+Version 0 lets `lg.n` run past its buffer; version 1 counts those notes as
+`dropped`.  The holder thread sits in read(2) inside the old hold(), which
+writes `lg.last`: the update stays pending, writes from both sides are
+carried across, and it terminates once hold() returns.  The rollback waits
+the same way for the new hold() and carries the state back."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import REPO, build_c, needs_gcc, needs_ptrace
+from polusgen.inject.apply import apply_patch
+from polusgen.inject.rollback import rollback_patch
+from polusgen.inject.status import process_status
+
+pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
+CASE = Path(__file__).parent / "cases" / "tainted"
+
+
+class Prog:
+    def __init__(self, exe: Path):
+        self.p = subprocess.Popen([str(exe)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        assert self.p.stdout.readline().strip() == "ready"
+
+    def send(self, line: str) -> None:
+        self.p.stdin.write(line + "\n")
+        self.p.stdin.flush()
+
+    def report(self) -> dict:
+        self.send("report")
+        parts = self.p.stdout.readline().split()
+        out = {"version": parts[0]}
+        out.update(p.split("=") for p in parts[1:])
+        return out
+
+    def report_until(self, key: str, value: str) -> dict:
+        for _ in range(100):
+            r = self.report()
+            if r.get(key) == value:
+                return r
+            time.sleep(0.02)
+        return r
+
+
+@pytest.fixture
+def prog(tmp_path):
+    exe = build_c([CASE / "v0" / "log.c", CASE / "v0" / "main.c"], tmp_path / "notes")
+    patch_c = tmp_path / "notes-v1.polus.c"
+    subprocess.run([sys.executable, "-m", "polusgen", "diff", str(CASE / "v0"), str(CASE / "v1"), "-o", str(patch_c),
+                    "--binary", str(exe), "--user-code", str(CASE / "repair.c")], cwd=REPO, check=True,
+                   capture_output=True)
+    so = tmp_path / "notes-v1.so"
+    subprocess.run([sys.executable, "-m", "polusgen", "build", str(patch_c), "-o", str(so)], cwd=REPO, check=True,
+                   capture_output=True)
+    p = Prog(exe)
+    try:
+        yield p, so
+    finally:
+        p.p.kill()
+        p.p.wait()
+
+
+def test_pending_update_repaired_state_and_rollback(prog):
+    p, so = prog
+    for _ in range(11):
+        p.send("note")
+    assert p.report() == {"version": "v0", "n": "11", "last": "-"}      # tainted: only 8 stored
+
+    res = apply_patch(p.p.pid, so, wait=0.2)
+    assert not res.terminated
+    assert [a["name"] for a in res.active] == ["hold"]                 # the blocked thread keeps it alive
+    # the pre-update callback repaired the old state before it was carried over
+    assert p.report() == {"version": "v1", "n": "8", "dropped": "3", "last": "-"}
+    p.send("note")                                                     # new code, new data
+    assert p.report() == {"version": "v1", "n": "8", "dropped": "4", "last": "-"}
+    assert "old function hold still active" in process_status(p.p.pid).describe()
+
+    p.send("open z")                                                   # old hold() writes the old copy ...
+    r = p.report_until("last", "z")                                    # ... and the new code sees it
+    assert r == {"version": "v1", "n": "8", "dropped": "4", "last": "z"}
+    st = process_status(p.p.pid)                                       # hold() returned: nothing old is left
+    assert st.version == 1 and "terminated" in st.describe()
+
+    rb = rollback_patch(p.p.pid, wait=0.2)
+    assert not rb.terminated                                           # now the new hold() is the one blocked
+    assert p.report() == {"version": "v0", "n": "8", "last": "z"}      # state carried back
+    p.send("open y")                                                   # new hold() writes the new copy ...
+    assert p.report_until("last", "y") == {"version": "v0", "n": "8", "last": "y"}
+    st = process_status(p.p.pid)
+    assert st.version == 0 and "rolled-back" in st.describe()
+    p.send("note")                                                     # and version 0's bug is back
+    assert p.report()["n"] == "9"
