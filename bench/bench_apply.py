@@ -10,10 +10,18 @@ Two targets, both plain `gcc -O2` PIE with four busy threads:
 For each: R rounds of apply (in process) + rollback, then R runs of the
 `polusgen apply` command in a fresh interpreter, each followed by a rollback.
 Aims: threads stopped < 5 ms for 100 functions, `polusgen apply` < 150 ms.
+
+Then the steady-state overhead after an update: bench/callloop.c (threads
+calling a small non-inlined step() in a tight loop) is started twice, one
+copy gets a patch whose new step() does the same work (made with `polusgen
+diff` + `polusgen build`), and both copies' calls per second are sampled over
+the same intervals, alternating which is read first; the ratio
+patched/unpatched is the median over rounds (1.00 = no overhead).
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -77,8 +85,8 @@ def build_fig2(d: Path) -> tuple[Path, Path]:
     return exe, so
 
 
-def start(exe: Path) -> subprocess.Popen:
-    p = subprocess.Popen([str(exe)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+def start(exe: Path, *args: str) -> subprocess.Popen:
+    p = subprocess.Popen([str(exe), *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
     assert p.stdout.readline().strip() == "ready"
     return p
 
@@ -131,11 +139,73 @@ def bench(name: str, exe: Path, so: Path, runs: int) -> None:
     print(f"  every thread stopped (rollback){med(rb_stopped)}")
 
 
+def build_callloop(d: Path) -> tuple[Path, Path]:
+    """bench/callloop*.c as v0; v1 writes step() differently (same work); the patch the normal way."""
+    from polusgen.build import build_patch
+    from polusgen.pipeline import run_diff
+
+    step = (REPO / "bench" / "callloop_step.c").read_text()
+    for v, text in (("v0", step), ("v1", step.replace("x * 3 + (x >> 3) + 1", "(x >> 3) + x * 3 + 1"))):
+        (d / v).mkdir(exist_ok=True)
+        (d / v / "callloop.c").write_text((REPO / "bench" / "callloop.c").read_text())
+        (d / v / "callloop_step.c").write_text(text)
+    assert (d / "v1" / "callloop_step.c").read_text() != step
+    exe = d / "callloop"
+    subprocess.run(["gcc", "-O2", "-o", str(exe), str(d / "v0" / "callloop.c"), str(d / "v0" / "callloop_step.c"),
+                    "-lpthread"], check=True)
+    run_diff(d / "v0", d / "v1", output=d / "callloop.polus.c", report=False, binary=exe)
+    return exe, build_patch(d / "callloop.polus.c", d / "callloop.so")
+
+
+def count(p: subprocess.Popen) -> tuple[int, float]:
+    p.stdin.write("\n")
+    p.stdin.flush()
+    return int(p.stdout.readline()), time.perf_counter()
+
+
+def bench_overhead(exe: Path, so: Path, rounds: int, interval: float) -> None:
+    from polusgen.inject.apply import apply_patch
+
+    threads = str(max(1, (os.cpu_count() or 2) // 2))   # both copies busy, neither short of a CPU
+    procs = []
+    try:
+        procs = [start(exe, threads), start(exe, threads)]
+        plain, patched = procs
+        res = apply_patch(patched.pid, so, wait=0.5)
+        ratios, rates = [], {"patched": [], "unpatched": []}
+        time.sleep(interval)   # settle after the update
+        for r in range(rounds):
+            order = [patched, plain] if r % 2 == 0 else [plain, patched]
+            first = {id(p): count(p) for p in order}
+            time.sleep(interval)
+            last = {id(p): count(p) for p in order}
+            rate = {id(p): (last[id(p)][0] - first[id(p)][0]) / (last[id(p)][1] - first[id(p)][1]) for p in order}
+            rates["patched"].append(rate[id(patched)] / 1e6)
+            rates["unpatched"].append(rate[id(plain)] / 1e6)
+            ratios.append(rate[id(patched)] / rate[id(plain)])
+        assert all(p.poll() is None for p in procs), "a target died"
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
+    print(f"steady state after an update (callloop: 2 copies x {threads} threads calling step(), "
+          f"{len(res.redirects)} redirect in one copy, {rounds} rounds of {interval:.2f} s)")
+    for label, xs in rates.items():
+        print(f"  {label + ' calls/s':<31}{statistics.median(xs):7.1f} M (min {min(xs):.1f}, max {max(xs):.1f})")
+    print(f"  ratio patched/unpatched        {statistics.median(ratios):7.3f} (min {min(ratios):.3f}, "
+          f"max {max(ratios):.3f})")
+    extra = int(threads) * (1e3 / statistics.median(rates["patched"]) - 1e3 / statistics.median(rates["unpatched"]))
+    print(f"  extra time per call            {extra:7.2f} ns")
+    print("  1.00 = no overhead; each call through the patch pays a jump plus the trampoline, a few ns")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--functions", type=int, default=100)
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--workdir", type=Path)
+    ap.add_argument("--rounds", type=int, default=8, help="steady-state sampling rounds")
+    ap.add_argument("--interval", type=float, default=0.25, help="seconds per steady-state sample")
     a = ap.parse_args()
     d = a.workdir or Path(tempfile.mkdtemp(prefix="polus-bench-apply-"))
     d.mkdir(parents=True, exist_ok=True)
@@ -149,6 +219,7 @@ def main() -> None:
     print(f"interpreter start + import polusgen.inject.apply: {(time.perf_counter() - t0) * 1000:.1f} ms")
     bench("fig2", *build_fig2(d), a.runs)
     bench(f"many{a.functions}", *build_many(d, a.functions), a.runs)
+    bench_overhead(*build_callloop(d), a.rounds, a.interval)
     print("aims: threads stopped < 5 ms for 100 functions; polusgen apply < 150 ms")
 
 
