@@ -591,6 +591,12 @@ static void progress_patch(int id, const uint64_t *samples, size_t nwords)
                 p->cb.function(fns[k].name);
         }
     }
+    /* a thread stopped in the middle of a carried store: retire nothing and
+     * do not terminate this round (the next sample will) */
+    if (rt_wt_busy()) {
+        rt_tls_patch = saved;
+        return;
+    }
     /* data: retired when no function that uses it is active (d2f); while
      * rolling back, every new function counts as a user */
     int any_new_active = 0;

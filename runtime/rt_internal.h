@@ -180,6 +180,7 @@ RT_HIDDEN void rt_sync_pending(void);                /* heap pairs registered in
 RT_HIDDEN unsigned long rt_protected_pages(void);
 RT_HIDDEN void rt_wt_atfork_child(void);
 RT_HIDDEN int rt_in_sync(void);                      /* this thread is running a sync function */
+RT_HIDDEN int rt_wt_busy(void);                      /* a thread is inside a store being carried */
 extern RT_HIDDEN atomic_int rt_region_lock;
 extern RT_HIDDEN _Atomic int rt_pending_heap;
 

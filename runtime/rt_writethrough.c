@@ -146,6 +146,22 @@ static struct wt_slot *slot_get(void)
     return NULL;
 }
 
+/* Is some thread in the middle of a store we carry (inside the fault
+ * handler, or in a single-step window)?  The injector stops threads anywhere,
+ * also between the read and the write of an emulated lock cmpxchg: the pages
+ * of such a store must stay protected until it is done, or a native atomic on
+ * the page, writable again, would slip in between and be lost (seen: a
+ * semaphore beside a changed global lost a post). */
+int rt_wt_busy(void)
+{
+    for (int i = 0; i < MAX_SLOTS; i++) {
+        struct wt_slot *s = atomic_load(&slots[i]);
+        if (s && atomic_load(&s->owner) != 0)
+            return 1;
+    }
+    return 0;
+}
+
 static void slot_release(struct wt_slot *s)
 {
     if (!s || s != tls_slot || s->nopen || s->trap_pending || s->nwork)
@@ -666,6 +682,15 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
         uintptr_t a = (uintptr_t)si->si_addr;
         uintptr_t pg = page_of(a);
         const struct rt_rtable *t = atomic_load(&rt_table);
+        if (t && range_has_region(t, pg, pg + rt_pagesize, 0) && !page_wanted(t, pg) && !tls_in_sync) {
+            /* the page was made writable again between the fault and now (its
+             * data retired while this thread sat stopped with the signal
+             * pending): run the store natively.  Emulating it would do a
+             * read-then-write beside native atomics of the other threads and
+             * lose their updates (seen: a semaphore on the page lost a post). */
+            errno = saved_errno;
+            return;
+        }
         if (t && range_has_region(t, pg, pg + rt_pagesize, 0)) {
             struct wt_slot *s = slot_get();
             if (!s) {
