@@ -211,17 +211,25 @@ static void set_reg(ucontext_t *uc, int n, size_t size, int rex, uint64_t v)
     }
 }
 
-static atomic_int emu_busy;
+static _Atomic long emu_busy;    /* tid of the thread inside an emulated store, 0: none */
 
+/* 1: taken; 0: this very thread holds it (a remote call made on a thread
+ * stopped inside a store): the general path; -1: another thread holds it.
+ * That thread may be stopped by the injector between its read and its
+ * write: the caller must then let the store fault again later, never run it
+ * natively on an opened page, where it would slip in between and be lost. */
 static int emu_lock(void)
 {
+    long me = rt_gettid();
     for (int spins = 0; spins < 100000; spins++) {
-        int expected = 0;
-        if (atomic_compare_exchange_weak(&emu_busy, &expected, 1))
+        long expected = 0;
+        if (atomic_compare_exchange_weak(&emu_busy, &expected, me))
             return 1;
+        if (expected == me)
+            return 0;
         __builtin_ia32_pause();
     }
-    return 0;   /* a stopped thread holds it: the general path instead */
+    return -1;
 }
 
 static void emu_unlock(void)
@@ -389,8 +397,9 @@ int rt_emulate_store(void *ucv, uintptr_t fault, uintptr_t *ea_out, size_t *size
     /* Every emulated store runs under one lock: all writes to a protected
      * page come here, so a locked instruction done here is atomic against
      * every other write to its address (loads see the old or new value). */
-    if (!emu_lock())
-        return 0;
+    int locked = emu_lock();
+    if (locked <= 0)
+        return locked;
     uint64_t flags = (uint64_t)uc->uc_mcontext.gregs[REG_EFL];
     int dst_reg = -1;             /* xchg, xadd, failed cmpxchg: a register gets the old value */
     uint64_t reg_value = 0;

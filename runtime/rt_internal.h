@@ -195,7 +195,7 @@ RT_HIDDEN int rt_hook_count(void);
 RT_HIDDEN void rt_emulate_init(void);
 RT_HIDDEN void rt_emulate_atfork_child(void);
 RT_HIDDEN void rt_emulate_atfork_unlock(void);
-RT_HIDDEN int rt_emulate_store(void *ucontext, uintptr_t fault, uintptr_t *ea, size_t *size);
+RT_HIDDEN int rt_emulate_store(void *ucontext, uintptr_t fault, uintptr_t *ea, size_t *size);  /* 1 done, 0 not emulable, -1 retry */
 RT_HIDDEN int rt_mem_enabled(void);
 RT_HIDDEN int rt_mem_write(uintptr_t addr, const void *buf, size_t n);
 

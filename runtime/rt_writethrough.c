@@ -631,8 +631,9 @@ static int emulate(struct wt_slot *s, const struct rt_rtable *t, ucontext_t *uc,
 {
     uintptr_t ea;
     size_t size;
-    if (!rt_emulate_store(uc, a, &ea, &size))
-        return 0;
+    int done = rt_emulate_store(uc, a, &ea, &size);
+    if (done <= 0)
+        return done;        /* -1: another thread is inside a store: fault again later */
     atomic_fetch_add(&rt_counters.emulated_stores, 1);
     if (!range_has_region(t, ea, ea + size, 1)) {
         atomic_fetch_add(&rt_counters.false_sharing, 1);
@@ -709,9 +710,14 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
                 errno = saved_errno;
                 return;
             }
-            if (!s->trap_pending && s->nopen == 0 && s->nwork == 0 && emulate(s, t, uc, a)) {
-                errno = saved_errno;
-                return;
+            if (!s->trap_pending && s->nopen == 0 && s->nwork == 0) {
+                int done = emulate(s, t, uc, a);
+                if (done != 0) {
+                    if (done < 0)        /* retried when the instruction faults again */
+                        slot_release(s);
+                    errno = saved_errno;
+                    return;
+                }
             }
             if (range_has_region(t, a, a + 1, 1)) {
                 atomic_fetch_add(&rt_counters.trapped_writes, 1);
