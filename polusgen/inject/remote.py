@@ -134,7 +134,7 @@ class Remote:
             self._mranges = ranges
         return self._mranges
 
-    def out_of_malloc(self, tid: int, tries: int = 200) -> None:
+    def out_of_malloc(self, tid: int, tries: int = 60) -> None:
         """glibc's malloc takes no lock while a process has one thread: a remote
         call that allocates (dlopen, registration, sync code) on a thread stopped
         inside malloc or free would corrupt the heap (seen on the fork-per-session
@@ -147,12 +147,12 @@ class Remote:
         from polusgen.inject.stacks import sample_threads
 
         ranges = self._malloc_ranges()
-        for _ in range(tries):
+        for k in range(tries):
             frames = sample_threads(self.tracer, self.mem).get(tid, [])
-            if not any(lo <= a < hi for a in frames for lo, hi in ranges):
+            if not any(lo <= a < hi for a in frames[:1] + [f - 1 for f in frames[1:]] for lo, hi in ranges):
                 return
             resumed = self.tracer.resume_all()
-            time.sleep(0.0005)
+            time.sleep(min(0.0005 * (k + 1), 0.01))     # long enough to be scheduled on a busy machine
             self.tracer.stop_threads(resumed)
             self.tracer.refresh_regs(tid)
         raise RemoteCallError(f"process {self.pid} stayed inside malloc/free for {tries} tries; "
