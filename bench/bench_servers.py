@@ -3,8 +3,8 @@ Fig. 9 and Fig. 10, measured on the corpus servers or on vsftpd.
 
     python bench/bench_servers.py kvserver [--quick]
     python bench/bench_servers.py ftpish [--quick] [--upto N]
-    python bench/bench_servers.py vsftpd --path /work/ext/vsftpd --binary /work/ext/build/2.0.0/vsftpd \\
-        --config /work/ext/vsftpd.conf --versions 2.0.0 2.0.1 2.0.2 2.0.3 2.0.4 [--root /work/ext/ftproot]
+    python bench/bench_servers.py vsftpd --path TREES --binary BUILD/2.0.0/vsftpd \\
+        --config CONF --versions 2.0.0 2.0.1 2.0.2 2.0.3 2.0.4 [--root FTPROOT]
 
 The running server is always the first version built by its user (plain
 gcc -O2); the chain of patches v0->v1->... is built against it with one
