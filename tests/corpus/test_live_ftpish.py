@@ -30,18 +30,11 @@ from client import FTPClient, FTPScenario, LoadClient
 from test_ftpish import root  # noqa: F401  (the served tree: hello.txt, sub/inner.txt, ...)
 from harness import eventually
 from test_live_support import apply_step, build_chain
+from polusgen.inject.rollback import rollback_patch
+from polusgen.inject.status import process_status
 
 pytestmark = pytest.mark.e2e
 
-
-def _inject():
-    try:
-        from polusgen.inject.apply import apply_patch  # noqa: F401
-        from polusgen.inject.rollback import rollback_patch
-        from polusgen.inject.status import process_status
-    except Exception as e:   # noqa: BLE001
-        pytest.skip(f"injector not importable: {e}")
-    return rollback_patch, process_status
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +109,6 @@ def test_chain_under_load_and_rollback(chain, start_server, root, per_request):
     """Long sessions: the load's sessions are open across every update (old
     processes); session per request: the load also opens a whole session per
     step, so the listener forks while it is being updated."""
-    rollback_patch, process_status = _inject()
     srv = start_server("ftpish", "v0", str(root))
     port = srv.port
     old, greeting = session(port)
@@ -184,7 +176,6 @@ def test_session_limit_after_each_update(chain, start_server, root, tmp_path, up
     refusal is code gcc inlined into main's accept loop (never left): from v2
     on it calls the old reply(fd, code, text) through the hand-written stub of
     corpus/ftpish/patches/v1-v2.user.c."""
-    rollback_patch, process_status = _inject()
     conf = tmp_path / "ftpish.conf"
     conf.write_text("max_sessions = 2\n")
     srv = start_server("ftpish", "v0", str(root), str(conf))

@@ -25,21 +25,13 @@ import pytest
 from client import KVClient, KVCounterScenario, KVScenario, LoadClient
 from harness import eventually, source_dir
 from test_live_support import apply_step, build_chain
+from polusgen.inject.rollback import rollback_patch
+from polusgen.inject.status import process_status
 
 pytestmark = pytest.mark.e2e
 
 WORKERS = 8     # server threads: 3 load + 1 counter load + the old connection + fresh ones
 
-
-def _inject():
-    try:
-        from polusgen.inject import ptrace  # noqa: F401
-        from polusgen.inject.apply import apply_patch  # noqa: F401
-        from polusgen.inject.rollback import rollback_patch
-        from polusgen.inject.status import process_status
-    except Exception as e:   # noqa: BLE001
-        pytest.skip(f"injector not importable: {e}")
-    return rollback_patch, process_status
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +90,6 @@ def check_version(port: int, n: int, before: dict[str, str]) -> None:
 
 
 def test_chain_under_load_and_rollback(chain, start_server):
-    rollback_patch, process_status = _inject()
     srv = start_server("kvserver", "v0", str(WORKERS))
     port = srv.port
     before = {f"before{i}": f"val{i}" for i in range(5)}
@@ -160,7 +151,6 @@ def test_connections_counted_across_v2_and_v3(chain, start_server):
     v3 deletes it for stats.connections, which the hand-written data callback
     (corpus/kvserver/patches/v2-v3.user.c) fills from it, so no connection
     counted before v3 is lost."""
-    rollback_patch, _ = _inject()
     if chain.last < 3:
         pytest.skip(f"the chain stops at v{chain.last}")
     srv = start_server("kvserver", "v0", "4")

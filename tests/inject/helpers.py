@@ -11,6 +11,8 @@ from typing import Sequence
 
 import pytest
 
+from polusgen.demo import parse_report  # noqa: F401  (one parser of the Fig. 2 report line)
+
 REPO = Path(__file__).resolve().parents[2]
 FIG2 = REPO / "tests" / "cases" / "fig2"
 
@@ -79,14 +81,6 @@ class Target:
                 pass
 
 
-def parse_report(line: str) -> dict:
-    """'v1 i=10 j=3 calls=10' -> {'version': 'v1', 'i': 10, 'j': 3, 'calls': 10}."""
-    parts = line.split()
-    out: dict = {"version": parts[0]}
-    for p in parts[1:]:
-        k, v = p.split("=")
-        out[k] = int(v)
-    return out
 
 
 @pytest.fixture
