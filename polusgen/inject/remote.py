@@ -134,29 +134,77 @@ class Remote:
             self._mranges = ranges
         return self._mranges
 
-    def out_of_malloc(self, tid: int, tries: int = 60) -> None:
+    def out_of_malloc(self, tid: int, tries: int = 8) -> None:
         """glibc's malloc takes no lock while a process has one thread: a remote
         call that allocates (dlopen, registration, sync code) on a thread stopped
         inside malloc or free would corrupt the heap (seen on the fork-per-session
-        ftpish listener).  Let such a thread run on a little until it is out.
-        Call it right after attaching, before anything in the target changes.
-        Targets with more threads lock their arenas: a call that meets a held
-        lock times out and is retried with the others running (see _run)."""
+        ftpish listener).  Such a thread is run on to the return address of its
+        outermost allocator frame (a breakpoint there): a program that spends
+        most of its time allocating is caught inside again and again if merely
+        let on for a while.  Call it right after attaching, before anything
+        in the target changes.  Targets with more threads lock their arenas: a
+        call that meets a held lock times out and is retried with the others
+        running (see _run)."""
         if len(self.tracer.threads) != 1:
             return
         from polusgen.inject.stacks import sample_threads
 
         ranges = self._malloc_ranges()
+        inside = lambda a: any(lo <= a < hi for lo, hi in ranges)
         for k in range(tries):
             frames = sample_threads(self.tracer, self.mem).get(tid, [])
-            if not any(lo <= a < hi for a in frames[:1] + [f - 1 for f in frames[1:]] for lo, hi in ranges):
+            # frames[0] is the pc; the others are return addresses (their call is at -1)
+            hits = [i for i, a in enumerate(frames) if inside(a if i == 0 else a - 1)]
+            if not hits:
                 return
+            out = hits[-1] + 1
+            if out < len(frames) and self._run_to(tid, frames[out]):
+                continue        # back in the caller: look again (a signal handler may allocate)
             resumed = self.tracer.resume_all()
-            time.sleep(min(0.0005 * (k + 1), 0.01))     # long enough to be scheduled on a busy machine
+            time.sleep(min(0.0005 * (k + 1), 0.01))
             self.tracer.stop_threads(resumed)
             self.tracer.refresh_regs(tid)
         raise RemoteCallError(f"process {self.pid} stayed inside malloc/free for {tries} tries; "
                               "nothing was changed, try again")
+
+    def _run_to(self, tid: int, addr: int, timeout: float = 1.0) -> bool:
+        """Let the only thread run until it reaches `addr` (an int3 there, put
+        back at once).  True: stopped at addr; False: it did not get there in
+        time (stopped again wherever it was)."""
+        st = self.tracer.threads[tid]
+        orig = self.mem.read(addr, 1)
+        self.mem.write(addr, b"\xcc")
+        hit = False
+        try:
+            self.tracer._resume(st, pt.cont)
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    status = pt.wait(tid, max(deadline - time.monotonic(), 0.001))
+                except pt.WaitTimeout:
+                    self.tracer._interrupt_and_wait(tid)
+                    if st.signal == signal.SIGTRAP and st.regs.rip == addr + 1:
+                        hit = True      # it got there just as we gave up: our trap, not its
+                    break
+                if os.WIFEXITED(status) or os.WIFSIGNALED(status):
+                    raise pt.ProcessGone(f"process {self.pid} exited")
+                if not os.WIFSTOPPED(status):
+                    continue
+                sig, event = os.WSTOPSIG(status), status >> 16
+                if event == 0 and sig == signal.SIGTRAP and pt.getregs(tid).rip == addr + 1:
+                    hit = True
+                    break
+                pt.cont(tid, sig if event == 0 else 0)   # the program's own signals go on
+        finally:
+            self.mem.write(addr, orig)
+        if hit:
+            regs = pt.getregs(tid)
+            regs.rip = addr
+            pt.setregs(tid, regs)
+            st.regs, st.signal, st.siginfo, st.in_signal_stop = regs, 0, None, False
+        else:
+            self.tracer.refresh_regs(tid)
+        return hit
 
     def _errno_of(self, tid: int) -> Optional[int]:
         """&errno of thread `tid` (__errno_location(), asked once per thread)."""
