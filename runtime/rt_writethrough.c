@@ -558,13 +558,24 @@ void rt_sync_pending(void)
 
 /* ------------------------------------------------------------ handlers */
 
+/* The mask the kernel would have given the program's handler: the one at
+ * the fault, plus its sa_mask, plus the signal unless SA_NODEFER. */
+static void mask_for(const struct sigaction *old, int sig, const ucontext_t *uc, sigset_t *prev)
+{
+    sigset_t m = uc->uc_sigmask;
+    sigorset(&m, &m, &old->sa_mask);
+    if (!(old->sa_flags & SA_NODEFER))
+        sigaddset(&m, sig);
+    pthread_sigmask(SIG_SETMASK, &m, prev);
+}
+
 static void chain(struct sigaction *old, int sig, siginfo_t *si, void *uc)
 {
     atomic_fetch_add(&rt_counters.chained_faults, 1);
     if ((old->sa_flags & SA_SIGINFO) && old->sa_sigaction) {
         void (*h)(int, siginfo_t *, void *) = old->sa_sigaction;
         sigset_t prev;
-        pthread_sigmask(SIG_BLOCK, &old->sa_mask, &prev);
+        mask_for(old, sig, uc, &prev);
         if (old->sa_flags & SA_RESETHAND)
             old->sa_handler = SIG_DFL, old->sa_flags &= ~SA_SIGINFO;
         h(sig, si, uc);
@@ -579,7 +590,7 @@ static void chain(struct sigaction *old, int sig, siginfo_t *si, void *uc)
     if (old->sa_handler != SIG_DFL) {
         void (*h)(int) = old->sa_handler;
         sigset_t prev;
-        pthread_sigmask(SIG_BLOCK, &old->sa_mask, &prev);
+        mask_for(old, sig, uc, &prev);
         if (old->sa_flags & SA_RESETHAND)
             old->sa_handler = SIG_DFL;
         h(sig);
@@ -599,12 +610,19 @@ dfl:;
     /* a real fault: returning re-runs the instruction, which faults again */
 }
 
-/* A plain MOV store done for this thread alone (rt_emulate.c), then the
- * live copies it wrote carried across at once, still inside the handler. */
+/* Our handlers run with every signal blocked (fill_action); sync code may
+ * fault in turn (a heap counterpart, or a patch's own data, on a protected
+ * page), so SIGSEGV alone is let in again before it runs. */
+static void allow_sync_faults(void)
+{
+    sigset_t segv;
+    sigemptyset(&segv);
+    sigaddset(&segv, SIGSEGV);
+    pthread_sigmask(SIG_UNBLOCK, &segv, NULL);
+}
+
 /* Bytes [lo, hi) were just written past the protection (for this thread
- * alone): carry the live copies they belong to across, now.  Sync code may
- * fault in turn (a heap counterpart on a protected page), so SIGSEGV must
- * not be blocked meanwhile (we may be inside the SIGSEGV handler). */
+ * alone): carry the live copies they belong to across, now. */
 static void carry_written(struct wt_slot *s, const struct rt_rtable *t, uintptr_t lo, uintptr_t hi)
 {
     s->nvisited = 0;
@@ -615,10 +633,7 @@ static void carry_written(struct wt_slot *s, const struct rt_rtable *t, uintptr_
             push_work(s, r->item, r->side);
         }
     }
-    sigset_t segv;
-    sigemptyset(&segv);
-    sigaddset(&segv, SIGSEGV);
-    pthread_sigmask(SIG_UNBLOCK, &segv, NULL);
+    allow_sync_faults();
     drain(s);
     s->nvisited = 0;
     if (atomic_load(&rt_pending_heap) > 0)
@@ -748,6 +763,7 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
         s->trap_pending = 0;
         s->nvisited = 0;
         close_pages(s);          /* re-protect first ... */
+        allow_sync_faults();
         drain(s);                /* ... then synchronize */
         s->nvisited = 0;
         if (atomic_load(&rt_pending_heap) > 0)
@@ -769,13 +785,21 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
     errno = saved_errno;
 }
 
+/* Every signal is blocked while our handlers run: the program's own
+ * handler for an asynchronous signal (SIGCHLD in a forking server) may write
+ * a protected page, and that fault, taken while SIGSEGV is blocked inside
+ * ours, would kill the process (the kernel forces a blocked synchronous
+ * signal through with the default action).  Sync code that may fault
+ * unblocks SIGSEGV alone (carry_written); the program's handlers run later,
+ * when ours returns. */
 static void fill_action(struct sigaction *sa, void (*h)(int, siginfo_t *, void *))
 {
     memset(sa, 0, sizeof *sa);
     sa->sa_sigaction = h;
     sa->sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
-    sigemptyset(&sa->sa_mask);
+    sigfillset(&sa->sa_mask);
 }
+
 
 int rt_install_handlers(void)
 {

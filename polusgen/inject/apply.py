@@ -369,6 +369,11 @@ def make_safe(s: Session, redirects: list[jumps.Redirect], attempts: int = 30) -
 
 
 def step_out(s: Session, tid: int, ranges, max_steps: int = 64) -> None:
+    with pt.synchronous_signals_unblocked(tid):     # the step's SIGTRAP must not be blocked
+        _step_out(s, tid, ranges, max_steps)
+
+
+def _step_out(s: Session, tid: int, ranges, max_steps: int) -> None:
     st = s.tracer.threads[tid]
     for _ in range(max_steps):
         pc = st.regs.rip

@@ -7,9 +7,11 @@ back when it resumes (with its original siginfo), never swallowed.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
+import signal
 import time
 from dataclasses import dataclass, field
 from typing import Optional
@@ -23,6 +25,8 @@ PTRACE_GETSIGINFO = 0x4202
 PTRACE_SETSIGINFO = 0x4203
 PTRACE_SEIZE = 0x4206
 PTRACE_INTERRUPT = 0x4207
+PTRACE_GETSIGMASK = 0x420A
+PTRACE_SETSIGMASK = 0x420B
 PTRACE_EVENT_STOP = 128
 WALL = __WALL = 0x40000000
 
@@ -112,6 +116,43 @@ def setsiginfo(tid: int, info: bytes) -> None:
 def siginfo_addr(info: bytes) -> int:
     """si_addr of a fault's siginfo (offset 16 on x86_64)."""
     return int.from_bytes(info[16:24], "little")
+
+
+def getsigmask(tid: int) -> int:
+    """The thread's blocked-signal mask (bit n-1: signal n)."""
+    m = ctypes.c_uint64()
+    _call(PTRACE_GETSIGMASK, tid, 8, ctypes.addressof(m))
+    return m.value
+
+
+def setsigmask(tid: int, mask: int) -> None:
+    m = ctypes.c_uint64(mask)
+    _call(PTRACE_SETSIGMASK, tid, 8, ctypes.addressof(m))
+
+
+@contextlib.contextmanager
+def synchronous_signals_unblocked(tid: int):
+    """While we make a stopped thread run code of ours, SIGSEGV and SIGTRAP
+    must not be blocked in it (a thread stopped inside the runtime's own
+    SIGSEGV handler has them blocked): the kernel forces a blocked
+    synchronous signal through by resetting the process's handler to
+    SIG_DFL, which would silently end write-through for every thread.
+    The thread's mask is put back afterwards."""
+    sync = (1 << (signal.SIGSEGV - 1)) | (1 << (signal.SIGTRAP - 1))
+    try:
+        mask = getsigmask(tid)
+    except PtraceError:
+        mask = 0
+    if mask & sync:
+        setsigmask(tid, mask & ~sync)
+    try:
+        yield
+    finally:
+        if mask & sync:
+            try:
+                setsigmask(tid, mask)
+            except PtraceError:
+                pass
 
 
 def tgkill(pid: int, tid: int, sig: int) -> None:

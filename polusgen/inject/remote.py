@@ -175,28 +175,29 @@ class Remote:
         orig = self.mem.read(addr, 1)
         self.mem.write(addr, b"\xcc")
         hit = False
-        try:
-            self.tracer._resume(st, pt.cont)
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    status = pt.wait(tid, max(deadline - time.monotonic(), 0.001))
-                except pt.WaitTimeout:
-                    self.tracer._interrupt_and_wait(tid)
-                    if st.signal == signal.SIGTRAP and st.regs.rip == addr + 1:
-                        hit = True      # it got there just as we gave up: our trap, not its
-                    break
-                if os.WIFEXITED(status) or os.WIFSIGNALED(status):
-                    raise pt.ProcessGone(f"process {self.pid} exited")
-                if not os.WIFSTOPPED(status):
-                    continue
-                sig, event = os.WSTOPSIG(status), status >> 16
-                if event == 0 and sig == signal.SIGTRAP and pt.getregs(tid).rip == addr + 1:
-                    hit = True
-                    break
-                pt.cont(tid, sig if event == 0 else 0)   # the program's own signals go on
-        finally:
-            self.mem.write(addr, orig)
+        with pt.synchronous_signals_unblocked(tid):
+            try:
+                self.tracer._resume(st, pt.cont)
+                deadline = time.monotonic() + timeout
+                while True:
+                    try:
+                        status = pt.wait(tid, max(deadline - time.monotonic(), 0.001))
+                    except pt.WaitTimeout:
+                        self.tracer._interrupt_and_wait(tid)
+                        if st.signal == signal.SIGTRAP and st.regs.rip == addr + 1:
+                            hit = True      # it got there just as we gave up: our trap, not its
+                        break
+                    if os.WIFEXITED(status) or os.WIFSIGNALED(status):
+                        raise pt.ProcessGone(f"process {self.pid} exited")
+                    if not os.WIFSTOPPED(status):
+                        continue
+                    sig, event = os.WSTOPSIG(status), status >> 16
+                    if event == 0 and sig == signal.SIGTRAP and pt.getregs(tid).rip == addr + 1:
+                        hit = True
+                        break
+                    pt.cont(tid, sig if event == 0 else 0)   # the program's own signals go on
+            finally:
+                self.mem.write(addr, orig)
         if hit:
             regs = pt.getregs(tid)
             regs.rip = addr
@@ -247,7 +248,8 @@ class Remote:
         self.calls += 1
         pt.setregs(tid, regs)
         try:
-            return self._run(tid, st, timeout, let_others_run, retries)
+            with pt.synchronous_signals_unblocked(tid):
+                return self._run(tid, st, timeout, let_others_run, retries)
         finally:
             try:
                 pt.setregs(tid, saved)
