@@ -97,7 +97,7 @@ class FunctionEntity:
     reads: set[str] = field(default_factory=set)           # program global keys read
     writes: set[str] = field(default_factory=set)          # program global keys written (assigned, ++, address taken)
     addr_taken: set[str] = field(default_factory=set)      # program function keys used as values
-    loops_forever: bool = False   # contains a loop that has no way out (for(;;) / while(1) without break/return/goto out)
+    loops_forever: bool = False   # a loop with no way out (for(;;) / while(1) left only in a forked child, if at all)
     end_line: int = 0
 
 

@@ -515,12 +515,58 @@ class BodyAnalyzer:
 
 
 def loops_forever(body) -> bool:
+    """A loop with no way out -- for the process that runs it.  A server's
+    accept loop often returns only in the child it just forked (vsftpd's
+    vsf_standalone_main: "by returning here we launch the child"): the
+    listener itself never leaves it, so exits in the child's branch of a
+    fork test do not count."""
+    forked = _fork_results(body)
     for n in walk(body):
         if isinstance(n, c_ast.For) and n.cond is None or \
            isinstance(n, (c_ast.While, c_ast.DoWhile)) and _always_true(n.cond):
-            if not _leaves(n.stmt):
+            if not _leaves(n.stmt, forked):
                 return True
     return False
+
+
+def _is_fork_call(e) -> bool:
+    """fork(), vfork() or a wrapper named like them (vsf_sysutil_fork_failok)."""
+    return isinstance(e, c_ast.FuncCall) and isinstance(e.name, c_ast.ID) and \
+        "fork" in e.name.name and "atfork" not in e.name.name
+
+
+def _fork_results(body) -> set[str]:
+    """Local names assigned the result of a fork call."""
+    out = set()
+    for n in walk(body):
+        if isinstance(n, c_ast.Assignment) and n.op == "=" and isinstance(n.lvalue, c_ast.ID) \
+                and _is_fork_call(n.rvalue):
+            out.add(n.lvalue.name)
+        elif isinstance(n, c_ast.Decl) and n.name and _is_fork_call(n.init):
+            out.add(n.name)
+    return out
+
+
+def _child_branch(cond, forked: set[str]) -> Optional[str]:
+    """'iftrue' or 'iffalse': which branch of `if (cond)` runs in the forked
+    child (fork returned 0), for the tests `x == 0`, `!x`, `x != 0`, `x`
+    where x is a fork result (or `(x = fork())`, or the call itself)."""
+    def is_pid(e) -> bool:
+        if isinstance(e, c_ast.Assignment) and e.op == "=":
+            e = e.rvalue
+        return isinstance(e, c_ast.ID) and e.name in forked or _is_fork_call(e)
+
+    def is_zero(e) -> bool:
+        return isinstance(e, c_ast.Constant) and e.value in ("0", "0L", "0l", "0u", "0U")
+
+    if isinstance(cond, c_ast.BinaryOp) and cond.op in ("==", "!="):
+        if is_pid(cond.left) and is_zero(cond.right) or is_pid(cond.right) and is_zero(cond.left):
+            return "iftrue" if cond.op == "==" else "iffalse"
+    if isinstance(cond, c_ast.UnaryOp) and cond.op == "!" and is_pid(cond.expr):
+        return "iftrue"
+    if is_pid(cond):
+        return "iffalse"
+    return None
 
 
 def _always_true(cond) -> bool:
@@ -535,13 +581,19 @@ def _always_true(cond) -> bool:
     return False
 
 
-def _leaves(stmt) -> bool:
-    """Does a loop body contain a break/return/goto that leaves the loop?"""
+def _leaves(stmt, forked: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Does a loop body contain a break/return/goto that leaves the loop (in
+    the process running it: not in the branch a forked child takes)?"""
     labels = {n.name for n in walk(stmt) if isinstance(n, c_ast.Label)}
 
     def scan(n, breakable_depth):
         if n is None:
             return False
+        if isinstance(n, c_ast.If):
+            child = _child_branch(n.cond, forked)
+            if child is not None:
+                parent = n.iffalse if child == "iftrue" else n.iftrue
+                return scan(parent, breakable_depth)
         if isinstance(n, c_ast.Return):
             return True
         if isinstance(n, c_ast.Goto):
