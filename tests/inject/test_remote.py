@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -268,4 +269,44 @@ def test_calls_that_allocate_never_run_inside_malloc(tmp_path, targets):
             s.remote.call_libc("free", p)
     time.sleep(0.05)
     assert t.ask("x").startswith("ok x ")
+    assert t.alive()
+
+
+def sig_bits(status: str, field: str) -> int:
+    """A signal mask line (SigBlk, SigCgt, ...) of a /proc status file: bit n-1 is signal n."""
+    for line in Path(status).read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1], 16)
+    raise AssertionError(f"no {field} in {status}")
+
+
+def test_a_call_on_a_thread_that_blocks_sigsegv_keeps_the_programs_handler(tmp_path, targets):
+    """A remote call returns by faulting at address 0.  Taken in a thread that
+    blocks SIGSEGV, that fault is forced through by the kernel, which resets
+    the process's SIGSEGV handler to SIG_DFL (and unblocks it in the thread):
+    the program would die at its next fault.  The injector unblocks SIGSEGV
+    and SIGTRAP for its call and puts the thread's mask back afterwards."""
+    from polusgen.inject.session import Session
+
+    exe = build_c([PROGS / "segvblocked.c"], tmp_path / "segvblocked")
+    t = targets.start([exe], ready=None)
+    first = t.readline().split()       # "ready <tid of the blocking thread>"
+    assert first[0] == "ready", first
+    tid = int(first[1])
+    proc, task = f"/proc/{t.pid}/status", f"/proc/{t.pid}/task/{tid}/status"
+    segv, sync = 1 << (signal.SIGSEGV - 1), (1 << (signal.SIGSEGV - 1)) | (1 << (signal.SIGTRAP - 1))
+    for _ in range(500):            # the thread gets to its read(2)
+        if "\nState:\tS" in Path(task).read_text():
+            break
+        time.sleep(0.002)
+    assert sig_bits(proc, "SigCgt") & segv
+    assert sig_bits(task, "SigBlk") & sync == sync
+    with Session(t.pid) as s:
+        assert tid in s.tracer.threads
+        for _ in range(3):
+            assert s.remote.call_libc("getpid", tid=tid) == t.pid
+    assert sig_bits(proc, "SigCgt") & segv, "the program's SIGSEGV handler was reset to SIG_DFL"
+    assert sig_bits(task, "SigBlk") & sync == sync, "the thread's signal mask was not put back"
+    assert t.ask("x") == "ok x caught=0"
+    assert t.ask("segv") == "ok segv caught=1"     # its handler still runs: the process lives
     assert t.alive()
