@@ -34,8 +34,9 @@ RT_TLS int rt_tls_patch;
 
 static void atfork_child(void)
 {
-    rt_emulate_atfork_child();
-    rt_wt_atfork_child();
+    rt_emulate_atfork_unlock();        /* first: finishing a window may emulate */
+    int tracked = rt_wt_atfork_child();
+    rt_emulate_atfork_child(tracked);
     rt_heap_atfork_child();
 }
 

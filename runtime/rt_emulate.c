@@ -63,11 +63,21 @@ void rt_emulate_init(void)
         mem_open();
 }
 
-void rt_emulate_atfork_child(void)
+/* With data still tracked the child opens its own /proc/self/mem at once,
+ * before it can chroot or drop privileges (a vsftpd session does both) and
+ * lose it.  Otherwise it is opened when first needed: an open per fork
+ * showed in a fork server's connection time. */
+void rt_emulate_atfork_child(int tracked)
 {
     rt_emulate_atfork_unlock();
-    if (!emulate_off)
+    if (emulate_off)
+        return;
+    if (tracked) {
         mem_open();
+    } else if (mem_fd >= 0) {
+        close(mem_fd);    /* the parent's: never to be written through here */
+        mem_fd = -1;
+    }
 }
 
 int rt_mem_enabled(void)

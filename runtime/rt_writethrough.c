@@ -854,11 +854,12 @@ void rt_check_handlers(void)
  * what its slot still records (close its pages, carry changed copies
  * across), free the slot, and then set every tracked page to what it must
  * be.  The child is single-threaded here, so this is safe. */
-void rt_wt_atfork_child(void)
+int rt_wt_atfork_child(void)
 {
     atomic_store(&rt_region_lock, 0);
     const struct rt_rtable *t = atomic_load(&rt_table);
     struct wt_slot *mine = tls_slot;
+    int reprotect = 0;
     if (mine)
         atomic_store(&mine->owner, rt_gettid());
     for (int i = 0; i < MAX_SLOTS; i++) {
@@ -875,9 +876,14 @@ void rt_wt_atfork_child(void)
         s->nopen = 0;
         s->nwork = 0;
         atomic_store(&s->owner, 0);
+        reprotect = 1;
     }
     tls_slot = mine;
-    for (int k = 0; t && k < t->n; k++)
+    /* only a window another thread had open leaves a page to set right:
+     * a fork server forks often, and a system call per page each time
+     * showed in its connection time */
+    for (int k = 0; reprotect && t && k < t->n; k++)
         for (uintptr_t pg = page_of(t->r[k].start); pg < t->r[k].end; pg += rt_pagesize)
             set_page_prot(t, pg);
+    return t && t->n > 0;
 }
