@@ -121,7 +121,7 @@ class Program:
     # macros (_GNU_SOURCE, _FILE_OFFSET_BITS, __USE_*) change what the real
     # headers declare and how structs are laid out; a patch must repeat them
     # before the same includes.  (Added by the frontend; system_includes is the
-    # #include subset.)
+    # #include subset; polusgen.emit.prologue builds the patch's from both.)
     system_prologue: dict[str, list[str]] = field(default_factory=dict)
 
     def all_system_includes(self) -> list[str]:

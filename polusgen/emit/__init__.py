@@ -4,7 +4,9 @@
 
 Plans the patch (polusgen.plan), prints every item the patch needs with the
 renaming generator (polusgen.emit.rename), makes the synchronization code
-(polusgen.emit.sync) and renders templates/patch.polus.c.j2.  The patch file
+(polusgen.emit.sync), takes the -D options, feature macros and system
+includes from what the frontend recorded (polusgen.emit.prologue) and
+renders templates/patch.polus.c.j2.  The patch file
 is written atomically, and only then the version file advances.
 """
 from __future__ import annotations
@@ -25,7 +27,7 @@ from polusgen.plan import PatchPlan, make_plan, sanitize
 from polusgen.resources import templates_dir
 from polusgen.versionfile import VersionFile
 
-from .sources import system_headers
+from .prologue import build_prologue
 from .sync import SyncBuilder
 from .usercode import user_functions, user_old_refs
 from .writer import PatchWriter, build_manifest, c_string_lines, completed_type
@@ -118,16 +120,6 @@ def _env() -> jinja2.Environment:
                               autoescape=False)
 
 
-def _defines(cflags: list[str]) -> list[dict]:
-    out = []
-    for f in cflags:
-        if f.startswith("-D") and len(f) > 2:
-            name, _, value = f[2:].partition("=")
-            if re.fullmatch(r"[A-Za-z_]\w*", name):
-                out.append({"name": name, "value": value or "1"})
-    return out
-
-
 def _reach_heap(ops, sb: SyncBuilder, seen=None) -> bool:
     seen = seen if seen is not None else set()
     for op in ops:
@@ -200,12 +192,9 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
     plan.warnings = warnings
     warning_text = [str(x) for x in warnings]
     manifest = build_manifest(plan, warning_text)
-    includes, feature_macros = system_headers(cs.new, cs.old)
+    defines, includes = build_prologue(cs.new, cs.old)
     if sb.heap and "stdint.h" not in {h["header"] for h in includes}:   # uintptr_t in the heap tracing code
         includes.append({"header": "stdint.h", "before": []})
-    defines = _defines(cs.new.cflags)
-    defines += [{"name": k, "value": v} for k, v in feature_macros.items()
-                if k not in {d["name"] for d in defines}]
 
     ctx = {
         "program": plan.program, "name": plan.name, "from_version": plan.from_version,

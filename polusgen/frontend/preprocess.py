@@ -7,6 +7,9 @@ libraries (-isystem, or -I under /usr or /opt) and last the version root.
 A header found under the fake folder or a library folder is a *system*
 header: it is recorded (as spelled relative to that folder, "sys/socket.h")
 when a program file includes it, and what it declares is not the program's.
+The feature macros a program file defines or undefines (FEATURE_MACROS,
+__USE_*) are recorded in order with those includes: the prologue the patch
+repeats (Program.system_prologue, polusgen.emit.prologue).
 """
 from __future__ import annotations
 
@@ -166,9 +169,17 @@ class _Pcpp(Preprocessor):
             toks = self.tokenstrip(list(tokens))
             if toks and is_feature_macro(toks[0].value):
                 line = "#define " + "".join(t.value for t in toks).strip()
-                if line not in self.result.prologue:
+                if self.feature_state(toks[0].value) != line:     # not when only repeated
                     self.result.prologue.append(line)
         return super().define(tokens)
+
+    def feature_state(self, name: str):
+        """The prologue's last "#define NAME ..." or "#undef NAME" line, or None."""
+        for line in reversed(self.result.prologue):
+            words = line.split(None, 2)
+            if words[0] in ("#define", "#undef") and words[1] == name:
+                return line
+        return None
 
     def undef(self, tokens):
         source = getattr(self, "source", None)

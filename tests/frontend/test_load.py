@@ -614,6 +614,15 @@ def test_system_prologue_keeps_feature_macros_before_their_includes(tree):
     assert p.all_system_prologue()[-2:] == ["#define _GNU_SOURCE", "#include <stdio.h>"]
 
 
+def test_system_prologue_records_a_feature_macro_defined_again_after_its_undef(tree):
+    root = tree({"a.c": "#include <stdio.h>\n#define __USE_GNU\n#include <utmpx.h>\n#undef __USE_GNU\n"
+                        "#include <string.h>\n#define __USE_GNU\n#include <stdlib.h>\n"
+                        "#define __USE_GNU\n#include <unistd.h>\n"})
+    assert load_program(root).system_prologue["a.c"] == [
+        "#include <stdio.h>", "#define __USE_GNU", "#include <utmpx.h>", "#undef __USE_GNU",
+        "#include <string.h>", "#define __USE_GNU", "#include <stdlib.h>", "#include <unistd.h>"]
+
+
 def test_headers_already_seen_through_a_system_header_still_count(tree):
     root = tree({"m.c": "#include <netinet/in.h>\n#include <sys/socket.h>\n#include <sys/types.h>\nint x;\n"})
     # <netinet/in.h> pulls <sys/socket.h> in itself, but the program names it too
