@@ -31,11 +31,14 @@ class EvolveStep:
 
 def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = None,
            program: Optional[str] = None, include: Sequence[str] = (), define: Sequence[str] = (),
-           user_code_dir: Optional[Path] = None, use_cache: bool = True, on_step=None) -> list[EvolveStep]:
+           user_code_dir: Optional[Path] = None, user_code: Optional[dict[int, Path]] = None,
+           use_cache: bool = True, on_step=None) -> list[EvolveStep]:
     """Build patches v0->v1, v1->v2, ... for the process running `binary` (v0).
 
-    `user_code_dir/v<N>.c`, when present, is the hand-written code of the
-    step that produces version N (templates/USER_CODE.md).
+    The hand-written code of the step that produces version N
+    (templates/USER_CODE.md) is `user_code[N]`, else `user_code_dir/v<N>.c`
+    when present.  `on_step(N, step, changeset)` is called after each step
+    is built (a failing step raises PolusError; the steps before it stay).
     """
     from polusgen.build import build_patch
     from polusgen.diff import compute_changeset
@@ -68,10 +71,10 @@ def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = 
         # inlined there still lives on inside its v0 callers at step N.
         cs = compute_changeset(old_prog, new_prog, binary=binary)
         patch_c = out_dir / f"{program}-v{i}.polus.c"
-        user_code = Path(user_code_dir) / f"v{i}.c" if user_code_dir else None
-        if user_code is not None and not user_code.is_file():
-            user_code = None
-        write_patch(cs, patch_c, version_file=vfile, binary=binary, program=program, user_code=user_code)
+        user = (user_code or {}).get(i)
+        if user is None and user_code_dir and (Path(user_code_dir) / f"v{i}.c").is_file():
+            user = Path(user_code_dir) / f"v{i}.c"
+        write_patch(cs, patch_c, version_file=vfile, binary=binary, program=program, user_code=user)
         so = build_patch(patch_c, out_dir / f"{program}-v{i}.so",
                          include_dirs=[str(new_path / d) for d in include])
         step = EvolveStep(versions[i - 1], new_path, patch_c, so, cs.counts(),

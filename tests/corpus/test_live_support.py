@@ -55,42 +55,30 @@ class Chain:
 
 def build_chain(server: str, binary: Path, out_dir: Path, upto: Optional[int] = None,
                 sources: Optional[list[Path]] = None, user_code: Optional[dict[int, Path]] = None) -> Chain:
-    """Patches v0->v1, v1->v2, ... for the running v0 ``binary``, one version
-    file for the chain (what polusgen evolve does, plus --user-code per step).
+    """Patches v0->v1, v1->v2, ... for the running v0 ``binary``: what
+    polusgen evolve does, with hand-written user code per step.
     ``sources``: the version trees in order (default: the corpus server's);
     ``user_code``: {N: file} for the step to version N (default: USER_CODE).
     Stops at the first step that does not build and records why."""
-    from polusgen.build import build_patch
-    from polusgen.diff import compute_changeset
-    from polusgen.emit import write_patch
     from polusgen.errors import PolusError
-    from polusgen.frontend import load_program
+    from polusgen.evolve import evolve
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     trees = [Path(p) for p in sources] if sources else [source_dir(server, v) for v in versions(server)]
     if upto is not None:
         trees = trees[:upto + 1]
     if user_code is None:
         user_code = {n: f for (srv, n), f in USER_CODE.items() if srv == server}
-    program = Path(binary).name
-    vfile = out_dir / f"{program}.json"
-    vfile.unlink(missing_ok=True)
     chain = Chain(server, Path(binary))
-    old = load_program(trees[0])
-    for i, tree in enumerate(trees[1:], start=1):
-        new = load_program(tree)
-        user = user_code.get(i)
-        patch_c = out_dir / f"{program}-v{i}.polus.c"
-        try:
-            cs = compute_changeset(old, new, binary=Path(binary) if i == 1 else None)
-            write_patch(cs, patch_c, version_file=vfile, binary=Path(binary), program=program, user_code=user)
-            so = build_patch(patch_c, out_dir / f"{program}-v{i}.so", user_code=user)
-        except PolusError as e:
-            chain.errors[i] = str(e)
-            break
-        chain.patches[i] = so
-        chain.c_sizes[i] = patch_c.stat().st_size
-        old = new
+
+    def built(n, step, cs) -> None:
+        chain.patches[n] = step.patch_so
+        chain.c_sizes[n] = step.patch_c.stat().st_size
+
+    try:
+        evolve(trees, Path(out_dir), binary=Path(binary), program=Path(binary).name, user_code=user_code,
+               on_step=built)
+    except PolusError as e:
+        chain.errors[chain.last + 1] = str(e)
     return chain
 
 
