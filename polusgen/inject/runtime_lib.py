@@ -25,7 +25,9 @@ CFLAGS = ["-O2", "-fPIC", "-shared", "-pthread", "-fvisibility=hidden",
           "-Wall", "-Wextra", "-Wno-unused-parameter"]
 # -z now: our handlers run inside any code, even the dynamic linker's lazy
 # binding (a .got.plt on a protected page): they must never go through it
-LIBS = ["-ldl", "-Wl,-z,now"]
+# noseparate-code, norelro: fewer mappings for a fork server to copy (see
+# polusgen/build.py's LDFLAGS)
+LIBS = ["-ldl", "-Wl,-z,now", "-Wl,-z,noseparate-code", "-Wl,-z,norelro"]
 
 
 def cache_root() -> Path:
