@@ -178,7 +178,7 @@ RT_HIDDEN void rt_protect_item(struct rt_item *it);  /* every page of both copie
 RT_HIDDEN void rt_sync_item(struct rt_item *it, int dst_side);   /* run one sync (+ propagation) */
 RT_HIDDEN void rt_sync_pending(void);                /* heap pairs registered inside a sync */
 RT_HIDDEN unsigned long rt_protected_pages(void);
-RT_HIDDEN int rt_wt_atfork_child(void);              /* 1: data is still tracked */
+RT_HIDDEN int rt_wt_atfork_child(void);              /* 1: some data is not retired yet */
 RT_HIDDEN int rt_in_sync(void);                      /* this thread is running a sync function */
 RT_HIDDEN int rt_wt_busy(void);                      /* a thread is inside a store being carried */
 extern RT_HIDDEN atomic_int rt_region_lock;

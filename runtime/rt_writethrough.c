@@ -885,5 +885,8 @@ int rt_wt_atfork_child(void)
     for (int k = 0; reprotect && t && k < t->n; k++)
         for (uintptr_t pg = page_of(t->r[k].start); pg < t->r[k].end; pg += rt_pagesize)
             set_page_prot(t, pg);
-    return t && t->n > 0;
+    for (int k = 0; t && k < t->n; k++)
+        if (atomic_load(&t->r[k].item->state) != IS_RETIRED)
+            return 1;
+    return 0;
 }
