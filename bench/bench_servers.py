@@ -13,16 +13,19 @@ corpus/<server>/patches/).  Everything only talks to 127.0.0.1, every load is
 bounded in steps and time, and every server started is killed (its whole
 process group) at the end.
 
-Table 3   three instances side by side (original, updated once, updated to
-          the end of the chain), measured in interleaved rounds: connection
-          time (connect + greeting/first reply) and transfer rate (kvserver:
-          SET+GET of 900-byte values on one connection; ftp: RETR of a big
-          file); ratios to the original.
+Table 3   instances side by side (original, updated once, updated to the end
+          of the chain, and v1 and the last version started natively),
+          measured in interleaved rounds: connection time (connect +
+          greeting/first reply) and transfer rate (kvserver: SET+GET of
+          900-byte values on one connection; ftp: RETR of a big file); ratios
+          to the original, and of each updated server to the same version
+          started natively (what running updated costs).
 Fig. 8    update time and rollback time of each step against the patch size
           (apply_patch's total and the time every thread was stopped).
 Fig. 9    throughput (completed requests per 20 ms) while each update and the
-          rollback run under load: the dip (lowest bucket / the median before)
-          and how long throughput stays below 90 % of it.
+          rollback run under load: the dip (lowest bucket / the median before,
+          in 20 ms buckets and in 200 ms ones) and how long throughput stays
+          below 90 % of it.
 Fig. 10   VmRSS and Pss (/proc/PID/smaps_rollup) of the target after each
           update and rollback.
 The figures go to bench/out/<server>-fig{8,9,10}.png (matplotlib).
@@ -367,23 +370,28 @@ class Load:
 
 def dip(stamps: list[float], t0: float, events: list[tuple[str, float, float]], bucket: float = 0.02):
     """Throughput per bucket, and per event (label, start, end) the lowest
-    bucket relative to the median before the first event and the time below 90 %."""
+    bucket relative to the median before the first event and the time below
+    90 %.  An event is looked at from the bucket before it to 60 ms (at least
+    one bucket) after it; the last, partial bucket is left out."""
     if not stamps:
         return [], [], []
     end = stamps[-1]
-    n = int((end - t0) / bucket) + 1
+    n = max(1, int((end - t0) / bucket))
     counts = [0] * n
     for s in stamps:
-        counts[min(n - 1, int((s - t0) / bucket))] += 1
+        i = int((s - t0) / bucket)
+        if i < n:
+            counts[i] += 1
     xs = [i * bucket for i in range(n)]
     first = events[0][1] if events else end
     base = median([c for x, c in zip(xs, counts) if x + t0 < first - bucket]) or 1
+    after_span = max(1, round(0.06 / bucket))
     rows = []
     for i, (label, a, b) in enumerate(events):
         nxt = events[i + 1][1] if i + 1 < len(events) else end
         after = median([c for x, c in zip(xs, counts) if b + 0.1 < x + t0 < nxt - bucket]) or 0
         lo_i = max(0, int((a - t0) / bucket) - 1)
-        hi_i = min(n - 1, int((b - t0) / bucket) + 3)
+        hi_i = min(n - 1, int((b - t0) / bucket) + after_span)
         window = counts[lo_i:hi_i + 1]
         low = min(window) if window else base
         below = sum(1 for c in window if c < 0.9 * base) * bucket
@@ -402,7 +410,9 @@ def main() -> int:
     ap.add_argument("--binary", type=Path, help="the running first version (vsftpd: built by you)")
     ap.add_argument("--config", type=Path, help="vsftpd: a vsftpd.conf (listen=YES, anonymous)")
     ap.add_argument("--root", type=Path, help="ftp root with hello.txt and big.bin (default: made)")
-    ap.add_argument("--upto", type=int, help="last version of the chain (ftpish: 1 by default, see README)")
+    ap.add_argument("--upto", type=int, help="last version of the chain (default: all)")
+    ap.add_argument("--native", type=Path, help="vsftpd: a build of the last version, as Table 3's baseline "
+                    "for the updated server (the corpus servers' are built)")
     ap.add_argument("--quick", action="store_true", help="few rounds (CI)")
     ap.add_argument("--rounds", type=int, default=None)
     ap.add_argument("--no-plots", action="store_true")
@@ -442,8 +452,7 @@ def main() -> int:
                             sources=[a.path / v for v in a.versions], user_code={})
     else:
         binary = a.binary or build(a.server, "v0", work / "bin")
-        upto = a.upto if a.upto is not None else (1 if a.server == "ftpish" else None)
-        chain = build_chain(a.server, binary, work / "patches", upto=upto)
+        chain = build_chain(a.server, binary, work / "patches", upto=a.upto)
     last = chain.last
     # the frontend's object graphs stay alive in this process: a full garbage
     # collection in the middle of an apply would be timed as the apply's
@@ -507,26 +516,44 @@ def main() -> int:
             print(f"  {s.label:<18} VmRSS {s.mem.get('rss', -1):>7}  Pss {s.mem.get('pss', -1):>7}"
                   f"   (+{s.mem.get('rss', 0) - base.get('rss', 0)} / +{s.mem.get('pss', 0) - base.get('pss', 0)})")
 
-        # ---- Table 3: original, once updated, many times updated, side by side
+        # ---- Table 3: original, once updated, many times updated, side by side,
+        # and the version the updated server runs started as it is (the cost of
+        # running it updated, apart from what the new version itself costs)
         orig, once, many = start(1), start(2), start(3)     # a fresh original: the target has a runtime now
         for inst, upto in ((once, 1), (many, last)):
             for n in range(1, upto + 1):
                 apply_patch(inst.pid, chain.patches[n], wait=0.2)
         instances = {"original": orig, "updated once": once, f"updated x{last}": many}
+        natives = {}
+        if a.server != "vsftpd":
+            natives = {n: kind.start(build(a.server, f"v{n}", work / "bin"), 4 + i)
+                       for i, n in enumerate(sorted({1, last}))}
+        elif a.native:
+            natives = {last: kind.start(a.native.resolve(), 4)}
+        started.extend(natives.values())
         if last == 1:
             del instances[f"updated x{last}"]
             many.stop()
             started.remove(many)
+        for n, inst in natives.items():
+            instances[f"native v{n}"] = inst
         kind.connect_time(orig.port), kind.transfer_rate(orig.port)      # warm up
         res = table3(kind, instances, 2 * rounds, conns=5 if a.quick else 20)
         print(f"\nTable 3: {a.server}, {2 * rounds} interleaved rounds, {res['original']['n']} connections and "
-              f"{2 * rounds} transfers per server (medians; ratio to the original)")
+              f"{2 * rounds} transfers per server (medians; ratios to the original, and of an updated server "
+              "to the same version started natively)")
         o = res["original"]
-        print(f"  {'':<16}{'connect (ms)':>14}{'ratio':>8}{'transfer (MB/s)':>17}{'ratio':>8}")
+        print(f"  {'':<16}{'connect (ms)':>14}{'ratio':>8}{'transfer (MB/s)':>17}{'ratio':>8}"
+              f"{'vs native: connect':>20}{'transfer':>10}")
         for k, v in res.items():
-            print(f"  {k:<16}{v['connect'] * 1000:>14.3f}{v['connect'] / o['connect']:>8.3f}"
-                  f"{v['rate'] / 1e6:>17.2f}{v['rate'] / o['rate']:>8.3f}")
-        for inst in [i for i in (orig, once, many) if i in started]:
+            line = (f"  {k:<16}{v['connect'] * 1000:>14.3f}{v['connect'] / o['connect']:>8.3f}"
+                    f"{v['rate'] / 1e6:>17.2f}{v['rate'] / o['rate']:>8.3f}")
+            n = 1 if k == "updated once" else last if k.startswith("updated x") else None
+            nat = res.get(f"native v{n}")
+            if nat:
+                line += f"{v['connect'] / nat['connect']:>20.3f}{v['rate'] / nat['rate']:>10.3f}"
+            print(line)
+        for inst in [i for i in (orig, once, many, *natives.values()) if i in started]:
             inst.stop()
             started.remove(inst)
 
@@ -547,10 +574,13 @@ def main() -> int:
         time.sleep(gap)
         stamps = load.finish()
         xs, ys, rows = dip(stamps, load.t0, events)
-        print(f"\nFig. 9: throughput under load ({len(stamps)} requests, {load.failures} failed; 20 ms buckets)")
-        print(f"  {'event':<10}{'took (ms)':>10}{'lowest/before':>15}{'below 90% (ms)':>16}{'after/before':>14}")
+        coarse = {r[0]: r for r in dip(stamps, load.t0, events, bucket=0.2)[2]}
+        print(f"\nFig. 9: throughput under load ({len(stamps)} requests, {load.failures} failed; "
+              "lowest bucket relative to the median before the first event, in 20 ms and 200 ms buckets)")
+        print(f"  {'event':<10}{'took (ms)':>10}{'lowest, 20 ms':>15}{'200 ms':>8}{'below 90% (ms)':>16}"
+              f"{'after/before':>14}")
         for label, low, below, took, after in rows:
-            print(f"  {label:<10}{took:>10.1f}{low:>15.2f}{below:>16.0f}{after:>14.2f}")
+            print(f"  {label:<10}{took:>10.1f}{low:>15.2f}{coarse[label][1]:>8.2f}{below:>16.0f}{after:>14.2f}")
         for label, start_t, end_t in events:
             print(f"  ({label}: {start_t:.3f}..{end_t:.3f})")
         for e in load.errors:
