@@ -90,6 +90,8 @@ def test_threads_left_running_during_a_long_call_are_not_held_by_their_faults(tm
         tr.detach_all()
         mem.close()
     after = parse_report(t.ask())
-    # held by their first fault, the three workers would have made 3 writes at most
-    assert after["calls"] - before["calls"] > 10, (before, after)
+    # held by their first fault, the three workers would have made 3 writes at
+    # most (about 250 here; a CI run on a loaded machine once saw 5, which is
+    # slow service, not a hold: the bound is the hold, not a speed)
+    assert after["calls"] - before["calls"] > 3, (before, after)
     assert after["calls"] - 3 <= after["i"] <= after["calls"]
