@@ -42,8 +42,10 @@ def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = 
     """
     from polusgen.build import build_patch
     from polusgen.diff import compute_changeset
+    from polusgen.diff.inlining import homes_from_version_file
     from polusgen.emit import write_patch
     from polusgen.frontend import load_program
+    from polusgen.versionfile import VersionFile
 
     versions = [Path(v) for v in versions]
     if len(versions) < 2:
@@ -65,11 +67,14 @@ def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = 
 
     steps: list[EvolveStep] = []
     old_prog = load_program(versions[0], include_dirs=include, defines=define, use_cache=use_cache)
+    homes, missing = {}, []
     for i, new_path in enumerate(versions[1:], start=1):
         new_prog = load_program(new_path, include_dirs=include, defines=define, use_cache=use_cache)
         # Every step is checked against the running binary: a function gcc
-        # inlined there still lives on inside its v0 callers at step N.
-        cs = compute_changeset(old_prog, new_prog, binary=binary)
+        # inlined there still lives on inside its v0 callers at step N; and
+        # against the patch libraries the live versions of the others are in.
+        cs = compute_changeset(old_prog, new_prog, binary=binary, homes=homes)
+        cs.warnings.extend(missing)
         patch_c = out_dir / f"{program}-v{i}.polus.c"
         user = (user_code or {}).get(i)
         if user is None and user_code_dir and (Path(user_code_dir) / f"v{i}.c").is_file():
@@ -83,6 +88,8 @@ def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = 
         if on_step:
             on_step(i, step, cs)
         old_prog = new_prog
+        if binary is not None:
+            homes, missing = homes_from_version_file(VersionFile.load(vfile), old_prog)
     return steps
 
 

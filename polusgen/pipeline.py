@@ -12,7 +12,10 @@ from polusgen.model import ChangeSet
 
 
 def load_changeset(old: Path, new: Path, *, include: Sequence[str] = (), define: Sequence[str] = (),
-                   binary: Optional[Path] = None, use_cache: bool = True) -> ChangeSet:
+                   binary: Optional[Path] = None, version_file: Optional[Path] = None,
+                   use_cache: bool = True) -> ChangeSet:
+    """With `binary` and `version_file`: what gcc inlined is looked for where the
+    version file puts each function's live version (the binary or a patch library)."""
     from polusgen.diff import compute_changeset
     from polusgen.frontend import load_program
 
@@ -21,14 +24,23 @@ def load_changeset(old: Path, new: Path, *, include: Sequence[str] = (), define:
             raise PolusError(f"{v}: no such file or folder")
     old_prog = load_program(Path(old), include_dirs=tuple(include), defines=tuple(define), use_cache=use_cache)
     new_prog = load_program(Path(new), include_dirs=tuple(include), defines=tuple(define), use_cache=use_cache)
-    return compute_changeset(old_prog, new_prog, binary=Path(binary) if binary else None)
+    homes, missing = {}, []
+    if binary is not None and version_file is not None:
+        from polusgen.diff.inlining import homes_from_version_file
+        from polusgen.versionfile import VersionFile
+
+        homes, missing = homes_from_version_file(VersionFile.load(Path(version_file)), old_prog)
+    cs = compute_changeset(old_prog, new_prog, binary=Path(binary) if binary else None, homes=homes)
+    cs.warnings.extend(missing)
+    return cs
 
 
 def run_diff(old: Path, new: Path, *, output: Optional[Path] = None, report: bool = True, verbose: bool = False,
              json_out: Optional[Path] = None, include: Sequence[str] = (), define: Sequence[str] = (),
              version_file: Optional[Path] = None, binary: Optional[Path] = None, program: Optional[str] = None,
              user_code: Optional[Path] = None, use_cache: bool = True) -> ChangeSet:
-    cs = load_changeset(old, new, include=include, define=define, binary=binary, use_cache=use_cache)
+    cs = load_changeset(old, new, include=include, define=define, binary=binary, version_file=version_file,
+                        use_cache=use_cache)
 
     if json_out is not None:
         from polusgen.report import changeset_to_json

@@ -121,3 +121,112 @@ def test_a_dropped_function_is_not_called_inlined(exe):
     ws = [w for w in cs.warnings if w.code == "inlined"]
     assert len(ws) == 1 and "nothing calls it" in ws[0].message
     assert {c.key for c in cs.with_status("function", Status.CHANGED)} == {"dead@a.c"}
+
+
+# ---------------------------------------------------------------- later steps of a chain
+# At step N the live version of a function may be in an earlier patch's
+# library (the version file says which): that .so is where it is looked for.
+
+def write_versions(root, versions: list[dict[str, str]]):
+    trees = []
+    for i, files in enumerate(versions):
+        d = root / f"v{i}"
+        d.mkdir()
+        for name, text in files.items():
+            (d / name).write_text(text)
+        trees.append(d)
+    return trees
+
+
+def run_chain(tmp_path, versions: list[dict[str, str]]):
+    """evolve over the versions for their v0 built with gcc -O2: the change set of
+    every step; the version file as it is after step N is kept as out/prog.vN.json."""
+    from polusgen.evolve import evolve
+
+    trees = write_versions(tmp_path, versions)
+    exe = tmp_path / "prog"
+    subprocess.run(["gcc", "-O2", "-o", str(exe), *sorted(versions[0])], cwd=trees[0], check=True)
+    steps = {}
+    out = tmp_path / "out"
+
+    def step(n, _, cs):
+        steps[n] = cs
+        shutil.copy(out / "prog.json", out / f"prog.v{n}.json")
+
+    evolve(trees, out, binary=exe, use_cache=False, on_step=step)
+    return exe, trees, steps
+
+
+MAIN_F = "int main(int argc, char **argv) { printf(\"%d\\n\", f(argc)); return 0; }\n"
+ADDED_H = [
+    {"prog.c": "#include <stdio.h>\nint f(int x) { return x + 1; }\n" + MAIN_F},
+    {"prog.c": "#include <stdio.h>\nstatic int h(int x) { return x * 3; }\n"
+               "int f(int x) { return h(x) + 1; }\n" + MAIN_F},
+    {"prog.c": "#include <stdio.h>\nstatic int h(int x) { return x * 5; }\n"
+               "int f(int x) { return h(x) + 1; }\n" + MAIN_F},
+]
+
+
+def test_a_function_added_by_a_patch_is_looked_for_in_that_patch(tmp_path):
+    # h came in patch 1: it never was in the binary, it is h_v1 in prog-v1.so,
+    # and f_v1 there calls it through the patch's PLT
+    exe, trees, steps = run_chain(tmp_path, ADDED_H)
+    cs = steps[2]
+    assert cs.functions["h@prog.c"].status is Status.CHANGED
+    assert not [w for w in cs.warnings if "no symbol" in w.message], [str(w) for w in cs.warnings]
+    assert cs.functions["f"].status is Status.UNCHANGED, cs.functions["f"].reasons
+
+    # `polusgen diff --binary --version-file` finds the patch the same way ...
+    from polusgen.pipeline import load_changeset
+
+    vfile = tmp_path / "out" / "prog.v1.json"
+    cs = load_changeset(trees[1], trees[2], binary=exe, version_file=vfile, use_cache=False)
+    assert not [w for w in cs.warnings if "no symbol" in w.message]
+    # ... and says so when it is gone, looking in the binary instead
+    (tmp_path / "out" / "prog-v1.so").rename(tmp_path / "moved.so")
+    cs = load_changeset(trees[1], trees[2], binary=exe, version_file=vfile, use_cache=False)
+    missing = [w for w in cs.warnings if w.code == "patch-library-missing"]
+    assert len(missing) == 1 and "prog-v1.so" in missing[0].message and "h@prog.c" in missing[0].message
+    assert any("h@prog.c has no symbol in prog" in w.message for w in cs.warnings)
+
+
+INLINED_IN_PATCH = [
+    {"helper.c": "int helper(int x) { return x * 3 + 1; }\n",
+     "prog.c": "#include <stdio.h>\nint helper(int x);\nint f(int x) { return helper(x) + 1; }\n" + MAIN_F},
+    {"helper.c": "int helper(int x) { return x * 5 + 1; }\n",
+     "prog.c": "#include <stdio.h>\nint helper(int x);\nint f(int x) { return helper(x) + 2; }\n" + MAIN_F},
+    {"helper.c": "int helper(int x) { return x * 7 + 1; }\n",
+     "prog.c": "#include <stdio.h>\nint helper(int x);\nint f(int x) { return helper(x) + 2; }\n" + MAIN_F},
+]
+
+
+def test_inlining_inside_a_patch_promotes_the_caller_later(tmp_path, monkeypatch):
+    # In the binary f calls helper (another file).  Patch 1 defines both; built
+    # the way clang does by default (no semantic interposition), gcc inlines
+    # helper_v1 into f_v1, so a jump at helper_v1's entry would not reach f_v1.
+    import polusgen.build
+
+    monkeypatch.setattr(polusgen.build, "CFLAGS", [*polusgen.build.CFLAGS, "-fno-semantic-interposition"])
+    exe, trees, steps = run_chain(tmp_path, INLINED_IN_PATCH)
+    so = tmp_path / "out" / "prog-v1.so"
+    lib = BinaryCode(so)
+    assert lib.symbols_named("helper_v1") and lib.symbols_named("f_v1")
+    assert not {s.addr for s in lib.symbols_named("helper_v1")} & lib.targets_from(lib.symbols_named("f_v1"))
+
+    cs = steps[2]
+    assert cs.functions["helper"].status is Status.CHANGED
+    assert cs.functions["f"].status is Status.CHANGED
+    assert any("inlines changed function helper" in r and "prog-v1.so" in r for r in cs.functions["f"].reasons)
+    assert cs.promoted["f"].startswith("inlines changed function helper")
+
+
+def test_a_never_left_caller_is_still_looked_at_in_the_binary(tmp_path):
+    # main's running activation is the binary's, with g inlined: every change of
+    # g is said not to reach it, also once main's live version is in patch 1
+    def version(k):
+        return {"prog.c": f"#include <stdio.h>\nstatic int g(int x) {{ return x * {k}; }}\n"
+                          "int main(int argc, char **argv) { printf(\"%d\\n\", g(argc)); return 0; }\n"}
+
+    exe, trees, steps = run_chain(tmp_path, [version(3), version(5), version(7)])
+    for n in (1, 2):
+        assert [w for w in steps[n].warnings if w.code == "inlined-never-left" and "g@prog.c" in w.message]

@@ -27,7 +27,10 @@ from .types import changed_type_keys, diff_types
 __all__ = ["compute_changeset"]
 
 
-def compute_changeset(old: Program, new: Program, binary: Optional[Path] = None) -> ChangeSet:
+def compute_changeset(old: Program, new: Program, binary: Optional[Path] = None,
+                      homes: Optional[dict[str, tuple[Path, str]]] = None) -> ChangeSet:
+    """`homes`, with `binary`: the functions of `old` whose live version is in an
+    earlier patch's library (key -> (.so, symbol)), see diff.inlining."""
     from polusgen import graph
 
     # 0. pair the files of the two versions (two single files: old.c <-> new.c)
@@ -44,7 +47,7 @@ def compute_changeset(old: Program, new: Program, binary: Optional[Path] = None)
     if binary is not None:
         from .inlining import promote_inlined
 
-        promote_inlined(cs, Path(binary))
+        promote_inlined(cs, Path(binary), homes)
     # 5. the call/use graph: f2d, d2f, never-left, warnings
     graph.annotate(cs)
     return cs
