@@ -25,6 +25,9 @@ written only after the patch file was written successfully.
     }
 
 Static symbols are keyed "name@file" with the file they were defined in.
+"so" and "c" are the paths the patch was written with, as given (relative to
+the working directory then, or absolute); tools reading them look in the
+version file's folder first.
 """
 from __future__ import annotations
 
