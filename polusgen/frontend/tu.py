@@ -536,15 +536,15 @@ def _is_fork_call(e) -> bool:
 
 
 def _fork_results(body) -> set[str]:
-    """Local names assigned the result of a fork call."""
-    out = set()
+    """Local names that only ever hold the result of a fork call (a name also
+    given a read(2) count, say, would make its `== 0` test ambiguous)."""
+    forked, other = set(), set()
     for n in walk(body):
-        if isinstance(n, c_ast.Assignment) and n.op == "=" and isinstance(n.lvalue, c_ast.ID) \
-                and _is_fork_call(n.rvalue):
-            out.add(n.lvalue.name)
-        elif isinstance(n, c_ast.Decl) and n.name and _is_fork_call(n.init):
-            out.add(n.name)
-    return out
+        if isinstance(n, c_ast.Assignment) and isinstance(n.lvalue, c_ast.ID):
+            (forked if n.op == "=" and _is_fork_call(n.rvalue) else other).add(n.lvalue.name)
+        elif isinstance(n, c_ast.Decl) and n.name and n.init is not None:
+            (forked if _is_fork_call(n.init) else other).add(n.name)
+    return forked - other
 
 
 def _child_branch(cond, forked: set[str]) -> Optional[str]:
@@ -567,6 +567,12 @@ def _child_branch(cond, forked: set[str]) -> Optional[str]:
     if is_pid(cond):
         return "iffalse"
     return None
+
+
+def _ends_in_continue(stmt) -> bool:
+    while isinstance(stmt, c_ast.Compound) and stmt.block_items:
+        stmt = stmt.block_items[-1]
+    return isinstance(stmt, c_ast.Continue)
 
 
 def _always_true(cond) -> bool:
@@ -594,6 +600,17 @@ def _leaves(stmt, forked: frozenset[str] | set[str] = frozenset()) -> bool:
             if child is not None:
                 parent = n.iffalse if child == "iftrue" else n.iftrue
                 return scan(parent, breakable_depth)
+        if isinstance(n, c_ast.Compound):
+            # `if (pid != 0) { ...; continue; }` with no else: what follows in
+            # the block runs in the child alone
+            for item in n.block_items or ():
+                if scan(item, breakable_depth):
+                    return True
+                if isinstance(item, c_ast.If) and item.iffalse is None and \
+                        _child_branch(item.cond, forked) == "iffalse" and \
+                        _ends_in_continue(item.iftrue):
+                    return False
+            return False
         if isinstance(n, c_ast.Return):
             return True
         if isinstance(n, c_ast.Goto):

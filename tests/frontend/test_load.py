@@ -348,6 +348,31 @@ def test_loops_forever(tree):
     assert forever == {"serve", "poll_loop", "spin", "inner_break", "stays"}
 
 
+# accept loops left only in the child they fork (vsftpd's vsf_standalone_main)
+FORK_LOOPS = """
+#include <unistd.h>
+int accept_one(int s);
+int fork_failok(void) { return fork(); }
+int if_else(int s) { for (;;) { int c = accept_one(s); int child = fork_failok();
+                                 if (child != 0) { close(c); } else { return c; } } }
+int early_continue(int s) { for (;;) { int c = accept_one(s); pid_t pid = fork();
+                                        if (pid != 0) { close(c); continue; } return c; } }
+int direct(int s) { for (;;) { if (fork() == 0) return s; } }
+int not_parent(int s) { pid_t pid; for (;;) { if (!(pid = fork())) return s; } }
+int parent_fails(int s) { for (;;) { int c = accept_one(s); if (c < 0) return -1;
+                                      if (fork() == 0) return c; } }
+int reused(int s) { int r; char b[8]; for (;;) { r = fork(); if (r == 0) return 1;
+                                                 r = (int)read(s, b, 8); if (r == 0) return 0; } }
+"""
+
+
+def test_loops_left_only_in_a_forked_child_are_forever(tree):
+    p = load_program(tree({"f.c": FORK_LOOPS}))
+    forever = {k for k, f in p.functions.items() if f.loops_forever}
+    # parent_fails returns in the listener itself; reused's `r == 0` may be a read's
+    assert forever == {"if_else", "early_continue", "direct", "not_parent"}
+
+
 # --------------------------------------------------------------------------
 # inputs, options and errors
 # --------------------------------------------------------------------------
