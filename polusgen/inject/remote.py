@@ -177,13 +177,13 @@ class Remote:
         hit = False
         with pt.synchronous_signals_unblocked(tid):
             try:
-                self.tracer._resume(st, pt.cont)
+                self.tracer.resume_all()        # the only thread (out_of_malloc's case)
                 deadline = time.monotonic() + timeout
                 while True:
                     try:
                         status = pt.wait(tid, max(deadline - time.monotonic(), 0.001))
                     except pt.WaitTimeout:
-                        self.tracer._interrupt_and_wait(tid)
+                        self.tracer.stop_threads([tid])
                         if st.signal == signal.SIGTRAP and st.regs.rip == addr + 1:
                             hit = True      # it got there just as we gave up: our trap, not its
                         break
