@@ -66,10 +66,10 @@ void rt_emulate_init(void)
 /* With data still tracked the child opens its own /proc/self/mem at once,
  * before it can chroot or drop privileges (a vsftpd session does both) and
  * lose it.  Otherwise it is opened when first needed: an open per fork
- * showed in a fork server's connection time. */
+ * showed in a fork server's connection time.  (The emulation lock was
+ * released first, by rt_emulate_atfork_unlock.) */
 void rt_emulate_atfork_child(int tracked)
 {
-    rt_emulate_atfork_unlock();
     if (emulate_off)
         return;
     if (tracked) {
