@@ -6,6 +6,7 @@ import os
 import select
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Sequence
 
@@ -66,6 +67,21 @@ class Target:
         self.proc.stdin.write(line + "\n")
         self.proc.stdin.flush()
         return self.readline(timeout)
+
+    def wait_reading_stdin(self, timeout: float = 5.0) -> None:
+        """Wait until the main thread is blocked in read(0, ...) again.  ask()
+        returns as soon as the answer is written, which may be before the
+        program has finished the rest of that turn (released a lock, say)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                fields = Path(f"/proc/{self.pid}/task/{self.pid}/syscall").read_text().split()
+            except OSError:
+                fields = []
+            if len(fields) > 1 and fields[0] == "0" and int(fields[1], 16) == 0:
+                return
+            time.sleep(0.001)
+        raise AssertionError(f"pid {self.pid} did not go back to reading its stdin within {timeout}s")
 
     def alive(self) -> bool:
         return self.proc.poll() is None
