@@ -6,12 +6,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from helpers import FIG2, REPO, build_c, needs_gcc, needs_ptrace, parse_report
+from helpers import FIG2, REPO, build_c, moving_reports, needs_gcc, needs_ptrace
 from polusgen.errors import InjectError
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.rollback import rollback_patch
@@ -22,10 +21,7 @@ V2 = Path(__file__).parent / "cases" / "fig2_chain" / "v2"
 
 
 def runs(t, version):
-    r = []
-    for _ in range(2):
-        time.sleep(0.03)
-        r.append(parse_report(t.ask()))
+    r = moving_reports(t)
     assert all(x["version"] == version and x["i"] == x["calls"] for x in r), r
     assert r[1]["calls"] > r[0]["calls"], r
     return r

@@ -43,6 +43,33 @@ def build_so(source: Path | str, out: Path, include: Sequence[Path | str] = ()) 
     return out
 
 
+def eventually(probe, ok, timeout: float = 10.0, pause: float = 0.01):
+    """probe() until ok(value): progress checks wait for the progress, however
+    slowly a loaded machine schedules the target, instead of sleeping a fixed
+    time and hoping.  Returns the value that passed."""
+    deadline = time.monotonic() + timeout
+    v = probe()
+    while not ok(v):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still {v!r} after {timeout}s")
+        time.sleep(pause)
+        v = probe()
+    return v
+
+
+def moving_reports(t, keys=("calls",), n: int = 2) -> list[dict]:
+    """n Fig. 2 report lines, each one asked for until every counter in `keys`
+    has moved past the one before (or the version changed: the caller's
+    assertion then says so)."""
+    out = [parse_report(t.ask())]
+    for _ in range(n - 1):
+        prev = out[-1]
+        out.append(eventually(lambda: parse_report(t.ask()),
+                              lambda x: x["version"] != prev["version"] or all(x[k] > prev[k] for k in keys),
+                              pause=0.02))
+    return out
+
+
 class Target:
     """A process driven line by line: ask() writes a line and reads the answer."""
 
