@@ -249,7 +249,9 @@ static void emu_unlock(void)
 
 void rt_emulate_atfork_unlock(void)
 {
-    atomic_store(&emu_busy, 0);
+    /* only if set: a store to a page shared with the parent copies it */
+    if (atomic_load(&emu_busy))
+        atomic_store(&emu_busy, 0);
 }
 
 /* Returns 1 if the store was done and the PC moved past it; *ea and *size

@@ -187,5 +187,6 @@ int rt_heap_forget(const void *obj)
 
 void rt_heap_atfork_child(void)
 {
-    atomic_store(&rt_heap_lock, 0);
+    if (atomic_load(&rt_heap_lock))
+        atomic_store(&rt_heap_lock, 0);
 }

@@ -856,7 +856,10 @@ void rt_check_handlers(void)
  * be.  The child is single-threaded here, so this is safe. */
 int rt_wt_atfork_child(void)
 {
-    atomic_store(&rt_region_lock, 0);
+    /* Nothing is written that is already right: every page the child
+     * writes is copied from the parent's, on every fork of a fork server. */
+    if (atomic_load(&rt_region_lock))
+        atomic_store(&rt_region_lock, 0);
     const struct rt_rtable *t = atomic_load(&rt_table);
     struct wt_slot *mine = tls_slot;
     int reprotect = 0;
@@ -878,7 +881,8 @@ int rt_wt_atfork_child(void)
         atomic_store(&s->owner, 0);
         reprotect = 1;
     }
-    tls_slot = mine;
+    if (reprotect)
+        tls_slot = mine;
     /* only a window another thread had open leaves a page to set right:
      * a fork server forks often, and a system call per page each time
      * showed in its connection time */
