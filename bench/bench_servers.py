@@ -298,6 +298,25 @@ def memory(pid: int) -> dict[str, int]:
     return out
 
 
+def runtime_faults(pid: int) -> Optional[int]:
+    """Write-through faults the target's runtime has taken so far (trapped
+    writes + false sharing), read from its rt_counters through /proc/PID/mem
+    without stopping it: a pending update's price shows up as these per
+    second.  None before the runtime is loaded."""
+    from polusgen.inject import elf, procmem
+
+    maps = procmem.read_maps(pid)
+    lib = next((m.path for m in maps if m.path and m.path.endswith("/libpolus_rt.so")), None)
+    if lib is None:
+        return None
+    e = elf.cached(procmem.host_path(pid, lib))
+    base = procmem.load_base(maps, lib, e.first_load_vaddr)
+    sym = e.find("rt_counters")
+    with procmem.Memory(pid) as mem:
+        raw = mem.read(base + sym.value, 16)
+    return int.from_bytes(raw[:8], "little") + int.from_bytes(raw[8:], "little")
+
+
 @dataclass
 class Step:
     label: str
@@ -586,6 +605,7 @@ def main() -> int:
 
         # ---- Fig. 9: throughput while each update and the rollback run under load
         gap = 0.3 if a.quick else 1.0
+        runtime_faults(target.pid)          # the runtime's ELF read once, before the load
         load = Load(kind, target.port, threads=2 if a.server != "kvserver" else 3,
                     seconds=gap * (last + 3) + 10)
         events = []
@@ -599,25 +619,37 @@ def main() -> int:
         while time.monotonic() - t0 < busy:
             pass
         events.append(("control", t0, time.monotonic()))
-        time.sleep(gap)
+        # write-through faults between an event and the next: an update that
+        # stays active (a thread still in an old function using changed data)
+        # keeps that data in write-through, and every write to it is a fault
+        faults: list[tuple[Optional[int], float]] = []
+
+        def gap_after_event():
+            faults.append((runtime_faults(target.pid), time.monotonic()))
+            time.sleep(gap)
+            faults.append((runtime_faults(target.pid), time.monotonic()))
+        gap_after_event()
         for n in range(1, last + 1):
             t0 = time.monotonic()
             apply_patch(target.pid, chain.patches[n], wait=0.0)
             events.append((f"v{n}", t0, time.monotonic()))
-            time.sleep(gap)
+            gap_after_event()
         t0 = time.monotonic()
         rollback_patch(target.pid, to=0, wait=0.0)
         events.append(("rollback", t0, time.monotonic()))
-        time.sleep(gap)
+        gap_after_event()
         stamps = load.finish()
+        fault_rates = [(b[0] - a[0]) / (b[1] - a[1]) if a[0] is not None and b[0] is not None else 0.0
+                       for a, b in zip(faults[::2], faults[1::2])]
         xs, ys, rows = dip(stamps, load.t0, events)
         coarse = {r[0]: r for r in dip(stamps, load.t0, events, bucket=0.2)[2]}
         print(f"\nFig. 9: throughput under load ({len(stamps)} requests, {load.failures} failed; "
               "lowest bucket relative to the median before the first event, in 20 ms and 200 ms buckets)")
         print(f"  {'event':<10}{'took (ms)':>10}{'lowest, 20 ms':>15}{'200 ms':>8}{'below 90% (ms)':>16}"
-              f"{'after/before':>14}")
-        for label, low, below, took, after in rows:
-            print(f"  {label:<10}{took:>10.1f}{low:>15.2f}{coarse[label][1]:>8.2f}{below:>16.0f}{after:>14.2f}")
+              f"{'after/before':>14}{'faults/s after':>16}")
+        for (label, low, below, took, after), fr in zip(rows, fault_rates):
+            print(f"  {label:<10}{took:>10.1f}{low:>15.2f}{coarse[label][1]:>8.2f}{below:>16.0f}{after:>14.2f}"
+                  f"{fr:>16.0f}")
         for label, start_t, end_t in events:
             print(f"  ({label}: {start_t:.3f}..{end_t:.3f})")
         for e in load.errors:
