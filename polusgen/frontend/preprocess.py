@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcpp import Preprocessor
-from pcpp.preprocessor import Action, OutputDirective
 
 from polusgen.errors import SourceError
 
