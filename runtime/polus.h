@@ -21,7 +21,8 @@
  *       the program is not built with -rdynamic)
  *   id = register_patch()                 -- the patch calls section 2
  *   polus_rt_pre_update(id)               -- generated + user pre-update callbacks
- *   injector writes the jumps old -> new, polus_rt_note_redirect() for each
+ *   polus_rt_note_redirects(id, ...)      -- what each jump old -> new overwrites
+ *   injector writes the jumps
  *   polus_rt_activate(id)                 -- sync old->new, protect both copies
  *   ...threads run; writes to either copy are carried across...
  *   polus_rt_progress(samples)            -- injector's stack samples; the runtime
@@ -157,6 +158,15 @@ int  polus_rt_activate(int patch);        /* sync old->new, protect, enter write
 int  polus_rt_abort(int patch);           /* undo register/activate: unprotect, forget */
 /* Remember the bytes a jump overwrote (for rollback and status). */
 int  polus_rt_note_redirect(int patch, void *at, const unsigned char *orig, unsigned len, void *target);
+/* The same for every jump of an apply in one call (each remote call waits for
+ * the target's thread to be scheduled: under load, milliseconds apiece).
+ * All or nothing: -1 records none of them. */
+struct polus_rt_redirect_note {
+    uint64_t at, target;
+    uint32_t len, pad;
+    unsigned char orig[32];
+};
+int  polus_rt_note_redirects(int patch, const struct polus_rt_redirect_note *notes, unsigned n);
 /* Stack samples of every thread: repeated records of
  *   tid, n, pc[0] ... pc[n-1]     (uint64_t each; pc[0] is the thread's PC)
  * Returns the number of patches still in progress (0: every update terminated). */

@@ -428,6 +428,24 @@ POLUS_EXPORT int polus_rt_note_redirect(int patch, void *at, const unsigned char
     return 0;
 }
 
+POLUS_EXPORT int polus_rt_note_redirects(int patch, const struct polus_rt_redirect_note *notes, unsigned n)
+{
+    struct rt_patch *p = rt_patch_get(patch);
+    if (!p || (!notes && n))
+        return -1;
+    for (unsigned i = 0; i < n; i++)
+        if (!notes[i].at || notes[i].len == 0 || notes[i].len > RT_REDIRECT_BYTES
+            || notes[i].len > sizeof notes[i].orig)
+            return -1;
+    if (rt_grow((void **)&p->redir, &p->capredir, p->nredir + (int)n, sizeof(struct rt_redirect)) != 0)
+        return -1;
+    for (unsigned i = 0; i < n; i++)
+        if (polus_rt_note_redirect(patch, (void *)(uintptr_t)notes[i].at, notes[i].orig, notes[i].len,
+                                   (void *)(uintptr_t)notes[i].target) != 0)
+            return -1;      /* not reached: every check was made and the room is there */
+    return 0;
+}
+
 static void reset_fns(struct rt_fn *f, int n)
 {
     for (int i = 0; i < n; i++) {

@@ -10,7 +10,7 @@ in the runtime, detaches, and the target runs on untouched):
               loading changes nothing the program sees
   link        fill polus_imports[] of the patch
   register    register_patch(); plan each jump (trampolines near the code if
-              the new function is > 2 GiB away); polus_rt_note_redirect()
+              the new function is > 2 GiB away); polus_rt_note_redirects()
   pre-update  stop every thread; polus_rt_pre_update()
   redirect    no thread's PC (or return address) inside the bytes to
               overwrite: step it out or let it run and look again; write
@@ -261,9 +261,7 @@ def apply_patch(pid: int, so_path, wait: float = 1.0) -> ApplyResult:
         # the runtime records what each jump overwrites (forgotten by polus_rt_abort)
         for rd in redirects:
             jumps.read_entry(rd, s.mem)
-            addr = s.scratch(rd.orig)
-            if s.rt_call32("polus_rt_note_redirect", patch_id, rd.at, addr, len(rd.orig), rd.target) != 0:
-                raise InjectError(f"the runtime could not record the redirect of {rd.name}")
+        note_redirects(s, patch_id, redirects)
 
         # -- stop every thread: from here on code and data change
         mark("registered")
@@ -338,6 +336,30 @@ def fill_progress(res, pst: Optional[dict]) -> None:
     res.active = pst.get("active_functions", [])
     res.synchronized = pst.get("synchronized_data", [])
     res.never_left = pst.get("never_left", [])
+
+
+NOTE = struct.Struct("<QQII32s")        # struct polus_rt_redirect_note
+
+
+def note_redirects(s: Session, patch_id: int, redirects: list[jumps.Redirect]) -> None:
+    """Tell the runtime what every jump overwrites: as few remote calls as the
+    scratch buffer allows (under load each call waits for the target's thread
+    to be scheduled); one call per jump with a runtime that predates that."""
+    try:
+        s.rt_sym("polus_rt_note_redirects")
+    except elfmod.SymbolLookupError:
+        for rd in redirects:
+            addr = s.scratch(rd.orig)
+            if s.rt_call32("polus_rt_note_redirect", patch_id, rd.at, addr, len(rd.orig), rd.target) != 0:
+                raise InjectError(f"the runtime could not record the redirect of {rd.name}")
+        return
+    per_call = (1 << 16) // NOTE.size
+    for i in range(0, len(redirects), per_call):
+        batch = redirects[i:i + per_call]
+        addr = s.scratch(b"".join(NOTE.pack(rd.at, rd.target, len(rd.orig), 0, rd.orig) for rd in batch))
+        if s.rt_call32("polus_rt_note_redirects", patch_id, addr, len(batch)) != 0:
+            raise InjectError("the runtime could not record the redirects of "
+                              + ", ".join(rd.name for rd in batch))
 
 
 def make_safe(s: Session, redirects: list[jumps.Redirect], attempts: int = 30) -> None:

@@ -61,6 +61,7 @@ struct rt {
     int (*activate)(int);
     int (*abort_)(int);
     int (*note_redirect)(int, void *, const unsigned char *, unsigned, void *);
+    int (*note_redirects)(int, const struct polus_rt_redirect_note *, unsigned);
     int (*progress)(const uint64_t *, size_t);
     int (*rollback)(int);
     const char *(*status)(void);
@@ -95,6 +96,7 @@ static void load_runtime(const char *path)
     rt.activate = must_sym(rt.lib, "polus_rt_activate");
     rt.abort_ = must_sym(rt.lib, "polus_rt_abort");
     rt.note_redirect = must_sym(rt.lib, "polus_rt_note_redirect");
+    rt.note_redirects = must_sym(rt.lib, "polus_rt_note_redirects");
     rt.progress = must_sym(rt.lib, "polus_rt_progress");
     rt.rollback = must_sym(rt.lib, "polus_rt_rollback");
     rt.status = must_sym(rt.lib, "polus_rt_status_json");
@@ -136,9 +138,10 @@ static int apply_fig2(const char *path)
         exit(3);
     if (rt.pre_update(p) != 0)
         exit(4);
-    unsigned char orig[5];
-    memcpy(orig, (void *)bar, 5);
-    rt.note_redirect(p, (void *)bar, orig, 5, must_sym(rt.patch, "bar_v1"));
+    struct polus_rt_redirect_note note = {(uintptr_t)bar, (uintptr_t)must_sym(rt.patch, "bar_v1"), 5, 0, {0}};
+    memcpy(note.orig, (void *)bar, 5);
+    if (rt.note_redirects(p, &note, 1) != 0)
+        exit(6);
     if (rt.activate(p) != 0)
         exit(5);
     return p;
@@ -460,6 +463,24 @@ static int sc_abort(void)
     ssize_t wr = write(fds[1], &v, sizeof v);
     ssize_t rd = read(fds[0], (void *)&blk.ab.b, sizeof v);
     fact("kernel_write_ok", wr == sizeof v && rd == sizeof v && vab->b == 1234);
+    status();
+    return 0;
+}
+
+/* The redirects of an apply noted in one call: all or nothing. */
+static int sc_notes(void)
+{
+    int p = apply_fig2(getenv("PATCH"));          /* notes bar -> bar_v1 */
+    struct polus_rt_redirect_note n[2] = {
+        {(uintptr_t)report, (uintptr_t)must_sym(rt.patch, "report_v1"), 5, 0, {0}},
+        {(uintptr_t)report + 64, (uintptr_t)must_sym(rt.patch, "report_v1"), 0, 0, {0}},   /* len 0 */
+    };
+    memcpy(n[0].orig, (void *)report, 5);
+    fact("bad_batch_rc", rt.note_redirects(p, n, 2));
+    n[1].len = 5;
+    memcpy(n[1].orig, (char *)report + 64, 5);
+    fact("good_batch_rc", rt.note_redirects(p, n, 2));
+    fact("empty_batch_rc", rt.note_redirects(p, NULL, 0));
     status();
     return 0;
 }
@@ -1004,6 +1025,7 @@ int main(int argc, char **argv)
     if (!strcmp(s, "fork")) return sc_fork();
     if (!strcmp(s, "rollback")) return sc_rollback();
     if (!strcmp(s, "abort")) return sc_abort();
+    if (!strcmp(s, "notes")) return sc_notes();
     if (!strcmp(s, "efault")) return sc_efault();
     if (!strcmp(s, "progress")) return sc_progress();
     if (!strcmp(s, "chain_patches")) return sc_chain_patches();

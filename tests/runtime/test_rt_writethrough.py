@@ -122,6 +122,17 @@ def test_abort_leaves_nothing_protected(rig):
     assert p["state"] == "aborted" and p["synchronized_data"] == []
 
 
+def test_the_redirects_of_an_apply_are_noted_all_or_nothing(rig):
+    r = ok(rig.run("notes"))
+    f = r.facts
+    assert f["bad_batch_rc"] == -1 and f["good_batch_rc"] == 0 and f["empty_batch_rc"] == 0
+    redirects = r.status["patches"][0]["redirects"]
+    # bar's from the apply, then both of the good batch; nothing of the bad one
+    assert len(redirects) == 3, redirects
+    assert len({x["at"] for x in redirects}) == 3
+    assert all(len(bytes.fromhex(x["orig"])) == 5 for x in redirects)
+
+
 @PATHS
 def test_a_global_bigger_than_a_page(rig, path):
     r = ok(rig.run("big", "big", env=env(path)))
