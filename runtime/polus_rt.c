@@ -34,6 +34,7 @@ RT_TLS int rt_tls_patch;
 
 static void atfork_child(void)
 {
+    rt_gettid_atfork_child();          /* before anything asks for this thread's id */
     rt_emulate_atfork_unlock();        /* first: finishing a window may emulate */
     int tracked = rt_wt_atfork_child();
     rt_emulate_atfork_child(tracked);

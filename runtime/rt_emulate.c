@@ -82,15 +82,26 @@ void rt_emulate_atfork_child(int tracked)
 
 int rt_mem_enabled(void)
 {
-    return emulate_off == 0 && mem_open() >= 0;
+    return rt_mem_fd() >= 0;
+}
+
+/* This process's /proc/self/mem (checked against getpid: a system call, so
+ * a caller with several writes to make asks once), or -1: not to be used. */
+int rt_mem_fd(void)
+{
+    return emulate_off == 0 ? mem_open() : -1;
 }
 
 /* Write into our own memory past any page protection (the kernel does it
  * for us through /proc/self/mem).  0, or -1: not written. */
+int rt_mem_pwrite(int fd, uintptr_t addr, const void *buf, size_t n)
+{
+    return fd >= 0 && pwrite(fd, buf, n, (off_t)addr) == (ssize_t)n ? 0 : -1;
+}
+
 int rt_mem_write(uintptr_t addr, const void *buf, size_t n)
 {
-    int fd = mem_open();
-    return fd >= 0 && pwrite(fd, buf, n, (off_t)addr) == (ssize_t)n ? 0 : -1;
+    return rt_mem_pwrite(rt_mem_fd(), addr, buf, n);
 }
 
 /* general register number (ModRM/REX numbering) -> ucontext slot */

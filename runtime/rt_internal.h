@@ -167,6 +167,7 @@ RT_HIDDEN int rt_grow(void **arr, int *cap, int need, size_t elem);
 RT_HIDDEN int rt_trylock(atomic_int *lock);          /* 1 = taken; 0 = gave up */
 RT_HIDDEN void rt_unlock(atomic_int *lock);
 RT_HIDDEN long rt_gettid(void);
+RT_HIDDEN void rt_gettid_atfork_child(void);
 RT_HIDDEN void rt_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- write-through (rt_writethrough.c) ---- */
@@ -198,6 +199,8 @@ RT_HIDDEN void rt_emulate_atfork_unlock(void);
 RT_HIDDEN int rt_emulate_store(void *ucontext, uintptr_t fault, uintptr_t *ea, size_t *size);  /* 1 done, 0 not emulable, -1 retry */
 RT_HIDDEN int rt_mem_enabled(void);
 RT_HIDDEN int rt_mem_write(uintptr_t addr, const void *buf, size_t n);
+RT_HIDDEN int rt_mem_fd(void);
+RT_HIDDEN int rt_mem_pwrite(int fd, uintptr_t addr, const void *buf, size_t n);
 
 /* ---- heap pairs (rt_heap.c) ---- */
 RT_HIDDEN int rt_heap_insert(struct rt_item *it);    /* both objects -> the pair */

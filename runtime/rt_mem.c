@@ -122,9 +122,22 @@ void rt_unlock(atomic_int *lock)
     atomic_store(lock, 0);
 }
 
+/* Cached per thread: the fault path asked twice per fault, a system call
+ * each time.  A fork child's thread forgets it (rt_gettid_atfork_child). */
+static RT_TLS long tid_cache;
+
 long rt_gettid(void)
 {
-    return syscall(SYS_gettid);
+    long t = tid_cache;
+    if (t == 0)
+        tid_cache = t = syscall(SYS_gettid);
+    return t;
+}
+
+void rt_gettid_atfork_child(void)
+{
+    if (tid_cache)
+        tid_cache = 0;
 }
 
 static int log_fd = -1;

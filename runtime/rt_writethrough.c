@@ -432,7 +432,8 @@ static void close_pages(struct wt_slot *s)
 static int sync_through_mem(struct wt_slot *s, struct rt_item *it, int dst, polus_sync_fn fn)
 {
     size_t size = it->size[dst];
-    if (2 * size > SLOT_SCRATCH || !rt_mem_enabled())
+    int fd = 2 * size > SLOT_SCRATCH ? -1 : rt_mem_fd();
+    if (fd < 0)
         return -1;
     unsigned char *before = s->scratch, *after = s->scratch + size;
     uintptr_t a = (uintptr_t)it->addr[dst];
@@ -448,7 +449,7 @@ static int sync_through_mem(struct wt_slot *s, struct rt_item *it, int dst, polu
         size_t j = i + 1;
         while (j < size && before[j] != after[j])
             j++;
-        if (rt_mem_write(a + i, after + i, j - i) != 0)
+        if (rt_mem_pwrite(fd, a + i, after + i, j - i) != 0)
             rt_logf("write-through: cannot write %zu bytes of %s", j - i, it->name);
         for (int k = t ? region_first(t, a + i) : 0; t && k < t->n && t->r[k].start < a + j; k++) {
             const struct rt_region *r = &t->r[k];
