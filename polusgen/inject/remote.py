@@ -376,12 +376,18 @@ class Remote:
 
 
 def _hints_near(maps: Sequence[procmem.Mapping], near: int, size: int):
-    """Free gaps next to the mappings around `near`, nearest first."""
-    cands = []
+    """Free gaps next to the mappings around `near`, nearest first, a guard
+    page from their neighbours; but first right after an anonymous r-x
+    mapping (an earlier apply's trampolines): the kernel merges the two, and
+    every mapping costs a fork server's each fork."""
+    cands, after_tramps = [], []
     ordered = sorted(maps, key=lambda m: m.start)
     for a, b in zip(ordered, ordered[1:]):
+        if b.start - a.end >= size + 0x1000 and not a.path and a.perms == "r-xp":
+            after_tramps.append(a.end)
         if b.start - a.end >= size + 0x2000:
             for h in (a.end + 0x1000, b.start - size - 0x1000):
                 cands.append(h)
+    after_tramps.sort(key=lambda h: abs(h - near))
     cands.sort(key=lambda h: abs(h - near))
-    return [h for h in cands if abs(h - near) < (1 << 31) - size][:8]
+    return [h for h in after_tramps + cands if abs(h - near) < (1 << 31) - size][:8]

@@ -251,6 +251,27 @@ def test_process_whose_main_thread_has_exited(tmp_path, targets):
     eventually(lambda: int(t.ask().split()[1]), lambda n: n > a)
 
 
+def test_trampoline_pages_of_successive_applies_share_one_mapping(busy, targets):
+    """Each apply maps its trampoline page near the code; the next one goes
+    right after it, where the kernel merges the two: a fork server copies
+    and tears down every mapping at each fork."""
+    t = targets.start([busy])
+    tr, mem = attached(t.pid)
+    try:
+        r = remote.Remote(tr, mem)
+        near = procmem.load_base(procmem.read_maps(t.pid), str(busy)) or 0x400000
+        first = r.mmap_near(near)
+        second = remote.Remote(tr, mem).mmap_near(near)      # a later apply: a new Remote
+        anon_code = [m for m in procmem.read_maps(t.pid) if not m.path and m.perms == "r-xp"]
+        assert second == first + 4096
+        assert [(m.start, m.end) for m in anon_code] == [(first, first + 8192)]
+        assert abs(second - near) < 1 << 31
+    finally:
+        tr.detach_all()
+        mem.close()
+    assert t.ask("x").startswith("ok x ")
+
+
 def test_calls_that_allocate_never_run_inside_malloc(tmp_path, targets):
     """A single-threaded target spends its time in malloc/free, which lock
     nothing then: remote malloc/free calls, made many times, must leave its
