@@ -19,6 +19,11 @@
  *
  * A freed object (free() hook, rt_hooks.c) is forgotten: its slots keep the
  * key (probe chains stay whole) but lose the pair.
+ *
+ * Pairs of a patch rolled back (or aborted) are never an answer: its new
+ * objects were left behind unsynchronized while the old code ran on, and
+ * what they point to may since have been freed.  Applying that patch again
+ * must trace the heap afresh, not pick them up.
  */
 #include "rt_internal.h"
 
@@ -116,6 +121,9 @@ static struct rt_item *lookup(uintptr_t key, int patch)
         struct rt_item *it = atomic_load(&t->slot[i].item);
         if (!it)
             continue;   /* forgotten */
+        struct rt_patch *p = rt_patch_get(it->patch);
+        if (p && (p->state == PS_ROLLED_BACK || p->state == PS_ABORTED))
+            continue;   /* left behind (above) */
         if (it->patch == patch)
             return it;
         if (!best || it->patch > best->patch)
