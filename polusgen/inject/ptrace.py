@@ -137,7 +137,10 @@ def synchronous_signals_unblocked(tid: int):
     SIGSEGV handler has them blocked): the kernel forces a blocked
     synchronous signal through by resetting the process's handler to
     SIG_DFL, which would silently end write-through for every thread.
-    The thread's mask is put back afterwards."""
+    The thread's mask is put back afterwards -- unless the thread changed
+    it itself meanwhile: run out of the handler it was stopped in (to leave
+    malloc), it got the program's mask back from sigreturn, and putting the
+    handler's back would leave the program with every signal blocked."""
     sync = (1 << (signal.SIGSEGV - 1)) | (1 << (signal.SIGTRAP - 1))
     try:
         mask = getsigmask(tid)
@@ -150,7 +153,8 @@ def synchronous_signals_unblocked(tid: int):
     finally:
         if mask & sync:
             try:
-                setsigmask(tid, mask)
+                if getsigmask(tid) == mask & ~sync:
+                    setsigmask(tid, mask)
             except PtraceError:
                 pass
 

@@ -290,6 +290,30 @@ def test_calls_that_allocate_never_run_inside_malloc(tmp_path, targets):
     assert t.alive()
 
 
+def test_a_thread_run_out_of_malloc_through_a_signal_handler_gets_its_own_mask_back(tmp_path, targets):
+    """Stopped inside a signal handler that interrupted free(), the only
+    thread is run to the allocator's return address: through the handler's
+    sigreturn, which gives it the program's mask back.  The injector must not
+    then put back the mask it saw at the stop (the handler's: every signal
+    blocked), or the program runs on with its signals blocked for good (seen:
+    the ftpish listener's next write-through fault was forced through and
+    killed it)."""
+    from polusgen.inject.session import Session
+
+    exe = build_c([PROGS / "handlerinmalloc.c"], tmp_path / "handlerinmalloc")
+    t = targets.start([exe])
+    alrm = 1 << (signal.SIGALRM - 1)
+    task = f"/proc/{t.pid}/task/{t.pid}/status"
+    for _ in range(60):
+        with Session(t.pid):
+            pass
+        # in main the thread blocks nothing: SIGALRM is let in again soon
+        eventually(lambda: sig_bits(task, "SigBlk") & alrm, lambda b: b == 0, timeout=2.0, pause=0.0002)
+    ticks = int(t.ask("x").split()[3])
+    eventually(lambda: int(t.ask("y").split()[3]), lambda n: n > ticks)
+    assert t.alive()
+
+
 def sig_bits(status: str, field: str) -> int:
     """A signal mask line (SigBlk, SigCgt, ...) of a /proc status file: bit n-1 is signal n."""
     for line in Path(status).read_text().splitlines():
