@@ -300,8 +300,8 @@ def test_a_thread_run_out_of_malloc_through_a_signal_handler_gets_its_own_mask_b
     killed it)."""
     from polusgen.inject.session import Session
 
-    exe = build_c([PROGS / "handlerinmalloc.c"], tmp_path / "handlerinmalloc")
-    t = targets.start([exe])
+    exe = build_c([PROGS / "mallocloop.c"], tmp_path / "mallocloop")
+    t = targets.start([exe, "handler"])
     alrm = 1 << (signal.SIGALRM - 1)
     task = f"/proc/{t.pid}/task/{t.pid}/status"
     for _ in range(60):
