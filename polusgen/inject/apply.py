@@ -214,8 +214,15 @@ def apply_patch(pid: int, so_path, wait: float = 1.0) -> ApplyResult:
         s.runtime(load=str(rt_lib))
         st = s.status_json()
         live = {p["name"]: p["state"] for p in st.get("patches", []) if p.get("state") in LIVE_STATES}
+        if live.get(manifest.name) == "rolling-back":
+            raise InjectError(f"patch {manifest.name} is still rolling back in process {pid} (its new code "
+                              "still runs in some thread): apply it again when the rollback has finished")
         if manifest.name in live:
-            raise InjectError(f"patch {manifest.name} is already applied to process {pid} ({live[manifest.name]})")
+            rolling = [p["name"] for p in st.get("patches", []) if p.get("state") == "rolling-back"]
+            raise InjectError(f"patch {manifest.name} is already applied to process {pid} ({live[manifest.name]})"
+                              + (f"; {', '.join(rolling)} is still rolling back (its new code still runs), so a "
+                                 f"rollback below it has not reached {manifest.name} yet: run the rollback "
+                                 "again when it has finished" if rolling else ""))
         for req in manifest.requires:
             if req not in live:
                 raise InjectError(f"patch {manifest.name} requires {req}, which is not applied to process {pid}")

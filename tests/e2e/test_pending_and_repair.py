@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpers import REPO, build_c, needs_gcc, needs_ptrace
+from polusgen.errors import InjectError
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.rollback import rollback_patch
 from polusgen.inject.status import process_status
@@ -92,6 +93,8 @@ def test_pending_update_repaired_state_and_rollback(prog):
     rb = rollback_patch(p.p.pid, wait=0.2)
     assert not rb.terminated                                           # now the new hold() is the one blocked
     assert p.report() == {"version": "v0", "n": "8", "last": "z"}      # state carried back
+    with pytest.raises(InjectError, match="still rolling back .* apply it again when the rollback has finished"):
+        apply_patch(p.p.pid, so, wait=0.1)                             # not yet: nothing changes
     p.send("open y")                                                   # new hold() writes the new copy ...
     assert p.report_until("last", "y") == {"version": "v0", "n": "8", "last": "y"}
     st = process_status(p.p.pid)
