@@ -29,7 +29,7 @@ import pytest
 from client import FTPClient, FTPScenario, LoadClient
 from test_ftpish import root  # noqa: F401  (the served tree: hello.txt, sub/inner.txt, ...)
 from harness import eventually
-from test_live_support import apply_step, build_chain
+from test_live_support import apply_step, build_chain, random_walk, stopped_clean
 from polusgen.inject.rollback import rollback_patch
 from polusgen.inject.status import process_status
 
@@ -192,3 +192,25 @@ def test_session_limit_after_each_update(chain, start_server, root, tmp_path, up
         rollback_patch(srv.pid, to=0, wait=0.2)
         assert process_status(srv.pid).version == 0
         check(0)
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+def test_random_applies_and_rollbacks_under_load(chain, start_server, root, seed):
+    """Updates and rollbacks in a random (seeded) order, some landing while
+    earlier ones are still pending, while clients open a whole session per
+    request (the listener forks all along): no session fails, and a new one
+    is greeted by the version the runtime says is live."""
+    if chain.last < 4:
+        pytest.skip(f"the chain stops at v{chain.last}")
+    srv = start_server("ftpish", "v0", str(root))
+    load = LoadClient(srv.port, FTPScenario("hello.txt", b"hello\n"), workers=2, count=10**6,
+                      seconds=120).start()
+    try:
+        walk = random_walk(chain, srv, seed, steps=16)
+        stopped_clean(load, walk)
+        live = process_status(srv.pid).version
+        c, greeting = session(srv.port)
+        assert greeting == f"ftpish {live} ready", walk
+        c.close()
+    finally:
+        load.stop()

@@ -24,7 +24,7 @@ import pytest
 
 from client import KVClient, KVCounterScenario, KVScenario, LoadClient
 from harness import eventually, source_dir
-from test_live_support import apply_step, build_chain
+from test_live_support import apply_step, build_chain, random_walk, stopped_clean
 from polusgen.inject.rollback import rollback_patch
 from polusgen.inject.status import process_status
 
@@ -178,6 +178,16 @@ def test_connections_counted_across_v2_and_v3(chain, start_server):
         assert c.stats()["connections"] == opened + 1      # carried back into total_connections
 
 
+def server_with_keys(start_server):
+    """A v0 kvserver and the keys stored in it before any update."""
+    srv = start_server("kvserver", "v0", str(WORKERS))
+    before = {f"before{i}": f"val{i}" for i in range(5)}
+    with fresh(srv.port) as c:
+        for k, v in before.items():
+            assert c.cmd(f"SET {k} {v}") == "STORED"
+    return srv, before
+
+
 def test_the_chain_applied_again_after_a_rollback(chain, start_server):
     """v2 changes the hash table's node type: applying it traces the heap and
     pairs every old node with a new one.  Rolled back, those new nodes are
@@ -186,11 +196,7 @@ def test_the_chain_applied_again_after_a_rollback(chain, start_server):
     died in free() within a second under this load)."""
     if chain.last < 2:
         pytest.skip(f"the chain stops at v{chain.last}")
-    srv = start_server("kvserver", "v0", str(WORKERS))
-    before = {f"before{i}": f"val{i}" for i in range(5)}
-    with fresh(srv.port) as c:
-        for k, v in before.items():
-            assert c.cmd(f"SET {k} {v}") == "STORED"
+    srv, before = server_with_keys(start_server)
     load = LoadClient(srv.port, KVScenario(prefix="R"), workers=3, count=10**6, seconds=120).start()
     try:
         for round_ in range(2):
@@ -208,9 +214,28 @@ def test_the_chain_applied_again_after_a_rollback(chain, start_server):
             with fresh(srv.port) as c:
                 assert eventually(lambda: c.cmd("VERSION"), "kvserver 0") == "kvserver 0"
                 assert all(c.cmd(f"GET {k}") == f"VALUE {v}" for k, v in before.items())
-        results = load.stop()
-        assert results.steps > 0
-        assert not results.failures, results.failures[:3]
+        stopped_clean(load)
         assert srv.alive(), srv.stderr_text()
+    finally:
+        load.stop()
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_random_applies_and_rollbacks_under_load(chain, start_server, seed):
+    """Updates and rollbacks in a random (seeded) order, some landing while
+    earlier ones are still pending, under a load that checks every value it
+    reads back: nothing fails, nothing is lost, and a fresh connection gets
+    the version the runtime says is live."""
+    if chain.last < 4:
+        pytest.skip(f"the chain stops at v{chain.last}")
+    srv, before = server_with_keys(start_server)
+    load = LoadClient(srv.port, KVScenario(prefix="W"), workers=3, count=10**6, seconds=120).start()
+    try:
+        walk = random_walk(chain, srv, seed, steps=16)
+        stopped_clean(load, walk)
+        live = process_status(srv.pid).version
+        with fresh(srv.port) as c:
+            assert c.cmd("VERSION") == f"kvserver {live}", walk
+            assert all(c.cmd(f"GET {k}") == f"VALUE {v}" for k, v in before.items()), walk
     finally:
         load.stop()

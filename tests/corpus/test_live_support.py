@@ -110,3 +110,47 @@ def apply_step(chain: Chain, n: int, srv) -> Optional[str]:
     if n == 1:
         pytest.xfail(blocked)
     return blocked
+
+
+def random_walk(chain: Chain, srv, seed: int, steps: int) -> list[str]:
+    """Applies and rolls back at random (seeded: the same walk every run)
+    while the caller's load runs: the next version, or a rollback to any
+    lower one, with random waits, so that updates and rollbacks also land
+    while earlier ones are still pending.  A step refused because a rollback
+    is still in progress is part of the walk ("a2?").  Fails at the first
+    other error or if the server dies.  Returns the walk."""
+    import random
+    import time
+
+    from polusgen.errors import InjectError
+    from polusgen.inject.apply import apply_patch
+    from polusgen.inject.rollback import rollback_patch
+    from polusgen.inject.status import process_status
+
+    rnd = random.Random(seed)
+    walk: list[str] = []
+    for _ in range(steps):
+        v = process_status(srv.pid).version
+        up = v < chain.last and (v == 0 or rnd.random() < 0.6)
+        step = f"a{v + 1}" if up else f"r{rnd.randrange(0, v)}"
+        try:
+            if up:
+                apply_patch(srv.pid, chain.patches[v + 1], wait=rnd.choice([0.0, 0.05, 0.2]))
+            else:
+                rollback_patch(srv.pid, to=int(step[1:]), wait=rnd.choice([0.0, 0.05, 0.3]))
+        except InjectError as e:
+            if "still rolling back" not in str(e):
+                raise AssertionError(f"walk {' '.join(walk)} then {step}: {e}") from e
+            step += "?"
+        walk.append(step)
+        assert srv.alive(), f"died after {' '.join(walk)}: {srv.stderr_text()}"
+        time.sleep(rnd.choice([0.0, 0.05, 0.2]))
+    return walk
+
+
+def stopped_clean(load, context=None):
+    """Stops a LoadClient and checks it did work and nothing of it failed."""
+    results = load.stop()
+    assert results.steps > 0
+    assert not results.failures, (context, results.failures[:3])
+    return results
