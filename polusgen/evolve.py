@@ -42,7 +42,6 @@ def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = 
     """
     from polusgen.build import build_patch
     from polusgen.diff import compute_changeset
-    from polusgen.diff.inlining import homes_from_version_file
     from polusgen.emit import write_patch
     from polusgen.frontend import load_program
     from polusgen.versionfile import VersionFile
@@ -67,14 +66,13 @@ def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = 
 
     steps: list[EvolveStep] = []
     old_prog = load_program(versions[0], include_dirs=include, defines=define, use_cache=use_cache)
-    homes, missing = {}, []
+    vf = None        # the chain's version file, once a step has written it
     for i, new_path in enumerate(versions[1:], start=1):
         new_prog = load_program(new_path, include_dirs=include, defines=define, use_cache=use_cache)
         # Every step is checked against the running binary: a function gcc
         # inlined there still lives on inside its v0 callers at step N; and
         # against the patch libraries the live versions of the others are in.
-        cs = compute_changeset(old_prog, new_prog, binary=binary, homes=homes)
-        cs.warnings.extend(missing)
+        cs = compute_changeset(old_prog, new_prog, binary=binary, version_file=vf)
         patch_c = out_dir / f"{program}-v{i}.polus.c"
         user = (user_code or {}).get(i)
         if user is None and user_code_dir and (Path(user_code_dir) / f"v{i}.c").is_file():
@@ -89,7 +87,7 @@ def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = 
             on_step(i, step, cs)
         old_prog = new_prog
         if binary is not None:
-            homes, missing = homes_from_version_file(VersionFile.load(vfile), old_prog)
+            vf = VersionFile.load(vfile)
     return steps
 
 

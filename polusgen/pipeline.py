@@ -24,15 +24,12 @@ def load_changeset(old: Path, new: Path, *, include: Sequence[str] = (), define:
             raise PolusError(f"{v}: no such file or folder")
     old_prog = load_program(Path(old), include_dirs=tuple(include), defines=tuple(define), use_cache=use_cache)
     new_prog = load_program(Path(new), include_dirs=tuple(include), defines=tuple(define), use_cache=use_cache)
-    homes, missing = {}, []
+    vf = None
     if binary is not None and version_file is not None:
-        from polusgen.diff.inlining import homes_from_version_file
         from polusgen.versionfile import VersionFile
 
-        homes, missing = homes_from_version_file(VersionFile.load(Path(version_file)), old_prog)
-    cs = compute_changeset(old_prog, new_prog, binary=Path(binary) if binary else None, homes=homes)
-    cs.warnings.extend(missing)
-    return cs
+        vf = VersionFile.load(Path(version_file))
+    return compute_changeset(old_prog, new_prog, binary=Path(binary) if binary else None, version_file=vf)
 
 
 def run_diff(old: Path, new: Path, *, output: Optional[Path] = None, report: bool = True, verbose: bool = False,

@@ -801,7 +801,6 @@ static void fill_action(struct sigaction *sa, void (*h)(int, siginfo_t *, void *
     sigfillset(&sa->sa_mask);
 }
 
-
 int rt_install_handlers(void)
 {
     if (atomic_load(&handlers_installed))

@@ -15,9 +15,12 @@ changed / unchanged with the reasons, in named steps that read top to bottom:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from polusgen.model import ChangeSet, Program
+
+if TYPE_CHECKING:
+    from polusgen.versionfile import VersionFile
 
 from .functions import diff_functions
 from .pairing import pair_files
@@ -28,9 +31,10 @@ __all__ = ["compute_changeset"]
 
 
 def compute_changeset(old: Program, new: Program, binary: Optional[Path] = None,
-                      homes: Optional[dict[str, tuple[Path, str]]] = None) -> ChangeSet:
-    """`homes`, with `binary`: the functions of `old` whose live version is in an
-    earlier patch's library (key -> (.so, symbol)), see diff.inlining."""
+                      version_file: Optional[VersionFile] = None) -> ChangeSet:
+    """With `binary`, what gcc inlined is read from it; and with the chain's
+    `version_file`, from the earlier patch library each function's live
+    version is in (see diff.inlining)."""
     from polusgen import graph
 
     # 0. pair the files of the two versions (two single files: old.c <-> new.c)
@@ -44,10 +48,13 @@ def compute_changeset(old: Program, new: Program, binary: Optional[Path] = None,
     functions, promoted = diff_functions(old, new, changed_types, changed_global_keys(globals_))
     cs = ChangeSet(old=old, new=new, types=types, globals=globals_, functions=functions, promoted=promoted)
     # 4. what gcc inlined into what, read from the running binary
+    missing: list = []
     if binary is not None:
-        from .inlining import promote_inlined
+        from .inlining import homes_from_version_file, promote_inlined
 
+        homes, missing = homes_from_version_file(version_file, old) if version_file else ({}, [])
         promote_inlined(cs, Path(binary), homes)
     # 5. the call/use graph: f2d, d2f, never-left, warnings
     graph.annotate(cs)
+    cs.warnings.extend(missing)
     return cs

@@ -161,3 +161,26 @@ def test_rollback_without_update(fig2, targets):
         rollback_patch(t.pid)
     assert "no update applied" in process_status(t.pid).describe()
     assert_runs(t, "v0")
+
+
+def test_a_runtime_without_the_batch_call_gets_the_redirects_one_by_one(fig2, tmp_path, targets, monkeypatch):
+    """A process updated by an earlier polusgen keeps its runtime, which may
+    predate polus_rt_note_redirects: the redirects then go one call each,
+    and rollback puts every byte back from them all the same."""
+    from polusgen.inject.session import Session
+
+    real = Session.rt_sym
+
+    def old_runtime(self, name):
+        if name == "polus_rt_note_redirects":
+            raise elf.SymbolLookupError(name)
+        return real(self, name)
+
+    monkeypatch.setattr(Session, "rt_sym", old_runtime)
+    t = targets.start([fig2])
+    res = apply_patch(t.pid, make_patch(tmp_path, "p", for_binary(fig2)), wait=0.3)
+    assert_runs(t, "v1")
+    noted = {int(r["at"], 16) for r in process_status(t.pid).applied()[0]["redirects"]}
+    assert noted == {r.at for r in res.redirects} and len(noted) == 2
+    rollback_patch(t.pid, wait=0.3)
+    assert_runs(t, "v0")
