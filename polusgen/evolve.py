@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from polusgen.errors import PolusError
+from polusgen.model import Warning_
 
 
 @dataclass
@@ -22,7 +23,7 @@ class EvolveStep:
     patch_c: Path
     patch_so: Path
     counts: dict
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)   # every finding of the step (change set, plan, emitter)
 
     @property
     def so_size(self) -> int:
@@ -77,11 +78,11 @@ def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = 
         user = (user_code or {}).get(i)
         if user is None and user_code_dir and (Path(user_code_dir) / f"v{i}.c").is_file():
             user = Path(user_code_dir) / f"v{i}.c"
-        write_patch(cs, patch_c, version_file=vfile, binary=binary, program=program, user_code=user)
+        plan = write_patch(cs, patch_c, version_file=vfile, binary=binary, program=program, user_code=user)
         so = build_patch(patch_c, out_dir / f"{program}-v{i}.so",
                          include_dirs=[str(new_path / d) for d in include])
         step = EvolveStep(versions[i - 1], new_path, patch_c, so, cs.counts(),
-                          [str(w) for w in cs.warnings])
+                          list(plan.warnings))
         steps.append(step)
         if on_step:
             on_step(i, step, cs)
@@ -96,15 +97,16 @@ def run_evolve(versions: Sequence[Path], *, out_dir: Path, binary: Optional[Path
                user_code_dir: Optional[Path] = None) -> list[EvolveStep]:
     from rich.console import Console
 
-    from polusgen.report import render_table
+    from rich.padding import Padding
+
+    from polusgen.report import render_findings, render_table
 
     con = Console(highlight=False)
 
     def show(i: int, step: EvolveStep, cs) -> None:
         con.print(f"\n[bold]v{i - 1} -> v{i}[/]  {step.old} -> {step.new}")
         con.print(render_table(cs))
-        for w in step.warnings:
-            con.print(f"  [yellow]{w}[/]")
+        con.print(Padding(render_findings(step.warnings), (0, 0, 0, 2)))
         con.print(f"  patch: {step.patch_so} ({step.so_size} bytes, {step.patch_c.stat().st_size} bytes of C)")
 
     return evolve(versions, out_dir, binary=binary, program=program, include=include, define=define,

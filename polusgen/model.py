@@ -176,16 +176,27 @@ class Change:
         return self.new if self.new is not None else self.old
 
 
+WARNING, ERROR = "warning", "error"
+
+
 @dataclass
 class Warning_:
-    """A warning for the user, tied to a place in the source."""
+    """A finding for the user, tied to a place in the source.  Severity
+    "warning": the patch is right as far as polusgen can tell, read it;
+    "error": the patch would not carry the program's state (user code must
+    cover it, or the user forces it)."""
     code: str                # short id: "version-consistency", "never-left", "alias", "void-cast", ...
     message: str
     coord: Optional[Coord] = None
+    severity: str = WARNING  # WARNING | ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
 
     def __str__(self) -> str:
         where = f"{self.coord}: " if self.coord else ""
-        return f"{where}warning[{self.code}]: {self.message}"
+        return f"{where}{self.severity}[{self.code}]: {self.message}"
 
 
 @dataclass

@@ -49,20 +49,24 @@ def run_diff(old: Path, new: Path, *, output: Optional[Path] = None, report: boo
         else:
             Path(json_out).write_text(text)
 
+    from rich.console import Console
+
+    from polusgen.report import print_report, render_findings
+
+    # JSON on stdout stays parseable: the table and the findings go to stderr then
+    console = Console(highlight=False, stderr=str(json_out) == "-")
     if report or verbose:
-        from rich.console import Console
-
-        from polusgen.report import print_report
-
-        # JSON on stdout stays parseable: the table goes to stderr then
-        console = Console(highlight=False, stderr=str(json_out) == "-")
-        print_report(cs, console, verbose=verbose)
+        print_report(cs, console, verbose=verbose, warnings=output is None)
 
     if output is not None:
+        from polusgen.emit import write_patch
+
         try:
-            from polusgen.emit import write_patch
-        except ImportError as e:
-            raise PolusError(f"cannot write {output}: the patch emitter is not available ({e})") from e
-        write_patch(cs, Path(output), version_file=version_file, binary=binary, program=program,
-                    user_code=user_code)
+            plan = write_patch(cs, Path(output), version_file=version_file, binary=binary, program=program,
+                               user_code=user_code)
+        except PolusError:
+            console.print(render_findings(cs.warnings))
+            raise
+        # every finding: the change set's, the plan's and the emitter's
+        console.print(render_findings(plan.warnings))
     return cs

@@ -6,13 +6,13 @@ and columns added / deleted / changed; `render_table` draws exactly that.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from polusgen.model import Change, ChangeSet, Kind, Status
+from polusgen.model import Change, ChangeSet, Kind, Status, Warning_
 
 JSON_FORMAT = 1
 _ROWS = (("Functions", "functions", Kind.FUNCTION), ("Types", "types", Kind.TYPE), ("Globals", "globals", Kind.GLOBAL))
@@ -53,11 +53,14 @@ def render_entities(cs: ChangeSet, include_unchanged: bool = False) -> Group:
     return Group(*parts)
 
 
-def render_warnings(cs: ChangeSet) -> Group:
-    return Group(*(Text(str(w), style="yellow") for w in cs.warnings))
+def render_findings(findings: Iterable[Warning_]) -> Group:
+    """Warnings in yellow, errors in red (the change set's, the plan's and the emitter's alike)."""
+    return Group(*(Text(str(w), style="bold red" if w.is_error else "yellow") for w in findings))
 
 
-def print_report(cs: ChangeSet, console: Console | None = None, verbose: bool = False) -> None:
+def print_report(cs: ChangeSet, console: Console | None = None, verbose: bool = False,
+                 warnings: bool = True) -> None:
+    """warnings=False: the caller prints them itself (the patch plan's, which include these)."""
     console = console or Console(highlight=False)
     console.print(render_table(cs, title=f"{cs.old.root} -> {cs.new.root}"))
     if verbose:
@@ -65,8 +68,8 @@ def print_report(cs: ChangeSet, console: Console | None = None, verbose: bool = 
         for label, prog in (("old", cs.old), ("new", cs.new)):
             for w in prog.warnings:
                 console.print(Text(f"{label}: {w}", style="dim yellow"))
-    if cs.warnings:
-        console.print(render_warnings(cs))
+    if cs.warnings and warnings:
+        console.print(render_findings(cs.warnings))
 
 
 _ORDER = {Status.ADDED: 0, Status.DELETED: 1, Status.CHANGED: 2, Status.UNCHANGED: 3}
@@ -125,5 +128,5 @@ def changeset_to_json(cs: ChangeSet) -> dict:
 
 
 def _warning_json(w) -> dict:
-    return {"code": w.code, "message": w.message,
+    return {"code": w.code, "severity": w.severity, "message": w.message,
             "file": w.coord.file if w.coord else None, "line": w.coord.line if w.coord else None}

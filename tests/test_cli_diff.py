@@ -86,3 +86,21 @@ def test_binary_option_promotes_inlining_callers(tmp_path):
     assert with_bin["functions"]["convert"]["status"] == "changed"
     assert "convert" in with_bin["promoted"]
     assert with_bin["counts"]["functions"]["changed"] == without["counts"]["functions"]["changed"] + 2
+
+
+def test_writing_a_patch_prints_every_finding(tmp_path):
+    # the union warning comes from the emitter's synchronization code, the
+    # version-consistency one from the change set: both reach the console, once each
+    case = CASES / "union_change"
+    r = CliRunner().invoke(app, ["diff", str(case / "v0.c"), str(case / "v1.c"), "-o", str(tmp_path / "p.polus.c"),
+                                 "--no-cache"], env={"COLUMNS": "250"})
+    assert r.exit_code == 0, r.output
+    lines = [x for x in r.output.splitlines() if "warning[" in x]
+    assert any("warning[union]: scratch: union value changed" in x for x in lines), r.output
+    assert len(lines) == len(set(lines))
+    case = CASES / "fig4"
+    r = CliRunner().invoke(app, ["diff", str(case / "v0.c"), str(case / "v1.c"), "-o", str(tmp_path / "f.polus.c"),
+                                 "--report", "--no-cache"], env={"COLUMNS": "250"})
+    assert r.exit_code == 0, r.output
+    consistency = [x for x in r.output.splitlines() if "warning[version-consistency]" in x]
+    assert consistency and len(consistency) == len(set(consistency)), r.output
