@@ -18,16 +18,23 @@ from typing import Optional
 
 PTRACE_CONT = 7
 PTRACE_SINGLESTEP = 9
+PTRACE_SYSCALL = 24
 PTRACE_GETREGS = 12
 PTRACE_SETREGS = 13
 PTRACE_DETACH = 17
+PTRACE_SETOPTIONS = 0x4200
 PTRACE_GETSIGINFO = 0x4202
 PTRACE_SETSIGINFO = 0x4203
+PTRACE_GETREGSET = 0x4204
+PTRACE_SETREGSET = 0x4205
 PTRACE_SEIZE = 0x4206
 PTRACE_INTERRUPT = 0x4207
 PTRACE_GETSIGMASK = 0x420A
 PTRACE_SETSIGMASK = 0x420B
 PTRACE_EVENT_STOP = 128
+PTRACE_O_TRACESYSGOOD = 1
+SYSCALL_STOP = 0x80 | 5          # WSTOPSIG of a syscall-stop (SIGTRAP | 0x80)
+NT_X86_XSTATE = 0x202
 WALL = __WALL = 0x40000000
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -72,7 +79,7 @@ def _call(req: int, tid: int, addr=None, data=None) -> int:
     return r
 
 
-def seize(tid: int, options: int = 0) -> None:
+def seize(tid: int, options: int = PTRACE_O_TRACESYSGOOD) -> None:
     _call(PTRACE_SEIZE, tid, None, options)
 
 
@@ -92,6 +99,30 @@ def setregs(tid: int, regs: Regs) -> None:
 
 def cont(tid: int, sig: int = 0) -> None:
     _call(PTRACE_CONT, tid, None, sig)
+
+
+def syscall(tid: int, sig: int = 0) -> None:
+    """Resume until the next system-call entry or exit (a SYSCALL_STOP)."""
+    _call(PTRACE_SYSCALL, tid, None, sig)
+
+
+class _Iovec(ctypes.Structure):
+    _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+
+
+def getxstate(tid: int) -> bytes:
+    """The thread's whole FPU/vector state in the XSAVE layout a signal frame
+    carries (its sw_reserved bytes already hold the kernel's xstate sizes)."""
+    buf = ctypes.create_string_buffer(1 << 14)
+    iov = _Iovec(ctypes.addressof(buf), len(buf))
+    _call(PTRACE_GETREGSET, tid, NT_X86_XSTATE, ctypes.addressof(iov))
+    return buf.raw[:iov.len]
+
+
+def setxstate(tid: int, state: bytes) -> None:
+    buf = ctypes.create_string_buffer(state, len(state))
+    iov = _Iovec(ctypes.addressof(buf), len(state))
+    _call(PTRACE_SETREGSET, tid, NT_X86_XSTATE, ctypes.addressof(iov))
 
 
 def singlestep(tid: int, sig: int = 0) -> None:

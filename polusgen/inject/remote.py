@@ -1,21 +1,37 @@
 """Make a thread of the target call a function, and come back exactly as it was.
 
-The call: save the thread's registers, orig_rax = -1 (a thread stopped in a
-syscall would otherwise have the kernel "restart" it into the callee), rsp
-below the 128-byte red zone and the scratch data, rsp = 8 (mod 16) at entry,
-return address 0 (the return faults with SIGSEGV at rip 0, which we catch and
-never deliver), args in rdi/rsi/rdx/rcx/r8/r9, rax = 0 (no vector registers
-for a varargs callee), run to the fault, read rax, restore every register.
+A borrowed thread never depends on us to get back.  Below its red zone and
+the argument bytes we build a signal frame, the way the kernel does when it
+runs a handler: the thread's registers (a system call it was stopped in made
+to restart), its signal mask, its whole FPU/vector state and where its errno
+is and what it holds.  The callee's return address is a landing stub that
+puts errno back and calls rt_sigreturn on that frame: if we die at any
+instant, the thread returns from the callee into its own code exactly as it
+was.  While we live we run the callee with PTRACE_SYSCALL, read the result
+at the stub's rt_sigreturn (rdi holds rax then) and let the sigreturn run,
+so the kernel restores what it would restore without us.
+
+The stub lives on a page of its own (LANDING_MAGIC, then the code), mapped
+once per process for the rest of its life near the executable (later
+trampoline pages go right after it and share its mapping).  Mapping that
+page is the one call that returns through libc's own sigreturn trampoline
+(__restore_rt, `mov $15,%rax; syscall`): its result is read from
+/proc/PID/maps instead.
+
+Also: orig_rax = -1 (a thread stopped in a syscall would otherwise have the
+kernel "restart" it into the callee), rsp = 8 (mod 16) at entry, args in
+rdi/rsi/rdx/rcx/r8/r9, rax = 0 (no vector registers for a varargs callee).
 
 A callee may block on a lock another stopped thread holds (dlopen and malloc):
 every call is bounded; when it runs out of time the other threads run
 briefly while the call goes on, and if it still does not return it is
-interrupted, the registers restored, and RemoteTimeout raised.
+interrupted, the thread's state put back, and RemoteTimeout raised.
 """
 from __future__ import annotations
 
 import os
 import signal
+import struct
 import time
 from typing import Optional, Sequence, Union
 
@@ -32,6 +48,64 @@ MAP_PRIVATE, MAP_ANONYMOUS, MAP_FIXED_NOREPLACE = 0x2, 0x20, 0x100000
 
 
 SEGV_ACCERR = 2
+
+# the landing page: 16 bytes of magic, then
+#   mov %rax,%rdi; mov 232(%rsp),%rcx; test %rcx,%rcx; jz 1f
+#   mov 240(%rsp),%edx; mov %edx,(%rcx)          (errno back: uc_mcontext.reserved1[0..1])
+#   1: mov $15,%eax; syscall                     (rt_sigreturn, rsp = &uc)
+LANDING_MAGIC = b"polusgen landing"
+LANDING_CODE = bytes.fromhex("4889c7488b8c24e80000004885c974098b9424f00000008911b80f0000000f05")
+RESTORE_RT = bytes.fromhex("48c7c00f0000000f05")     # glibc's __restore_rt
+NR_RT_SIGRETURN, NR_RESTART_SYSCALL = 15, 219
+ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK = 512, 513, 514, 516
+# struct rt_sigframe (x86_64): pretcode, ucontext (flags, link, stack_t,
+# sigcontext of 256 bytes, sigmask), siginfo
+UC_OFF, MCTX_OFF, SIGMASK_OFF, FRAME_SIZE = 8, 8 + 40, 8 + 296, 8 + 304 + 128
+UC_FP_XSTATE, UC_SIGCONTEXT_SS, UC_STRICT_RESTORE_SS = 1, 2, 4
+SS_INVALID = 3          # an invalid uc_stack mode: sigreturn leaves the thread's altstack as it is
+FP_XSTATE_MAGIC1, FP_XSTATE_MAGIC2 = 0x46505853, 0x46505845
+SYNC_SIGNALS = (signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGTRAP)
+
+
+def resumed_regs(saved: pt.Regs) -> pt.Regs:
+    """The registers a thread stopped at `saved` goes on with when nobody
+    handles a signal in between: a system call it was stopped in restarts
+    (rip back onto the syscall instruction, rax = its number, no syscall
+    in progress), as when a SA_RESTART handler returns.  A signal frame
+    holds these (rt_sigreturn sets orig_rax = -1 itself), and they are the
+    thread's registers after a call: the kernel restarts a system call only
+    on the way out of a signal stop, and a call ends in a syscall stop."""
+    r = saved.copy()
+    if r.orig_rax < (1 << 63):
+        err = (1 << 64) - r.rax
+        if err in (ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND):
+            r.rax, r.rip, r.orig_rax = r.orig_rax, r.rip - 2, (1 << 64) - 1
+        elif err == ERESTART_RESTARTBLOCK:
+            r.rax, r.rip, r.orig_rax = NR_RESTART_SYSCALL, r.rip - 2, (1 << 64) - 1
+    return r
+
+
+def signal_frame(regs: pt.Regs, mask: int, fpstate: int, errno_at: int, errno_value: int,
+                 pretcode: int) -> bytes:
+    """An rt_sigframe whose rt_sigreturn resumes the thread at `regs` with
+    signal mask `mask` and the XSAVE state at `fpstate`."""
+    mctx = struct.pack("<18Q", regs.r8, regs.r9, regs.r10, regs.r11, regs.r12, regs.r13, regs.r14, regs.r15,
+                       regs.rdi, regs.rsi, regs.rbp, regs.rbx, regs.rdx, regs.rax, regs.rcx, regs.rsp,
+                       regs.rip, regs.eflags)
+    mctx += struct.pack("<4H5Q", regs.cs, 0, 0, regs.ss, 0, 0, 0, 0, fpstate)
+    mctx += struct.pack("<QQ6Q", errno_at, errno_value, *[0] * 6)
+    uc = struct.pack("<QQQiiQ", UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS, 0, 0, SS_INVALID, 0, 0)
+    frame = struct.pack("<Q", pretcode) + uc + mctx + struct.pack("<Q", mask)
+    return frame.ljust(FRAME_SIZE, b"\0")
+
+
+def fpstate_image(xstate: bytes) -> bytes:
+    """The XSAVE bytes of a signal frame: ptrace's layout plus the second
+    magic word after xstate_size (a legacy FXSAVE image without the first one)."""
+    magic1, ext, _, size = struct.unpack_from("<IIQI", xstate, 464)
+    if magic1 != FP_XSTATE_MAGIC1 or size > len(xstate) or ext < size + 4:
+        return xstate[:512]
+    return xstate[:size] + struct.pack("<I", FP_XSTATE_MAGIC2)
 
 
 def describe_addr(pid: int, addr: int) -> str:
@@ -76,6 +150,7 @@ class Remote:
         self.calls = 0
         self._tid: Optional[int] = None
         self._errno: dict[int, Optional[int]] = {}
+        self._landing: Optional[int] = None
 
     # ---- which thread calls ----
     def pick_thread(self) -> int:
@@ -100,21 +175,63 @@ class Remote:
     def call(self, fn: int, *args: Arg, timeout: float = 2.0, tid: Optional[int] = None,
              let_others_run: bool = True, retries: int = 3) -> int:
         """Call fn(*args) in thread `tid` (default: pick_thread()); returns rax.
-        The thread's registers and its errno are as they were afterwards (it
-        may have just failed a system call and not read errno yet)."""
+        The thread's registers, signal mask, vector state and errno are as
+        they were afterwards -- whether or not we are still alive to see it."""
         if len(args) > 6:
             raise ValueError("at most 6 arguments")
         tid = tid if tid is not None else self.pick_thread()
         where = self._errno_of(tid)
-        errno_before = self.mem.read(where, 4) if where else None
-        try:
-            return self._call(fn, args, timeout, tid, let_others_run, retries)
-        finally:
-            if where and tid in self.tracer.threads:
+        return self._call(fn, args, timeout, tid, let_others_run, retries, self.landing(), where)
+
+    # ---- the landing page ----
+    def landing(self) -> int:
+        """Address of the landing stub in the target (mapped on first use)."""
+        if self._landing is None:
+            self._landing = self._find_landing() or self._map_landing()
+        return self._landing
+
+    def _find_landing(self) -> Optional[int]:
+        for m in procmem.read_maps(self.pid):
+            if m.path or m.perms != "r-xp" or m.end - m.start > (1 << 20):
+                continue
+            for page in range(m.start, m.end, 4096):
                 try:
-                    self.mem.write(where, errno_before)
+                    head = self.mem.read(page, len(LANDING_MAGIC) + len(LANDING_CODE))
                 except OSError:
-                    pass        # the process is gone: the error on the way out says so
+                    break
+                if head == LANDING_MAGIC + LANDING_CODE:
+                    return page + len(LANDING_MAGIC)
+        return None
+
+    def _map_landing(self) -> int:
+        base, e = self.libc()
+        restore_rt = self._restore_rt()
+        mmap = base + e.find("mmap", tables=(".dynsym",), kind="function").value
+        maps = procmem.read_maps(self.pid)
+        exe = procmem.exe_path(self.pid)
+        near = min((m.start for m in maps if m.path == exe), default=base)
+        tid = self.pick_thread()
+        for hint in _hints_near(maps, near, 4096, room_after=True):
+            self._call(mmap, (hint, 4096, PROT_READ | PROT_EXEC,
+                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, 0xFFFFFFFFFFFFFFFF, 0),
+                       2.0, tid, True, 3, restore_rt, None)
+            m = procmem.mapping_of(procmem.read_maps(self.pid), hint)
+            # ours only if it is there, anonymous, r-x and still all zeros
+            if m is None or m.path or m.perms != "r-xp" or self.mem.read(hint, 4096) != bytes(4096):
+                continue
+            self.mem.write(hint, LANDING_MAGIC + LANDING_CODE)
+            return hint + len(LANDING_MAGIC)
+        raise RemoteCallError(f"no free page near {near:#x} in process {self.pid} for the landing stub")
+
+    def _restore_rt(self) -> int:
+        """libc's sigreturn trampoline (the sa_restorer of every handler)."""
+        base, e = self.libc()
+        for seg in e.segments:
+            if seg.type == elfmod.PT_LOAD and seg.flags & 1:       # executable
+                k = e.data[seg.offset:seg.offset + seg.filesz].find(RESTORE_RT)
+                if k >= 0:
+                    return base + seg.vaddr + k
+        raise RemoteCallError("no sigreturn trampoline (mov $15,%rax; syscall) in the target's libc")
 
     # ---- the allocator of a single-threaded target ----
     MALLOC_FAMILY = ("malloc", "free", "calloc", "realloc", "reallocarray", "memalign",
@@ -212,16 +329,23 @@ class Remote:
         if tid not in self._errno:
             self._errno[tid] = None
             try:
-                self._errno[tid] = self._call(self.libc_fn("__errno_location"), (), 2.0, tid, True, 3) or None
+                self._errno[tid] = self._call(self.libc_fn("__errno_location"), (), 2.0, tid, True, 3,
+                                              self.landing(), None) or None
             except (RemoteCallError, elfmod.SymbolLookupError):
                 pass
         return self._errno[tid]
 
-    def _call(self, fn: int, args, timeout: float, tid: int, let_others_run: bool, retries: int) -> int:
+    def _call(self, fn: int, args, timeout: float, tid: int, let_others_run: bool, retries: int,
+              land: int, errno_at: Optional[int]) -> int:
+        """The call, returning into `land`: the landing stub, or (mapping it)
+        libc's __restore_rt, which leaves no result to read (0 returned)."""
         st = self.tracer.threads[tid]
         saved = st.regs.copy() if st.regs is not None else self.tracer.refresh_regs(tid).copy()
+        mask = pt.getsigmask(tid)
+        xstate = pt.getxstate(tid)
+        errno_value = int.from_bytes(self.mem.read(errno_at, 4), "little") if errno_at else 0
         regs = saved.copy()
-        # scratch data below the red zone, then the return address
+        # below the red zone: argument bytes, the FPU image, the frame
         top = (saved.rsp - RED_ZONE) & ~0xF
         values = []
         for a in args:
@@ -233,33 +357,63 @@ class Remote:
                 values.append(top)
             else:
                 values.append(int(a) & 0xFFFFFFFFFFFFFFFF)
-        top &= ~0xF
-        rsp = top - 8
-        self.mem.write_u64(rsp, 0)
-        regs.rsp = rsp
+        fp = fpstate_image(xstate)
+        fp_at = (top - len(fp)) & ~63
+        frame_at = ((fp_at - FRAME_SIZE) & ~0xF) - 8        # = 8 (mod 16): the callee's entry rsp
+        self.mem.write(frame_at, signal_frame(resumed_regs(saved), mask, fp_at, errno_at or 0,
+                                              errno_value, land).ljust(fp_at - frame_at, b"\0") + fp)
+        regs.rsp = frame_at
         regs.rip = fn
         regs.rax = 0
         regs.orig_rax = 0xFFFFFFFFFFFFFFFF
         # no trap flag during the call: a thread caught in the runtime's
-        # single-step write window has TF set; restored with the registers after
+        # single-step write window has TF set (the frame keeps it)
         regs.eflags &= ~0x100
         for name, v in zip(("rdi", "rsi", "rdx", "rcx", "r8", "r9"), values):
             setattr(regs, name, v)
         self.calls += 1
         pt.setregs(tid, regs)
+        back = saved
         try:
             with pt.synchronous_signals_unblocked(tid):
-                return self._run(tid, st, timeout, let_others_run, retries)
+                r = self._run(tid, st, timeout, let_others_run, retries,
+                              land + len(LANDING_CODE) if land == self._landing else land + len(RESTORE_RT),
+                              frame_at + 8)
+            back = resumed_regs(saved)
+            return r
         finally:
             try:
-                pt.setregs(tid, saved)
-                st.regs = saved
-            except pt.PtraceError:
+                if back is saved:
+                    # not back through the frame (timed out, crashed): put it all back ourselves
+                    pt.setxstate(tid, xstate)
+                    pt.setsigmask(tid, mask)
+                    if errno_at:
+                        self.mem.write(errno_at, errno_value.to_bytes(4, "little"))
+                    pt.setregs(tid, saved)
+                elif pt.getregs(tid) != back:
+                    pt.setregs(tid, back)
+                st.regs = back
+            except (pt.PtraceError, OSError):
                 pass
+            self._settle_signal(st)
 
-    def _run(self, tid: int, st: pt.ThreadState, timeout: float, let_others_run: bool, retries: int) -> int:
-        pt.cont(tid, 0)
+    @staticmethod
+    def _settle_signal(st: pt.ThreadState) -> None:
+        """The thread no longer sits in the signal-delivery-stop it was taken
+        from: a fault it was stopped at happens again when it re-executes the
+        instruction (dropped here); any other signal is raised again on resume."""
+        st.in_signal_stop = False
+        if st.signal in SYNC_SIGNALS and st.siginfo is not None and \
+                int.from_bytes(st.siginfo[8:12], "little", signed=True) > 0:
+            st.signal, st.siginfo = 0, None
+
+    def _run(self, tid: int, st: pt.ThreadState, timeout: float, let_others_run: bool, retries: int,
+             land_end: int, land_rsp: int) -> int:
+        """Run the callee to the landing stub's rt_sigreturn, let it restore
+        the thread, and return the callee's rax (rdi at the stub)."""
+        pt.syscall(tid, 0)
         tries = 0
+        landed: list[int] = []      # the callee's result, once it reached the stub
         # seized threads that run on may stop on a signal of their own meanwhile
         # (the runtime's write-through): they are let on while we wait
         idle = None if self.tracer.stopped else self.tracer.service_running
@@ -269,50 +423,76 @@ class Remote:
             except pt.WaitTimeout:
                 tries += 1
                 if let_others_run and tries <= retries:
-                    # someone else may hold the lock the callee waits for
+                    # someone else may hold the lock the callee waits for: let
+                    # them run while the callee goes on (its stops served at once)
                     all_stopped = self.tracer.stopped
                     resumed = self.tracer.resume_all(except_tid=tid)
-                    time.sleep(0.005 * tries)
-                    if all_stopped:
-                        self.tracer.stop_all()
-                    else:
-                        self.tracer.stop_threads(resumed)
+                    try:
+                        done = self._serve(tid, st, 0.005 * tries, land_end, land_rsp, landed)
+                    finally:
+                        if all_stopped:
+                            self.tracer.stop_all()
+                        else:
+                            self.tracer.stop_threads(resumed)
+                    if done:
+                        return landed[0]
                     continue
                 pt.interrupt(tid)
                 self._wait_any_stop(tid)
-                st.in_signal_stop = False
                 raise RemoteTimeout(f"the call did not return within {timeout * (tries):.1f}s "
                                     "(a lock held by a stopped thread?)")
-            if os.WIFEXITED(status) or os.WIFSIGNALED(status):
-                raise pt.ProcessGone(f"process {self.pid} exited during a remote call")
-            if not os.WIFSTOPPED(status):
-                continue
-            sig, event = os.WSTOPSIG(status), status >> 16
-            if event == pt.PTRACE_EVENT_STOP:
-                pt.cont(tid, 0)      # a leftover interrupt (or group stop): go on
-                continue
-            if event:
-                pt.cont(tid, 0)
-                continue
+            if self._step(tid, st, status, land_end, land_rsp, landed):
+                return landed[0]
+
+    def _serve(self, tid: int, st: pt.ThreadState, seconds: float, land_end: int, land_rsp: int,
+               landed: list[int]) -> bool:
+        deadline = time.monotonic() + seconds
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            try:
+                status = pt.wait(tid, left)
+            except pt.WaitTimeout:
+                return False
+            if self._step(tid, st, status, land_end, land_rsp, landed):
+                return True
+
+    def _step(self, tid: int, st: pt.ThreadState, status: int, land_end: int, land_rsp: int,
+              landed: list[int]) -> bool:
+        """One stop of the callee: True when the thread is back (the exit of
+        our rt_sigreturn); otherwise it is let on."""
+        if os.WIFEXITED(status) or os.WIFSIGNALED(status):
+            raise pt.ProcessGone(f"process {self.pid} exited during a remote call")
+        if not os.WIFSTOPPED(status):
+            return False
+        sig, event = os.WSTOPSIG(status), status >> 16
+        if event == 0 and sig == pt.SYSCALL_STOP:
+            if landed:
+                return True             # the exit of our rt_sigreturn: the thread is itself again
             regs = pt.getregs(tid)
-            if sig == signal.SIGSEGV and regs.rip == 0:
-                st.in_signal_stop = True    # stopped in our own fault: a kept signal can be injected
-                return regs.rax
-            if sig in (signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGTRAP):
-                code = int.from_bytes(pt.getsiginfo(tid)[8:12], "little", signed=True)
-                # the runtime's write-through: a write to a protected page (SEGV_ACCERR) and
-                # its single-step trap go to the handler; any other fault is a crash of the
-                # callee, taken back here instead of killing the process
-                if ((sig == signal.SIGSEGV and code == SEGV_ACCERR) or sig == signal.SIGTRAP) \
-                        and _caught_handler(self.pid, sig):
-                    pt.cont(tid, sig)
-                    continue
-                st.in_signal_stop = True
-                raise RemoteCallError(f"the call crashed with {signal.Signals(sig).name} at "
-                                      f"{describe_addr(self.pid, regs.rip)}")
-            # an asynchronous signal: give it back after we are done
-            st.deferred.append(sig)
-            pt.cont(tid, 0)
+            if regs.orig_rax == NR_RT_SIGRETURN and regs.rip == land_end and regs.rsp == land_rsp:
+                landed.append(regs.rdi)
+            pt.syscall(tid, 0)
+            return False
+        if event:
+            pt.syscall(tid, 0)          # a leftover interrupt (or group stop): go on
+            return False
+        if sig in SYNC_SIGNALS:
+            code = int.from_bytes(pt.getsiginfo(tid)[8:12], "little", signed=True)
+            # the runtime's write-through: a write to a protected page (SEGV_ACCERR) and
+            # its single-step trap go to the handler; any other fault is a crash of the
+            # callee, taken back here instead of killing the process
+            if ((sig == signal.SIGSEGV and code == SEGV_ACCERR) or sig == signal.SIGTRAP) \
+                    and _caught_handler(self.pid, sig):
+                pt.syscall(tid, sig)
+                return False
+            raise RemoteCallError(f"the call crashed with {signal.Signals(sig).name} at "
+                                  f"{describe_addr(self.pid, pt.getregs(tid).rip)}")
+        # an asynchronous signal: give it back after we are done
+        st.deferred.append(sig)
+        pt.syscall(tid, 0)
+        return False
 
     def _wait_any_stop(self, tid: int) -> None:
         while True:
@@ -363,6 +543,7 @@ class Remote:
         free gap next to the mappings around it, never over anything; it is
         filled through /proc/PID/mem, which writes through the protection)."""
         mmap = self.libc_fn("mmap")
+        self.landing()          # mapped first: trampoline pages follow it
         maps = procmem.read_maps(self.pid)
         for hint in _hints_near(maps, near, size):
             addr = self.call(mmap, hint, size, PROT_READ | PROT_EXEC,
@@ -375,19 +556,22 @@ class Remote:
         raise RemoteCallError(f"no free page within 2 GiB of {near:#x}")
 
 
-def _hints_near(maps: Sequence[procmem.Mapping], near: int, size: int):
+def _hints_near(maps: Sequence[procmem.Mapping], near: int, size: int, room_after: bool = False):
     """Free gaps next to the mappings around `near`, nearest first, a guard
     page from their neighbours; but first right after an anonymous r-x
-    mapping (an earlier apply's trampolines): the kernel merges the two, and
-    every mapping costs a fork server's each fork."""
+    mapping (the landing page, an earlier apply's trampolines): the kernel
+    merges the two, and every mapping costs a fork server's each fork.
+    room_after: only places with free room after them (for the landing page,
+    which trampoline pages then follow)."""
     cands, after_tramps = [], []
     ordered = sorted(maps, key=lambda m: m.start)
     for a, b in zip(ordered, ordered[1:]):
         if b.start - a.end >= size + 0x1000 and not a.path and a.perms == "r-xp":
             after_tramps.append(a.end)
         if b.start - a.end >= size + 0x2000:
-            for h in (a.end + 0x1000, b.start - size - 0x1000):
-                cands.append(h)
+            cands.append(a.end + 0x1000)
+            if not room_after:
+                cands.append(b.start - size - 0x1000)
     after_tramps.sort(key=lambda h: abs(h - near))
     cands.sort(key=lambda h: abs(h - near))
     return [h for h in after_tramps + cands if abs(h - near) < (1 << 31) - size][:8]

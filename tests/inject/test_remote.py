@@ -37,7 +37,8 @@ def test_getpid_in_a_multithreaded_target(busy, targets):
     tr, mem = attached(t.pid)
     try:
         assert len(tr.threads) == 5
-        regs = {tid: st.regs.copy() for tid, st in tr.threads.items()}
+        # as the threads go on: one stopped in a system call restarts it
+        regs = {tid: remote.resumed_regs(st.regs) for tid, st in tr.threads.items()}
         r = remote.Remote(tr, mem)
         for _ in range(3):
             assert r.call_libc("getpid") == t.pid
@@ -188,7 +189,7 @@ def test_call_that_cannot_return_is_taken_back(tmp_path, targets):
     t = targets.start([exe])
     tr, mem, take = attached_with_lock_held(t, exe)
     try:
-        regs = tr.threads[t.pid].regs.copy()
+        regs = remote.resumed_regs(tr.threads[t.pid].regs)
         r = remote.Remote(tr, mem)
         with pytest.raises(remote.RemoteTimeout):
             r.call(take, tid=t.pid, timeout=0.05, let_others_run=False)
@@ -223,7 +224,9 @@ def test_a_crashing_callee_is_taken_back_and_the_target_lives(busy, targets):
     t = targets.start([busy])
     tr, mem = attached(t.pid)
     try:
-        regs = {tid: st.regs.copy() for tid, st in tr.threads.items()}
+        # the calling thread (main) as it goes on: stopped in a system call, it restarts it
+        regs = {tid: remote.resumed_regs(st.regs) if tid == t.pid else st.regs.copy()
+                for tid, st in tr.threads.items()}
         r = remote.Remote(tr, mem)
         with pytest.raises(remote.RemoteCallError, match=r"crashed with SIGSEGV at 0x[0-9a-f]+ \(libc"):
             r.call_libc("strlen", 0)             # reads address 0: SEGV_MAPERR, not write-through
@@ -264,7 +267,8 @@ def test_trampoline_pages_of_successive_applies_share_one_mapping(busy, targets)
         second = remote.Remote(tr, mem).mmap_near(near)      # a later apply: a new Remote
         anon_code = [m for m in procmem.read_maps(t.pid) if not m.path and m.perms == "r-xp"]
         assert second == first + 4096
-        assert [(m.start, m.end) for m in anon_code] == [(first, first + 8192)]
+        # the landing page of remote calls comes first, in the same mapping
+        assert [(m.start, m.end) for m in anon_code] == [(first - 4096, first + 8192)]
         assert abs(second - near) < 1 << 31
     finally:
         tr.detach_all()
@@ -352,3 +356,55 @@ def test_a_call_on_a_thread_that_blocks_sigsegv_keeps_the_programs_handler(tmp_p
     assert t.ask("x") == "ok x caught=0"
     assert t.ask("segv") == "ok segv caught=1"     # its handler still runs: the process lives
     assert t.alive()
+
+
+
+DYING_CALLER = r"""
+import struct, sys
+from polusgen.inject import procmem, remote
+from polusgen.inject import ptrace as pt
+pid, which = int(sys.argv[1]), sys.argv[2]
+tr = pt.Tracer(pid)
+tr.attach()
+r = remote.Remote(tr, procmem.Memory(pid))
+# main is blocked in read(2); a spinning worker was stopped in the middle of its loop
+tid = pid if which == "main" else next(t for t, st in tr.threads.items() if t != pid and st.regs.orig_rax >= 1 << 63)
+where = r._errno_of(tid)
+r.mem.write(where, (1234).to_bytes(4, "little"))
+print(tid, where, flush=True)
+# sigtimedwait(empty set, NULL, 1 s) fails with EAGAIN when its time is up
+r.call_libc("sigtimedwait", bytes(128), 0, struct.pack("<qq", 1, 0), tid=tid, timeout=60)
+"""
+
+
+@pytest.mark.parametrize("which", ["main", "worker"])
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_a_thread_borrowed_for_a_call_gets_back_when_the_injector_dies(busy, targets, which, how):
+    """Killed in the middle of a remote call, the injector leaves the thread
+    to the frame it built: the callee returns to the landing stub, which
+    puts errno back and rt_sigreturns to exactly where the thread was -- a
+    thread blocked in read(2) reads on, a spinning one spins on."""
+    import subprocess
+    import sys
+
+    t = targets.start([busy])
+    before = counts(t.ask("a"))
+    injector = subprocess.Popen([sys.executable, "-c", DYING_CALLER, str(t.pid), which],
+                                stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2])
+    try:
+        tid, where = map(int, injector.stdout.readline().split())
+        # the borrowed thread is inside the call: blocked in rt_sigtimedwait (128)
+        eventually(lambda: Path(f"/proc/{t.pid}/task/{tid}/syscall").read_text().split()[0], lambda s: s == "128")
+        injector.send_signal(how)
+        assert injector.wait(10) != 0
+    finally:
+        injector.kill()
+        injector.wait()
+    # the callee's second is up: it returns into the landing stub, and the thread goes on
+    eventually(lambda: counts(t.ask("b")), lambda c: all(a > b for a, b in zip(c, before)))
+    if which == "main":
+        t.wait_reading_stdin()
+    with open(f"/proc/{t.pid}/mem", "rb") as mem:      # EAGAIN inside the call, 1234 again after it
+        mem.seek(where)
+        assert int.from_bytes(mem.read(4), "little") == 1234
+    assert t.ask("c").startswith("ok c ") and t.alive()
