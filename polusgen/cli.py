@@ -150,6 +150,34 @@ def demo(
     _run(run_demo, workdir)
 
 
+@app.command()
+def study(
+    trees: List[Path] = typer.Argument(..., help="release trees in release order (each folder's name names the release)"),
+    binary: str = typer.Option(..., "--binary", help="each release's binary, a template: '{tree}/src/prog'"),
+    start: str = typer.Option(..., "--start", help="command that starts a binary in the foreground: '{binary} -p {port}' ({work}: a scratch folder)"),
+    probe: str = typer.Option(..., "--probe", help="line | greeting | dns (see polusgen/study/probes.py)"),
+    send: List[str] = typer.Option([], "--send", help="a probe request (repeat; \\r\\n escapes allowed)"),
+    mask: List[str] = typer.Option([], "--mask", help="regex of reply text that varies between runs (repeat)"),
+    sources: str = typer.Option("{tree}", "--sources", help="what polusgen diff reads, a template: '{tree}/src'"),
+    build_cmd: Optional[str] = typer.Option(None, "--build", help="shell command run in each tree first"),
+    include: List[str] = typer.Option([], "-I", help="include directory (relative to each version's sources)"),
+    define: List[str] = typer.Option([], "-D", help="preprocessor definition NAME[=VALUE]"),
+    user_code: Optional[str] = typer.Option(None, "--user-code", help="hand-written code per pair, a template: 'user/{old}-{new}.c' (used where it exists)"),
+    program: Optional[str] = typer.Option(None, "--program", help="program name (default: the binary's name)"),
+    work: Path = typer.Option(Path("study"), "--work", help="where patches, logs and scratch folders go"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="write every pair's result and the totals here"),
+    load_threads: int = typer.Option(2, "--load-threads", help="client threads looping during apply and rollback"),
+) -> None:
+    """Update a running program through its releases, pair by pair, and tabulate what worked."""
+    from polusgen.study import run_study
+
+    results = _run(run_study, trees, binary=binary, start=start, probe=probe, requests=send, masks=mask,
+                   sources=sources, build=build_cmd, include=include, define=define, user_code=user_code,
+                   program=program, work=work, json_out=json_out, load_threads=load_threads, log=typer.echo)
+    if any(r.harmed for r in results):
+        raise typer.Exit(1)
+
+
 def main() -> None:  # python -m polusgen
     app()
 

@@ -21,7 +21,6 @@ import io
 import os
 import random
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -96,27 +95,6 @@ def write_config(path: Path, port: int, root: Path, empty: Path, extra: Sequence
     return path
 
 
-def process_tree(pid: int) -> list[int]:
-    """pid's descendants (children first seen first), from /proc."""
-    parent: dict[int, int] = {}
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{d}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        parent[int(d)] = int(fields[1])
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        kids = [c for c, pp in parent.items() if pp == p]
-        out += kids
-        todo += kids
-    return out
-
-
 def running(pids: Sequence[int]) -> list[int]:
     """Those of pids that still run (a zombie waiting for init counts as gone)."""
     out = []
@@ -176,20 +154,9 @@ class Vsftpd:
         if getattr(self, "_stopped", False):
             return []
         self._stopped = True
-        kids = process_tree(self.proc.pid) if self.alive() else []
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        for k in kids:
-            try:
-                os.kill(k, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
+        from polusgen.study.server import kill_tree
+
+        kids = kill_tree(self.proc)
         self._log.close()
         return kids
 
