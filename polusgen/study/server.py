@@ -100,7 +100,6 @@ class Server:
         return self.proc.poll() is None
 
     def output(self) -> str:
-        self._log.flush()
         return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:
