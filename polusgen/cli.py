@@ -20,10 +20,6 @@ app = typer.Typer(
 )
 
 
-class UserError(Exception):
-    """An error the user can fix: printed as one clear line, exit status 1."""
-
-
 def _fail(message: str, code: int = 1) -> None:
     from rich.console import Console
 

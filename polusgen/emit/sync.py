@@ -29,9 +29,6 @@ from polusgen.model import Coord, Warning_
 
 from .ctypes import Resolved, enumerator_names, members, resolve, same_type
 
-DIRS = ("o2n", "n2o")
-
-
 @dataclass
 class Converter:
     dir: str

@@ -123,9 +123,6 @@ class Memory:
         if n != len(data):
             raise OSError(f"short write of {len(data)} bytes at {addr:#x} in pid {self.pid}")
 
-    def read_u64(self, addr: int) -> int:
-        return struct.unpack("<Q", self.read(addr, 8))[0]
-
     def write_u64(self, addr: int, value: int) -> None:
         self.write(addr, struct.pack("<Q", value & 0xFFFFFFFFFFFFFFFF))
 

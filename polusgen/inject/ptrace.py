@@ -144,11 +144,6 @@ def setsiginfo(tid: int, info: bytes) -> None:
     _call(PTRACE_SETSIGINFO, tid, None, ctypes.addressof(buf))
 
 
-def siginfo_addr(info: bytes) -> int:
-    """si_addr of a fault's siginfo (offset 16 on x86_64)."""
-    return int.from_bytes(info[16:24], "little")
-
-
 def getsigmask(tid: int) -> int:
     """The thread's blocked-signal mask (bit n-1: signal n)."""
     m = ctypes.c_uint64()

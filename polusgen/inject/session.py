@@ -187,10 +187,6 @@ class Session:
         base, e, _ = self._rt
         return base + e.find(name, tables=(".dynsym",)).value
 
-    def rt_call(self, name: str, *args, **kw) -> int:
-        r = self.remote.call(self.rt_sym(name), *args, **kw)
-        return r - (1 << 64) if r >= (1 << 63) else r
-
     def rt_call32(self, name: str, *args, **kw) -> int:
         """An int-returning runtime function: the low 32 bits of rax, signed."""
         r = self.remote.call(self.rt_sym(name), *args, **kw) & 0xFFFFFFFF
