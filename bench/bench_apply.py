@@ -32,9 +32,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))   # run from a checkout
 
-sys.path.insert(0, str(REPO / "tests" / "inject"))
-from helpers import redirect_patch  # noqa: E402  (the patch generator the tests use)
 from polusgen.inject import elf  # noqa: E402
+from tests.support.patches import redirect_patch  # noqa: E402  (the patch generator the tests use)
 
 MANY_MAIN = r"""
 #include <pthread.h>

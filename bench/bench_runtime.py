@@ -36,7 +36,7 @@ def build(out: Path) -> tuple[Path, Path, Path]:
     lib = runtime_library()
     inc = f"-I{runtime_dir()}"
     patch = out / "fig2.so"
-    subprocess.run(["gcc", "-O2", "-fPIC", "-shared", "-Wl,-Bsymbolic", inc,
+    subprocess.run(["gcc", "-O2", "-fPIC", "-shared", inc,
                     str(ROOT / "docs" / "patch-example.polus.c"), "-o", str(patch)], check=True)
     exe = out / "bench_sync_write"
     subprocess.run(["gcc", "-O2", inc, str(ROOT / "bench" / "bench_sync_write.c"), "-o", str(exe), "-ldl"],

@@ -51,11 +51,10 @@ from pathlib import Path
 from typing import Optional
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests" / "corpus"))
+sys.path.insert(0, str(REPO))   # run from a checkout
 
-from client import FTPClient, KVClient  # noqa: E402
-from harness import ServerProcess, build  # noqa: E402
+from tests.corpus.client import FTPClient, KVClient  # noqa: E402
+from tests.corpus.harness import ServerProcess, build  # noqa: E402
 
 OUT = REPO / "bench" / "out"
 HOST = "127.0.0.1"
@@ -466,7 +465,7 @@ def main() -> int:
     from polusgen.inject.apply import apply_patch
     from polusgen.inject.rollback import rollback_patch
     from polusgen.inject.runtime_lib import runtime_library
-    from test_live_support import build_chain
+    from tests.corpus.live import build_chain
 
     rounds = a.rounds or (3 if a.quick else 15)
     pin_client()

@@ -65,7 +65,7 @@ int main(int argc, char **argv)
     long n_synced = argc > 3 ? atol(argv[3]) : 20000;
     long n_plain = 10000000;
     void *rt = dlopen(argv[1], RTLD_NOW | RTLD_GLOBAL);
-    void *patch = rt ? dlopen(argv[2], RTLD_NOW | RTLD_GLOBAL) : NULL;
+    void *patch = rt ? dlopen(argv[2], RTLD_NOW) : NULL;   /* as the injector loads patches */
     if (!patch) {
         fprintf(stderr, "%s\n", dlerror());
         return 2;

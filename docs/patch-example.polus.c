@@ -1,8 +1,8 @@
 /*
  * A patch as polusgen writes it: the paper's Fig. 2, v0 -> v1
- * (tests/cases/fig2).  This hand-written file is the reference the
- * emitter's templates follow and the runtime and injector are tested with
- * until the emitter produces it; tests/test_abi.py compiles it.
+ * (tests/cases/fig2).  Written by hand: the runtime's tests run it
+ * (tests/runtime) and tests/runtime/test_abi.py checks it against
+ * runtime/polus.h.
  *
  * struct A gains j  => struct A and struct AB change (AB contains A),
  * ab (a struct AB) changes, foo's signature changes (it takes struct A *)

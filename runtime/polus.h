@@ -3,7 +3,7 @@
  *
  * One header for both sides: every generated patch (templates/) calls only
  * what is declared in section 2, and the runtime (runtime/polus_rt.c)
- * implements all of it.  tests/test_abi.py fails if a generated patch calls a
+ * implements all of it.  tests/runtime/test_abi.py fails if a generated patch calls a
  * polus_* name that is not declared here, or if the runtime does not export
  * every function declared here.
  *

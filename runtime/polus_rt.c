@@ -305,9 +305,9 @@ POLUS_EXPORT int polus_end_patch(int patch)
     }
     /* Each copy has one layout: a live item of another patch with the same
      * old copy means this patch did not reach its own imports.  Seen for
-     * real: patches dlopen'ed RTLD_GLOBAL all define polus_imports, and
-     * without -Wl,-Bsymbolic the second patch's register_patch() reads the
-     * FIRST patch's table (the program's ab instead of ab_v1). */
+     * real: patches all define polus_imports, and when they are dlopen'ed
+     * RTLD_GLOBAL the second patch's register_patch() reads the FIRST
+     * patch's table (the program's ab instead of ab_v1). */
     for (int d = 0; d < p->ndata; d++) {
         struct rt_item *it = rt_item_at(p->data[d]);
         for (int q = 0; q < patch; q++) {
@@ -319,8 +319,8 @@ POLUS_EXPORT int polus_end_patch(int patch)
                 int st = x ? atomic_load(&x->state) : IS_RETIRED;
                 if (x && x->addr[SIDE_OLD] == it->addr[SIDE_OLD] && st != IS_RETIRED) {
                     rt_logf("patch %s refused: its old copy of %s (%p) is already the old copy in patch %s"
-                            " -- are its polus_imports interposed by an earlier patch's? (link patches"
-                            " with -Wl,-Bsymbolic)", p->name, it->name, it->addr[SIDE_OLD], o->name);
+                            " -- are its polus_imports interposed by an earlier patch's? (patches must be"
+                            " loaded RTLD_LOCAL)", p->name, it->name, it->addr[SIDE_OLD], o->name);
                     p->state = PS_ABORTED;
                     return -1;
                 }

@@ -2,14 +2,9 @@
 factory that starts a server and always kills it when the test ends."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from harness import ServerProcess, build_all  # noqa: E402
+from .harness import ServerProcess, build_all, ftp_root
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +26,9 @@ def start_server(corpus_bins):
     yield start
     for srv in started:
         srv.stop()
+
+
+@pytest.fixture
+def root(tmp_path):
+    """The directory ftpish serves as "/"."""
+    return ftp_root(tmp_path / "root")

@@ -20,33 +20,19 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO / "corpus"
+from tests.support.cases import CORPUS, Case
+
 SERVERS = ("kvserver", "ftpish")
-
-
-def eventually(probe, want, tries: int = 100, pause: float = 0.05):
-    """Calls probe() until it returns want (at most tries times); returns the
-    last value, for the caller to assert on.  For state that another process
-    or thread updates a moment later (a reaped child, a closed client)."""
-    value = probe()
-    for _ in range(tries - 1):
-        if value == want:
-            break
-        time.sleep(pause)
-        value = probe()
-    return value
+BIG = bytes(range(256)) * 400          # 100 KiB, every byte value
 
 
 def versions(server: str) -> list[str]:
-    """The version folders of a server, in release order: v0, v1, ..."""
-    found = [p.name for p in (CORPUS / server).iterdir()
-             if p.is_dir() and re.fullmatch(r"v\d+", p.name)]
-    return sorted(found, key=lambda v: int(v[1:]))
+    """The releases of a server, in order: v0, v1, ..."""
+    return Case(CORPUS / server).versions()
 
 
 def source_dir(server: str, version: str) -> Path:
-    return CORPUS / server / version
+    return Case(CORPUS / server).version(version)
 
 
 def _make(out: Path, targets: list[str], jobs: int) -> None:
@@ -74,6 +60,16 @@ def build(server: str, version: str, out_dir: str | os.PathLike) -> Path:
     out = Path(out_dir).resolve()
     _make(out, [f"{server}-{version}"], 1)
     return out / f"{server}-{version}"
+
+
+def ftp_root(r: Path) -> Path:
+    """The tree ftpish serves as "/" in the tests: hello.txt, sub/inner.txt, big.bin, .hidden."""
+    (r / "sub").mkdir(parents=True)
+    (r / "hello.txt").write_bytes(b"hello\n")
+    (r / "sub" / "inner.txt").write_bytes(b"inner\n")
+    (r / "big.bin").write_bytes(BIG)
+    (r / ".hidden").write_bytes(b"secret\n")
+    return r
 
 
 class ServerProcess:

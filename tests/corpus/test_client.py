@@ -3,13 +3,13 @@ when asked, and records what went wrong instead of hiding it."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from client import FTPClient, FTPScenario, KVClient, KVCounterScenario, KVScenario, LoadClient
+from .client import FTPClient, FTPScenario, KVClient, KVCounterScenario, KVScenario, LoadClient
 
 CLIENT = Path(__file__).with_name("client.py")
 

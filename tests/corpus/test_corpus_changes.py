@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import source_dir, versions
+from polusgen import pipeline, report
 
-pipeline = pytest.importorskip("polusgen.pipeline")
-report = pytest.importorskip("polusgen.report")
+from .harness import source_dir, versions
 
 S = set  # shorter rows below
 

@@ -8,8 +8,10 @@ import time
 
 import pytest
 
-from client import FTPClient, FTPScenario, LoadClient
-from harness import ServerProcess, eventually, versions
+from tests.support.process import eventually
+
+from .client import FTPClient, FTPScenario, LoadClient
+from .harness import BIG, ServerProcess, versions
 
 VERSIONS = versions("ftpish")
 # the commands each version adds
@@ -17,7 +19,6 @@ NEW_COMMANDS = {0: ["USER", "PASS", "PWD", "CWD", "LIST", "RETR", "NOOP", "SYST"
                 1: ["SIZE", "STAT"], 2: [], 3: ["HELP", "CDUP"], 4: ["FEAT", "MDTM"]}
 ALL_COMMANDS = [c for cmds in NEW_COMMANDS.values() for c in cmds]
 MAX_LOGIN_FAILS = {0: None, 1: 3, 2: 3, 3: 2, 4: 2}
-BIG = bytes(range(256)) * 400          # 100 KiB, every byte value
 
 
 def num(version: str) -> int:
@@ -26,18 +27,6 @@ def num(version: str) -> int:
 
 def commands_of(n: int) -> list[str]:
     return [c for k in range(n + 1) for c in NEW_COMMANDS[k]]
-
-
-@pytest.fixture
-def root(tmp_path):
-    """The directory served as "/"."""
-    r = tmp_path / "root"
-    (r / "sub").mkdir(parents=True)
-    (r / "hello.txt").write_bytes(b"hello\n")
-    (r / "sub" / "inner.txt").write_bytes(b"inner\n")
-    (r / "big.bin").write_bytes(BIG)
-    (r / ".hidden").write_bytes(b"secret\n")
-    return r
 
 
 @pytest.fixture(params=VERSIONS)
@@ -221,7 +210,7 @@ def test_session_limit_and_reaping(ftp, version):
                 d.expect("QUIT", 221)
             return code
 
-    assert eventually(third_session, 220) == 220
+    eventually(third_session, lambda code: code == 220, pause=0.05)
     b.close()
     assert srv.alive()
 

@@ -14,9 +14,10 @@ import threading
 
 import pytest
 
-from harness import CORPUS, REPO
 from polusgen.study.probes import Probe
 from polusgen.study.run import compare, reference
+from tests.support.build import REPO
+from tests.support.cases import CORPUS
 
 pytestmark = pytest.mark.e2e
 

@@ -6,18 +6,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from helpers import FIG2, REPO, build_c, moving_reports, needs_gcc, needs_ptrace
+from tests.support.build import build_c, needs_gcc, needs_ptrace, REPO
+from tests.support.cases import E2E, FIG2, case
+from tests.support.process import moving_reports
 from polusgen.errors import InjectError
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.rollback import rollback_patch
 from polusgen.inject.status import process_status
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
-V2 = Path(__file__).parent / "cases" / "fig2_chain" / "v2"
+V2 = case(E2E, "fig2_chain").version(2)
 
 
 def runs(t, version):
@@ -28,7 +29,7 @@ def runs(t, version):
 
 
 def test_chain_applied_in_order_and_rolled_back_to_zero(tmp_path, targets):
-    exe = build_c([FIG2 / "v0" / "ab.c", FIG2 / "v0" / "main.c"], tmp_path / "fig2", pie=True)
+    exe = build_c(FIG2.sources(0), tmp_path / "fig2", pie=True)
     out = tmp_path / "patches"
     r = subprocess.run([sys.executable, "-m", "polusgen", "evolve", str(FIG2 / "v0"), str(FIG2 / "v1"), str(V2),
                         "-o", str(out), "--binary", str(exe), "--program", "fig2"], cwd=REPO, capture_output=True,

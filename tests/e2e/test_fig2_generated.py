@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FIG2, REPO, build_c, moving_reports, needs_gcc, needs_ptrace
+from tests.support.build import build_c, needs_gcc, needs_ptrace, REPO
+from tests.support.cases import FIG2
+from tests.support.process import moving_reports
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
 
@@ -47,7 +49,7 @@ def runs(t, version, n=2):
 
 
 def test_generated_patch_through_the_cli(tmp_path, targets, pie, cache_env):
-    exe = build_c([FIG2 / "v0" / "ab.c", FIG2 / "v0" / "main.c"], tmp_path / "fig2", pie=pie)
+    exe = build_c(FIG2.sources(0), tmp_path / "fig2", pie=pie)
     so = generate(tmp_path, exe, cache_env)
     t = targets.start([exe])
     runs(t, "v0")
@@ -67,7 +69,7 @@ def test_generated_patch_through_the_cli(tmp_path, targets, pie, cache_env):
 
 
 def test_generated_patch_refuses_another_binary(tmp_path, targets, cache_env):
-    exe = build_c([FIG2 / "v0" / "ab.c", FIG2 / "v0" / "main.c"], tmp_path / "fig2", pie=True)
+    exe = build_c(FIG2.sources(0), tmp_path / "fig2", pie=True)
     other = build_c([FIG2 / "v0" / "main.c", FIG2 / "v0" / "ab.c"], tmp_path / "fig2-other", pie=True,
                     extra=["-DPOLUS_OTHER_BUILD=1", "-g"])
     so = generate(tmp_path, other, cache_env)
@@ -78,7 +80,7 @@ def test_generated_patch_refuses_another_binary(tmp_path, targets, cache_env):
 
 
 def test_fast_entry_point_gives_the_same_result(tmp_path, targets, cache_env):
-    exe = build_c([FIG2 / "v0" / "ab.c", FIG2 / "v0" / "main.c"], tmp_path / "fig2", pie=True)
+    exe = build_c(FIG2.sources(0), tmp_path / "fig2", pie=True)
     so = generate(tmp_path, exe, cache_env)
     t = targets.start([exe])
     r = subprocess.run([sys.executable, "-m", "polusgen.inject", "apply", str(t.pid), str(so), "--wait", "0.2"],

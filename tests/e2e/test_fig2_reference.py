@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FIG2, REPO, build_c, build_so, moving_reports, needs_gcc, needs_ptrace, parse_report
+from tests.support.build import build_c, build_so, needs_gcc, needs_ptrace, REPO
+from tests.support.cases import FIG2
+from tests.support.process import moving_reports, parse_report
 from polusgen.errors import InjectError
 from polusgen.inject import elf
 from polusgen.inject import ptrace as pt
@@ -38,7 +40,7 @@ def for_binary(exe: Path):
 
 @pytest.fixture
 def fig2(tmp_path, pie):
-    return build_c([FIG2 / "v0" / "ab.c", FIG2 / "v0" / "main.c"], tmp_path / "fig2", pie=pie)
+    return build_c(FIG2.sources(0), tmp_path / "fig2", pie=pie)
 
 
 def assert_runs(t, version):

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FIG2, REPO, Target, build_c, needs_gcc, parse_report
+from tests.support.build import build_c, needs_gcc, REPO
+from tests.support.cases import FIG2
+from tests.support.process import parse_report, Target
 from polusgen.inject import elf
 
 pytestmark = [needs_gcc, pytest.mark.e2e,
@@ -36,7 +38,7 @@ def as_nobody():
 
 
 def test_target_running_as_nobody_is_updated(tmp_path, public_dir):
-    exe = build_c([FIG2 / "v0" / "ab.c", FIG2 / "v0" / "main.c"], public_dir / "fig2")
+    exe = build_c(FIG2.sources(0), public_dir / "fig2")
     os.chmod(exe, 0o755)
     src = (REPO / "docs" / "patch-example.polus.c").read_text().replace(
         r'\"build_id\": null', r'\"build_id\": \"%s\"' % elf.build_id(exe))

@@ -16,14 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, build_c, needs_gcc, needs_ptrace
+from tests.support.build import build_c, needs_gcc, needs_ptrace, REPO
+from tests.support.cases import E2E, case
 from polusgen.errors import InjectError
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.rollback import rollback_patch
 from polusgen.inject.status import process_status
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
-CASE = Path(__file__).parent / "cases" / "tainted"
+CASE = case(E2E, "tainted")
 
 
 class Prog:
@@ -53,7 +54,7 @@ class Prog:
 
 @pytest.fixture
 def prog(tmp_path):
-    exe = build_c([CASE / "v0" / "log.c", CASE / "v0" / "main.c"], tmp_path / "notes")
+    exe = build_c(CASE.sources(0), tmp_path / "notes")
     patch_c = tmp_path / "notes-v1.polus.c"
     subprocess.run([sys.executable, "-m", "polusgen", "diff", str(CASE / "v0"), str(CASE / "v1"), "-o", str(patch_c),
                     "--binary", str(exe), "--user-code", str(CASE / "repair.c")], cwd=REPO, check=True,

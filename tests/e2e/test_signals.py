@@ -15,17 +15,18 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from helpers import REPO, build_c, needs_gcc, needs_ptrace, parse_report
+from tests.support.build import build_c, needs_gcc, needs_ptrace, REPO
+from tests.support.cases import E2E, case
+from tests.support.process import parse_report
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.rollback import rollback_patch
 from polusgen.inject.status import process_status
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
-CASE = Path(__file__).parent / "cases" / "signals"
+CASE = case(E2E, "signals")
 
 
 def flood(t, seconds: float, version: str, rounds: int = 5) -> dict:
@@ -58,7 +59,7 @@ def cli(*args, env) -> None:
 
 
 def test_signal_handler_writing_a_page_in_write_through(tmp_path, targets):
-    exe = build_c([CASE / "v0" / "sig.c"], tmp_path / "sig")
+    exe = build_c(CASE.sources(0), tmp_path / "sig")
     env = {**os.environ, "POLUS_CACHE_DIR": str(tmp_path / "cache")}
     cli("diff", CASE / "v0", CASE / "v1", "-o", tmp_path / "p.polus.c", "--binary", exe, env=env)
     cli("build", tmp_path / "p.polus.c", env=env)

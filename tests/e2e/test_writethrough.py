@@ -11,17 +11,18 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from helpers import REPO, build_c, needs_gcc, needs_ptrace, parse_report
+from tests.support.build import build_c, needs_gcc, needs_ptrace, REPO
+from tests.support.cases import E2E, case
+from tests.support.process import parse_report
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.rollback import rollback_patch
 from polusgen.inject.status import process_status
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
-CASE = Path(__file__).parent / "cases" / "writethrough"
+CASE = case(E2E, "writethrough")
 
 
 def no_loss(reports, version):
@@ -34,7 +35,7 @@ def no_loss(reports, version):
 
 
 def test_statuses_during_write_through_lose_nothing(tmp_path, targets, pie):
-    exe = build_c([CASE / "v0" / "wt.c"], tmp_path / "wt", pie=pie)
+    exe = build_c(CASE.sources(0), tmp_path / "wt", pie=pie)
     env = {**os.environ, "POLUS_CACHE_DIR": str(tmp_path / "cache")}
     c = tmp_path / "p.polus.c"
     for args in (["diff", CASE / "v0", CASE / "v1", "-o", c, "--binary", exe], ["build", c]):
@@ -71,7 +72,7 @@ def test_threads_left_running_during_a_long_call_are_not_held_by_their_faults(tm
     from polusgen.inject import procmem, remote
     from polusgen.inject import ptrace as pt
 
-    exe = build_c([CASE / "v0" / "wt.c"], tmp_path / "wt", pie=True)
+    exe = build_c(CASE.sources(0), tmp_path / "wt", pie=True)
     env = {**os.environ, "POLUS_CACHE_DIR": str(tmp_path / "cache")}
     c = tmp_path / "p.polus.c"
     for args in (["diff", CASE / "v0", CASE / "v1", "-o", c, "--binary", exe], ["build", c]):

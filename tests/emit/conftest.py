@@ -12,16 +12,7 @@ import pytest
 from polusgen.resources import runtime_dir
 
 HERE = Path(__file__).resolve().parent
-DATA = HERE / "data"
-ROOT = HERE.parent.parent
-CASES = ROOT / "tests" / "cases"
 GCC_PATCH = ["gcc", "-O2", "-Wall", "-Werror", "-fPIC", "-shared"]
-
-
-def versions(case: Path, a: str = "v0", b: str = "v1") -> tuple[Path, Path]:
-    if (case / a).is_dir():
-        return case / a, case / b
-    return case / f"{a}.c", case / f"{b}.c"
 
 
 def changeset(old: Path, new: Path, include=(), define=()):

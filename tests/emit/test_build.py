@@ -10,12 +10,15 @@ import pytest
 from polusgen.build import build_patch
 from polusgen.errors import BuildError
 
-from .conftest import CASES, ROOT, emit, versions
+from tests.support.build import REPO
+from tests.support.cases import FIG2
+
+from .conftest import emit
 
 
 @pytest.fixture
 def fig2_patch(tmp_path):
-    old, new = versions(CASES / "fig2")
+    old, new = FIG2.pair()
     out = tmp_path / "fig2-v1.polus.c"
     emit(old, new, out, program="fig2")
     return out
@@ -40,7 +43,7 @@ def test_build_error_carries_gcc_first_errors(tmp_path, fig2_patch):
 def test_makefile_rule_builds_the_same_patch(tmp_path, fig2_patch):
     if shutil.which("make") is None:
         pytest.skip("make not installed")
-    r = subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), str(fig2_patch.with_name("fig2-v1.so"))],
+    r = subprocess.run(["make", "-s", "-f", str(REPO / "Makefile"), str(fig2_patch.with_name("fig2-v1.so"))],
                        capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert fig2_patch.with_name("fig2-v1.so").is_file()
@@ -49,7 +52,6 @@ def test_makefile_rule_builds_the_same_patch(tmp_path, fig2_patch):
 def test_program_code_warnings_stay_warnings_generated_code_stays_strict(tmp_path):
     """gcc -Wall findings in the program's own code (an unused local) do not
     fail the build; the same finding in generated code would."""
-    import subprocess
 
     from .conftest import compile_so
 

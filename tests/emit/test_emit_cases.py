@@ -4,8 +4,6 @@ headers, that pycparser parses back, that calls only the runtime functions
 runtime/polus.h declares, and whose embedded manifest matches its code."""
 from __future__ import annotations
 
-import importlib.util
-import json
 import re
 import subprocess
 
@@ -13,24 +11,14 @@ import pytest
 
 from polusgen.build import read_manifest
 from polusgen.resources import fake_libc_dir, runtime_dir
+from tests.support.abi import called_polus_functions, header_functions
 
-from .conftest import CASES, ROOT, compile_so, emit, versions
+from tests.support.cases import CONSTRUCTOR, Case, cases
 
-_spec = importlib.util.spec_from_file_location("polus_test_abi", ROOT / "tests" / "test_abi.py")
-abi = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(abi)
-_CHAR = re.compile(r"'(?:\\.|[^'\\])'")
-
-
-def polus_calls(c_text: str) -> set[str]:
-    """tests/test_abi.py's rule; character literals ('"') are blanked first, its
-    string-literal pattern would otherwise run from a '"' to the next string."""
-    return abi.called_polus_functions(_CHAR.sub("0", c_text))
-
+from .conftest import compile_so, emit
 
 def constructor_cases():
-    return sorted(p.name for p in CASES.iterdir()
-                  if (p / "expected.json").is_file() and not p.name.startswith("fail_"))
+    return [c.name for c in cases(CONSTRUCTOR) if not c.name.startswith("fail_")]
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +27,10 @@ def built(tmp_path_factory):
 
     def get(name):
         if name not in cache:
-            case = CASES / name
-            exp = json.loads((case / "expected.json").read_text())
+            case = Case(CONSTRUCTOR / name)
+            exp = case.expected
             out = tmp_path_factory.mktemp(name) / f"{name}.polus.c"
-            old, new = versions(case)
+            old, new = case.pair()
             plan, text = emit(old, new, out, include=exp.get("include", []), program=name)
             so = out.with_name(f"{name}.so")
             r = compile_so(out, so, [f"-I{new / d}" if new.is_dir() else f"-I{new.parent / d}"
@@ -65,8 +53,8 @@ def test_patch_compiles_with_real_headers(built, name):
 @pytest.mark.parametrize("name", constructor_cases())
 def test_patch_calls_only_declared_runtime_functions(built, name):
     plan, out, text, so, r = built(name)
-    calls = polus_calls(text)
-    assert calls <= abi.header_functions(), calls - abi.header_functions()
+    calls = called_polus_functions(text)
+    assert calls <= header_functions(), calls - header_functions()
     assert "polus_begin_patch" in calls and "polus_end_patch" in calls
 
 
@@ -120,4 +108,4 @@ def test_manifest_matches_code(built, name):
 
 def test_abi_checker_catches_an_undeclared_call():
     text = "int register_patch(void) { polus_begin_patch(0,0,0,0,1); return polus_secret_hook(3); }"
-    assert "polus_secret_hook" in abi.called_polus_functions(text) - abi.header_functions()
+    assert "polus_secret_hook" in called_polus_functions(text) - header_functions()

@@ -9,7 +9,11 @@ import pytest
 from polusgen.errors import VersionFileError
 from polusgen.versionfile import VersionFile
 
-from .conftest import DATA, compile_so, emit
+from tests.support.cases import EMIT, case
+
+from .conftest import compile_so, emit
+
+CHAIN = case(EMIT, "chain")
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +23,7 @@ def chain(tmp_path_factory):
     out = []
     for i in (1, 2, 3):
         c = tmp / f"chain-v{i}.polus.c"
-        plan, text = emit(DATA / "chain" / f"v{i - 1}.c", DATA / "chain" / f"v{i}.c", c,
+        plan, text = emit(*CHAIN.pair(i - 1, i), c,
                           version_file=vf, program="chain")
         out.append((plan, c, text, compile_so(c, tmp / f"chain-v{i}.so")))
     return tmp, vf, out
@@ -81,14 +85,14 @@ def test_version_file_not_written_when_the_patch_fails(tmp_path, monkeypatch):
     import polusgen.emit as emit_mod
 
     vf = tmp_path / "chain.json"
-    emit(DATA / "chain" / "v0.c", DATA / "chain" / "v1.c", tmp_path / "a.polus.c", version_file=vf, program="chain")
+    emit(*CHAIN.pair(), tmp_path / "a.polus.c", version_file=vf, program="chain")
     before = vf.read_text()
 
     def boom(*a, **k):
         raise RuntimeError("template failure")
     monkeypatch.setattr(emit_mod, "render_patch", boom)
     with pytest.raises(RuntimeError):
-        emit(DATA / "chain" / "v1.c", DATA / "chain" / "v2.c", tmp_path / "b.polus.c", version_file=vf,
+        emit(*CHAIN.pair(1, 2), tmp_path / "b.polus.c", version_file=vf,
              program="chain")
     assert vf.read_text() == before
     assert not (tmp_path / "b.polus.c").exists()
@@ -108,8 +112,8 @@ def test_version_file_errors(tmp_path):
 def test_regenerating_a_recorded_patch_is_refused(tmp_path):
     vf = tmp_path / "chain.json"
     out = tmp_path / "a.polus.c"
-    emit(DATA / "chain" / "v0.c", DATA / "chain" / "v1.c", out, version_file=vf, program="chain")
+    emit(*CHAIN.pair(), out, version_file=vf, program="chain")
     before = vf.read_text()
     with pytest.raises(VersionFileError, match="already records"):
-        emit(DATA / "chain" / "v0.c", DATA / "chain" / "v1.c", out, version_file=vf, program="chain")
+        emit(*CHAIN.pair(), out, version_file=vf, program="chain")
     assert vf.read_text() == before

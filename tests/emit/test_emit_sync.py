@@ -8,18 +8,20 @@ import pytest
 
 from polusgen.build import build_patch
 
-from .conftest import CASES, DATA, emit, run_harness, versions
+from tests.support.cases import CONSTRUCTOR, EMIT, FIG2, case
+
+from .conftest import emit, run_harness
 
 
 def _emit(tmp_path, name, **kw):
     out = tmp_path / f"{name}.polus.c"
-    plan, text = emit(DATA / name / "v0.c", DATA / name / "v1.c", out, program=name, **kw)
+    plan, text = emit(*case(EMIT, name).pair(), out, program=name, **kw)
     return plan, out, text
 
 
 def test_sync_functions_round_trip_every_common_member(tmp_path):
     plan, out, text = _emit(tmp_path, "sync")
-    assert run_harness(tmp_path, out, plan.manifest, DATA / "sync" / "harness.c").strip() == "ok"
+    assert run_harness(tmp_path, out, plan.manifest, EMIT / "sync" / "harness.c").strip() == "ok"
     # member by member, recursively: the nested struct has a converter of its own
     assert "polus_o2n_struct_point(struct point_v1 *dst, const struct point *src)" in text
     assert "polus_n2o_struct_shape(struct shape *dst, const struct shape_v1 *src)" in text
@@ -32,12 +34,12 @@ def test_heap_list_is_traced_and_kept_in_sync(tmp_path):
     assert "polus_register_heap(" in text and "polus_counterpart(" in text
     # a simple list (one global, one `next`) is not an alias hazard
     assert not [w for w in plan.warnings if w.code == "alias"]
-    assert run_harness(tmp_path, out, plan.manifest, DATA / "heap" / "harness.c").strip() == "ok"
+    assert run_harness(tmp_path, out, plan.manifest, EMIT / "heap" / "harness.c").strip() == "ok"
 
 
 def test_aliased_heap_type_warns_with_place_and_hook(tmp_path):
-    src = (DATA / "heap" / "v0.c").read_text().replace("struct node *head;", "struct node *head;\nstruct node *tail;")
-    dst = (DATA / "heap" / "v1.c").read_text().replace("struct node *head;", "struct node *head;\nstruct node *tail;")
+    src = (EMIT / "heap" / "v0.c").read_text().replace("struct node *head;", "struct node *head;\nstruct node *tail;")
+    dst = (EMIT / "heap" / "v1.c").read_text().replace("struct node *head;", "struct node *head;\nstruct node *tail;")
     (tmp_path / "v0.c").write_text(src)
     (tmp_path / "v1.c").write_text(dst)
     plan, text = emit(tmp_path / "v0.c", tmp_path / "v1.c", tmp_path / "p.polus.c", program="heap")
@@ -63,17 +65,17 @@ def test_stub_redirects_old_function_and_converts_arguments(tmp_path):
     plain = [j for j, n in enumerate(m.new_functions) if n.name == "handle" and not n.stub]
     assert plain and not [r for r in m.redirects if r.new in plain]
     assert any(w.code == "stub" and "flags" in w.message for w in plan.warnings)
-    assert run_harness(tmp_path, out, m, DATA / "stub" / "harness.c").strip() == "ok"
+    assert run_harness(tmp_path, out, m, EMIT / "stub" / "harness.c").strip() == "ok"
 
 
 def test_user_stub_takes_precedence(tmp_path):
-    plan, out, text = _emit(tmp_path, "stub", user_code=DATA / "user" / "stub_user.c")
-    assert run_harness(tmp_path, out, plan.manifest, DATA / "stub" / "harness.c",
+    plan, out, text = _emit(tmp_path, "stub", user_code=EMIT / "user" / "stub_user.c")
+    assert run_harness(tmp_path, out, plan.manifest, EMIT / "stub" / "harness.c",
                        extra_flags=["-DUSER_STUB"]).strip() == "ok"
 
 
 def _fig2(tmp_path, **kw):
-    old, new = versions(CASES / "fig2")
+    old, new = FIG2.pair()
     out = tmp_path / "fig2.polus.c"
     plan, text = emit(old, new, out, program="fig2", **kw)
     return plan, out, text
@@ -81,18 +83,18 @@ def _fig2(tmp_path, **kw):
 
 def test_generated_fig2_sync_without_user_code(tmp_path):
     plan, out, text = _fig2(tmp_path)
-    assert run_harness(tmp_path, out, plan.manifest, DATA / "user" / "fig2_harness.c").strip() == "ok"
+    assert run_harness(tmp_path, out, plan.manifest, EMIT / "user" / "fig2_harness.c").strip() == "ok"
 
 
 def test_user_code_given_to_diff_takes_precedence(tmp_path):
-    user = DATA / "user" / "fig2_user.c"
+    user = EMIT / "user" / "fig2_user.c"
     plan, out, text = _fig2(tmp_path, user_code=user)
     assert f'#define POLUS_USER_CODE "{user.resolve()}"' in text
     assert "#define POLUS_HAVE_USER_o2n_struct_A 1" in text
     assert "#define POLUS_HAVE_USER_pre_update 1" in text
     # generated code stays for everything the user did not write
     assert "POLUS_GEN void polus_n2o_struct_A(" in text and "POLUS_GEN void polus_o2n_struct_AB(" in text
-    assert run_harness(tmp_path, out, plan.manifest, DATA / "user" / "fig2_harness.c",
+    assert run_harness(tmp_path, out, plan.manifest, EMIT / "user" / "fig2_harness.c",
                        extra_flags=["-DWITH_USER"]).strip() == "ok"
     # and the library builds with it
     assert build_patch(out, tmp_path / "fig2.so").is_file()
@@ -102,9 +104,9 @@ def test_user_code_given_at_build_time_takes_precedence(tmp_path):
     from polusgen.emit.usercode import user_flags
 
     plan, out, text = _fig2(tmp_path)
-    user = DATA / "user" / "fig2_user.c"
+    user = EMIT / "user" / "fig2_user.c"
     assert build_patch(out, tmp_path / "fig2.so", user_code=user).is_file()
-    assert run_harness(tmp_path, out, plan.manifest, DATA / "user" / "fig2_harness.c",
+    assert run_harness(tmp_path, out, plan.manifest, EMIT / "user" / "fig2_harness.c",
                        extra_flags=["-DWITH_USER", *user_flags(user)]).strip() == "ok"
 
 
@@ -113,10 +115,7 @@ def test_heap_patch_in_the_real_runtime(tmp_path):
     write-through: writes to either list reach the other."""
     import subprocess
 
-    try:
-        from polusgen.inject.runtime_lib import runtime_library
-    except ImportError:
-        pytest.skip("the runtime library builder is not available")
+    from polusgen.inject.runtime_lib import runtime_library
     from polusgen.resources import runtime_dir
 
     from .conftest import imports_glue
@@ -128,7 +127,7 @@ def test_heap_patch_in_the_real_runtime(tmp_path):
     glue.write_text(imports_glue(plan.manifest, dlopen=True))
     exe = tmp_path / "rt_harness"
     r = subprocess.run(["gcc", "-O1", "-Wall", "-Werror", "-rdynamic", f"-I{runtime_dir()}",
-                        str(DATA / "heap" / "rt_harness.c"), str(glue), "-o", str(exe), "-ldl"],
+                        str(EMIT / "heap" / "rt_harness.c"), str(glue), "-o", str(exe), "-ldl"],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     r = subprocess.run([str(exe), str(rt), str(so)], capture_output=True, text=True, timeout=60)
@@ -139,11 +138,11 @@ def test_inlined_static_helper_is_copied_not_imported(tmp_path):
     import subprocess
 
     exe = tmp_path / "prog"
-    subprocess.run(["gcc", "-O2", str(DATA / "inline_copy" / "v0.c"), "-o", str(exe)], check=True)
+    subprocess.run(["gcc", "-O2", str(EMIT / "inline_copy" / "v0.c"), "-o", str(exe)], check=True)
     nm = subprocess.run(["nm", str(exe)], capture_output=True, text=True).stdout
     if " scale" in nm:
         pytest.skip("this gcc kept a symbol for scale")
-    old, new = DATA / "inline_copy" / "v0.c", DATA / "inline_copy" / "v1.c"
+    old, new = case(EMIT, "inline_copy").pair()
     from .conftest import changeset
 
     from polusgen.emit import write_patch
@@ -163,8 +162,8 @@ def test_inlined_static_helper_is_copied_not_imported(tmp_path):
 
 
 def test_pointers_into_a_global_array_warn(tmp_path):
-    src = (DATA / "heap" / "v0.c").read_text() + "\nstruct node pool[4];\n"
-    dst = (DATA / "heap" / "v1.c").read_text() + "\nstruct node pool[4];\n"
+    src = (EMIT / "heap" / "v0.c").read_text() + "\nstruct node pool[4];\n"
+    dst = (EMIT / "heap" / "v1.c").read_text() + "\nstruct node pool[4];\n"
     (tmp_path / "v0.c").write_text(src)
     (tmp_path / "v1.c").write_text(dst)
     plan, text = emit(tmp_path / "v0.c", tmp_path / "v1.c", tmp_path / "p.polus.c", program="heap")
@@ -175,8 +174,8 @@ def test_pointers_into_a_global_array_warn(tmp_path):
 
 def test_casts_to_a_changed_type_warn_with_place(tmp_path):
     extra = "\nint first_val(void *p)\n{\n    return ((struct node *)p)->val;\n}\n"
-    (tmp_path / "v0.c").write_text((DATA / "heap" / "v0.c").read_text() + extra)
-    (tmp_path / "v1.c").write_text((DATA / "heap" / "v1.c").read_text() + extra)
+    (tmp_path / "v0.c").write_text((EMIT / "heap" / "v0.c").read_text() + extra)
+    (tmp_path / "v1.c").write_text((EMIT / "heap" / "v1.c").read_text() + extra)
     plan, text = emit(tmp_path / "v0.c", tmp_path / "v1.c", tmp_path / "p.polus.c", program="heap")
     casts = [w for w in plan.warnings if w.code == "void-cast"]
     assert casts and all("first_val" in w.message and "struct node" in w.message for w in casts)
@@ -187,7 +186,7 @@ def test_casts_to_a_changed_type_warn_with_place(tmp_path):
 def test_never_written_table_keeps_its_new_initializer(tmp_path):
     """A table nobody writes that gained entries: the running value is its old
     initializer, so the new one wins and nothing is copied over it."""
-    old, new = versions(CASES / "array_by_initializer")
+    old, new = case(CONSTRUCTOR, "array_by_initializer").pair()
     plan, text = emit(old, new, tmp_path / "p.polus.c", program="tables")
     data = {d.key: d for d in plan.data}
     settings = next(k for k in data if k.startswith("settings"))
@@ -202,10 +201,10 @@ def test_never_written_table_keeps_its_new_initializer(tmp_path):
 def test_user_code_imports_the_old_symbols_it_names(tmp_path):
     """User code may name any symbol of the old program as POLUS_OLD_<name>,
     even one the new version deleted: it is imported for it."""
-    plan, out, text = _emit(tmp_path, "deleted", user_code=DATA / "deleted" / "user.c")
+    plan, out, text = _emit(tmp_path, "deleted", user_code=EMIT / "deleted" / "user.c")
     assert ("hits", "data") in {(i.name, i.kind) for i in plan.manifest.imports}
     assert "#define POLUS_OLD_hits (*(long *)polus_imports[" in text
-    assert run_harness(tmp_path, out, plan.manifest, DATA / "deleted" / "harness.c").strip() == "ok"
+    assert run_harness(tmp_path, out, plan.manifest, EMIT / "deleted" / "harness.c").strip() == "ok"
     # without user code, a deleted global is not imported
     plan2, out2, _ = _emit(tmp_path, "deleted")
     assert "hits" not in {i.name for i in plan2.manifest.imports}
@@ -216,7 +215,7 @@ def test_const_table_pointing_into_the_program_is_filled_at_registration(tmp_pat
     assert "polus_init_globals();" in text
     assert "POLUS_EXPORT const struct cmd cmds_v1" not in text   # writable: filled at registration
     assert build_patch(out, tmp_path / "t.so").is_file()
-    assert run_harness(tmp_path, out, plan.manifest, DATA / "const_table" / "harness.c").strip() == "ok"
+    assert run_harness(tmp_path, out, plan.manifest, EMIT / "const_table" / "harness.c").strip() == "ok"
 
 
 def test_stub_for_a_call_inlined_into_a_never_left_function(tmp_path):
@@ -226,7 +225,7 @@ def test_stub_for_a_call_inlined_into_a_never_left_function(tmp_path):
 
     from .conftest import changeset
 
-    old, new = DATA / "stub_inlined" / "v0.c", DATA / "stub_inlined" / "v1.c"
+    old, new = case(EMIT, "stub_inlined").pair()
     exe = tmp_path / "prog"
     subprocess.run(["gcc", "-O2", str(old), "-o", str(exe)], check=True)
     if " start_session" in subprocess.run(["nm", str(exe)], capture_output=True, text=True).stdout:

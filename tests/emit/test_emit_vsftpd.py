@@ -9,28 +9,18 @@ features.h would replace glibc's <features.h>.
 """
 from __future__ import annotations
 
-import importlib.util
-import os
-from pathlib import Path
-
 import pytest
 
 from polusgen.build import build_patch, read_manifest
+from tests.support.abi import called_polus_functions, header_functions
+from tests.support.vsftpd import load_releases, needs_vsftpd, pairs, release_dir
 
-from .conftest import ROOT as REPO
-from .test_emit_cases import abi, polus_calls
+pytestmark = needs_vsftpd
 
-TESTS = REPO / "tests"
 
-ROOT = os.environ.get("POLUS_VSFTPD_DIR")
-pytestmark = [pytest.mark.vsftpd, pytest.mark.skipif(not ROOT, reason="POLUS_VSFTPD_DIR is not set")]
-
-# the diff's vsftpd tests load the releases and pick the pairs: the same here
-_spec = importlib.util.spec_from_file_location("polus_test_diff_vsftpd", TESTS / "test_diff_vsftpd.py")
-_diff = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_diff)
-programs = _diff.programs
-_pairs = _diff.pairs
+@pytest.fixture(scope="module")
+def programs():
+    return load_releases()
 
 
 def test_every_release_pair_compiles(programs, tmp_path):
@@ -38,13 +28,13 @@ def test_every_release_pair_compiles(programs, tmp_path):
     from polusgen.emit import write_patch
 
     failures = {}
-    for a, b in _pairs(programs):
+    for a, b in pairs(programs):
         c = tmp_path / f"vsftpd-{a}-{b}.polus.c"
         plan = write_patch(compute_changeset(programs[a], programs[b]), c, program="vsftpd")
         text = c.read_text()
-        assert polus_calls(text) <= abi.header_functions()
+        assert called_polus_functions(text) <= header_functions()
         try:
-            so = build_patch(c, include_dirs=[str(Path(ROOT) / b)])
+            so = build_patch(c, include_dirs=[str(release_dir(b))])
         except Exception as e:  # collect them all, then fail with the list
             failures[f"{a}->{b}"] = str(e)[:2000]
             continue
@@ -64,7 +54,7 @@ def test_release_chain_with_one_version_file(programs, tmp_path):
         c = tmp_path / f"vsftpd-v{i}.polus.c"
         plan = write_patch(compute_changeset(programs[a], programs[b]), c, version_file=vf, program="vsftpd")
         assert plan.name == f"vsftpd-v{i}"
-        build_patch(c, include_dirs=[str(Path(ROOT) / b)])
+        build_patch(c, include_dirs=[str(release_dir(b))])
         # every symbol this patch defines carries its number; its old side is where the file said
         for nf in plan.manifest.new_functions:
             assert nf.symbol.endswith(f"_v{i}")

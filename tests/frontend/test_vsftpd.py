@@ -6,21 +6,20 @@ about the frontend's behaviour on real code, not about vsftpd's contents.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from polusgen.frontend import load_program
+from tests.support.vsftpd import VSFTPD_DIR, needs_vsftpd
 
-ROOT = os.environ.get("POLUS_VSFTPD_DIR")
-pytestmark = [pytest.mark.vsftpd, pytest.mark.skipif(not ROOT, reason="POLUS_VSFTPD_DIR is not set")]
+pytestmark = needs_vsftpd
 
 
 def releases() -> list[Path]:
-    if not ROOT:
+    if not VSFTPD_DIR:
         return []
-    return sorted(p for p in Path(ROOT).iterdir() if p.is_dir() and any(p.glob("*.c")))
+    return sorted(p for p in Path(VSFTPD_DIR).iterdir() if p.is_dir() and any(p.glob("*.c")))
 
 
 @pytest.mark.parametrize("release", releases(), ids=lambda p: p.name)

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build_c, eventually, needs_gcc, needs_ptrace, redirect_patch
+from tests.support.build import build_c, needs_gcc, needs_ptrace
+from tests.support.patches import redirect_patch
+from tests.support.process import eventually
 from polusgen.errors import InjectError
 from polusgen.inject import jumps
 from polusgen.inject.apply import apply_patch
@@ -143,10 +145,10 @@ def test_apply_and_roll_back_when_the_main_thread_has_exited(tmp_path, targets):
 
 
 def test_absolute_jump_when_no_trampoline_page_can_be_had(tmp_path, targets, monkeypatch):
-    from helpers import FIG2
+    from tests.support.cases import FIG2
     from polusgen.inject.rollback import rollback_patch
 
-    exe = build_c([FIG2 / "v0" / "ab.c", FIG2 / "v0" / "main.c"], tmp_path / "fig2", pie=True)
+    exe = build_c(FIG2.sources(0), tmp_path / "fig2", pie=True)
     so = redirect_patch(tmp_path, exe, "report-v9",
                         {"report": 'void report_v1(void) { printf("v9 i=0 calls=0\\n"); fflush(stdout); }'},
                         prelude="#include <stdio.h>")

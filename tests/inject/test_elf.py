@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import needs_gcc, FIG2, REPO, build_c, build_so
+from tests.support.build import build_c, build_so, needs_gcc, REPO
+from tests.support.cases import FIG2
 from polusgen.inject import elf
 
 LIBC = Path("/lib/x86_64-linux-gnu/libc.so.6")
@@ -44,7 +45,7 @@ def ours(path: Path, table: str) -> list[tuple]:
 @pytest.fixture(scope="module")
 def fig2_binaries(tmp_path_factory):
     d = tmp_path_factory.mktemp("elf")
-    return {p: build_c([FIG2 / "v0" / "ab.c", FIG2 / "v0" / "main.c"], d / f"fig2-{p}", pie=(p == "pie"))
+    return {p: build_c(FIG2.sources(0), d / f"fig2-{p}", pie=(p == "pie"))
             for p in ("pie", "nopie")}
 
 
@@ -116,7 +117,7 @@ def test_build_id_matches_readelf_and_sha256_fallback(fig2_binaries, tmp_path):
     notes = subprocess.run(["readelf", "-n", str(exe)], capture_output=True, text=True, check=True).stdout
     want = re.search(r"Build ID: ([0-9a-f]+)", notes).group(1)
     assert elf.build_id(exe) == want
-    no_id = build_c([FIG2 / "v0" / "ab.c", FIG2 / "v0" / "main.c"], tmp_path / "noid", extra=["-Wl,--build-id=none"])
+    no_id = build_c(FIG2.sources(0), tmp_path / "noid", extra=["-Wl,--build-id=none"])
     assert elf.build_id(no_id) is None
     bid, sha = elf.identity(no_id)
     assert bid is None and sha == elf.file_sha256(no_id) and len(sha) == 64

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build_c, build_so, eventually, needs_gcc, needs_ptrace
+from tests.support.build import build_c, build_so, needs_gcc, needs_ptrace
+from tests.support.process import eventually
 from polusgen.inject import procmem, remote
 from polusgen.inject import ptrace as pt
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import needs_gcc, needs_ptrace, build_c
+from tests.support.build import build_c, needs_gcc, needs_ptrace
 from polusgen.inject import elf, procmem, stacks
 from polusgen.inject import ptrace as pt
 

@@ -14,17 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from polusgen.build import CFLAGS, LDFLAGS
+from polusgen.inject.runtime_lib import runtime_library
 from polusgen.resources import runtime_dir
+from tests.support.build import REPO, gcc
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-EXAMPLE = ROOT / "docs" / "patch-example.polus.c"
-
-
-def gcc(*args: str) -> None:
-    r = subprocess.run(["gcc", *args], capture_output=True, text=True)
-    if r.returncode != 0:
-        raise AssertionError(f"gcc {' '.join(args)} failed:\n{r.stderr}")
+EXAMPLE = REPO / "docs" / "patch-example.polus.c"
 
 
 @dataclass
@@ -69,8 +65,6 @@ class Rig:
 @pytest.fixture(scope="session")
 def rig(tmp_path_factory) -> Rig:
     out = tmp_path_factory.mktemp("rt")
-    from polusgen.inject.runtime_lib import runtime_library
-
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("POLUS_CACHE_DIR", str(out / "cache"))
         lib = runtime_library()
@@ -79,15 +73,10 @@ def rig(tmp_path_factory) -> Rig:
     for src in sorted(HERE.glob("patch_*.c")):
         patches[src.stem[len("patch_"):]] = src
     built = {}
-    for name, src in patches.items():
-        # -Bsymbolic: every patch defines polus_imports and register_patch; without
-        # it a later patch's code binds to an earlier patch's (all are RTLD_GLOBAL)
+    for name, src in patches.items():      # as polusgen build builds patches
         so = out / f"{name}.so"
-        gcc("-O2", "-Wall", "-Werror", "-fPIC", "-shared", "-Wl,-Bsymbolic", inc, str(src), "-o", str(so))
+        gcc(*CFLAGS, *LDFLAGS, inc, src, "-o", so)
         built[name] = so
-    so = out / "fig2_v2_interposed.so"
-    gcc("-O2", "-Wall", "-Werror", "-fPIC", "-shared", inc, str(HERE / "patch_fig2_v2.c"), "-o", str(so))
-    built["fig2_v2_interposed"] = so
     driver = out / "rt_driver"
     gcc("-O2", "-Wall", "-Werror", "-pthread", inc, str(HERE / "rt_driver.c"), "-o", str(driver), "-ldl")
     return Rig(lib, driver, built)

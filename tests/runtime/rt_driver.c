@@ -2,8 +2,8 @@
  * rt_driver.c -- a stand-in for a target process AND for the injector.
  *
  * It holds the old program's globals and functions (the paper's Fig. 2:
- * ab, calls, bar, report), dlopens libpolus_rt.so and a patch with
- * RTLD_NOW|RTLD_GLOBAL as the injector does, fills polus_imports itself,
+ * ab, calls, bar, report), dlopens libpolus_rt.so (RTLD_NOW|RTLD_GLOBAL) and
+ * a patch (RTLD_NOW) as the injector does, fills polus_imports itself,
  * then calls the injector-facing entry points in the injector's order.
  * Each scenario prints facts ("FACT name value") and status lines
  * ("STATUS <json>") that tests/runtime/test_runtime.py asserts on.
@@ -79,9 +79,9 @@ static void *must_sym(void *h, const char *name)
     return p;
 }
 
-static void *must_open(const char *path)
+static void *must_open(const char *path, int flags)
 {
-    void *h = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+    void *h = dlopen(path, flags);
     if (!h) {
         fprintf(stderr, "dlopen %s: %s\n", path, dlerror());
         exit(2);
@@ -91,7 +91,7 @@ static void *must_open(const char *path)
 
 static void load_runtime(const char *path)
 {
-    rt.lib = must_open(path);
+    rt.lib = must_open(path, RTLD_NOW | RTLD_GLOBAL);
     rt.pre_update = must_sym(rt.lib, "polus_rt_pre_update");
     rt.activate = must_sym(rt.lib, "polus_rt_activate");
     rt.abort_ = must_sym(rt.lib, "polus_rt_abort");
@@ -115,10 +115,12 @@ static void status(void)
     fflush(stdout);
 }
 
-/* dlopen a patch, fill its imports, register it */
+/* dlopen a patch, fill its imports, register it.  RT_DRIVER_GLOBAL_PATCHES
+ * loads patches RTLD_GLOBAL, as the injector never does: a later patch's
+ * polus_imports then binds to an earlier patch's, which the runtime refuses. */
 static int load_patch(const char *path, void **handle, const struct polus_import *imports, int n)
 {
-    *handle = must_open(path);
+    *handle = must_open(path, RTLD_NOW | (getenv("RT_DRIVER_GLOBAL_PATCHES") ? RTLD_GLOBAL : 0));
     struct polus_import *imp = must_sym(*handle, "polus_imports");
     memcpy(imp, imports, (size_t)n * sizeof *imp);
     int (*reg)(void) = must_sym(*handle, "register_patch");
@@ -700,7 +702,7 @@ static int sc_heap(void)
     {
         int (*reg_heap)(int, const char *, void *, size_t, void *, size_t, polus_sync_fn, polus_sync_fn) =
             must_sym(rt.lib, "polus_register_heap");
-        void *fig2 = must_open(getenv("PATCH2"));
+        void *fig2 = must_open(getenv("PATCH2"), RTLD_NOW);
         struct polus_import *imp = must_sym(fig2, "polus_imports");
         imp[0] = (struct polus_import){&blk.ab, sizeof blk.ab};
         imp[1] = (struct polus_import){calls, sizeof calls};

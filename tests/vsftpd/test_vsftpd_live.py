@@ -14,13 +14,10 @@ import os
 import pwd
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import vsftpd_study as vs  # noqa: E402
+from . import vsftpd_study as vs
 
 REL, BUILD = vs.releases_dir(), vs.build_dir()
 pytestmark = [pytest.mark.vsftpd, pytest.mark.e2e,

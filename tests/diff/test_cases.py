@@ -18,7 +18,6 @@ expected.json:
 """
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 
@@ -26,40 +25,18 @@ import pytest
 
 from polusgen.errors import PolusError
 from polusgen.model import Kind, Status
+from polusgen.pipeline import load_changeset
+from tests.support.cases import CONSTRUCTOR, Case, cases
 
-CASES = Path(__file__).parent / "cases"
-
-try:
-    from polusgen.frontend import load_program  # noqa: F401
-except ImportError:  # the frontend is written in parallel; until it lands these cases cannot load
-    pytestmark = pytest.mark.skip(reason="polusgen.frontend.load_program is not available")
 KINDS = {"functions": Kind.FUNCTION, "types": Kind.TYPE, "globals": Kind.GLOBAL}
 
 
-def case_dirs() -> list[Path]:
-    return sorted(p for p in CASES.iterdir() if (p / "expected.json").is_file())
-
-
-def versions(case: Path) -> tuple[Path, Path]:
-    if (case / "v0").is_dir():
-        return case / "v0", case / "v1"
-    return case / "v0.c", case / "v1.c"
-
-
-def build_v0(case: Path, command: list[str], out: Path) -> Path:
-    old, _ = versions(case)
-    sources = sorted(old.glob("*.c")) if old.is_dir() else [old]
-    subprocess.run([*command, "-o", str(out), *map(str, sources)], check=True)
-    return out
-
-
-def load_case(case: Path, expected: dict, tmp_path: Path):
-    from polusgen.pipeline import load_changeset
-
-    old, new = versions(case)
+def load_case(case: Case, expected: dict, tmp_path: Path):
+    old, new = case.pair()
     binary = None
     if "binary" in expected:
-        binary = build_v0(case, expected["binary"]["build"], tmp_path / "v0.bin")
+        binary = tmp_path / "v0.bin"
+        subprocess.run([*expected["binary"]["build"], "-o", str(binary), *map(str, case.sources(0))], check=True)
     return load_changeset(old, new, include=expected.get("include", []), define=expected.get("define", []),
                           binary=binary, use_cache=False)
 
@@ -98,9 +75,9 @@ def check_changeset(cs, expected: dict) -> None:
         assert matches, f"no warning like {ew} in {[str(w) for w in cs.warnings]}"
 
 
-@pytest.mark.parametrize("case", case_dirs(), ids=lambda p: p.name)
-def test_case(case: Path, tmp_path: Path):
-    expected = json.loads((case / "expected.json").read_text())
+@pytest.mark.parametrize("case", cases(CONSTRUCTOR), ids=lambda c: c.name)
+def test_case(case: Case, tmp_path: Path):
+    expected = case.expected
     if "error" in expected:
         with pytest.raises(PolusError) as info:
             load_case(case, expected, tmp_path)
@@ -111,6 +88,5 @@ def test_case(case: Path, tmp_path: Path):
 
 
 def test_every_case_directory_has_an_expectation():
-    for p in CASES.iterdir():
-        if p.is_dir():
-            assert (p / "expected.json").is_file(), p.name
+    for c in cases(CONSTRUCTOR):
+        assert (c / "expected.json").is_file(), c.name

@@ -1,17 +1,16 @@
 """Shared by the live-update tests (test_live_*.py) and bench/bench_servers.py:
 the chain of patches v0->v1->...->vN of a corpus server built against its
 running v0 binary (one version file, hand-written user code where a step
-needs it), and the known bugs of other parts that stop a chain today.
+needs it), applied step by step.
 
 No tests here."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from harness import CORPUS, source_dir, versions
+from .harness import CORPUS, source_dir, versions
 
 # hand-written user code per (server, step to version N)
 USER_CODE = {
@@ -19,21 +18,6 @@ USER_CODE = {
     ("ftpish", 2): CORPUS / "ftpish" / "patches" / "v1-v2.user.c",
     ("ftpish", 3): CORPUS / "ftpish" / "patches" / "v2-v3.user.c",
 }
-
-# Bugs in other parts (emitter, injector) that stop a chain, recognised by
-# the message they produce: a live test that meets one xfails with this
-# reason instead of failing, and runs on unchanged once it is fixed.  Empty
-# now: the two seen so far (a changed static function gcc inlined away was
-# still imported as an old function; a const table's initial copy did not
-# compile, ftpish v3->v4) are fixed, and a regression should fail.
-KNOWN_BUGS: list[tuple[re.Pattern, str]] = []
-
-
-def known_bug(message: str) -> Optional[str]:
-    for pattern, reason in KNOWN_BUGS:
-        if pattern.search(message):
-            return reason
-    return None
 
 
 @dataclass
@@ -82,34 +66,17 @@ def build_chain(server: str, binary: Path, out_dir: Path, upto: Optional[int] = 
     return chain
 
 
-def apply_step(chain: Chain, n: int, srv) -> Optional[str]:
+def apply_step(chain: Chain, n: int, srv) -> None:
     """Applies the patch to version n to the running server ``srv`` and
-    checks that it runs version n.  Returns None, or the known bug that stops
-    the chain here (at v1: pytest.xfail with it); anything else fails."""
-    import pytest
-
+    checks that it runs version n."""
     from polusgen.inject.apply import apply_patch
     from polusgen.inject.status import process_status
 
-    if n not in chain.patches:
-        blocked = known_bug(chain.errors.get(n, ""))
-        if not blocked:
-            pytest.fail(f"patch to v{n} did not build: {chain.errors.get(n)}")
-    else:
-        try:
-            res = apply_patch(srv.pid, chain.patches[n], wait=0.2)
-        except Exception as e:   # noqa: BLE001
-            blocked = known_bug(str(e))
-            if not blocked:
-                raise
-        else:
-            assert res.to_version == n
-            assert srv.alive(), srv.stderr_text()
-            assert process_status(srv.pid).version == n
-            return None
-    if n == 1:
-        pytest.xfail(blocked)
-    return blocked
+    assert n in chain.patches, f"patch to v{n} did not build: {chain.errors.get(n)}"
+    res = apply_patch(srv.pid, chain.patches[n], wait=0.2)
+    assert res.to_version == n
+    assert srv.alive(), srv.stderr_text()
+    assert process_status(srv.pid).version == n
 
 
 def random_walk(chain: Chain, srv, seed: int, steps: int) -> list[str]:

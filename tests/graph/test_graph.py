@@ -7,7 +7,7 @@ from polusgen import graph
 from polusgen.diff import compute_changeset
 from polusgen.model import Status
 
-from test_diff_rules import F, G, P
+from tests.support.programs import F, G, P
 
 
 def test_graph_edges_over_both_versions():

@@ -12,7 +12,7 @@ from polusgen.diff import compute_changeset
 from polusgen.diff.inlining import BinaryCode
 from polusgen.model import Status
 
-from test_diff_rules import F, P
+from tests.support.programs import F, P
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None or shutil.which("objdump") is None,
                                 reason="needs gcc and binutils")

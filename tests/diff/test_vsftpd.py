@@ -5,34 +5,17 @@ POLUS_VSFTPD_DIR names a folder holding vsftpd release folders (2.0.0, 2.0.1,
 """
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from polusgen.model import Kind, Status
+from tests.support.vsftpd import RELEASES, load_releases, needs_vsftpd, pairs
 
-ROOT = os.environ.get("POLUS_VSFTPD_DIR")
-pytestmark = pytest.mark.skipif(not ROOT, reason="POLUS_VSFTPD_DIR is not set")
-RELEASES = [f"2.0.{i}" for i in range(8)]
+pytestmark = needs_vsftpd
 
 
 @pytest.fixture(scope="module")
 def programs():
-    from polusgen.frontend import load_program
-
-    present = [r for r in RELEASES if (Path(ROOT) / r).is_dir()]
-    if len(present) < 2:
-        pytest.skip(f"fewer than two vsftpd releases under {ROOT}")
-    return {r: load_program(Path(ROOT) / r) for r in present}
-
-
-def pairs(progs):
-    names = list(progs)
-    out = list(zip(names, names[1:]))
-    if "2.0.0" in progs and "2.0.4" in progs:
-        out.append(("2.0.0", "2.0.4"))
-    return out
+    return load_releases()
 
 
 def check_consistent(cs):

@@ -4,20 +4,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from polusgen.cli import app
-
-try:
-    from polusgen.frontend import load_program  # noqa: F401
-except ImportError:
-    pytestmark = pytest.mark.skip(reason="polusgen.frontend.load_program is not available")
-
-CASES = Path(__file__).parent / "cases"
-FIG2 = CASES / "fig2"
+from tests.support.cases import CONSTRUCTOR, FIG2, case
 
 
 def run(*args: str):
@@ -59,10 +51,11 @@ def test_json_to_stdout_is_parseable_and_matches_the_counts(tmp_path):
     assert json.loads(out.read_text()) == data
 
 
-@pytest.mark.parametrize("case,needle", [("fail_syntax", "v1.c:8"), ("fail_missing_header", "v0.c:2")])
-def test_bad_input_exits_1_with_file_and_line(case, needle):
-    r = subprocess.run([sys.executable, "-m", "polusgen", "diff", str(CASES / case / "v0.c"),
-                        str(CASES / case / "v1.c"), "--no-cache"], capture_output=True, text=True)
+@pytest.mark.parametrize("name,needle", [("fail_syntax", "v1.c:8"), ("fail_missing_header", "v0.c:2")])
+def test_bad_input_exits_1_with_file_and_line(name, needle):
+    old, new = case(CONSTRUCTOR, name).pair()
+    r = subprocess.run([sys.executable, "-m", "polusgen", "diff", str(old), str(new), "--no-cache"],
+                       capture_output=True, text=True)
     assert r.returncode == 1
     assert needle in r.stderr
     assert "Traceback" not in r.stderr
@@ -74,10 +67,10 @@ def test_missing_version_is_an_error(tmp_path):
 
 
 def test_binary_option_promotes_inlining_callers(tmp_path):
-    case = CASES / "inlined_helper"
+    old, new = case(CONSTRUCTOR, "inlined_helper").pair()
     exe = tmp_path / "prog"
-    subprocess.run(["gcc", "-O2", "-o", str(exe), str(case / "v0.c")], check=True)
-    args = ["diff", str(case / "v0.c"), str(case / "v1.c"), "--json", "-", "--no-cache"]
+    subprocess.run(["gcc", "-O2", "-o", str(exe), str(old)], check=True)
+    args = ["diff", str(old), str(new), "--json", "-", "--no-cache"]
     without = json.loads(subprocess.run([sys.executable, "-m", "polusgen", *args],
                                         capture_output=True, text=True, check=True).stdout)
     with_bin = json.loads(subprocess.run([sys.executable, "-m", "polusgen", *args, "--binary", str(exe)],
@@ -91,15 +84,15 @@ def test_binary_option_promotes_inlining_callers(tmp_path):
 def test_writing_a_patch_prints_every_finding(tmp_path):
     # the union warning comes from the emitter's synchronization code, the
     # version-consistency one from the change set: both reach the console, once each
-    case = CASES / "union_change"
-    r = CliRunner().invoke(app, ["diff", str(case / "v0.c"), str(case / "v1.c"), "-o", str(tmp_path / "p.polus.c"),
+    old, new = case(CONSTRUCTOR, "union_change").pair()
+    r = CliRunner().invoke(app, ["diff", str(old), str(new), "-o", str(tmp_path / "p.polus.c"),
                                  "--no-cache"], env={"COLUMNS": "250"})
     assert r.exit_code == 0, r.output
     lines = [x for x in r.output.splitlines() if "warning[" in x]
     assert any("warning[union]: scratch: union value changed" in x for x in lines), r.output
     assert len(lines) == len(set(lines))
-    case = CASES / "fig4"
-    r = CliRunner().invoke(app, ["diff", str(case / "v0.c"), str(case / "v1.c"), "-o", str(tmp_path / "f.polus.c"),
+    old, new = case(CONSTRUCTOR, "fig4").pair()
+    r = CliRunner().invoke(app, ["diff", str(old), str(new), "-o", str(tmp_path / "f.polus.c"),
                                  "--report", "--no-cache"], env={"COLUMNS": "250"})
     assert r.exit_code == 0, r.output
     consistency = [x for x in r.output.splitlines() if "warning[version-consistency]" in x]

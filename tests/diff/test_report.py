@@ -8,7 +8,7 @@ from rich.console import Console
 from polusgen.diff import compute_changeset
 from polusgen.report import changeset_to_json, print_report
 
-from test_diff_rules import F, G, P, T
+from tests.support.programs import F, G, P, T
 
 
 def fig2_like():

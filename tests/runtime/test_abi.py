@@ -6,36 +6,15 @@ the runtime library must export every function the header declares.
 """
 from __future__ import annotations
 
-import re
 import subprocess
-from pathlib import Path
-
-import pytest
 
 from polusgen.manifest import MANIFEST_SECTION, Manifest
+from polusgen.inject.runtime_lib import runtime_library
 from polusgen.resources import runtime_dir
+from tests.support.abi import called_polus_functions, header_functions
+from tests.support.build import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "docs" / "patch-example.polus.c"
-
-_DECL = re.compile(r"^\s*(?:const\s+)?[\w\s\*]+?\b(polus_\w+)\s*\(", re.M)
-_CALL = re.compile(r"\b(polus_\w+)\s*\(")
-
-
-def header_functions() -> set[str]:
-    text = (runtime_dir() / "polus.h").read_text()
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
-    return {m.group(1) for m in _DECL.finditer(text) if not m.group(1).endswith("_fn")}
-
-
-def called_polus_functions(c_text: str) -> set[str]:
-    text = re.sub(r"/\*.*?\*/", "", c_text, flags=re.S)
-    text = re.sub(r"'(?:\\.|[^'\\])'", "' '", text)      # character literals first: '"' is no string
-    text = re.sub(r'"(?:\\.|[^"\\])*"', '""', text)
-    # names the patch defines itself (sync functions, polus_o2n_*) are not ABI calls
-    defined = set(re.findall(r"^\s*(?:static\s+)?[\w\s\*]+?\b(polus_\w+)\s*\([^;]*\)\s*\{", text, re.M))
-    return {n for n in _CALL.findall(text)} - defined
-
+EXAMPLE = REPO / "docs" / "patch-example.polus.c"
 
 def test_header_declares_the_registration_abi():
     declared = header_functions()
@@ -70,10 +49,6 @@ def test_reference_patch_compiles_and_carries_its_manifest(tmp_path):
 
 
 def test_runtime_exports_every_declared_function():
-    try:
-        from polusgen.inject.runtime_lib import runtime_library
-    except ImportError:
-        pytest.skip("runtime library builder not available")
     lib = runtime_library()
     dyn = subprocess.run(["nm", "-D", "--defined-only", str(lib)], check=True, capture_output=True, text=True).stdout
     exported = {line.split()[-1] for line in dyn.splitlines()}
