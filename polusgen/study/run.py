@@ -96,11 +96,14 @@ class PairResult:
 
     @property
     def harmed(self) -> bool:
-        """Crashed or corrupted after an apply the tool accepted (or a refusal
-        that did not leave the server as it was)."""
-        if self.alive is False or self.requests_failed:
-            return True
-        return self.applied == "refused" and self.probe_equal_old_after_rollback is False
+        """Crashed or corrupted after an apply the tool accepted, or a refusal
+        that did not leave the server as it was.  (Before any apply, a failed
+        request is the program's or the probe's doing, not the update's.)"""
+        if self.applied == "yes":
+            return self.alive is False or self.requests_failed > 0
+        if self.applied == "refused":
+            return self.alive is False or self.probe_equal_old_after_rollback is False
+        return False
 
     def to_json(self) -> dict:
         return {**asdict(self), "passed": self.passed, "harmed": self.harmed}
@@ -258,8 +261,11 @@ class StudyRun:
         if r.returncode != 0:
             res.build_message = "diff: " + _message(r)
             return None
-        includes = [x for i in self.s.include for x in ("-I", str(Path(new.sources) / i))]
-        r = polusgen(["build", c, "-o", so, "-I", new.sources, *includes, *ucf], res.commands)
+        # the program's headers, for user code: the sources folder (or, given a
+        # compile_commands.json, the release tree)
+        home = new.sources if new.sources.is_dir() else new.tree
+        includes = [x for i in self.s.include for x in ("-I", str(home / i))]
+        r = polusgen(["build", c, "-o", so, "-I", home, *includes, *ucf], res.commands)
         if r.returncode != 0:
             res.build_message = "build: " + _message(r)
             return None
@@ -354,7 +360,8 @@ def first_line(message: str, width: int = 140) -> str:
     """The line of a tool's message that says what went wrong."""
     lines = [l.strip() for l in message.splitlines() if l.strip()]
     hits = [l for l in lines if "error" in l.lower()]
-    return (hits or lines or [""])[0][:width]
+    said = [l for l in hits if not l.endswith(":")]     # past "gcc failed:" to gcc's first error
+    return (said or hits or lines or [""])[0][:width]
 
 
 HEADER = ["pair", "built, no hand edits", "applied under load (failed requests)", "probe = native new",
