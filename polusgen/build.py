@@ -6,13 +6,15 @@ gcc -O2 -Wall -Werror -fPIC -shared -I<runtime dir> [-iquote <include>...] patch
 (the top-level Makefile's `%.so: %.polus.c` rule does the same).  On failure
 a BuildError carries gcc's first errors.  The manifest embedded in the
 library (section .polus_manifest) is also written beside it as <so>.json,
-for people.
+for people.  A patch whose manifest lists a finding its user code does not
+cover (polusgen.safety) is refused, and no library is left, unless `force`.
 """
 from __future__ import annotations
 
 import json
 import os
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Optional, Sequence
@@ -67,7 +69,7 @@ def read_manifest(so: Path) -> Optional[Manifest]:
 
 
 def build_patch(c_path: Path, out_so: Optional[Path] = None, include_dirs: Sequence[str] = (),
-                user_code: Optional[Path] = None) -> Path:
+                user_code: Optional[Path] = None, force: bool = False) -> Path:
     from polusgen.emit import so_path_for
 
     c_path = Path(c_path)
@@ -88,10 +90,17 @@ def build_patch(c_path: Path, out_so: Optional[Path] = None, include_dirs: Seque
             raise BuildError(f"cannot run {cmd[0]}: {e}") from e
         if r.returncode != 0:
             raise BuildError(f"{c_path}: gcc failed:\n{first_errors(r.stderr)}")
+        manifest = read_manifest(Path(tmp))
+        uncovered = manifest.uncovered() if manifest is not None else []
+        if uncovered:
+            from polusgen.manifest import forced, refusal
+
+            if not force:
+                raise BuildError(refusal(uncovered, f"{c_path}: not built"))
+            sys.stderr.write(forced(uncovered, f"{out_so}: built with --force") + "\n")
         os.replace(tmp, out_so)
     finally:
         Path(tmp).unlink(missing_ok=True)
-    manifest = read_manifest(out_so)
     if manifest is not None:
         Path(str(out_so) + ".json").write_text(json.dumps(json.loads(manifest.to_json()), indent=2) + "\n")
     return out_so

@@ -70,11 +70,12 @@ def build(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="the shared library (default: patch.so beside it)"),
     include: List[str] = typer.Option([], "-I", help="include directory of the program (for its headers, if any)"),
     user_code: Optional[Path] = typer.Option(None, "--user-code", help="hand-written sync functions and callbacks (C)"),
+    force: bool = typer.Option(False, "--force", help="build even if the patch cannot carry some state (see diff's errors)"),
 ) -> None:
     """Build a patch into a shared library with gcc."""
     from polusgen.build import build_patch
 
-    so = _run(build_patch, patch, output, include_dirs=include, user_code=user_code)
+    so = _run(build_patch, patch, output, include_dirs=include, user_code=user_code, force=force)
     typer.echo(str(so))
 
 
@@ -103,11 +104,12 @@ def apply(
     pid: int = typer.Argument(..., help="process to update"),
     patch: Path = typer.Argument(..., help="patch.so built by `polusgen build`"),
     wait: float = typer.Option(1.0, "--wait", help="seconds to watch for the update to terminate before detaching"),
+    force: bool = typer.Option(False, "--force", help="apply even if the patch cannot carry some state (see diff's errors)"),
 ) -> None:
     """Live-update a running process."""
     from polusgen.inject.apply import apply_patch
 
-    result = _run(apply_patch, pid, patch, wait=wait)
+    result = _run(apply_patch, pid, patch, wait=wait, force=force)
     typer.echo(result.describe() if hasattr(result, "describe") else str(result))
 
 

@@ -56,6 +56,18 @@ class Data:
 
 
 @dataclass
+class UnsafeFinding:
+    """State the patch cannot carry by itself (polusgen.safety): apply refuses
+    the patch while one is not covered by the user code built into it."""
+    code: str                    # "unsynced" | "untyped" | "replaced"
+    entity: str                  # key of the global or type
+    reason: str
+    covers: list[str]            # the user_polus_<what> functions that cover it
+    skeleton: Optional[str] = None   # the skeleton file `polusgen diff` wrote
+    covered: bool = False        # decided by the preprocessor when the patch was compiled
+
+
+@dataclass
 class Binary:
     path: Optional[str] = None
     build_id: Optional[str] = None   # hex of NT_GNU_BUILD_ID
@@ -77,7 +89,11 @@ class Manifest:
     data: list[Data] = field(default_factory=list)
     f2d: list[tuple[int, int]] = field(default_factory=list)   # (old function index, data index)
     warnings: list[str] = field(default_factory=list)
+    findings: list[UnsafeFinding] = field(default_factory=list)
     abi: int = ABI_VERSION
+
+    def uncovered(self) -> list[UnsafeFinding]:
+        return [f for f in self.findings if not f.covered]
 
     # ---- serialization ----
     def to_json(self, indent: Optional[int] = None) -> str:
@@ -100,5 +116,28 @@ class Manifest:
             data=[Data(**x) for x in d.get("data", [])],
             f2d=[tuple(x) for x in d.get("f2d", [])],
             warnings=list(d.get("warnings", [])),
+            findings=[UnsafeFinding(**x) for x in d.get("findings", [])],
             abi=d["abi"],
         )
+
+
+# ---- messages of a refused (or forced) build or apply
+
+def refusal(records: list[UnsafeFinding], what: str) -> str:
+    """The message of a refused build or apply: every uncovered finding and how to cover it."""
+    lines = [f"{what}: the patch cannot carry the running program's state by itself "
+             f"({len(records)} uncovered finding{'s' if len(records) != 1 else ''}):"]
+    for r in records:
+        funcs = ", ".join(f"user_polus_{c}" for c in r.covers)
+        lines.append(f"  {r.entity}: {r.reason}")
+        lines.append(f"    fill in {funcs}" + (f" (skeleton: {r.skeleton})" if r.skeleton else ""))
+    lines.append("  build with that user code (--user-code), or give --force to accept losing this state")
+    return "\n".join(lines)
+
+
+def forced(records: list[UnsafeFinding], what: str) -> str:
+    """The loud warning of a build or apply forced past uncovered findings."""
+    lines = [f"WARNING: {what}: this update does not carry the running program's state; the updated program "
+             "may misbehave or crash:"]
+    lines += [f"  {r.entity}: {r.reason}" for r in records]
+    return "\n".join(lines)

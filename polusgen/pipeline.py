@@ -69,4 +69,13 @@ def run_diff(old: Path, new: Path, *, output: Optional[Path] = None, report: boo
             raise
         # every finding: the change set's, the plan's and the emitter's
         console.print(render_findings(plan.warnings))
+        todo = [f for f in plan.errors if not f.covered]
+        if todo:
+            from rich.text import Text
+
+            from polusgen.safety import skeleton_note, skeleton_path
+
+            # one line however long: a path cut in two cannot be copied
+            console.print(Text(skeleton_note(todo, skeleton_path(Path(output))), style="bold"), soft_wrap=True)
     return cs
+

@@ -111,6 +111,11 @@ class PatchPlan:
     _import_index: dict[tuple[str, str], int] = field(default_factory=dict)
 
     # ------------------------------------------------------------ lookups
+    @property
+    def errors(self) -> list:
+        """The error-level findings (polusgen.safety.Finding): state the patch cannot carry."""
+        return [w for w in self.warnings if w.is_error]
+
     def symbol(self, kind: str, key: str) -> Optional[str]:
         return self.symbols.get((kind, key))
 

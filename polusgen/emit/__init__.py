@@ -25,12 +25,13 @@ from polusgen.manifest import Binary
 from polusgen.model import ChangeSet
 from polusgen.plan import PatchPlan, make_plan, sanitize
 from polusgen.resources import templates_dir
+from polusgen.safety import find_unsafe, mark_covered, pre_update_hooks, skeleton_path, write_skeleton
 from polusgen.versionfile import VersionFile
 
 from .prologue import build_prologue
 from .sync import SyncBuilder
 from .usercode import user_functions, user_old_refs
-from .writer import PatchWriter, build_manifest, c_string_lines, completed_type
+from .writer import PatchWriter, build_manifest, completed_type, manifest_c_lines
 
 __all__ = ["write_patch", "render_patch", "binary_identity", "binary_function_symbols", "so_path_for"]
 
@@ -138,7 +139,10 @@ def _reach_heap(ops, sb: SyncBuilder, seen=None) -> bool:
     return False
 
 
-def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: str = "patch.so") -> str:
+def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: str = "patch.so",
+                 skeleton: Optional[Path] = None) -> str:
+    """`skeleton`: where `polusgen diff` writes the user code skeleton of the
+    patch's findings (recorded in the manifest for the messages of build and apply)."""
     cs = plan.cs
     user_names = user_functions(user_code) if user_code else []
     w = PatchWriter(plan, user_names, str(Path(user_code).resolve()) if user_code else None)
@@ -183,15 +187,20 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
         d.heap = item["heap"] = _reach_heap(item["o2n"], sb)
     w.heap_analysis(sb)
     plan.heap_types = sorted(sb.heap)
+    # what the patch cannot carry by itself: refused by build and apply unless user code covers it
+    errors = find_unsafe(plan, sb, w)
+    mark_covered(errors, user_code)
+    aliased = {f"heap_{h.ident}" for h in sb.heap.values() if h.aliased}
+    user_hooks = [u for u in pre_update_hooks(errors) if u not in aliased]
 
     import_macros = w.import_macros()
     externs = w.extern_items()
     types = w.type_items()
 
-    warnings = list(plan.warnings) + sb.warnings + w.warnings
+    warnings = errors + list(plan.warnings) + sb.warnings + w.warnings
     plan.warnings = warnings
-    warning_text = [str(x) for x in warnings]
-    manifest = build_manifest(plan, warning_text)
+    manifest = build_manifest(plan, [str(x) for x in warnings if not x.is_error],
+                              str(skeleton) if skeleton is not None else None)
     defines, includes = build_prologue(cs.new, cs.old)
     if sb.heap and "stdint.h" not in {h["header"] for h in includes}:   # uintptr_t in the heap tracing code
         includes.append({"header": "stdint.h", "before": []})
@@ -199,18 +208,19 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
     ctx = {
         "program": plan.program, "name": plan.name, "from_version": plan.from_version,
         "to_version": plan.to_version, "requires": plan.requires, "ident": sanitize(plan.name),
-        "counts": cs.counts(), "warnings": [re.sub(r"\*/", "* /", t) for t in warning_text],
+        "counts": cs.counts(),
+        "warnings": [re.sub(r"\*/", "* /", str(x)) for x in warnings],
         "so_name": so_name, "defines": defines, "program_warnings": PROGRAM_WARNINGS,
         "includes": includes, "user_code": w.user_code, "user_names": user_names,
         "tags": sorted(w.tags), "types": types, "externs": externs,
         "n_imports": len(plan.imports), "import_macros": import_macros,
         "functions": functions, "copies": copies, "stubs": stubs, "globals": globals_,
         "converters": list(sb.converters.values()), "heap": list(sb.heap.values()), "data": data,
-        "overrides": [o[len("polus_"):] for o in w.overrides],
+        "overrides": [o[len("polus_"):] for o in w.overrides], "user_hooks": user_hooks,
         "runtime_inits": [g["runtime_init"] for g in globals_ if g["runtime_init"]],
         "old_functions": plan.old_functions, "new_functions": plan.new_functions,
         "redirects": plan.redirects, "f2d": plan.f2d,
-        "manifest_lines": c_string_lines(manifest.to_json()),
+        "manifest_lines": manifest_c_lines(manifest),
     }
     plan.manifest = manifest
     return _env().get_template("patch.polus.c.j2").render(**ctx)
@@ -236,7 +246,8 @@ def write_patch(cs: ChangeSet, output: Path, *, version_file: Optional[Path] = N
     plan = make_plan(cs, version_file=vf, program=program or vf.program, binary=binary_identity(binary),
                      binary_symbols=binary_function_symbols(binary) if binary is not None else None)
     so = so_path_for(output)
-    text = render_patch(plan, user_code=user_code, so_name=so.name)
+    skeleton = skeleton_path(output)
+    text = render_patch(plan, user_code=user_code, so_name=so.name, skeleton=skeleton.resolve())
 
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=output.name + ".", dir=output.parent)
@@ -247,6 +258,9 @@ def write_patch(cs: ChangeSet, output: Path, *, version_file: Optional[Path] = N
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    todo = [f for f in plan.errors if not f.covered]
+    if todo:
+        write_skeleton(todo, skeleton, plan.name)
     if version_file is not None:
         vf.record_patch(plan, output, so)
         vf.save(Path(version_file))

@@ -40,6 +40,17 @@ class Converter:
 
 
 @dataclass
+class Skip:
+    """A part of a changed global or type that the sync functions leave alone."""
+    owner: tuple[str, str]    # ("global", key) or ("type", key): whose sync function skips it
+    dir: str
+    dst: str
+    why: str
+    lossy: bool               # the new copy misses the running value (not: it keeps a value of its own)
+    coord: Optional[Coord] = None
+
+
+@dataclass
 class HeapType:
     key: str
     ident: str                # struct_node
@@ -64,10 +75,14 @@ class SyncBuilder:
         self.converters: dict[tuple[str, str], Converter] = {}
         self.heap: dict[str, HeapType] = {}
         self.warnings: list[Warning_] = []
+        self.skips: list[Skip] = []
+        self._owner: tuple[str, str] = ("global", "")   # what is being built now, for Skip
+        self._dir = "o2n"
         self._pending: list[tuple[str, str, Resolved, Resolved]] = []
 
     # ------------------------------------------------------------ entry points
     def global_ops(self, d: str, old_t: c_ast.Node, new_t: c_ast.Node, where: str, coord) -> list:
+        self._owner, self._dir = ("global", where), d
         ops = self.copy(d, "(*d)", "(*s)", old_t, new_t, 0, where, coord)
         self.flush()
         return ops
@@ -76,6 +91,7 @@ class SyncBuilder:
         while self._pending:
             d, key, ro, rn = self._pending.pop(0)
             conv = self.converters[(d, key)]
+            self._owner, self._dir = ("type", key), d
             conv.ops = self.member_ops(d, "dst->", "src->", ro, rn, 0, key, self.w.type_coord(key))
 
     # ------------------------------------------------------------ the rules
@@ -141,7 +157,7 @@ class SyncBuilder:
                     return [{"op": "ptr", "fn": f"polus_{d}_ptr_{h.ident}", "dst": dst, "src": src}]
             if tro.kind == "func" or trn.kind == "func":
                 return [self.skip(dst, f"{where}: a function pointer whose type changed; the new copy keeps "
-                                  "its own value", coord)]
+                                  "its own value", coord, lossy=False)]
             return [self.skip(dst, f"{where}: a pointer to a changed type that is not a struct", coord)]
         if k == "func":
             return [self.skip(dst, f"{where}: a function", coord)]
@@ -160,7 +176,7 @@ class SyncBuilder:
                 ops.append({"op": "comment", "text": f"{m.name}: new member, keeps its value"})
                 continue
             if "const" in (getattr(m.type, "quals", None) or []):
-                ops.append(self.skip(f"{dprefix}{m.name}", f"{where}.{m.name}: const", coord))
+                ops.append(self.skip(f"{dprefix}{m.name}", f"{where}.{m.name}: const", coord, lossy=False))
                 continue
             old_t, new_t = (om.type, m.type)
             ops.extend(self.copy(d, f"{dprefix}{m.name}", f"{sprefix}{m.name}", old_t, new_t, depth,
@@ -187,7 +203,8 @@ class SyncBuilder:
                                       self.w.type_spelling(key, "new"), self.w.type_coord(key))
         return self.heap[key]
 
-    def skip(self, dst: str, why: str, coord) -> dict:
+    def skip(self, dst: str, why: str, coord, lossy: bool = True) -> dict:
+        self.skips.append(Skip(self._owner, self._dir, dst, why, lossy, coord))
         self.warn("not-synchronized", f"{why}: not synchronized (write a user_polus_ sync function if it "
                   "must be)", coord)
         return {"op": "skip", "dst": dst, "why": why}

@@ -17,7 +17,7 @@ from typing import Optional
 _DEF = re.compile(r"\b(user_polus_\w+)\s*\(([^;{}]*)\)\s*\{")
 
 
-def _strip(text: str) -> str:
+def strip_c(text: str) -> str:
     text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
     text = re.sub(r"//[^\n]*", " ", text)
     return re.sub(r'"(?:\\.|[^"\\])*"', '""', text)
@@ -27,7 +27,7 @@ def user_functions(path: Optional[Path]) -> list[str]:
     """The `<what>` of every user_polus_<what> function defined in the file, in order."""
     if path is None:
         return []
-    text = _strip(Path(path).read_text())
+    text = strip_c(Path(path).read_text())
     seen: dict[str, None] = {}
     for m in _DEF.finditer(text):
         seen.setdefault(m.group(1)[len("user_polus_"):], None)
@@ -39,7 +39,7 @@ def user_old_refs(path: Optional[Path]) -> list[str]:
     earlier patch's) symbols it wants imported, deleted ones included."""
     if path is None:
         return []
-    text = _strip(Path(path).read_text())
+    text = strip_c(Path(path).read_text())
     seen: dict[str, None] = {}
     for m in re.finditer(r"\bPOLUS_OLD_(\w+)", text):
         name = m.group(1)

@@ -14,7 +14,7 @@ from typing import Optional
 import networkx as nx
 from pycparser import c_ast
 
-from polusgen.manifest import Data, Import, Manifest, NewFunction, OldFunction, Redirect
+from polusgen.manifest import Data, Import, Manifest, NewFunction, OldFunction, Redirect, UnsafeFinding
 from polusgen.model import Coord, Program, Status, Warning_
 from polusgen.plan import PatchPlan
 
@@ -650,7 +650,7 @@ def _casts(node):
     return out
 
 
-def build_manifest(plan: PatchPlan, warnings: list[str]) -> Manifest:
+def build_manifest(plan: PatchPlan, warnings: list[str], skeleton: Optional[str] = None) -> Manifest:
     return Manifest(
         program=plan.program, name=plan.name, from_version=plan.from_version, to_version=plan.to_version,
         binary=plan.binary, requires=list(plan.requires),
@@ -661,7 +661,27 @@ def build_manifest(plan: PatchPlan, warnings: list[str]) -> Manifest:
         data=[Data(d.key, d.old_import, d.new_symbol, d.readonly) for d in plan.data],
         f2d=[(a, b) for a, b in plan.f2d],
         warnings=warnings,
+        findings=[UnsafeFinding(f.code, f.entity, f.reason, list(f.covers), skeleton) for f in plan.errors],
     )
+
+
+def manifest_c_lines(manifest: Manifest) -> list[str]:
+    """The manifest as C string literal lines.  Whether the user code covers a
+    finding is known only when the patch is compiled (`polusgen build
+    --user-code`, the Makefile, another machine): the preprocessor writes each
+    finding's "covered", so the library's manifest tells what it holds."""
+    from dataclasses import replace
+
+    from polusgen.safety import coverage_condition
+
+    marked = replace(manifest, findings=[replace(f, covered=f"@@polus_covered_{i}@@")
+                                         for i, f in enumerate(manifest.findings)])
+    pieces = re.split(r'"@@polus_covered_(\d+)@@"', marked.to_json())
+    out = c_string_lines(pieces[0])
+    for i in range(1, len(pieces), 2):
+        cond = coverage_condition(manifest.findings[int(pieces[i])].covers)
+        out += [f"#if {cond}", '"true"', "#else", '"false"', "#endif"] + c_string_lines(pieces[i + 1])
+    return out
 
 
 def c_string_lines(text: str, width: int = 96) -> list[str]:

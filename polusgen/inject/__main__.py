@@ -1,7 +1,7 @@
 """The runtime-side commands without the CLI framework (typer costs ~0.25 s
 before a command runs):
 
-    python -m polusgen.inject apply PID patch.so [--wait S]
+    python -m polusgen.inject apply PID patch.so [--wait S] [--force]
     python -m polusgen.inject status PID [--json]
     python -m polusgen.inject rollback PID [--to V] [--wait S]
 
@@ -23,6 +23,7 @@ def main(argv=None) -> int:
     a.add_argument("pid", type=int)
     a.add_argument("patch")
     a.add_argument("--wait", type=float, default=1.0)
+    a.add_argument("--force", action="store_true", help="apply even if the patch cannot carry some state")
     s = sub.add_parser("status", help="applied versions, what is still old")
     s.add_argument("pid", type=int)
     s.add_argument("--json", action="store_true")
@@ -34,7 +35,7 @@ def main(argv=None) -> int:
     try:
         if args.cmd == "apply":
             from polusgen.inject.apply import apply_patch
-            print(apply_patch(args.pid, args.patch, wait=args.wait).describe())
+            print(apply_patch(args.pid, args.patch, wait=args.wait, force=args.force).describe())
         elif args.cmd == "status":
             from polusgen.inject.status import process_status
             st = process_status(args.pid)

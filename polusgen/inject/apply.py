@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import struct
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,7 +164,9 @@ def resolve_imports(manifest, target: Target, libs: dict[str, str]) -> list[tupl
 
 # ------------------------------------------------------------------ apply
 
-def apply_patch(pid: int, so_path, wait: float = 1.0) -> ApplyResult:
+def apply_patch(pid: int, so_path, wait: float = 1.0, force: bool = False) -> ApplyResult:
+    """`force`: apply even a patch whose manifest lists state it cannot carry
+    and its user code does not cover (polusgen.safety), with a loud warning."""
     t0 = time.perf_counter()
     so = Path(so_path)
     if not so.is_file():
@@ -174,6 +177,13 @@ def apply_patch(pid: int, so_path, wait: float = 1.0) -> ApplyResult:
         pelf = elfmod.ElfFile(so)
     except (OSError, ValueError, elfmod.ElfError) as e:
         raise InjectError(f"{so}: {e}")
+    unsafe = manifest.uncovered()
+    if unsafe:
+        from polusgen.manifest import forced, refusal
+
+        if not force:   # before anything touches the process
+            raise InjectError(refusal(unsafe, f"process {pid} not updated with {so}") + " (it runs on untouched)")
+        sys.stderr.write(forced(unsafe, f"process {pid} updated with {so} by --force") + "\n")
 
     # -- check
     target = open_target(pid)

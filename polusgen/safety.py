@@ -1,0 +1,493 @@
+"""What a patch cannot carry: error-level findings.
+
+When the constructor knows that state the new code will read is not carried
+over, the patch must not activate as if all were well.  Three cases, each seen
+crash a real server after an update that reported success:
+
+* unsynced   a changed global, or a member of a changed struct, that the sync
+             functions skip although it holds running state (a hash table
+             `struct rec **tab` whose records changed): the new copy keeps its
+             initial value and new code finds NULL.
+* untyped    new code reaches objects of a changed struct through an untyped
+             pointer (a `void *` argument, a cast): the running program's
+             objects have the old layout, the heap tracing never sees them, and
+             new code reads and writes them as the new one, past their end.
+* replaced   a new global takes over from a deleted one (a function that used
+             the old one uses the new one) and is filled only at start-up (by
+             code that never runs again in the running process): new code reads
+             its initial value.
+
+Each finding names the user functions (`user_polus_<what>`, see
+templates/USER_CODE.md) that cover it, with a skeleton of them.  The patch's
+manifest records every finding and whether the user code built into the
+library covers it: the preprocessor decides (`coverage_condition`), so a
+library built elsewhere carries the truth too.  `build` and `apply` refuse an
+uncovered finding unless forced.  A skeleton compiles as it is but marks each
+function `POLUS_TODO_<what>`: it covers nothing until the user has filled it in
+and deleted the marker.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Optional
+
+from pycparser import c_ast
+
+from polusgen.model import ERROR, Coord, Program, Status, Warning_
+
+if TYPE_CHECKING:
+    from polusgen.emit.sync import Skip, SyncBuilder
+    from polusgen.emit.writer import PatchWriter
+    from polusgen.manifest import UnsafeFinding
+    from polusgen.plan import PatchPlan
+
+# calls whose result is fresh memory: casting it to a changed struct makes a new object
+_FRESH = re.compile(r"alloc|^strn?dup$|^mmap$", re.I)
+_LOOPS = (c_ast.For, c_ast.While, c_ast.DoWhile)
+
+
+@dataclass
+class Finding(Warning_):
+    """An error-level finding: `message` is "<entity>: <reason>"."""
+    entity: str = ""              # the global or type, as messages name it
+    reason: str = ""
+    covers: tuple[str, ...] = ()  # every user_polus_<what> that must be defined (and no longer TODO)
+    skeleton: str = ""            # C text of those functions, to be filled in
+    covered: bool = False         # by the user code given to `polusgen diff`
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.covered:
+            text += f" (covered by the user code: {', '.join(f'user_polus_{c}' for c in self.covers)})"
+        return text
+
+
+def finding(code: str, entity: str, reason: str, covers: tuple[str, ...], skeleton: str,
+            coord: Optional[Coord]) -> Finding:
+    return Finding(code, f"{entity}: {reason}", coord, ERROR, entity, reason, covers, skeleton)
+
+
+# ---------------------------------------------------------------- the analysis
+
+def find_unsafe(plan: PatchPlan, sync: SyncBuilder, w: PatchWriter) -> list[Finding]:
+    """Every error-level finding of a patch.  `sync` has made the sync
+    functions (what they skip, which converters exist); `w` spells types in
+    the patch's names.  Imports what a skeleton refers to."""
+    return _unsynced(plan, sync.skips, w) + _untyped(plan, sync, w) + _replaced(plan)
+
+
+def pre_update_hooks(findings: Iterable[Finding]) -> list[str]:
+    """The `<what>` of every void(void) user function the pre-update callback calls."""
+    out: dict[str, None] = {}
+    for f in findings:
+        if f.code in ("untyped", "replaced"):
+            out.setdefault(f.covers[0], None)
+    return list(out)
+
+
+def coverage_condition(covers: Iterable[str]) -> str:
+    """A preprocessor condition true when the user code covers a finding."""
+    return " && ".join(f"(defined(POLUS_HAVE_USER_{c}) && !defined(POLUS_TODO_{c}))" for c in covers)
+
+
+def user_todos(path: Optional[Path]) -> set[str]:
+    """The `<what>` of every POLUS_TODO_<what> a user code file still defines."""
+    if path is None:
+        return set()
+    from polusgen.emit.usercode import strip_c
+
+    return set(re.findall(r"^\s*#\s*define\s+POLUS_TODO_(\w+)", strip_c(Path(path).read_text()), re.M))
+
+
+def mark_covered(findings: Iterable[Finding], user_code: Optional[Path]) -> None:
+    """Set `covered` of every finding the user code covers (as far as `diff` can tell)."""
+    from polusgen.emit.usercode import user_functions
+
+    have = set(user_functions(user_code)) - user_todos(user_code)
+    for f in findings:
+        f.covered = set(f.covers) <= have
+
+
+def skeleton_note(findings: list[Finding], path: Path) -> str:
+    names = ", ".join(f"user_polus_{c}" for f in findings for c in f.covers)
+    return (f"{path}: the skeleton of {names}: fill it in, then give it to diff and build with --user-code "
+            "(build and apply refuse this patch until then, unless --force)")
+
+
+def skeleton_path(patch: Path) -> Path:
+    """patch.polus.c -> patch.skeleton.c, beside it."""
+    name = Path(patch).name
+    for ext in (".polus.c", ".c"):
+        if name.endswith(ext):
+            name = name[: -len(ext)]
+            break
+    return Path(patch).with_name(name + ".skeleton.c")
+
+
+def _comment_head(text: str) -> str:
+    """`/* text` wrapped to 100 columns, continued with ` * ` (and a newline)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, 100, initial_indent="/* ", subsequent_indent=" * ")) + "\n"
+
+
+def write_skeleton(findings: list[Finding], path: Path, patch_name: str) -> None:
+    head = (f"/* User code for {patch_name}, written by polusgen diff: what the patch cannot carry by itself.\n"
+            " * Fill in every TODO, delete its POLUS_TODO_ line, then give this file to both\n"
+            " * `polusgen diff --user-code` and `polusgen build --user-code` (templates/USER_CODE.md).\n"
+            " * It compiles as it is, but covers nothing while a POLUS_TODO_ line is left:\n"
+            " * build and apply refuse the patch until then (or with --force). */\n")
+    Path(path).write_text(head + "".join("\n" + f.skeleton for f in findings))
+
+
+def shown_name(plan: PatchPlan, kind: str, key: str) -> str:
+    """A global's or type's name as messages show it: `tab`, or `count@b.c` when
+    the name alone is ambiguous."""
+    from polusgen.model import split_key
+
+    if kind == "type":
+        return key
+    name = split_key(key)[0]
+    return name if plan.bases.get((kind, key), name) == name else key
+
+
+# ---------------------------------------------------------------- unsynced
+
+def _read_by_new_code(plan: PatchPlan, key: str) -> bool:
+    return any(key in (fn.reads | fn.writes) for k in plan.emitted_functions
+               if (fn := plan.cs.new.functions.get(k)) is not None)
+
+
+def _skipped(s: Skip, shown: str) -> str:
+    """"next: a pointer to ..." ("tab" itself: just why)."""
+    part = s.dst.replace("(*d)", shown).replace("dst->", "")
+    why = s.why.partition(": ")[2] or s.why
+    return why if part == shown else f"{part}: {why}"
+
+
+def _unsynced(plan: PatchPlan, skips: Iterable[Skip], w: PatchWriter) -> list[Finding]:
+    from polusgen.emit.rename import pointer_to
+    from polusgen.emit.sync import ident_of
+    from polusgen.emit.writer import completed_type
+
+    groups: dict[tuple[str, str], list[Skip]] = {}
+    for s in skips:
+        if s.lossy and s.dir == "o2n" and (s.owner[0] == "type" or _read_by_new_code(plan, s.owner[1])):
+            groups.setdefault(s.owner, []).append(s)
+    out = []
+    for (kind, key), group in groups.items():
+        shown = shown_name(plan, kind, key)
+        parts = ", ".join(dict.fromkeys(s.dst.replace("(*d)", shown).replace("dst->", "") for s in group))
+        whats = "; ".join(dict.fromkeys(_skipped(s, shown) for s in group))
+        if kind == "global":
+            ch = plan.cs.globals[key]
+            base, sym = plan.bases[("global", key)], plan.symbols[("global", key)]
+            covers = (f"o2n_{base}", f"n2o_{base}")
+            reason = (f"{whats}: not synchronized, so new code finds {sym} at its initial value instead of the "
+                      "running program's data")
+            new_t, old_t = pointer_to(completed_type(ch.new.node)), pointer_to(completed_type(ch.old.node))
+            funcs = []
+            for d, c, (dw, dt), (sw, st) in (("o2n", covers[0], ("new", new_t), ("old", old_t)),
+                                             ("n2o", covers[1], ("old", old_t), ("new", new_t))):
+                dname, sname = (sym, shown) if d == "o2n" else (shown, sym)
+                funcs.append(
+                    f"void user_polus_{c}(void *dst, const void *src)\n{{\n"
+                    f"    {w.spell(dw, dt, 'd', ch.new.file if dw == 'new' else None)} = dst;   /* {dname} */\n"
+                    f"    {w.spell(sw, st, 's', ch.new.file if sw == 'new' else None)} = (void *)src;   /* {sname} */\n"
+                    f"    polus_{c}(dst, src);   /* every part polusgen can copy */\n"
+                    f"    /* TODO: {parts} */\n"
+                    "    (void)d; (void)s;\n}\n")
+            coord = ch.new.coord
+        else:
+            ident = ident_of(key)
+            covers = (f"o2n_{ident}", f"n2o_{ident}")
+            new_spell, old_spell = w.type_spelling(key, "new"), w.type_spelling(key, "old")
+            reason = (f"{whats}: not synchronized, so objects of {key} that new code reads lack the running "
+                      "program's data there")
+            funcs = [f"void user_polus_{c}({dt} *dst, const {st} *src)\n{{\n"
+                     f"    polus_{c}(dst, src);   /* every member polusgen can copy */\n"
+                     f"    /* TODO: {parts} */\n}}\n"
+                     for c, dt, st in ((covers[0], new_spell, old_spell), (covers[1], old_spell, new_spell))]
+            coord = w.type_coord(key)
+        text = (_comment_head(f"{shown}{f' ({coord})' if coord else ''}: {reason}.") +
+                " * These replace polusgen's sync functions: old -> new runs when the update is applied and on\n"
+                " * every write to the old copy while both versions run, new -> old on every write to the new\n"
+                " * copy and at a rollback.  They must only copy (they run inside the write's fault handler).\n"
+                f" * TODO: carry {parts} both ways, then delete the POLUS_TODO_ lines. */\n")
+        text += "".join(f"#define POLUS_TODO_{c} 1\n{f}" for c, f in zip(covers, funcs))
+        out.append(finding("unsynced", shown, reason, covers, text, coord))
+    return out
+
+
+# ---------------------------------------------------------------- untyped
+
+def _is_void_ptr(tnode) -> bool:
+    while isinstance(tnode, c_ast.Typename):
+        tnode = tnode.type
+    if not isinstance(tnode, c_ast.PtrDecl):
+        return False
+    inner = tnode.type
+    return (isinstance(inner, c_ast.TypeDecl) and isinstance(inner.type, c_ast.IdentifierType)
+            and inner.type.names == ["void"])
+
+
+def _struct_pointee(tnode, prog: Program, structs: set[str]) -> Optional[str]:
+    """The changed struct `tnode` points to, if it is a pointer to one."""
+    from polusgen.emit.ctypes import resolve
+
+    r = resolve(tnode, prog)
+    if r.kind != "ptr":
+        return None
+    pr = resolve(r.node.type, prog)
+    key = pr.key or pr.owner
+    return key if pr.kind in ("struct", "union") and key in structs else None
+
+
+def _scope(fn, prog: Program) -> dict[str, c_ast.Node]:
+    """name -> declared type of every parameter and local of a function (and the globals)."""
+    names = {g.name: g.node.type for g in prog.globals.values()}
+
+    def walk(n) -> None:
+        if isinstance(n, c_ast.Decl) and n.name and not isinstance(n.type, c_ast.FuncDecl):
+            names[n.name] = n.type
+        for _, c in n.children():
+            walk(c)
+
+    args = getattr(fn.node.decl.type, "args", None)
+    if args is not None:
+        walk(args)
+    if fn.node.body is not None:
+        walk(fn.node.body)
+    return names
+
+
+def _expr_type(expr, scope: dict, prog: Program):
+    """The declared type of a simple expression (a name, an element, a member, a
+    call of a program function, a cast), or None when it is not that simple."""
+    from polusgen.emit.ctypes import members, resolve
+
+    if isinstance(expr, c_ast.ID):
+        return scope.get(expr.name)
+    if isinstance(expr, c_ast.Cast):
+        return expr.to_type.type
+    if isinstance(expr, c_ast.FuncCall) and isinstance(expr.name, c_ast.ID):
+        fns = [f for f in prog.functions.values() if f.name == expr.name.name]
+        return fns[0].node.decl.type.type if fns else None
+    if isinstance(expr, c_ast.ArrayRef):
+        t = _expr_type(expr.name, scope, prog)
+        r = resolve(t, prog) if t is not None else None
+        return r.node.type if r is not None and r.kind in ("array", "ptr") else None
+    if isinstance(expr, c_ast.StructRef):
+        t = _expr_type(expr.name, scope, prog)
+        r = resolve(t, prog) if t is not None else None
+        if r is not None and expr.type == "->":
+            r = resolve(r.node.type, prog) if r.kind == "ptr" else None
+        if r is None or r.kind not in ("struct", "union"):
+            return None
+        return next((m.type for m in members(r.node) if m.name == expr.field.name), None)
+    return None
+
+
+def _untyped_source(expr, scope: dict, prog: Program) -> Optional[str]:
+    """How `expr` is an untyped pointer ("void *arg", "the void * get_ctx() returns"), or None."""
+    from polusgen.emit.rename import cprint
+
+    t = _expr_type(expr, scope, prog)
+    if t is None or not _is_void_ptr(t):
+        return None
+    if isinstance(expr, c_ast.FuncCall):
+        return None if _FRESH.search(expr.name.name) else f"the void * {expr.name.name}() returns"
+    return f"void *{cprint(expr)}" if isinstance(expr, c_ast.ID) else f"the void * {cprint(expr)}"
+
+
+def _untyped_uses(fn, prog: Program, structs: set[str]) -> list[tuple[str, str, int]]:
+    """(struct, how, line) of every place where `fn` turns an untyped pointer into a
+    pointer to a changed struct: a cast that is not of fresh memory, or an
+    initialization or assignment from a `void *`."""
+    from polusgen.emit.rename import cprint
+    from polusgen.emit.writer import _is_char_pointer
+
+    scope = _scope(fn, prog)
+    out: list[tuple[str, str, int]] = []
+
+    def line(n) -> int:
+        return n.coord.line if n.coord is not None else fn.coord.line
+
+    def walk(n) -> None:
+        if isinstance(n, c_ast.Cast):
+            key = _struct_pointee(n.to_type.type, prog, structs)
+            e = n.expr
+            fresh = isinstance(e, c_ast.Constant) or (
+                isinstance(e, c_ast.FuncCall) and isinstance(e.name, c_ast.ID) and _FRESH.search(e.name.name))
+            t = _expr_type(e, scope, prog)
+            typed = t is not None and not _is_void_ptr(t) and not _is_char_pointer(t, prog)
+            if key and not fresh and not typed:
+                out.append((key, f"a cast of {cprint(e)}", line(n)))
+        elif isinstance(n, c_ast.Decl) and n.init is not None and n.name:
+            key = _struct_pointee(n.type, prog, structs)
+            how = _untyped_source(n.init, scope, prog) if key else None
+            if how:
+                out.append((key, f"{n.name} = {how}", line(n)))
+        elif isinstance(n, c_ast.Assignment) and n.op == "=" and isinstance(n.lvalue, c_ast.ID):
+            lt = scope.get(n.lvalue.name)
+            key = _struct_pointee(lt, prog, structs) if lt is not None else None
+            how = _untyped_source(n.rvalue, scope, prog) if key else None
+            if how:
+                out.append((key, f"{n.lvalue.name} = {how}", line(n)))
+        for _, c in n.children():
+            walk(c)
+
+    if fn.node.body is not None:
+        walk(fn.node.body)
+    return out
+
+
+def _untyped(plan: PatchPlan, sync: SyncBuilder, w: PatchWriter) -> list[Finding]:
+    from polusgen.emit.ctypes import resolve
+    from polusgen.emit.sync import ident_of
+
+    new = plan.cs.new
+    structs = set()
+    for key in plan.changed_types:
+        te = new.types.get(key)
+        if te is None:
+            continue
+        if te.kind in ("struct", "union") or (te.kind == "typedef"
+                                              and resolve(te.node.type, new).kind in ("struct", "union")):
+            structs.add(key)
+    places: dict[str, list[str]] = {}
+    for fk in plan.emitted_functions:
+        fn = new.functions.get(fk)
+        if fn is None:
+            continue
+        for key, how, line in _untyped_uses(fn, new, structs):
+            places.setdefault(key, []).append(f"{fn.name} ({fn.coord.file}:{line}): {how}")
+    out = []
+    for key, where in sorted(places.items()):
+        ident = ident_of(key)
+        hook = f"heap_{ident}"
+        old_t, new_t = w.type_spelling(key, "old"), w.type_spelling(key, "new")
+        shown = "; ".join(where[:3]) + (f"; and {len(where) - 3} more" if len(where) > 3 else "")
+        reason = (f"new code reaches objects of it through untyped pointers ({shown}): the ones the running "
+                  f"program made are {old_t} objects that polusgen cannot find, and new code would use them as "
+                  f"{new_t}")
+        conv = f"polus_o2n_{ident}"
+        helper = (f" * {conv}(new, old) copies one object member by member.\n"
+                  if any(c.name == conv for c in sync.converters.values()) else "")
+        text = (f"/* {key}{f' ({w.type_coord(key)})' if w.type_coord(key) else ''}: new code reaches objects of "
+                "it through untyped pointers:\n"
+                + "".join(f" *   {x}\n" for x in where)
+                + f" * The running program's objects are {old_t} (the old layout); new code uses them as {new_t}.\n"
+                " * Called by the pre-update callback, every thread stopped, before anything is redirected.\n"
+                + helper +
+                f" * TODO: give every such object a {new_t} and point the program's untyped pointers to it\n"
+                " * (or make user_polus_pre_update refuse the update while any exists), then delete the\n"
+                " * POLUS_TODO_ line. */\n"
+                f"#define POLUS_TODO_{hook} 1\n"
+                f"void user_polus_{hook}(void)\n{{\n    /* TODO */\n}}\n")
+        out.append(finding("untyped", key, reason, (hook,), text, w.type_coord(key)))
+    return out
+
+
+# ---------------------------------------------------------------- replaced
+
+def _loop_calls(fn) -> set[str]:
+    """Names of the functions `fn` calls inside a loop."""
+    out: set[str] = set()
+
+    def walk(n, inside: bool) -> None:
+        inside = inside or isinstance(n, _LOOPS)
+        if inside and isinstance(n, c_ast.FuncCall) and isinstance(n.name, c_ast.ID):
+            out.add(n.name.name)
+        for _, c in n.children():
+            walk(c, inside)
+
+    if getattr(fn.node, "body", None) is not None:
+        walk(fn.node.body, False)
+    return out
+
+
+def _runs_after_update(plan: PatchPlan) -> set[str]:
+    """Keys of the new program's functions that can run in the updated process:
+    those the running never-left functions (main, event loops) call inside their
+    loops, those whose address is taken, and what they call.  A never-left
+    function itself never runs in its new version, and what it calls only
+    before its loop has already run."""
+    from polusgen.graph import activation_lives_on, never_left_functions
+
+    cs = plan.cs
+    new = cs.new
+    by_name: dict[str, list[str]] = {}
+    for k, f in new.functions.items():
+        by_name.setdefault(f.name, []).append(k)
+    live = {id(p): {k for k, why in never_left_functions(p).items() if activation_lives_on(why)}
+            for p in (cs.old, new)}
+    called = {c for f in new.functions.values() for c in f.calls}
+    seeds: set[str] = set()
+    for prog in (cs.old, new):
+        for k in live[id(prog)]:
+            for name in _loop_calls(prog.functions[k]):
+                seeds.update(by_name.get(name, ()))
+        for f in prog.functions.values():
+            for a in f.addr_taken:
+                seeds.update(by_name.get(prog.functions[a].name if a in prog.functions else a, ()))
+    # no caller at all: called from outside the program (a signal, a library) as far as we know
+    stays = live[id(new)]
+    seeds.update(k for k in new.functions if k not in called and k not in stays)
+    runs: set[str] = set()
+    todo = [k for k in seeds if k not in stays]
+    while todo:
+        k = todo.pop()
+        if k in runs:
+            continue
+        runs.add(k)
+        todo.extend(c for c in new.functions[k].calls if c in new.functions and c not in stays)
+    return runs
+
+
+def _names(keys: Iterable[str]) -> str:
+    from polusgen.model import split_key
+
+    return ", ".join(dict.fromkeys(split_key(k)[0] for k in keys))
+
+
+def _replaced(plan: PatchPlan) -> list[Finding]:
+    cs = plan.cs
+    deleted = [c for c in cs.globals.values() if c.status is Status.DELETED and not c.old.const]
+    added = [c for c in cs.globals.values() if c.status is Status.ADDED and not c.new.const]
+    if not deleted or not added:
+        return []
+    runs = _runs_after_update(plan)
+    out = []
+    for g in added:
+        key = g.key
+        writers = sorted(k for k, f in cs.new.functions.items() if key in f.writes)
+        readers = sorted(k for k in runs if key in cs.new.functions[k].reads | cs.new.functions[k].writes)
+        if not writers or not readers or set(writers) & runs:
+            continue    # never filled, never read after the update, or filled again while it runs
+        for d in deleted:
+            users = sorted(k for k, f in cs.old.functions.items()
+                           if d.key in f.reads | f.writes and k in cs.new.functions
+                           and key in cs.new.functions[k].reads | cs.new.functions[k].writes)
+            if not users:
+                continue
+            base, sym = plan.bases[("global", key)], plan.symbols[("global", key)]
+            old_base = plan.bases[("global", d.key)]
+            name, old_name = shown_name(plan, "global", key), shown_name(plan, "global", d.key)
+            plan.import_for("global", d.key)      # the skeleton reads it as POLUS_OLD_<base>
+            hook = f"init_{base}"
+            reason = (f"replaces {old_name}, which the new version deletes ({_names(users)} used {old_name} "
+                      f"and now uses {name}); {name} is filled only at start-up ({_names(writers)}), which "
+                      f"never runs again in the running process, and new code reads it ({_names(readers)}): "
+                      "it would read its initial value")
+            text = (_comment_head(f"{name} ({g.new.coord}): {reason}.") +
+                    " * Called by the pre-update callback, every thread stopped, before anything is redirected.\n"
+                    f" * The running program's {old_name} is POLUS_OLD_{old_base}; new code's {name} is {sym}.\n"
+                    f" * TODO: fill {sym} from the running program's state, then delete the POLUS_TODO_ line. */\n"
+                    f"#define POLUS_TODO_{hook} 1\n"
+                    f"void user_polus_{hook}(void)\n{{\n    /* TODO: {sym} = ... POLUS_OLD_{old_base} ... */\n}}\n")
+            out.append(finding("replaced", name, reason, (hook,), text, g.new.coord))
+            break
+    return out
