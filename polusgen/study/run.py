@@ -14,7 +14,8 @@ user points at:
      then a probe session must answer as OLD again;
   5. the server must still run.
 Every pair starts from a fresh OLD process and its own version file, so one
-pair's failure does not hide the next pair's result.
+pair's failure does not hide the next pair's result; a pair whose patch does
+not build starts no server.
 """
 from __future__ import annotations
 
@@ -279,14 +280,14 @@ class StudyRun:
         work.mkdir(parents=True, exist_ok=True)
         try:
             so = self.patch(old, new, res, work)
-            want_new = self.native(new)
-            self.live(old, so, want_new, res, work)
+            if so is not None:      # nothing of ours would touch a server: nothing to run
+                self.live(old, so, self.native(new), res, work)
         except (ProbeError, RuntimeError, OSError, subprocess.TimeoutExpired) as e:
             res.error = f"{type(e).__name__}: {e}"[-TAIL:]
         res.seconds = round(time.monotonic() - t0, 1)
         return res
 
-    def live(self, old: Release, so: Optional[Path], want_new: Session, res: PairResult, work: Path) -> None:
+    def live(self, old: Release, so: Path, want_new: Session, res: PairResult, work: Path) -> None:
         probe = self.s.probe
         with self.start(old, work / "run") as srv:
             want_old = reference(probe, srv.port)
@@ -294,17 +295,16 @@ class StudyRun:
             load = Load(probe, srv.port, allowed, self.s.load_threads).start()
             try:
                 load.progress(3 * len(allowed))
-                if so is not None:
-                    r = polusgen(["apply", srv.pid, so, "--wait", self.s.wait], res.commands)
-                    res.apply_message = _message(r)
-                    res.applied = "yes" if r.returncode == 0 else "refused"
-                    if res.accepted:
-                        res.apply_ms = _apply_ms(r.stdout)
-                        res.update_state = "terminated" if "update terminated" in r.stdout else "in progress"
-                        load.progress(3 * len(allowed))
-                        res.probe_diff_new = compare(probe, srv.port, want_new)
-                        res.probe_equal_new = not res.probe_diff_new
-                        res.rolled_back = self.rollback(srv, res, load)
+                r = polusgen(["apply", srv.pid, so, "--wait", self.s.wait], res.commands)
+                res.apply_message = _message(r)
+                res.applied = "yes" if r.returncode == 0 else "refused"
+                if res.accepted:
+                    res.apply_ms = _apply_ms(r.stdout)
+                    res.update_state = "terminated" if "update terminated" in r.stdout else "in progress"
+                    load.progress(3 * len(allowed))
+                    res.probe_diff_new = compare(probe, srv.port, want_new)
+                    res.probe_equal_new = not res.probe_diff_new
+                    res.rolled_back = self.rollback(srv, res, load)
                 load.progress(3 * len(allowed))
                 res.probe_diff_old = compare(probe, srv.port, want_old)
                 res.probe_equal_old_after_rollback = not res.probe_diff_old

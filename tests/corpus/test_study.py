@@ -87,7 +87,8 @@ def test_a_pair_that_does_not_build_says_why(tmp_path, bins):
     (p,) = out["pairs"]
     assert not p["built"] and p["applied"] == "not tried"
     assert "nosuch" in p["build_message"]
-    assert p["alive"] and p["probe_equal_old_after_rollback"]      # the old server ran on untouched
+    assert p["alive"] is None and not p["harmed"]       # no patch: no server was started for it
+    assert "| v0 → v1 | NO | – |" in r.stdout
 
 
 def test_bad_arguments_are_one_clear_line(tmp_path):
