@@ -150,7 +150,7 @@ def demo(
 
 @app.command()
 def study(
-    trees: List[Path] = typer.Argument(..., help="release trees in release order (each folder's name names the release)"),
+    trees: List[Path] = typer.Argument(..., help="releases in order: trees, .c files or compile_commands.json (each one's name names the release)"),
     binary: str = typer.Option(..., "--binary", help="each release's binary, a template: '{tree}/src/prog'"),
     start: str = typer.Option(..., "--start", help="command that starts a binary in the foreground: '{binary} -p {port}' ({work}: a scratch folder)"),
     probe: str = typer.Option(..., "--probe", help="line | greeting | dns (see polusgen/study/probes.py)"),

@@ -20,8 +20,8 @@ def run_study(trees: Sequence[Path], *, binary: str, start: str, probe: str, req
     if len(trees) < 2:
         raise PolusError("a study needs at least two release trees, in release order")
     for t in trees:
-        if not Path(t).is_dir():
-            raise PolusError(f"{t}: no such release tree")
+        if not Path(t).exists():
+            raise PolusError(f"{t}: no such release (a tree, a .c file or a compile_commands.json)")
     try:
         rels = releases(trees, binary, sources)
         p = Probe(probe, requests, masks)

@@ -35,6 +35,7 @@ from polusgen.study.probes import Probe, ProbeError, Session
 from polusgen.study.server import Server, free_port
 
 TAIL = 1500            # characters of a tool's message kept in the result
+REFUSED_STATE = "cannot carry the running program's state"   # build's refusal (polusgen.manifest.refusal)
 
 
 @dataclass
@@ -64,6 +65,7 @@ class PairResult:
     old: str
     new: str
     built: bool = False
+    build_refused: bool = False        # the tool refused: state the patch cannot carry without user code
     build_message: str = ""
     counts: dict = field(default_factory=dict)
     user_code: Optional[str] = None
@@ -263,12 +265,13 @@ class StudyRun:
             res.build_message = "diff: " + _message(r)
             return None
         # the program's headers, for user code: the sources folder (or, given a
-        # compile_commands.json, the release tree)
-        home = new.sources if new.sources.is_dir() else new.tree
+        # compile_commands.json or one .c file, the release tree or its folder)
+        home = next(d for d in (new.sources, new.tree, new.tree.parent) if d.is_dir())
         includes = [x for i in self.s.include for x in ("-I", str(home / i))]
         r = polusgen(["build", c, "-o", so, "-I", home, *includes, *ucf], res.commands)
         if r.returncode != 0:
             res.build_message = "build: " + _message(r)
+            res.build_refused = REFUSED_STATE in r.stderr + r.stdout
             return None
         res.built = True
         return so
@@ -351,7 +354,10 @@ def row(r: PairResult) -> list[str]:
         applied += f"; server DIED ({r.server_exit})"
     uc = f"{Path(r.user_code).name} ({r.user_code_lines} lines)" if r.user_code else "none"
     note = r.error or (r.build_message if not r.built else "") or (r.apply_message if r.applied == "refused" else "")
-    return [f"{r.old} → {r.new}", _yn(r.built), applied, _yn(r.probe_equal_new),
+    built = "refused: user code needed" if r.build_refused else _yn(r.built)
+    if r.build_refused:       # the first uncovered finding: "  entity: reason"
+        note = next((l for l in r.build_message.splitlines() if l.startswith("  ") and ": " in l), note)
+    return [f"{r.old} → {r.new}", built, applied, _yn(r.probe_equal_new),
             _yn(r.rolled_back and r.probe_equal_old_after_rollback if r.rolled_back is not None else None),
             uc, first_line(note)]
 
@@ -361,7 +367,8 @@ def first_line(message: str, width: int = 140) -> str:
     lines = [l.strip() for l in message.splitlines() if l.strip()]
     hits = [l for l in lines if "error" in l.lower()]
     said = [l for l in hits if not l.endswith(":")]     # past "gcc failed:" to gcc's first error
-    return (said or hits or lines or [""])[0][:width]
+    line = (said or hits or lines or [""])[0]
+    return re.sub(r"(?:/[\w.+-]+)+/([\w.+-]+)", r"\1", line)[:width]   # paths as file names
 
 
 HEADER = ["pair", "built, no hand edits", "applied under load (failed requests)", "probe = native new",
@@ -376,6 +383,7 @@ def totals(results: Sequence[PairResult]) -> dict:
     n = len(results)
     return {"pairs": n,
             "built": sum(r.built for r in results),
+            "build_refused": sum(r.build_refused for r in results),
             "applied": sum(r.accepted for r in results),
             "refused": sum(r.applied == "refused" for r in results),
             "zero_failed_requests": sum(r.accepted and r.requests_failed == 0 for r in results),
@@ -394,7 +402,8 @@ def table(results: Sequence[PairResult], program: str = "") -> str:
     t = totals(results)
     pct = lambda k: f"{t[k]}/{t['pairs']}" + (f" ({100 * t[k] // t['pairs']} %)" if t["pairs"] else "")
     lines.append("")
-    lines.append(f"{program + ': ' if program else ''}built {pct('built')}, applied {pct('applied')} "
+    lines.append(f"{program + ': ' if program else ''}built {pct('built')} (refused for want of user code "
+                 f"{t['build_refused']}), applied {pct('applied')} "
                  f"(refused {t['refused']}), zero failed requests {pct('zero_failed_requests')}, "
                  f"probe = native new {pct('probe_equal_new')}, rolled back {pct('rolled_back')}, "
                  f"crashed or corrupted {t['harmed']}, user code in {t['user_code']}")

@@ -91,6 +91,21 @@ def test_a_pair_that_does_not_build_says_why(tmp_path, bins):
     assert "| v0 → v1 | NO | – |" in r.stdout
 
 
+def test_a_build_refused_for_want_of_user_code_is_told_apart(tmp_path):
+    """A new global replacing a deleted one, filled only at start-up: build
+    refuses the patch (safety), and the table says user code is needed."""
+    case = REPO / "tests" / "cases" / "unsafe_replaced"
+    prog = tmp_path / "prog"
+    subprocess.run(["gcc", "-O2", "-o", prog, case / "v0.c"], check=True)
+    r, out = study(tmp_path, [case / "v0.c", case / "v1.c"], "--binary", str(prog), "--start", "{binary}",
+                   "--probe", "line", "--send", "x")
+    (p,) = out["pairs"]
+    assert p["build_refused"] and not p["built"] and p["applied"] == "not tried" and not p["harmed"]
+    assert "n_out" in p["build_message"]
+    assert "| v0.c → v1.c | refused: user code needed | – |" in r.stdout
+    assert out["totals"]["build_refused"] == 1
+
+
 def test_bad_arguments_are_one_clear_line(tmp_path):
     r, _ = study(tmp_path, [CORPUS / "kvserver" / "v0"], "--binary", "x", "--start", "x", "--probe", "line")
     assert r.returncode == 1 and "at least two release trees" in r.stderr
