@@ -56,6 +56,7 @@ class Finding(Warning_):
     covers: tuple[str, ...] = ()  # every user_polus_<what> that must be defined (and no longer TODO)
     skeleton: str = ""            # C text of those functions, to be filled in
     covered: bool = False         # by the user code given to `polusgen diff`
+    replaces: tuple[Warning_, ...] = ()   # warnings that said less about the same thing
 
     def __str__(self) -> str:
         text = super().__str__()
@@ -65,8 +66,14 @@ class Finding(Warning_):
 
 
 def finding(code: str, entity: str, reason: str, covers: tuple[str, ...], skeleton: str,
-            coord: Optional[Coord]) -> Finding:
-    return Finding(code, f"{entity}: {reason}", coord, ERROR, entity, reason, covers, skeleton)
+            coord: Optional[Coord], replaces: tuple[Warning_, ...] = ()) -> Finding:
+    return Finding(code, f"{entity}: {reason}", coord, ERROR, entity, reason, covers, skeleton, replaces=replaces)
+
+
+def without_replaced(warnings: Iterable[Warning_], errors: Iterable[Finding]) -> list[Warning_]:
+    """The warnings no error says more about."""
+    gone = {id(x) for f in errors for x in f.replaces}
+    return [x for x in warnings if id(x) not in gone]
 
 
 # ---------------------------------------------------------------- the analysis
@@ -217,7 +224,8 @@ def _unsynced(plan: PatchPlan, skips: Iterable[Skip], w: PatchWriter) -> list[Fi
                 " * copy and at a rollback.  They must only copy (they run inside the write's fault handler).\n"
                 f" * TODO: carry {parts} both ways, then delete the POLUS_TODO_ lines. */\n")
         text += "".join(f"#define POLUS_TODO_{c} 1\n{f}" for c, f in zip(covers, funcs))
-        out.append(finding("unsynced", shown, reason, covers, text, coord))
+        out.append(finding("unsynced", shown, reason, covers, text, coord,
+                           tuple(s.warning for s in group if s.warning is not None)))
     return out
 
 
@@ -263,6 +271,13 @@ def _scope(fn, prog: Program) -> dict[str, c_ast.Node]:
     return names
 
 
+def _is_constant(expr) -> bool:
+    """0, NULL, (void *)0: no object at all."""
+    while isinstance(expr, c_ast.Cast):
+        expr = expr.expr
+    return isinstance(expr, c_ast.Constant) or (isinstance(expr, c_ast.ID) and expr.name == "NULL")
+
+
 def _expr_type(expr, scope: dict, prog: Program):
     """The declared type of a simple expression (a name, an element, a member, a
     call of a program function, a cast), or None when it is not that simple."""
@@ -295,7 +310,7 @@ def _untyped_source(expr, scope: dict, prog: Program) -> Optional[str]:
     from polusgen.emit.rename import cprint
 
     t = _expr_type(expr, scope, prog)
-    if t is None or not _is_void_ptr(t):
+    if t is None or not _is_void_ptr(t) or _is_constant(expr):
         return None
     if isinstance(expr, c_ast.FuncCall):
         return None if _FRESH.search(expr.name.name) else f"the void * {expr.name.name}() returns"
@@ -319,7 +334,7 @@ def _untyped_uses(fn, prog: Program, structs: set[str]) -> list[tuple[str, str, 
         if isinstance(n, c_ast.Cast):
             key = _struct_pointee(n.to_type.type, prog, structs)
             e = n.expr
-            fresh = isinstance(e, c_ast.Constant) or (
+            fresh = _is_constant(e) or (
                 isinstance(e, c_ast.FuncCall) and isinstance(e.name, c_ast.ID) and _FRESH.search(e.name.name))
             t = _expr_type(e, scope, prog)
             typed = t is not None and not _is_void_ptr(t) and not _is_char_pointer(t, prog)

@@ -25,7 +25,8 @@ from polusgen.manifest import Binary
 from polusgen.model import ChangeSet
 from polusgen.plan import PatchPlan, make_plan, sanitize
 from polusgen.resources import templates_dir
-from polusgen.safety import find_unsafe, mark_covered, pre_update_hooks, skeleton_path, write_skeleton
+from polusgen.safety import (find_unsafe, mark_covered, pre_update_hooks, skeleton_path, without_replaced,
+                             write_skeleton)
 from polusgen.versionfile import VersionFile
 
 from .prologue import build_prologue
@@ -188,6 +189,7 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
     w.heap_analysis(sb)
     plan.heap_types = sorted(sb.heap)
     # what the patch cannot carry by itself: refused by build and apply unless user code covers it
+    # (it needs the sync functions made: once the plan makes them, this belongs to its verification step)
     errors = find_unsafe(plan, sb, w)
     mark_covered(errors, user_code)
     aliased = {f"heap_{h.ident}" for h in sb.heap.values() if h.aliased}
@@ -197,7 +199,7 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
     externs = w.extern_items()
     types = w.type_items()
 
-    warnings = errors + list(plan.warnings) + sb.warnings + w.warnings
+    warnings = errors + without_replaced(list(plan.warnings) + sb.warnings + w.warnings, errors)
     plan.warnings = warnings
     manifest = build_manifest(plan, [str(x) for x in warnings if not x.is_error],
                               str(skeleton) if skeleton is not None else None)

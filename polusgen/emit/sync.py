@@ -48,6 +48,7 @@ class Skip:
     why: str
     lossy: bool               # the new copy misses the running value (not: it keeps a value of its own)
     coord: Optional[Coord] = None
+    warning: Optional[Warning_] = None   # the not-synchronized warning that tells the user
 
 
 @dataclass
@@ -204,11 +205,14 @@ class SyncBuilder:
         return self.heap[key]
 
     def skip(self, dst: str, why: str, coord, lossy: bool = True) -> dict:
-        self.skips.append(Skip(self._owner, self._dir, dst, why, lossy, coord))
-        self.warn("not-synchronized", f"{why}: not synchronized (write a user_polus_ sync function if it "
-                  "must be)", coord)
+        w = self.warn("not-synchronized", f"{why}: not synchronized (write a user_polus_ sync function if it "
+                      "must be)", coord)
+        self.skips.append(Skip(self._owner, self._dir, dst, why, lossy, coord, w))
         return {"op": "skip", "dst": dst, "why": why}
 
-    def warn(self, code: str, message: str, coord) -> None:
-        if not any(w.code == code and w.message == message for w in self.warnings):
-            self.warnings.append(Warning_(code, message, coord))
+    def warn(self, code: str, message: str, coord) -> Warning_:
+        for w in self.warnings:
+            if w.code == code and w.message == message:
+                return w
+        self.warnings.append(Warning_(code, message, coord))
+        return self.warnings[-1]

@@ -18,12 +18,16 @@ from tests.support.build import REPO
 from tests.support.cases import CONSTRUCTOR, CORPUS, case, cases
 
 
-def findings_of(old: Path, new: Path, tmp: Path, **kw):
+def plan_of(old: Path, new: Path, tmp: Path, **kw):
     from polusgen.emit import write_patch
     from polusgen.pipeline import load_changeset
 
     cs = load_changeset(old, new, include=kw.pop("include", ()))
-    return write_patch(cs, tmp / "p.polus.c", **kw).errors
+    return write_patch(cs, tmp / "p.polus.c", **kw)
+
+
+def findings_of(old: Path, new: Path, tmp: Path, **kw):
+    return plan_of(old, new, tmp, **kw).errors
 
 
 @pytest.mark.parametrize("c", [c for c in cases() if c.expected and not c.name.startswith("fail_")],
@@ -45,6 +49,13 @@ def test_case_findings(c, tmp_path):
         assert not (tmp_path / "p.skeleton.c").exists()
 
 
+def test_an_error_replaces_the_warning_about_the_same_thing(tmp_path):
+    plan = plan_of(*case(CONSTRUCTOR, "unsafe_table").pair(), tmp_path)
+    assert [f.entity for f in plan.errors] == ["tab"]
+    assert not [str(w) for w in plan.warnings if w.code == "not-synchronized"]
+    assert "warning[not-synchronized]" not in (tmp_path / "p.polus.c").read_text()
+
+
 @pytest.mark.parametrize("server", ["ftpish", "kvserver"])
 def test_corpus_release_pairs_have_no_findings(server, tmp_path):
     c = case(CORPUS, server)
@@ -58,14 +69,15 @@ HEADER = "#include <stdio.h>\n#include <stdlib.h>\n"
 
 
 @pytest.mark.parametrize("what, v0, v1", [
-    # fresh memory cast to the changed struct, and typed pointers: no untyped access
+    # fresh memory or null pointers cast to the changed struct, and typed pointers: no untyped access
     ("malloc cast and typed arrays",
      "struct s { int a; };\nstruct s *tab[4];\n"
      "void add(int i) { struct s *p = (struct s *)malloc(sizeof *p); p->a = i; tab[i] = p; }\n"
      "int get(int i) { struct s *p = tab[i]; return p->a; }\nint main(void) { add(1); return get(1); }\n",
      "struct s { int a; int b; };\nstruct s *tab[4];\n"
      "void add(int i) { struct s *p = (struct s *)malloc(sizeof *p); p->a = i; p->b = 0; tab[i] = p; }\n"
-     "int get(int i) { struct s *p = tab[i]; return p->a + p->b; }\nint main(void) { add(1); return get(1); }\n"),
+     "int get(int i) { struct s *p = tab[i], *q = (void *)0, *r = (struct s *)0; p = NULL;\n"
+     "  return p->a + p->b + (q == r); }\nint main(void) { add(1); return get(1); }\n"),
     # the new global is filled again inside main's loop: nothing is lost for long
     ("refilled in the loop",
      "int last;\nvoid step(int x) { last = x; }\nint show(void) { return last; }\n"
