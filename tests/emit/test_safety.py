@@ -100,6 +100,25 @@ def test_not_a_finding(what, v0, v1, tmp_path):
     assert [str(f) for f in findings_of(tmp_path / "v0.c", tmp_path / "v1.c", out)] == [], what
 
 
+def test_a_skipped_member_is_the_struct_converters_to_cover(tmp_path):
+    """A changed struct's member the converters cannot carry: the user writes
+    that struct's converters; the skeleton compiles as it is."""
+    v0 = ("#include <stdlib.h>\nstruct rec { int k; struct rec *next; };\n"
+          "struct table { struct rec **b; int n; };\nstruct table t;\n"
+          "int count(void) { int c = 0; for (int i = 0; i < t.n; i++)\n"
+          "  for (struct rec *r = t.b[i]; r; r = r->next) c++; return c; }\n"
+          "int main(void) { t.n = 4; t.b = calloc(4, sizeof *t.b); return count(); }\n")
+    (tmp_path / "v0.c").write_text(v0)
+    (tmp_path / "v1.c").write_text(v0.replace("int k;", "int k; int hits;"))
+    patch = tmp_path / "p.polus.c"
+    assert polusgen("diff", tmp_path / "v0.c", tmp_path / "v1.c", "-o", patch).returncode == 0
+    skeleton = tmp_path / "p.skeleton.c"
+    assert "void user_polus_o2n_struct_table(struct table_v1 *dst, const struct table *src)" in skeleton.read_text()
+    b = polusgen("build", patch, "--user-code", skeleton)
+    assert b.returncode == 1 and "not built" in b.stderr and "gcc failed" not in b.stderr, b.stderr
+    assert "struct table: b: a pointer to a changed type" in " ".join(b.stderr.split())
+
+
 def polusgen(*args) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "polusgen", *map(str, args)], cwd=REPO, capture_output=True,
                           text=True, timeout=300)
