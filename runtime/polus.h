@@ -22,8 +22,8 @@
  *   id = register_patch()                 -- the patch calls section 2
  *   polus_rt_pre_update(id)               -- generated + user pre-update callbacks
  *   polus_rt_note_redirects(id, ...)      -- what each jump old -> new overwrites
- *   injector writes the jumps
- *   polus_rt_activate(id)                 -- sync old->new, protect both copies
+ *   polus_rt_commit(id, jumps)            -- sync old->new, protect both copies,
+ *                                            write every jump: one step
  *   ...threads run; writes to either copy are carried across...
  *   polus_rt_progress(samples)            -- injector's stack samples; the runtime
  *                                            retires data and fires callbacks;
@@ -155,7 +155,8 @@ extern unsigned char polus_rt_scratch[POLUS_RT_SCRATCH_SIZE];
 
 int  polus_rt_pre_update(int patch);      /* 0, or nonzero: the update is refused */
 int  polus_rt_activate(int patch);        /* sync old->new, protect, enter write-through */
-int  polus_rt_abort(int patch);           /* undo register/activate: unprotect, forget */
+/* undo register/activate (and any jump of the patch in place): unprotect, forget */
+int  polus_rt_abort(int patch);
 /* Remember the bytes a jump overwrote (for rollback and status). */
 int  polus_rt_note_redirect(int patch, void *at, const unsigned char *orig, unsigned len, void *target);
 /* The same for every jump of an apply in one call (each remote call waits for
@@ -171,8 +172,16 @@ int  polus_rt_note_redirects(int patch, const struct polus_rt_redirect_note *not
  *   tid, n, pc[0] ... pc[n-1]     (uint64_t each; pc[0] is the thread's PC)
  * Returns the number of patches still in progress (0: every update terminated). */
 int  polus_rt_progress(const uint64_t *samples, size_t nwords);
-/* Start rolling back `patch` (the newest applied one): sync new->old,
- * protect, track new functions until they are inactive. */
+/* The commit point of an apply, in one call: activate (sync old->new,
+ * protect) and write every noted jump; codes[i * 32 ...] is the jump of
+ * the i-th noted redirect (n must be their number).  All or nothing: on
+ * -1 the patch is aborted and every byte is back.  The injector calls it
+ * with every other thread stopped; if the injector dies meanwhile, the
+ * call still runs to its end. */
+int  polus_rt_commit(int patch, const unsigned char *codes, unsigned n);
+/* Start rolling back `patch` (the newest applied one), in one call: sync
+ * new->old, protect, put back the bytes under every jump of the patch,
+ * track new functions until they are inactive. */
 int  polus_rt_rollback(int patch);
 /* NUL-terminated JSON describing every patch, its state, active functions,
  * synchronized data and redirects.  Static buffer, no malloc. */

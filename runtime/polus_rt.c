@@ -17,9 +17,11 @@
 
 #include <dlfcn.h>
 #include <elf.h>
+#include <fcntl.h>
 #include <link.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 POLUS_EXPORT unsigned char polus_rt_scratch[POLUS_RT_SCRATCH_SIZE];
@@ -29,6 +31,7 @@ _Atomic int rt_npatches;
 struct rt_item *_Atomic rt_item_chunks[RT_ITEM_CHUNKS];
 _Atomic int rt_nitems;
 struct rt_counters rt_counters;
+struct rt_txn rt_txn;
 size_t rt_pagesize = 4096;
 RT_TLS int rt_tls_patch;
 
@@ -456,6 +459,52 @@ static void reset_fns(struct rt_fn *f, int n)
     }
 }
 
+/* Code is read-only: write it through /proc/self/mem, or, where that
+ * cannot be opened, with its pages made writable for the copy. */
+static int write_code(int fd, uintptr_t at, const unsigned char *bytes, unsigned n)
+{
+    if (fd >= 0 && pwrite(fd, bytes, n, (off_t)at) == (ssize_t)n)
+        return 0;
+    uintptr_t lo = at & ~(uintptr_t)(rt_pagesize - 1);
+    uintptr_t hi = (at + n + rt_pagesize - 1) & ~(uintptr_t)(rt_pagesize - 1);
+    if (mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE | PROT_EXEC) != 0)
+        return -1;
+    memcpy((void *)at, bytes, n);
+    mprotect((void *)lo, hi - lo, PROT_READ | PROT_EXEC);
+    return 0;
+}
+
+static int open_own_mem(void)
+{
+    return open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+}
+
+/* Every jump of `p` that is in place goes back to the original bytes
+ * (newest first); bytes that are neither are left alone. */
+static void put_back_jumps(struct rt_patch *p)
+{
+    int fd = open_own_mem();
+    for (int i = p->nredir - 1; i >= 0; i--) {
+        struct rt_redirect *r = &p->redir[i];
+        if (r->code[0] && memcmp((const void *)r->at, r->code, r->len) == 0)
+            write_code(fd, r->at, r->orig, r->len);
+    }
+    if (fd >= 0)
+        close(fd);
+}
+
+static void txn_begin(int op, int patch)
+{
+    rt_txn.patch = patch;
+    rt_txn.tid = rt_gettid();
+    atomic_store(&rt_txn.op, op);
+}
+
+static void txn_end(void)
+{
+    atomic_store(&rt_txn.op, RT_TXN_NONE);
+}
+
 POLUS_EXPORT int polus_rt_activate(int patch)
 {
     struct rt_patch *p = rt_patch_get(patch);
@@ -491,6 +540,38 @@ POLUS_EXPORT int polus_rt_activate(int patch)
     return 0;
 }
 
+POLUS_EXPORT int polus_rt_commit(int patch, const unsigned char *codes, unsigned n)
+{
+    struct rt_patch *p = rt_patch_get(patch);
+    if (!p || (n && !codes) || n != (unsigned)p->nredir ||
+        (p->state != PS_REGISTERED && p->state != PS_PRE_UPDATED))
+        return -1;
+    for (unsigned i = 0; i < n; i++) {
+        struct rt_redirect *r = &p->redir[i];
+        if (memcmp((const void *)r->at, r->orig, r->len) != 0) {
+            rt_logf("patch %s: the code at %p changed since it was noted", p->name, (void *)r->at);
+            polus_rt_abort(patch);
+            return -1;
+        }
+        memcpy(r->code, codes + (size_t)i * RT_REDIRECT_BYTES, r->len);
+    }
+    txn_begin(RT_TXN_COMMIT, patch);
+    int rc = polus_rt_activate(patch);
+    if (rc == 0) {
+        int fd = open_own_mem();
+        for (unsigned i = 0; i < n && rc == 0; i++)
+            rc = write_code(fd, p->redir[i].at, p->redir[i].code, p->redir[i].len);
+        if (fd >= 0)
+            close(fd);
+        if (rc != 0) {
+            rt_logf("patch %s: cannot write its jumps", p->name);
+            polus_rt_abort(patch);
+        }
+    }
+    txn_end();
+    return rc;
+}
+
 POLUS_EXPORT int polus_rt_abort(int patch)
 {
     struct rt_patch *p = rt_patch_get(patch);
@@ -502,6 +583,7 @@ POLUS_EXPORT int polus_rt_abort(int patch)
         p->state != PS_ACTIVE)
         return -1;
     p->state = PS_ABORTED;
+    put_back_jumps(p);
     struct rt_item *it;
     FOR_ITEMS(patch, it) {
         int st = atomic_exchange(&it->state, IS_RETIRED);
@@ -527,6 +609,7 @@ POLUS_EXPORT int polus_rt_rollback(int patch)
             return -1;
         }
     }
+    txn_begin(RT_TXN_ROLLBACK, patch);
     p->state = PS_ROLLING_BACK;
     p->rollbacks++;
     reset_fns(p->newf, p->nnewf);
@@ -543,6 +626,9 @@ POLUS_EXPORT int polus_rt_rollback(int patch)
     rt_rebuild_regions();
     FOR_ITEMS(patch, it)
         rt_protect_item(it);
+    /* old data is up to date and tracked: the old code may run again */
+    put_back_jumps(p);
+    txn_end();
     return 0;
 }
 

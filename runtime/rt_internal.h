@@ -99,7 +99,19 @@ struct rt_redirect {
     uintptr_t target;
     unsigned len;
     unsigned char orig[RT_REDIRECT_BYTES];
+    unsigned char code[RT_REDIRECT_BYTES];   /* the jump (given by polus_rt_commit) */
 };
+
+/* The journal of the one transaction that runs inside the target: a
+ * commit (activate + every jump) or a rollback (sync back + every jump
+ * taken back).  Set while its remote call runs; the call finishes on its
+ * own if the injector dies, and the next injector sees it in the status. */
+struct rt_txn {
+    _Atomic int op;          /* RT_TXN_* */
+    int patch;
+    long tid;
+};
+enum { RT_TXN_NONE = 0, RT_TXN_COMMIT, RT_TXN_ROLLBACK };
 
 struct rt_patch {
     int state;
@@ -151,6 +163,7 @@ extern RT_HIDDEN _Atomic int rt_npatches;
 extern RT_HIDDEN struct rt_item *_Atomic rt_item_chunks[RT_ITEM_CHUNKS];
 extern RT_HIDDEN _Atomic int rt_nitems;
 extern RT_HIDDEN struct rt_counters rt_counters;
+extern RT_HIDDEN struct rt_txn rt_txn;
 extern RT_HIDDEN size_t rt_pagesize;
 extern RT_HIDDEN RT_TLS int rt_tls_patch;        /* polus_current_patch() + 1 (0: none) */
 

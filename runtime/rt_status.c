@@ -211,6 +211,10 @@ POLUS_EXPORT const char *polus_rt_status_json(void)
         (unsigned long)atomic_load(&rt_counters.heap_freed),
         (unsigned long)atomic_load(&rt_counters.reads_bounced));
     out(", \"hooked_got_slots\": %d", rt_hook_count());
+    int op = atomic_load(&rt_txn.op);
+    if (op != RT_TXN_NONE)
+        out(", \"transaction\": {\"op\": \"%s\", \"patch\": %d, \"tid\": %ld}",
+            op == RT_TXN_COMMIT ? "commit" : "rollback", rt_txn.patch, rt_txn.tid);
     out(", \"hazards\": [\"a system call writing into a protected page fails with EFAULT instead of"
         " faulting: read/pread/recv/recvfrom called through a hooked GOT are bounced, a raw syscall"
         " or a call from inside libc is not\", \"a write the fault handler cannot emulate (AVX, string"

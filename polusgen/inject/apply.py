@@ -1,7 +1,9 @@
 """`polusgen apply PID patch.so`: live-update a running process.
 
-Named steps, in order (any failure puts every byte back, aborts the patch
-in the runtime, detaches, and the target runs on untouched):
+Named steps, in order (any failure, or SIGTERM/SIGINT/SIGHUP, before the
+commit aborts the patch in the runtime, detaches, and the target runs on
+untouched; an injector that dies leaves the same to the next command,
+which finds the patch registered but not committed and aborts it):
 
   check       the process, the patch, the binary it was built for, required
               patches, every import resolved (nothing is attached yet)
@@ -12,12 +14,16 @@ in the runtime, detaches, and the target runs on untouched):
   register    register_patch(); plan each jump (trampolines near the code if
               the new function is > 2 GiB away); polus_rt_note_redirects()
   pre-update  stop every thread; polus_rt_pre_update()
-  redirect    no thread's PC (or return address) inside the bytes to
-              overwrite: step it out or let it run and look again; write
-  activate    polus_rt_activate(), resume, detach
+  commit      no thread's PC (or return address) inside the bytes to
+              overwrite: step it out or let it run and look again; then
+              polus_rt_commit(): activation and every jump in one call
+              inside the target (the commit point: a call that runs to its
+              end even if we die)
+  committed   resume, detach
   watch       sample stacks for `wait` seconds: has the update terminated?
 
-Only pre-update, redirect and activate run with every thread stopped.
+Only pre-update and commit run with every thread stopped.  Each step is a
+kill point of the fault-injection suite (POLUS_KILL_AT, see faults.py).
 """
 from __future__ import annotations
 
@@ -32,7 +38,7 @@ from typing import Optional
 
 from polusgen.errors import InjectError
 from polusgen.inject import elf as elfmod
-from polusgen.inject import jumps, procmem, remote, stacks
+from polusgen.inject import faults, jumps, procmem, remote, stacks
 from polusgen.inject import ptrace as pt
 from polusgen.inject.session import (LIVE_STATES, Session, active_line, check_process, loaded_patches,
                                      stage_for, watch)
@@ -207,21 +213,34 @@ def apply_patch(pid: int, so_path, wait: float = 1.0, force: bool = False) -> Ap
     from polusgen.inject.runtime_lib import runtime_library
     rt_lib = runtime_library()
 
+    with faults.interruptible():
+        return _apply(pid, so, manifest, pelf, imports, rt_lib, warnings, wait, t0)
+
+
+def _apply(pid: int, so: Path, manifest, pelf: elfmod.ElfFile, imports, rt_lib, warnings: list[str],
+           wait: float, t0: float) -> ApplyResult:
     # -- load (only the calling thread is stopped: loading changes nothing the program sees)
     s = Session(pid)
-    s.attach(stop=False)
-    stacks.libunwind()
-    writer = jumps.Writer(s.mem)
     patch_id: Optional[int] = None
     redirects: list[jumps.Redirect] = []
     step = "load"
+    committed = False
     marks: list[tuple[str, float]] = [("start", t0), ("checked", time.perf_counter())]
 
     def mark(name: str) -> None:
         marks.append((name, time.perf_counter()))
 
+    def at_step(name: str) -> None:
+        nonlocal step
+        step = name
+        faults.kill_point(name)
+
     try:
+        at_step("load")
+        s.attach(stop=False)
+        stacks.libunwind()
         s.runtime(load=str(rt_lib))
+        warnings += s.recover()
         st = s.status_json()
         live = {p["name"]: p["state"] for p in st.get("patches", []) if p.get("state") in LIVE_STATES}
         if live.get(manifest.name) == "rolling-back":
@@ -251,12 +270,12 @@ def apply_patch(pid: int, so_path, wait: float = 1.0, force: bool = False) -> Ap
 
         # -- link
         mark("loaded")
-        step = "link"
+        at_step("link")
         table = psym("polus_imports")
         s.mem.write(table, b"".join(struct.pack("<QQ", a, n) for a, n in imports))
 
         # -- register
-        step = "register"
+        at_step("register")
         r = s.remote.call(psym("register_patch")) & 0xFFFFFFFF
         r = r - (1 << 32) if r >= (1 << 31) else r
         if r < 0:
@@ -282,51 +301,55 @@ def apply_patch(pid: int, so_path, wait: float = 1.0, force: bool = False) -> Ap
 
         # -- stop every thread: from here on code and data change
         mark("registered")
-        step = "pre-update"
+        at_step("pre-update")
         s.tracer.stop_all()
         mark("stopped")
         rc = s.rt_call32("polus_rt_pre_update", patch_id)
         if rc != 0:
             raise InjectError(f"the pre-update callback of {manifest.name} refused the update ({rc})")
 
-        # -- redirect
+        # -- commit: no thread's PC (or return address) inside the bytes to
+        # overwrite; then, in one call inside the target, activation and every jump
         mark("pre-updated")
-        step = "redirect"
+        at_step("commit")
         make_safe(s, redirects)
         mark("safe")
-        for rd in redirects:
-            writer.write(rd.at, rd.code, expect=rd.orig)
-
-        # -- activate
-        mark("redirected")
-        step = "activate"
-        if s.rt_call32("polus_rt_activate", patch_id, let_others_run=False, timeout=5.0) != 0:
-            raise InjectError(f"the runtime could not activate {manifest.name} (see its log)")
+        codes = b"".join(rd.code.ljust(JUMP_BYTES, b"\0") for rd in redirects)
+        rc = s.rt_call32("polus_rt_commit", patch_id, s.scratch(codes) if codes else 0, len(redirects),
+                         let_others_run=False, timeout=5.0)
+        if rc != 0:
+            raise InjectError(f"the runtime could not commit {manifest.name} (see its log); it put every byte back")
+        committed = True
         mark("activated")
+        at_step("committed")
     except BaseException as e:
-        undo_errors = writer.undo()
-        if patch_id is not None:
+        with faults.critical():
+            if patch_id is not None and not committed:
+                try:
+                    s.rt_call32("polus_rt_abort", patch_id, let_others_run=False)
+                except Exception:
+                    pass
+            gone = isinstance(e, pt.ProcessGone) or pt.process_dying(pid)
             try:
-                s.rt_call32("polus_rt_abort", patch_id, let_others_run=False)
+                s.detach()
             except Exception:
                 pass
-        gone = isinstance(e, pt.ProcessGone) or pt.process_dying(pid)
-        try:
-            s.detach()
-        except Exception:
-            pass
         if gone:
             raise InjectError(f"process {pid} exited during the apply ({step} step); nothing to undo") from e
-        if undo_errors:
-            raise InjectError(f"apply failed at the {step} step ({e}) and some bytes could not be put back: "
-                              + "; ".join(undo_errors)) from e
+        if isinstance(e, faults.Interrupted):
+            if committed:
+                raise InjectError(f"interrupted by {e} right after the commit of {manifest.name}: the update is "
+                                  f"applied to process {pid} (see `polusgen status {pid}`)") from e
+            raise InjectError(f"interrupted by {e} at the {step} step: the update was undone, process {pid} "
+                              "runs on as before") from e
         if isinstance(e, InjectError):
             raise InjectError(f"{e} (no code or data of the program was changed: it runs on as before)") from e
         if isinstance(e, (remote.RemoteCallError, pt.PtraceError, OSError)):
             raise InjectError(f"apply failed at the {step} step: {e} "
                               "(every byte was put back: the process runs on as before)") from e
         raise
-    s.detach()
+    with faults.critical():
+        s.detach()
     mark("detached")
     total_ms = (time.perf_counter() - t0) * 1000
     res = ApplyResult(pid, manifest.name, manifest.program, manifest.from_version, manifest.to_version,
@@ -335,9 +358,10 @@ def apply_patch(pid: int, so_path, wait: float = 1.0, force: bool = False) -> Ap
     res.timings = {b[0]: round((b[1] - a[1]) * 1000, 3) for a, b in zip(marks, marks[1:])}
     t1 = time.monotonic()
     try:
+        faults.kill_point("watch")
         pst, rounds, sample_stops = watch(pid, max(wait, 0.0), manifest.name)
-    except InjectError as e:      # the update is in; only watching it failed
-        res.warnings.append(f"the update was applied, but watching it failed: {e}")
+    except (InjectError, faults.Interrupted) as e:      # the update is in; only watching it failed
+        res.warnings.append(f"the update was applied, but watching it {'was interrupted by' if isinstance(e, faults.Interrupted) else 'failed:'} {e}")
         res.state = "unknown"
         return res
     res.watched_s, res.rounds, res.sample_stops_ms = time.monotonic() - t1, rounds, sample_stops * 1000
@@ -356,6 +380,7 @@ def fill_progress(res, pst: Optional[dict]) -> None:
 
 
 NOTE = struct.Struct("<QQII32s")        # struct polus_rt_redirect_note
+JUMP_BYTES = 32                         # RT_REDIRECT_BYTES: one jump's room in polus_rt_commit's codes
 
 
 def note_redirects(s: Session, patch_id: int, redirects: list[jumps.Redirect]) -> None:

@@ -108,32 +108,6 @@ def read_entry(r: Redirect, mem: procmem.Memory) -> None:
     r.ra_possible = any(stacks.after_call(before[k:k + 7]) for k in range(1, r.length))
 
 
-class Writer:
-    """Writes entry bytes, remembering the originals so that everything can be put back."""
-
-    def __init__(self, mem: procmem.Memory):
-        self.mem = mem
-        self.done: list[tuple[int, bytes]] = []
-
-    def write(self, at: int, code: bytes, expect: Optional[bytes] = None) -> bytes:
-        orig = self.mem.read(at, len(code))
-        if expect is not None and orig != expect:
-            raise InjectError(f"the code at {at:#x} changed since it was read ({expect.hex()} -> {orig.hex()})")
-        self.done.append((at, orig))
-        self.mem.write(at, code)
-        return orig
-
-    def undo(self) -> list[str]:
-        errors = []
-        for at, orig in reversed(self.done):
-            try:
-                self.mem.write(at, orig)
-            except OSError as e:
-                errors.append(f"{at:#x}: {e}")
-        self.done.clear()
-        return errors
-
-
 def overlaps(frames: list[int], ranges: list[tuple[int, int, str]]) -> list[tuple[str, str]]:
     """What in one thread's sample points into bytes about to be overwritten:
     the PC strictly inside (at the entry it simply takes the jump), or a return

@@ -36,7 +36,7 @@ import time
 from typing import Optional, Sequence, Union
 
 from polusgen.inject import elf as elfmod
-from polusgen.inject import procmem
+from polusgen.inject import faults, procmem
 from polusgen.inject import ptrace as pt
 
 RED_ZONE = 128
@@ -338,7 +338,13 @@ class Remote:
     def _call(self, fn: int, args, timeout: float, tid: int, let_others_run: bool, retries: int,
               land: int, errno_at: Optional[int]) -> int:
         """The call, returning into `land`: the landing stub, or (mapping it)
-        libc's __restore_rt, which leaves no result to read (0 returned)."""
+        libc's __restore_rt, which leaves no result to read (0 returned).
+        A termination signal waits for its end."""
+        with faults.critical():
+            return self._call_critical(fn, args, timeout, tid, let_others_run, retries, land, errno_at)
+
+    def _call_critical(self, fn: int, args, timeout: float, tid: int, let_others_run: bool, retries: int,
+                       land: int, errno_at: Optional[int]) -> int:
         st = self.tracer.threads[tid]
         saved = st.regs.copy() if st.regs is not None else self.tracer.refresh_regs(tid).copy()
         mask = pt.getsigmask(tid)
@@ -412,6 +418,7 @@ class Remote:
         """Run the callee to the landing stub's rt_sigreturn, let it restore
         the thread, and return the callee's rax (rdi at the stub)."""
         pt.syscall(tid, 0)
+        faults.next_call()
         tries = 0
         landed: list[int] = []      # the callee's result, once it reached the stub
         # seized threads that run on may stop on a signal of their own meanwhile

@@ -1,8 +1,12 @@
 """`polusgen rollback PID [--to V]`: take back the newest patch (or every
-patch above version V, newest first).  For each: polus_rt_rollback (sync
-new -> old, protect, track the new functions), put back the bytes every jump
-of that patch overwrote (recorded in the runtime, read from its status
-JSON), then watch until no new function is active."""
+patch above version V, newest first).  For each: polus_rt_rollback, one
+call inside the target and the commit point of the rollback (sync new ->
+old, protect, put back the bytes every jump of that patch overwrote, track
+the new functions), then watch until no new function is active.
+
+Kill points (POLUS_KILL_AT, see faults.py): "rollback" before that call,
+"rolled-back" after it, "watch".  SIGTERM/SIGINT/SIGHUP before the call
+roll nothing back; after it, the rollback is done and is said so."""
 from __future__ import annotations
 
 import time
@@ -10,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from polusgen.errors import InjectError
+from polusgen.inject import faults
 from polusgen.inject.session import Session, active_line, check_process, watch
 
 
@@ -58,11 +63,22 @@ def rollback_patch(pid: int, to: Optional[int] = None, wait: float = 1.0) -> Rol
     t0 = time.perf_counter()
     check_process(pid)
     res = RollbackResult(pid)
+    try:
+        with faults.interruptible():
+            return _rollback(pid, to, wait, t0, res)
+    except faults.Interrupted as e:
+        done = ", ".join(p.name for p in res.patches)
+        raise InjectError(f"interrupted by {e}: " + (f"{done} rolled back (the rest was not)" if done else
+                                                      f"nothing was rolled back in process {pid}")) from e
+
+
+def _rollback(pid: int, to: Optional[int], wait: float, t0: float, res: RollbackResult) -> RollbackResult:
     t_watch = 0.0
     while True:
         with Session.brief(pid) as s:      # read the status with one thread stopped; stop all to change code
             if s.runtime() is None:
                 raise InjectError(f"no update was applied to process {pid} (the polusgen runtime is not loaded)")
+            res.warnings += s.recover()
             st = s.status_json()
             if any(p.get("state") == "rolling-back" for p in st.get("patches", [])):
                 # an earlier rollback may have finished since anyone looked:
@@ -86,20 +102,22 @@ def rollback_patch(pid: int, to: Optional[int] = None, wait: float = 1.0) -> Rol
                 break
             p = todo[0]
             s.tracer.stop_all()
-            if s.rt_call32("polus_rt_rollback", p["id"], let_others_run=False) != 0:
-                later = [q["name"] for q in pending]
-                raise InjectError(f"the runtime refused to roll back {p['name']}: "
-                                  + (f"{', '.join(later)} is still rolling back on top of it; try again later"
-                                     if later else "a later patch is still applied on top of it"))
-            redirects = p.get("redirects", [])
-            for r in reversed(redirects):
-                s.mem.write(int(r["at"], 16), bytes.fromhex(r["orig"]))
-        rb = RolledBack(p["name"], p.get("from_version", 0), p.get("to_version", 0), len(redirects),
-                        stopped_ms=s.tracer.stop_time * 1000)
-        res.patches.append(rb)
+            faults.kill_point("rollback")
+            with faults.critical():     # once called, the rollback is done: a signal waits to say so
+                if s.rt_call32("polus_rt_rollback", p["id"], let_others_run=False) != 0:
+                    later = [q["name"] for q in pending]
+                    raise InjectError(f"the runtime refused to roll back {p['name']}: "
+                                      + (f"{', '.join(later)} is still rolling back on top of it; try again later"
+                                         if later else "a later patch is still applied on top of it"))
+                rb = RolledBack(p["name"], p.get("from_version", 0), p.get("to_version", 0),
+                                len(p.get("redirects", [])))
+                res.patches.append(rb)
+            faults.kill_point("rolled-back")
+        rb.stopped_ms = s.tracer.stop_time * 1000
         res.stopped_ms += rb.stopped_ms
         t1 = time.monotonic()
         try:
+            faults.kill_point("watch")
             pst, _, _ = watch(pid, max(wait, 0.0), p["name"], rolling_back=True)
         except InjectError as e:     # the jumps are back; only watching failed
             res.warnings.append(f"{p['name']} was rolled back, but watching it failed: {e}")

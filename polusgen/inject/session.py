@@ -11,7 +11,7 @@ from typing import Optional
 
 from polusgen.errors import InjectError
 from polusgen.inject import elf as elfmod
-from polusgen.inject import procmem, remote, stacks
+from polusgen.inject import faults, procmem, remote, stacks
 from polusgen.inject import ptrace as pt
 
 RUNTIME_NAME = "libpolus_rt.so"
@@ -157,11 +157,49 @@ class Session:
             raise
 
     def detach(self) -> None:
-        try:
-            self.tracer.detach_all()
-        finally:
-            if self.mem is not None:
-                self.mem.close()
+        with faults.critical():
+            try:
+                self.tracer.detach_all()
+            finally:
+                if self.mem is not None:
+                    self.mem.close()
+
+    # ---- what an injector that died left behind ----
+    def recover(self, wait: float = 5.0) -> list[str]:
+        """Before anything else, every command finishes or undoes what an
+        earlier injector left half done; returns what was found and done.
+        - a commit or rollback still running inside the target (its
+          injector died during that call, which runs to its end on its own):
+          the threads run until it has ended;
+        - a patch registered but never committed: aborted (nothing of it
+          ever ran; the patch can be applied again)."""
+        if self.runtime() is None:
+            return []
+        notes: list[str] = []
+        deadline = time.monotonic() + wait
+        st = self.status_json()
+        while st.get("transaction"):
+            txn = st["transaction"]
+            if not notes:
+                notes.append(f"an interrupted {txn['op']} was still running in thread {txn['tid']} of process "
+                             f"{self.pid}: it was let finish first")
+            if time.monotonic() > deadline:
+                raise InjectError(f"a {txn['op']} left by an earlier injector is still running in thread "
+                                  f"{txn['tid']} of process {self.pid} after {wait:.0f} s: try again later")
+            all_stopped = self.tracer.stopped
+            resumed = self.tracer.resume_all()
+            time.sleep(0.005)
+            if all_stopped:
+                self.tracer.stop_all()
+            else:
+                self.tracer.stop_threads(resumed)
+            st = self.status_json()
+        for p in st.get("patches", []):
+            if p.get("state") in ("registering", "registered", "pre-updated"):
+                if self.rt_call32("polus_rt_abort", p["id"], let_others_run=False) == 0:
+                    notes.append(f"undid the interrupted apply of {p['name']} to process {self.pid} (it had "
+                                 f"reached '{p['state']}', before its commit: none of it ever ran)")
+        return notes
 
     # ---- runtime ----
     def runtime(self, load: Optional[str] = None) -> Optional[tuple[int, elfmod.ElfFile, str]]:

@@ -16,6 +16,7 @@ class StatusResult:
     exe: str
     status: dict = field(default_factory=dict)
     runtime_loaded: bool = False
+    recovered: list[str] = field(default_factory=list)     # what an injector that died left, and was done
 
     @property
     def patches(self) -> list[dict]:
@@ -34,6 +35,7 @@ class StatusResult:
         if not self.runtime_loaded:
             return f"process {self.pid} ({self.exe}): no update applied (the polusgen runtime is not loaded)"
         lines = [f"process {self.pid} ({self.exe}): runs version {self.version}"]
+        lines += [f"  recovered: {r}" for r in self.recovered]
         if not self.patches:
             lines.append("  no patch registered")
         for p in self.patches:
@@ -58,7 +60,7 @@ class StatusResult:
 
     def to_json(self) -> str:
         return json.dumps({"pid": self.pid, "exe": self.exe, "runtime_loaded": self.runtime_loaded,
-                           "version": self.version, **self.status}, indent=2)
+                           "version": self.version, "recovered": self.recovered, **self.status}, indent=2)
 
 
 def process_status(pid: int) -> StatusResult:
@@ -69,6 +71,7 @@ def process_status(pid: int) -> StatusResult:
             return res
         res.runtime_loaded = True
         s.tracer.stop_all()
+        res.recovered = s.recover()
         s.progress()
         res.status = s.status_json()
     return res

@@ -1,0 +1,66 @@
+"""The injector killed at every named step of apply and of rollback, during
+remote calls, and by SIGKILL/SIGTERM after random delays (a sample; the
+opt-in campaign in test_campaign.py runs thousands).  After each, the
+target lives, runs wholly v0 or v1, lost no write, and the next command
+brings it to a definite version (killing.settle)."""
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+from helpers import needs_gcc, needs_ptrace
+from killing import APPLY_STEPS, ROLLBACK_STEPS, build_fig2, kill_after, kill_at, random_delays
+
+pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
+
+# what each step leaves: killed before the commit, nothing of the patch ran
+APPLY_SETTLES = {"load": "v0", "link": "v0", "register": "v0", "pre-update": "v0", "commit": "v0",
+                 "committed": "v1", "watch": "v1"}
+ROLLBACK_SETTLES = {"rollback": "v1", "rolled-back": "v0", "watch": "v0"}
+
+
+@pytest.fixture(scope="module")
+def fig(tmp_path_factory):
+    return build_fig2(tmp_path_factory.mktemp("fig2"))
+
+
+@pytest.mark.parametrize("step", APPLY_STEPS)
+def test_apply_killed_at_each_step(fig, targets, step):
+    v, r, status = kill_at(targets, fig, "apply", step)
+    assert r.returncode == -signal.SIGKILL, r.stderr
+    assert v == APPLY_SETTLES[step]
+    if step in ("pre-update", "commit"):       # registered, never committed: the next command undoes it
+        assert "recovered: undid the interrupted apply of fig2" in status, status
+
+
+@pytest.mark.parametrize("step", ROLLBACK_STEPS)
+def test_rollback_killed_at_each_step(fig, targets, step):
+    v, r, _ = kill_at(targets, fig, "rollback", step)
+    assert r.returncode == -signal.SIGKILL, r.stderr
+    assert v == ROLLBACK_SETTLES[step]
+
+
+@pytest.mark.parametrize("op,n", [("apply", 1), ("apply", 4), ("apply", 9), ("rollback", 3)])
+def test_killed_with_a_thread_inside_a_remote_call(fig, targets, op, n):
+    """call:N: SIGKILL while the N-th remote call runs in the target."""
+    kill_at(targets, fig, op, f"call:{n}")
+
+
+@pytest.mark.parametrize("op,step", [("apply", "register"), ("apply", "commit"), ("apply", "call:5"),
+                                     ("rollback", "rollback")])
+def test_sigterm_undoes_or_finishes_and_says_so(fig, targets, op, step):
+    v, r, _ = kill_at(targets, fig, op, f"{step}@TERM")
+    assert r.returncode == 1, r.stderr
+    assert "interrupted by SIGTERM" in r.stderr
+    if op == "apply":
+        assert v == "v0" and "the update was undone" in r.stderr
+    else:
+        assert v == "v1" and "nothing was rolled back" in r.stderr
+
+
+@pytest.mark.parametrize("op", ["apply", "rollback"])
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_random_delay_kills_of_the_command(fig, targets, op, sig):
+    for delay in random_delays(2, 1.5, seed=int(sig) * 7 + len(op)):
+        kill_after(targets, fig, op, delay, sig)
