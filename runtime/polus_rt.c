@@ -164,6 +164,7 @@ POLUS_EXPORT int polus_begin_patch(const char *program, const char *name,
     p->from_version = from_version;
     p->to_version = to_version;
     p->state = PS_REGISTERING;
+    p->lib = __builtin_return_address(0);     /* inside the patch's register_patch() */
     atomic_store(&rt_npatches, n + 1);
     rt_tls_patch = n + 1;
     return n;
@@ -629,6 +630,77 @@ POLUS_EXPORT int polus_rt_rollback(int patch)
     /* old data is up to date and tracked: the old code may run again */
     put_back_jumps(p);
     txn_end();
+    return 0;
+}
+
+/* ------------------------------------------------------------ unload */
+
+static void free_fns(struct rt_fn *f, int n, int cap)
+{
+    for (int i = 0; i < n; i++)
+        rt_free((void *)f[i].name, strlen(f[i].name) + 1);
+    rt_free(f, (size_t)cap * sizeof *f);
+}
+
+/* The library of a patch out of the process: every reference the loader
+ * holds (the injector's dlopen; more if it was loaded again before). */
+static void close_library(void *inside)
+{
+    Dl_info info;
+    if (!inside || !dladdr(inside, &info) || !info.dli_fname)
+        return;
+    for (int k = 0; k < 8; k++) {
+        void *h = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
+        if (!h)
+            return;
+        dlclose(h);
+        dlclose(h);
+    }
+}
+
+POLUS_EXPORT int polus_rt_unload(int patch)
+{
+    struct rt_patch *p = rt_patch_get(patch);
+    if (!p || (p->state != PS_ROLLED_BACK && p->state != PS_ABORTED))
+        return -1;
+    if (rt_wt_busy())
+        return -1;      /* a thread is inside a carried store: next time */
+    /* its items leave every table first: nothing can reach them after */
+    struct rt_item *it;
+    FOR_ITEMS(patch, it)
+        if ((it->flags & POLUS_DATA_HEAP) && rt_heap_drop(it) != 0)
+            return -1;  /* the heap map is busy: next time, nothing changed yet */
+    FOR_ITEMS(patch, it) {
+        if (atomic_exchange(&it->state, IS_RETIRED) != IS_RETIRED)
+            rt_protect_item(it);
+        atomic_store(&it->ready, 0);
+    }
+    if (rt_rebuild_regions() != 0)
+        return -1;      /* the region lock is busy: next time (the items are out of use already) */
+    for (int i = 0, n = atomic_load(&rt_nitems); i < n; i++) {
+        struct rt_item *x = rt_item_at(i);
+        if (!x || x->patch != patch || atomic_load(&x->ready))
+            continue;
+        rt_free(x->users, (size_t)x->capusers * sizeof(int));
+        if (x->name)
+            rt_free((void *)x->name, strlen(x->name) + 1);
+        x->users = NULL;
+        x->name = NULL;
+        x->nusers = x->capusers = 0;
+        x->patch = -1;
+    }
+    close_library(p->lib);
+    free_fns(p->oldf, p->noldf, p->capoldf);
+    free_fns(p->newf, p->nnewf, p->capnewf);
+    rt_free(p->data, (size_t)p->capdata * sizeof(int));
+    rt_free(p->redir, (size_t)p->capredir * sizeof(struct rt_redirect));
+    rt_free(p->thread_seen, (size_t)p->capthread_seen * sizeof(long));
+    memset(p, 0, sizeof *p);        /* PS_FREE */
+    /* a free slot on top is taken by the next patch: ids keep the order of applies */
+    int n = atomic_load(&rt_npatches);
+    while (n > 0 && rt_patches[n - 1].state == PS_FREE)
+        n--;
+    atomic_store(&rt_npatches, n);
     return 0;
 }
 

@@ -164,6 +164,21 @@ static void forget_slot(struct heap_table *t, uintptr_t key, struct rt_item *it)
     }
 }
 
+/* One pair out of the map (its patch is unloaded); 0, or -1: the map is
+ * busy (a stopped thread holds it). */
+int rt_heap_drop(struct rt_item *it)
+{
+    if (!rt_trylock(&rt_heap_lock))
+        return -1;
+    struct heap_table *t = atomic_load(&table);
+    if (t) {
+        forget_slot(t, (uintptr_t)it->addr[SIDE_OLD], it);
+        forget_slot(t, (uintptr_t)it->addr[SIDE_NEW], it);
+    }
+    rt_unlock(&rt_heap_lock);
+    return 0;
+}
+
 /* free() of an object (rt_hooks.c), before the allocator writes its own
  * bookkeeping into it: every pair it belongs to leaves write-through and
  * the map (the address may come back from malloc as another object).  The

@@ -6,8 +6,9 @@
  *
  * Ground rules (the injector calls us while every other thread is stopped,
  * and our signal handlers run in any thread at any instruction):
- *   - no malloc: memory comes from an mmap arena (rt_alloc) and is never freed
- *     (every patch version stays in memory anyway);
+ *   - no malloc: memory comes from an mmap arena (rt_alloc); what an
+ *     unloaded patch's records took goes back to size-class free lists
+ *     (rt_free) for the next patch;
  *   - no lock that blocks: the two spinlocks below are try-locks with a bound,
  *     so a thread stopped while holding one makes an entry point fail, not hang;
  *   - no stdio: logging formats into a stack buffer and write(2)s it;
@@ -127,6 +128,7 @@ struct rt_patch {
     long *thread_seen; int nthread_seen, capthread_seen;   /* thread callback fired */
     int post_fired;
     int rollbacks;
+    void *lib;           /* an address inside the patch library (its register_patch) */
 };
 
 /* A tracked copy: [start, end) is one side of one item. */
@@ -174,9 +176,10 @@ RT_HIDDEN const char *rt_patch_state_name(int state);
 RT_HIDDEN const char *rt_item_state_name(int state);
 
 /* ---- memory and helpers (rt_mem.c) ---- */
-RT_HIDDEN void *rt_alloc(size_t n);                   /* zeroed, 16-aligned, never freed */
+RT_HIDDEN void *rt_alloc(size_t n);                   /* zeroed, 16-aligned */
 RT_HIDDEN char *rt_strdup(const char *s);
 RT_HIDDEN int rt_grow(void **arr, int *cap, int need, size_t elem);
+RT_HIDDEN void rt_free(void *p, size_t n);           /* back for reuse (registration-time memory only) */
 RT_HIDDEN int rt_trylock(atomic_int *lock);          /* 1 = taken; 0 = gave up */
 RT_HIDDEN void rt_unlock(atomic_int *lock);
 RT_HIDDEN long rt_gettid(void);
@@ -219,6 +222,7 @@ RT_HIDDEN int rt_mem_pwrite(int fd, uintptr_t addr, const void *buf, size_t n);
 RT_HIDDEN int rt_heap_insert(struct rt_item *it);    /* both objects -> the pair */
 RT_HIDDEN unsigned long rt_heap_count(void);
 RT_HIDDEN int rt_heap_forget(const void *obj);
+RT_HIDDEN int rt_heap_drop(struct rt_item *it);      /* 0, or -1: the map is busy */
 RT_HIDDEN void rt_heap_atfork_child(void);
 extern RT_HIDDEN atomic_int rt_heap_lock;
 

@@ -38,13 +38,60 @@ static void *map_zeroed(size_t n)
     return p == MAP_FAILED ? NULL : p;
 }
 
-/* Lock-free bump allocator: any thread, any signal handler.  Big requests
- * get their own mapping.  Nothing is ever freed. */
+/* Freed blocks, by power-of-two size class (16 B .. 128 KiB); a block
+ * comes back zeroed.  Only registration-time memory is freed (by
+ * polus_rt_unload, with every thread stopped), but rt_alloc runs in signal
+ * handlers too: the lists are taken with a try-lock, and a busy lock means
+ * a fresh block (or, freeing, a block kept). */
+#define FREE_CLASSES 14
+static void *free_lists[FREE_CLASSES];
+static atomic_int free_lock;
+
+static int size_class(size_t n)
+{
+    int c = 0;
+    while (c < FREE_CLASSES && ((size_t)16 << c) < n)
+        c++;
+    return c;
+}
+
+static void *take_freed(size_t n)
+{
+    int c = size_class(n);
+    if (c >= FREE_CLASSES || !rt_trylock(&free_lock))
+        return NULL;
+    void *p = free_lists[c];
+    if (p)
+        free_lists[c] = *(void **)p;
+    rt_unlock(&free_lock);
+    if (p)
+        memset(p, 0, (size_t)16 << c);
+    return p;
+}
+
+void rt_free(void *p, size_t n)
+{
+    int c = size_class(n);
+    if (!p || c >= FREE_CLASSES || !rt_trylock(&free_lock))
+        return;
+    *(void **)p = free_lists[c];
+    free_lists[c] = p;
+    rt_unlock(&free_lock);
+}
+
+/* Bump allocator, lock-free: any thread, any signal handler.  Big requests
+ * get their own mapping.  Blocks freed by rt_free are used first. */
 void *rt_alloc(size_t n)
 {
+    int c = size_class(n);
+    if (c < FREE_CLASSES) {
+        /* whole size classes: what rt_free gives back fits the next request */
+        void *p = take_freed(n);
+        if (p)
+            return p;
+        n = (size_t)16 << c;
+    }
     n = (n + 15) & ~(size_t)15;
-    if (n == 0)
-        n = 16;
     if (n > ARENA_CHUNK / 4)
         return map_zeroed((n + rt_pagesize - 1) & ~(rt_pagesize - 1));
     for (;;) {

@@ -181,6 +181,9 @@ static void out_patch(int id)
         out(", \"len\": %u, \"orig\": \"", rd->len);
         for (unsigned k = 0; k < rd->len; k++)
             out("%02x", rd->orig[k]);
+        out("\", \"code\": \"");
+        for (unsigned k = 0; rd->code[0] && k < rd->len; k++)
+            out("%02x", rd->code[k]);
         out("\"}");
     }
     out("], \"thread_callbacks\": %d, \"post_update_fired\": %s}", p->nthread_seen,
@@ -224,8 +227,10 @@ POLUS_EXPORT const char *polus_rt_status_json(void)
         " seen as a write to the pair\"]");
     out(", \"patches\": [");
     int n = atomic_load(&rt_npatches);
-    for (int i = 0; i < n; i++) {
-        out("%s", i ? ", " : "");
+    for (int i = 0, listed = 0; i < n; i++) {
+        if (rt_patches[i].state == PS_FREE)     /* unloaded */
+            continue;
+        out("%s", listed++ ? ", " : "");
         out_patch(i);
     }
     out("]}");
@@ -234,8 +239,10 @@ POLUS_EXPORT const char *polus_rt_status_json(void)
         len = 0;
         overflow = 0;
         out("{\"abi\": %d, \"pid\": %d, \"truncated\": true, \"patches\": [", POLUS_ABI_VERSION, (int)getpid());
-        for (int i = 0; i < n; i++) {
-            out("%s{\"id\": %d, \"name\": ", i ? ", " : "", i);
+        for (int i = 0, listed = 0; i < n; i++) {
+            if (rt_patches[i].state == PS_FREE)
+                continue;
+            out("%s{\"id\": %d, \"name\": ", listed++ ? ", " : "", i);
             out_str(rt_patches[i].name);
             out(", \"state\": \"%s\"}", rt_patch_state_name(rt_patches[i].state));
         }

@@ -284,7 +284,9 @@ def _apply(pid: int, so: Path, manifest, pelf: elfmod.ElfFile, imports, rt_lib, 
         patch_id = r
 
         # the jumps and their trampolines (fresh pages nobody runs yet)
-        tramps = jumps.Trampolines(s.remote, s.mem)
+        # (a truncated status lists no redirects: then no old slot is reused)
+        tramps = jumps.Trampolines(s.remote, s.mem, jumps.trampolines_in_use(st.get("patches", [])),
+                                   reuse=not st.get("truncated"))
         for rd in manifest.redirects:
             of = manifest.old_functions[rd.old]
             nf = manifest.new_functions[rd.new]

@@ -58,24 +58,54 @@ class Redirect:
 
 @dataclass
 class Trampolines:
+    """Trampoline slots: free ones of the pages mapped by earlier applies
+    (the landing page's mapping, which they follow) first, then new pages.
+    `used`: slots a patch still loaded in the process points at (a rolled-
+    back one too: a thread may sit on its jump until it is unloaded)."""
     remote: remote.Remote
     mem: procmem.Memory
-    pages: list[list[int]] = field(default_factory=list)    # [page, used bytes]
+    used: set[int] = field(default_factory=set)
+    reuse: bool = True
+    pages: list[int] = field(default_factory=list)
+
+    def _free_slots(self, page: int):
+        start = page + (-(-remote.LANDING_SIZE // TRAMP_SLOT) * TRAMP_SLOT
+                        if page + len(remote.LANDING_MAGIC) == self.remote.landing() else 0)
+        for addr in range(start, page + 4096, TRAMP_SLOT):
+            if addr not in self.used:
+                yield addr
 
     def slot(self, near: int, target: int) -> Optional[int]:
-        for page in self.pages:
-            if page[1] + TRAMP_SLOT <= 4096 and abs(page[0] + page[1] - near) < (1 << 31) - 4096:
-                break
-        else:
+        if self.reuse:
+            self.reuse = False
+            m = procmem.mapping_of(procmem.read_maps(self.remote.pid), self.remote.landing())
+            if m is not None:
+                self.pages += list(range(m.start, m.end, 4096))
+        addr = next((a for page in self.pages if abs(page - near) < (1 << 31) - 4096
+                     for a in self._free_slots(page)), None)
+        if addr is None:
             try:
-                page = [self.remote.mmap_near(near), 0]
+                page = self.remote.mmap_near(near)
             except remote.RemoteCallError:
                 return None
             self.pages.append(page)
-        addr = page[0] + page[1]
+            addr = page
+        self.used.add(addr)
         self.mem.write(addr, abs64_jump(target).ljust(TRAMP_SLOT, b"\xcc"))
-        page[1] += TRAMP_SLOT
         return addr
+
+
+def trampolines_in_use(patches: list[dict]) -> set[int]:
+    """The trampoline slots the jumps of these patches (status JSON) go to."""
+    used = set()
+    for p in patches:
+        for r in p.get("redirects", []):
+            code = bytes.fromhex(r.get("code", ""))
+            if len(code) == REL32_LEN and code[0] == 0xE9:
+                dest = int(r["at"], 16) + REL32_LEN + struct.unpack("<i", code[1:])[0]
+                if dest != int(r["target"], 16):
+                    used.add(dest)
+    return used
 
 
 def plan(r: Redirect, tramps: Trampolines) -> Redirect:

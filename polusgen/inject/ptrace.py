@@ -264,6 +264,14 @@ class ThreadState:
     in_signal_stop: bool = False    # stopped in signal-delivery-stop (a signal can be injected)
     deferred: list[int] = field(default_factory=list)   # async signals taken during our calls
 
+    def access_fault(self) -> bool:
+        """Stopped at a write to a protected page (SEGV_ACCERR): never handed
+        on, since what we did meanwhile may have unprotected the page and
+        dropped it from the runtime's tables (a rollback, an unload); the
+        store runs again and faults afresh if the page is still protected."""
+        return self.signal == signal.SIGSEGV and self.siginfo is not None and \
+            int.from_bytes(self.siginfo[8:12], "little", signed=True) == 2
+
 
 class Tracer:
     """Every thread of one process, seized.  attach() stops them all (or, with
@@ -391,6 +399,8 @@ class Tracer:
         return resumed
 
     def _resume(self, st: ThreadState, how) -> None:
+        if st.access_fault():
+            st.signal, st.siginfo = 0, None
         sig = st.signal if st.in_signal_stop else 0
         if st.signal and not sig:
             st.deferred.append(st.signal)
@@ -467,7 +477,7 @@ class Tracer:
                 st = self.threads.get(t)
                 if st is None:
                     continue
-            sig = st.signal if (st.signal and st.in_signal_stop) else 0
+            sig = st.signal if (st.signal and st.in_signal_stop and not st.access_fault()) else 0
             try:
                 if sig and st.siginfo is not None:
                     setsiginfo(t, st.siginfo)

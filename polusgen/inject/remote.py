@@ -55,6 +55,7 @@ SEGV_ACCERR = 2
 #   1: mov $15,%eax; syscall                     (rt_sigreturn, rsp = &uc)
 LANDING_MAGIC = b"polusgen landing"
 LANDING_CODE = bytes.fromhex("4889c7488b8c24e80000004885c974098b9424f00000008911b80f0000000f05")
+LANDING_SIZE = len(LANDING_MAGIC) + len(LANDING_CODE)     # the rest of its page holds trampolines
 RESTORE_RT = bytes.fromhex("48c7c00f0000000f05")     # glibc's __restore_rt
 NR_RT_SIGRETURN, NR_RESTART_SYSCALL = 15, 219
 ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK = 512, 513, 514, 516

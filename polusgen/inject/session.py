@@ -172,7 +172,9 @@ class Session:
           injector died during that call, which runs to its end on its own):
           the threads run until it has ended;
         - a patch registered but never committed: aborted (nothing of it
-          ever ran; the patch can be applied again)."""
+          ever ran; the patch can be applied again);
+        - a patch rolled back to the end, or aborted: unloaded (records
+          freed, library dlclosed: applied again, it starts afresh)."""
         if self.runtime() is None:
             return []
         notes: list[str] = []
@@ -194,12 +196,32 @@ class Session:
             else:
                 self.tracer.stop_threads(resumed)
             st = self.status_json()
+        undone = []
         for p in st.get("patches", []):
             if p.get("state") in ("registering", "registered", "pre-updated"):
                 if self.rt_call32("polus_rt_abort", p["id"], let_others_run=False) == 0:
+                    undone.append(p["id"])
                     notes.append(f"undid the interrupted apply of {p['name']} to process {self.pid} (it had "
                                  f"reached '{p['state']}', before its commit: none of it ever ran)")
+        done = sorted((p["id"] for p in st.get("patches", [])
+                       if p.get("state") in ("rolled-back", "aborted") or p["id"] in undone), reverse=True)
+        if done:
+            self.unload(done)
         return notes
+
+    def unload(self, ids: list[int]) -> None:
+        """polus_rt_unload each patch (newest first), every thread stopped
+        meanwhile; one the runtime cannot unload yet stays for next time."""
+        caller = self.remote.pick_thread()
+        partial = not self.tracer.stopped
+        if partial:
+            self.tracer.stop_all()
+        try:
+            for pid_ in ids:
+                self.rt_call32("polus_rt_unload", pid_, let_others_run=False)
+        finally:
+            if partial:
+                self.tracer.resume_all(except_tid=caller)
 
     # ---- runtime ----
     def runtime(self, load: Optional[str] = None) -> Optional[tuple[int, elfmod.ElfFile, str]]:
