@@ -167,12 +167,15 @@ class Session:
     # ---- what an injector that died left behind ----
     def recover(self, wait: float = 5.0) -> list[str]:
         """Before anything else, every command finishes or undoes what an
-        earlier injector left half done; returns what was found and done.
+        earlier injector left half done; returns what was found and done
+        (for the user to read).
         - a commit or rollback still running inside the target (its
           injector died during that call, which runs to its end on its own):
           the threads run until it has ended;
         - a patch registered but never committed: aborted (nothing of it
           ever ran; the patch can be applied again);
+        - a rollback still under way: one stack sample, which may see it
+          finished;
         - a patch rolled back to the end, or aborted: unloaded (records
           freed, library dlclosed: applied again, it starts afresh)."""
         if self.runtime() is None:
@@ -203,22 +206,37 @@ class Session:
                     undone.append(p["id"])
                     notes.append(f"undid the interrupted apply of {p['name']} to process {self.pid} (it had "
                                  f"reached '{p['state']}', before its commit: none of it ever ran)")
-        done = sorted((p["id"] for p in st.get("patches", [])
-                       if p.get("state") in ("rolled-back", "aborted") or p["id"] in undone), reverse=True)
-        if done:
-            self.unload(done)
+        states = {p["id"]: p.get("state") for p in st.get("patches", [])}
+        if any(v in ("rolled-back", "aborted", "rolling-back") for v in states.values()) or undone:
+            self._with_all_stopped(lambda: notes.extend(self._finish_rollbacks_and_unload()))
         return notes
 
-    def unload(self, ids: list[int]) -> None:
-        """polus_rt_unload each patch (newest first), every thread stopped
-        meanwhile; one the runtime cannot unload yet stays for next time."""
+    def _finish_rollbacks_and_unload(self) -> list[str]:
+        """A rollback left rolling back: one stack sample may see it
+        finished.  Then every patch rolled back to the end, or aborted, is
+        unloaded (newest first); one the runtime cannot unload yet stays
+        for next time."""
+        st = self.status_json()
+        rolling = {p["id"] for p in st.get("patches", []) if p.get("state") == "rolling-back"}
+        if rolling:
+            self.progress()
+            st = self.status_json()
+        notes = []
+        for p in sorted(st.get("patches", []), key=lambda p: -p["id"]):
+            if p.get("state") in ("rolled-back", "aborted"):
+                unloaded = self.rt_call32("polus_rt_unload", p["id"], let_others_run=False) == 0
+                if p["id"] in rolling:
+                    notes.append(f"{p['name']} has finished rolling back"
+                                 + (" and was unloaded" if unloaded else ""))
+        return notes
+
+    def _with_all_stopped(self, work) -> None:
         caller = self.remote.pick_thread()
         partial = not self.tracer.stopped
         if partial:
             self.tracer.stop_all()
         try:
-            for pid_ in ids:
-                self.rt_call32("polus_rt_unload", pid_, let_others_run=False)
+            work()
         finally:
             if partial:
                 self.tracer.resume_all(except_tid=caller)

@@ -35,7 +35,7 @@ class StatusResult:
         if not self.runtime_loaded:
             return f"process {self.pid} ({self.exe}): no update applied (the polusgen runtime is not loaded)"
         lines = [f"process {self.pid} ({self.exe}): runs version {self.version}"]
-        lines += [f"  recovered: {r}" for r in self.recovered]
+        lines += [f"  first: {r}" for r in self.recovered]
         if not self.patches:
             lines.append("  no patch registered")
         for p in self.patches:

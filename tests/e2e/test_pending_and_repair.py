@@ -98,7 +98,7 @@ def test_pending_update_repaired_state_and_rollback(prog):
         apply_patch(p.p.pid, so, wait=0.1)                             # not yet: nothing changes
     p.send("open y")                                                   # new hold() writes the new copy ...
     assert p.report_until("last", "y") == {"version": "v0", "n": "8", "last": "y"}
-    st = process_status(p.p.pid)
-    assert st.version == 0 and "rolled-back" in st.describe()
+    st = process_status(p.p.pid)                                       # sees the rollback end, unloads it
+    assert st.version == 0 and "has finished rolling back and was unloaded" in st.describe()
     p.send("note")                                                     # and version 0's bug is back
     assert p.report()["n"] == "9"

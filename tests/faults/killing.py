@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers import FIG2, REPO, build_c, moving_reports
+from helpers import FIG2, REPO, build_c, eventually, moving_reports
 
 APPLY_STEPS = ["load", "link", "register", "pre-update", "commit", "committed", "watch"]
 ROLLBACK_STEPS = ["rollback", "rolled-back", "watch"]
@@ -72,7 +72,10 @@ def settle(t, fig: Fig2) -> tuple[str, str]:
     assert f"runs version {v[1]}" in st or v == "v0" and "no update applied" in st, st
     assert version_now(t) == v
     if v == "v0":
-        polusgen("apply", t.pid, fig.so, "--wait", "0.3", env=fig.env)
+        # a rollback may still be finishing (a thread inside the new bar()
+        # at each sample): apply refuses until then
+        eventually(lambda: polusgen("apply", t.pid, fig.so, "--wait", "0.3", env=fig.env, check=False),
+                   lambda r: r.returncode == 0 or "still rolling back" not in r.stderr, timeout=30)
         assert version_now(t) == "v1"
     else:
         polusgen("rollback", t.pid, "--wait", "1", env=fig.env)

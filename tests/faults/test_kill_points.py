@@ -31,7 +31,7 @@ def test_apply_killed_at_each_step(fig, targets, step):
     assert r.returncode == -signal.SIGKILL, r.stderr
     assert v == APPLY_SETTLES[step]
     if step in ("pre-update", "commit"):       # registered, never committed: the next command undoes it
-        assert "recovered: undid the interrupted apply of fig2" in status, status
+        assert "first: undid the interrupted apply of fig2" in status, status
 
 
 @pytest.mark.parametrize("step", ROLLBACK_STEPS)
