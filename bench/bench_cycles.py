@@ -21,13 +21,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))   # run from a checkout
-sys.path.insert(0, str(REPO / "tests" / "inject"))
-sys.path.insert(0, str(REPO / "tests" / "faults"))
-from helpers import Target, parse_report  # noqa: E402
-from killing import build_fig2  # noqa: E402
+from polusgen.demo import parse_report  # noqa: E402
 from polusgen.inject.apply import apply_patch  # noqa: E402
 from polusgen.inject.rollback import rollback_patch  # noqa: E402
 from polusgen.inject.status import process_status  # noqa: E402
+from tests.support.faults import build_fig2  # noqa: E402  (the Fig. 2 program and patch the tests use)
+from tests.support.process import Target  # noqa: E402
 
 
 def rss_kib(pid: int) -> int:

@@ -4,19 +4,15 @@ its records freed), and an apply after a rollback starts the new data
 afresh from the old data and the patch's initializers, like the first."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-from helpers import needs_gcc, needs_ptrace, parse_report
+from polusgen.demo import parse_report
 from polusgen.inject import procmem
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.rollback import rollback_patch
 from polusgen.inject.status import process_status
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "faults"))
-from killing import build_fig2, version_now  # noqa: E402
+from tests.support.build import needs_gcc, needs_ptrace
+from tests.support.faults import build_fig2, version_now
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
 

@@ -2,15 +2,15 @@
 remote calls, and by SIGKILL/SIGTERM after random delays (a sample; the
 opt-in campaign in test_campaign.py runs thousands).  After each, the
 target lives, runs wholly v0 or v1, lost no write, and the next command
-brings it to a definite version (killing.settle)."""
+brings it to a definite version (tests/support/faults.py: settle)."""
 from __future__ import annotations
 
 import signal
 
 import pytest
 
-from helpers import needs_gcc, needs_ptrace
-from killing import APPLY_STEPS, ROLLBACK_STEPS, build_fig2, kill_after, kill_at, random_delays
+from tests.support.build import needs_gcc, needs_ptrace
+from tests.support.faults import APPLY_STEPS, ROLLBACK_STEPS, build_fig2, kill_after, kill_at, random_delays
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
 

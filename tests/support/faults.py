@@ -3,8 +3,8 @@ left: the target lives, runs wholly v0 or wholly v1 (the report says which
 and, under v1, j moves with every call), lost no increment (i == calls),
 and the next command brings it to a definite version.
 
-Shared by the default sample (test_kill_points.py) and the opt-in campaign
-(test_campaign.py)."""
+Shared by the default sample (tests/faults/test_kill_points.py), the
+opt-in campaign (tests/faults/test_campaign.py) and bench/bench_cycles.py."""
 from __future__ import annotations
 
 import os
@@ -16,7 +16,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers import FIG2, REPO, build_c, eventually, moving_reports
+from tests.support.build import REPO, build_c
+from tests.support.cases import FIG2
+from tests.support.process import eventually, moving_reports
 
 APPLY_STEPS = ["load", "link", "register", "pre-update", "commit", "committed", "watch"]
 ROLLBACK_STEPS = ["rollback", "rolled-back", "watch"]
