@@ -44,6 +44,16 @@ def static_key(name: str, file: str) -> str:
     return f"{name}@{file}"
 
 
+def ref_key(node) -> Optional[tuple]:
+    """Where an identifier (a pycparser c_ast.ID) stands: its position and
+    name, which copies of the node keep.  The key of FunctionEntity.refs and
+    GlobalEntity.refs."""
+    c = node.coord
+    if c is None:
+        return None
+    return (c.file, c.line, c.column, node.name)
+
+
 def split_key(key: str) -> tuple[str, Optional[str]]:
     """"count@log.c" -> ("count", "log.c"); "main" -> ("main", None)."""
     if "@" in key:
@@ -78,6 +88,7 @@ class GlobalEntity:
     init_text: Optional[str] = None   # canonical initializer text, None if none
     const: bool = False      # declared const: never written, never protected
     extern_only: bool = False  # only `extern` declarations were seen (defined elsewhere / not in the program)
+    refs: dict = field(default_factory=dict)  # what its type's and initializer's identifiers name (frontend.scopes)
 
 
 @dataclass
@@ -98,6 +109,9 @@ class FunctionEntity:
     writes: set[str] = field(default_factory=set)          # program global keys written (assigned, ++, address taken)
     addr_taken: set[str] = field(default_factory=set)      # program function keys used as values
     loops_forever: bool = False   # a loop with no way out (for(;;) / while(1) left only in a forked child, if at all)
+    # what each identifier of the definition names: frontend.scopes.ref_key(ID) ->
+    # ("global" | "function" | "enum", key); locals and member names have no entry
+    refs: dict = field(default_factory=dict)
     end_line: int = 0
 
 

@@ -173,8 +173,8 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
             "key": d.key, "base": d.base, "new_symbol": d.new_symbol, "old_import": d.old_import,
             "old_macro": plan.imports[d.old_import].macro, "readonly": d.readonly, "no_sync": d.no_sync,
             "coord": str(ch.new.coord), "reasons": ch.reasons, "o2n": o2n, "n2o": n2o,
-            "new_ptr_d": w.spell("new", pointer_to(new_t), "d", ch.new.file),
-            "new_ptr_s": w.spell("new", pointer_to(new_t), "s", ch.new.file),
+            "new_ptr_d": w.spell("new", pointer_to(new_t), "d"),
+            "new_ptr_s": w.spell("new", pointer_to(new_t), "s"),
             "old_ptr_d": w.spell("old", pointer_to(old_t), "d"),
             "old_ptr_s": w.spell("old", pointer_to(old_t), "s"),
         }

@@ -19,7 +19,7 @@ from polusgen.model import Coord, Program, Status, Warning_
 from polusgen.plan import PatchPlan
 
 from .ctypes import resolve, same_type
-from .rename import Renamer, cprint, pointer_to, resolve_ident, type_text
+from .rename import Renamer, cprint, pointer_to, type_text
 from .sync import SyncBuilder, ident_of
 
 _WORLD_ORDER = {"old": 0, "both": 1, "new": 2}
@@ -90,11 +90,10 @@ class PatchWriter:
             return self.plan.enumerators.get(name) if world == "new" else None
         return fn
 
-    def _ident(self, file: Optional[str], const: bool = False):
-        def fn(name: str) -> Optional[str]:
-            kind, key = resolve_ident(self.new, name, file)
-            if kind is None:
-                return None
+    def _ident(self, const: bool = False):
+        def fn(kind: str, key: str) -> Optional[str]:
+            if key not in (self.new.functions if kind == "function" else self.new.globals):
+                return None     # not the program's (libc's)
             sym = self.plan.symbol(kind, key)
             if sym is not None:
                 return sym
@@ -141,7 +140,7 @@ class PatchWriter:
                     continue
                 ent = self.cs.old.functions.get(key) or self.cs.new.functions[key]
                 ent = self.cs.new.functions.get(key) or ent
-                node: c_ast.FuncDef = self.renamer("new", ent.file).rename(ent.node)
+                node: c_ast.FuncDef = self.renamer("new", ent.refs).rename(ent.node)
                 _rename_decl(node.decl, sym)
                 node.decl.storage = ["static"]
                 node.decl.funcspec = [f for f in node.decl.funcspec if f != "inline"]
@@ -151,13 +150,14 @@ class PatchWriter:
                                      ["unchanged; a private copy: no symbol in the binary"])
         return list(done.values())
 
-    def renamer(self, world: str, file: Optional[str] = None, const: bool = False) -> Renamer:
+    def renamer(self, world: str, refs: Optional[dict] = None, const: bool = False) -> Renamer:
+        """refs: the frontend's resolution of the node's identifiers (None for a type)."""
         if world == "old":
-            return Renamer(self._type_name("old"), self._enumerator("old"), None)
-        return Renamer(self._type_name("new"), self._enumerator("new"), self._ident(file, const))
+            return Renamer(self._type_name("old"), self._enumerator("old"))
+        return Renamer(self._type_name("new"), self._enumerator("new"), self._ident(const), refs)
 
-    def spell(self, world: str, tnode, declname: Optional[str] = None, file: Optional[str] = None) -> str:
-        t = self.renamer(world, file).rename(tnode)
+    def spell(self, world: str, tnode, declname: Optional[str] = None) -> str:
+        t = self.renamer(world).rename(tnode)
         return type_text(t, declname)
 
     def enumerator_new(self, name: str) -> str:
@@ -186,7 +186,7 @@ class PatchWriter:
         ch = self.cs.functions[key]
         ent = ch.new
         sym = self.plan.symbol("function", key)
-        node: c_ast.FuncDef = self.renamer("new", ent.file).rename(ent.node)
+        node: c_ast.FuncDef = self.renamer("new", ent.refs).rename(ent.node)
         _rename_decl(node.decl, sym)
         node.decl.funcspec = [f for f in node.decl.funcspec if f != "inline"]
         proto = cprint(node.decl)
@@ -200,15 +200,15 @@ class PatchWriter:
         _strip_nested_bodies(decl.type, top=None)
         init = decl.init
         decl.init = None
-        decl = self.renamer("new", ent.file).rename(decl)
+        decl = self.renamer("new", ent.refs).rename(decl)
         _rename_decl(decl, sym)
         init_text, runtime_init = None, None
         if init is not None:
             before = len(self._import_hits)
-            normal = self.renamer("new", ent.file).rename(init)
+            normal = self.renamer("new", ent.refs).rename(init)
             if len(self._import_hits) > before:
                 # refers to the running program: a constant placeholder now, the real value at registration
-                const_init = self.renamer("new", ent.file, const=True).rename(init)
+                const_init = self.renamer("new", ent.refs, const=True).rename(init)
                 init_text = _init_text(const_init)
                 literal_t = type_text(decl.type, None)
                 # written once at registration: a const object would sit in read-only memory
@@ -409,7 +409,7 @@ class PatchWriter:
                 world = "new" if imp.key in self.new.functions else "old"
                 ent = (self.new if world == "new" else self.old).functions[imp.key]
                 fd = copy.deepcopy(ent.node.decl.type)
-                ptr = self.spell(world, pointer_to(fd), file=ent.file)
+                ptr = self.spell(world, pointer_to(fd))
                 # a function designator, like the name it replaces: calls, `&f` and plain `f` all work
                 out.append({"macro": imp.macro, "index": i, "expr": f"(*({ptr})polus_imports[{i}].addr)",
                             "const_expr": f"(*({ptr})0)", "name": imp.name, "kind": imp.kind})
@@ -421,7 +421,7 @@ class PatchWriter:
             ent = self.new.globals[key]
             d = copy.deepcopy(ent.node)
             _strip_nested_bodies(d.type, top=None)
-            d = self.renamer("new", ent.file).rename(d)
+            d = self.renamer("new", ent.refs).rename(d)
             out.append(cprint(d) + ";")
         return out
 

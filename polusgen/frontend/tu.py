@@ -18,7 +18,8 @@ from pycparser.c_parser import CParser, ParseError
 from polusgen.errors import SourceError, UnsupportedError
 from polusgen.model import Coord, FunctionEntity, GlobalEntity, TypeEntity, Warning_, static_key
 
-from .cgen import SourceGenerator, generate
+from .cgen import REWRITTEN_MACROS, SourceGenerator, generate
+from .scopes import LOCAL, ScopedVisitor
 
 # --------------------------------------------------------------------------
 # results
@@ -302,41 +303,24 @@ def signature_text(funcdef: c_ast.FuncDef) -> str:
 # function bodies
 # --------------------------------------------------------------------------
 
-LOCAL = ("local",)
 _UNKNOWN = ("unknown type",)
 
 
-class BodyAnalyzer:
-    """Resolves every identifier of one function body with C scoping."""
+class BodyAnalyzer(ScopedVisitor):
+    """What one function body calls, reads and writes (identifiers resolved
+    with C scoping by ScopedVisitor, which keeps them in `refs`)."""
 
     def __init__(self, scope: Scope, fn: FunctionEntity):
-        self.scope = scope
+        super().__init__(scope)
         self.fn = fn
-        self.blocks: list[dict[str, tuple]] = []
 
-    # -- resolution --
-    def resolve(self, name: str):
-        for b in reversed(self.blocks):
-            if name in b:
-                return b[name]
-        if name in self.scope.enumerators:
-            return ("enum", self.scope.enumerators[name])
-        return self.scope.names.get(name)
-
-    def declare_local(self, decl: c_ast.Decl):
-        if not decl.name:
-            return
-        if "extern" in decl.storage or isinstance(decl.type, c_ast.FuncDecl):
-            # block-scope declaration of a file-scope object/function
-            default = ("func", decl.name) if isinstance(decl.type, c_ast.FuncDecl) \
-                else ("var", decl.name, decl.type)
-            self.blocks[-1][decl.name] = self.scope.names.get(decl.name, default)
-        else:
-            self.blocks[-1][decl.name] = LOCAL
+    def run(self, funcdef: c_ast.FuncDef):
+        super().run(funcdef)
+        self.fn.refs = self.refs
 
     # -- uses --
     def use(self, node: c_ast.ID, write=False, read=True, arg=False):
-        r = self.resolve(node.name)
+        r = self.bind(node)
         if r is None or r is LOCAL:
             return
         kind = r[0]
@@ -353,85 +337,17 @@ class BodyAnalyzer:
             if write:
                 self.fn.writes.add(key)
 
-    # -- traversal --
-    def run(self, funcdef: c_ast.FuncDef):
-        params = {}
-        fdecl = funcdef.decl.type
-        if isinstance(fdecl, c_ast.FuncDecl) and fdecl.args is not None:
-            for p in fdecl.args.params:
-                name = getattr(p, "name", None)
-                if name:
-                    params[name] = LOCAL
-        for p in funcdef.param_decls or ():
-            if p.name:
-                params[p.name] = LOCAL
-        self.blocks.append(params)
-        self.visit(funcdef.body)
-        self.blocks.pop()
-
-    def visit(self, n):
-        if n is None:
-            return
-        m = getattr(self, "v_" + type(n).__name__, None)
-        if m is not None:
-            m(n)
-        else:
-            for _, c in n.children():
-                self.visit(c)
-
-    def v_Compound(self, n):
-        self.blocks.append({})
-        for item in n.block_items or ():
-            self.visit(item)
-        self.blocks.pop()
-
-    def v_For(self, n):
-        self.blocks.append({})
-        self.visit(n.init)
-        self.visit(n.cond)
-        self.visit(n.next)
-        self.visit(n.stmt)
-        self.blocks.pop()
-
-    def v_Decl(self, n):
-        self.declare_local(n)
-        self.visit_type(n.type)
-        if n.init is not None:
-            self.visit(n.init)
-        if n.bitsize is not None:
-            self.visit(n.bitsize)
-
-    def v_Typedef(self, n):
-        self.blocks[-1][n.name] = LOCAL
-        self.visit_type(n.type)
-
-    def visit_type(self, t):
-        """Expressions inside a type (VLA sizes, typeof-like sizeofs)."""
-        for x in walk(t):
-            if isinstance(x, c_ast.ArrayDecl) and x.dim is not None:
-                self.visit(x.dim)
-
-    def v_Typename(self, n):
-        self.visit_type(n.type)
-
-    def v_ID(self, n):
+    def visit_ID(self, n):
         self.use(n)
 
-    def v_StructRef(self, n):
-        self.visit(n.name)          # n.field names a member, not a variable
-
-    def v_NamedInitializer(self, n):
-        for d in n.name:
-            if not isinstance(d, c_ast.ID):
-                self.visit(d)       # array designator [expr]
-        self.visit(n.expr)
-
-    def v_FuncCall(self, n):
+    def visit_FuncCall(self, n):
+        if isinstance(n.name, c_ast.ID) and n.name.name in REWRITTEN_MACROS:
+            super().visit_FuncCall(n)
+            return
         if isinstance(n.name, c_ast.ID):
-            r = self.resolve(n.name.name)
-            if r is None:
-                self.fn.calls.add(n.name.name)     # implicitly declared: external
-            elif r is not LOCAL and r[0] == "func":
+            # an undeclared name is implicitly declared: an external function
+            r = self.bind(n.name, default=("func", n.name.name))
+            if r is not LOCAL and r[0] == "func":
                 self.fn.calls.add(r[1])
             else:
                 self.use(n.name)
@@ -452,11 +368,11 @@ class BodyAnalyzer:
                 else:
                     self.visit(a)
 
-    def v_Assignment(self, n):
+    def visit_Assignment(self, n):
         self.lvalue(n.lvalue, also_read=(n.op != "="))
         self.visit(n.rvalue)
 
-    def v_UnaryOp(self, n):
+    def visit_UnaryOp(self, n):
         if n.op in ("++", "--", "p++", "p--"):
             self.lvalue(n.expr, also_read=True)
         elif n.op == "&":
@@ -794,6 +710,9 @@ class TUBuilder:
                            init_text=generate(n.init) if n.init is not None else None,
                            const=object_is_const(n.type), extern_only=not defined)
         type_refs(n.type, self.scope, True, ent.type_deps, None)
+        resolver = ScopedVisitor(self.scope)
+        resolver.run_file_scope(n)
+        ent.refs = resolver.refs
         self.facts.globals.append(GlobalDecl(ent, defined))
 
     def funcdef(self, f: c_ast.FuncDef) -> None:
