@@ -130,6 +130,18 @@ static int live_state(int state)
     return state == PS_ACTIVE || state == PS_TERMINATED || state == PS_ROLLING_BACK;
 }
 
+/* A registration call that fails marks its patch failed for good: the
+ * patch cannot carry what it asked for, so polus_end_patch refuses it
+ * (register_patch need not check every call). */
+static int reg_failed(struct rt_patch *p, const char *what, const char *name)
+{
+    if (p) {
+        rt_logf("patch %s: cannot register %s %s", p->name, what, name ? name : "?");
+        p->failed = 1;
+    }
+    return -1;
+}
+
 static void copy_name(char *dst, const char *src)
 {
     strncpy(dst, src ? src : "", RT_NAME_MAX - 1);
@@ -188,9 +200,8 @@ static int add_fn(struct rt_fn **arr, int *count, int *cap, const char *name,
 POLUS_EXPORT int polus_register_old_function(int patch, const char *name, void *addr, size_t size, unsigned flags)
 {
     struct rt_patch *p = registering(patch);
-    if (!p || !addr)
-        return -1;
-    return add_fn(&p->oldf, &p->noldf, &p->capoldf, name, addr, size, flags);
+    int id = p && addr ? add_fn(&p->oldf, &p->noldf, &p->capoldf, name, addr, size, flags) : -1;
+    return id < 0 ? reg_failed(p, "old function", name) : id;
 }
 
 /* The ABI gives no size for a new function; the patch's own symbol table
@@ -210,11 +221,12 @@ POLUS_EXPORT int polus_register_new_function(int patch, const char *name, void *
 {
     struct rt_patch *p = registering(patch);
     if (!p || !addr)
-        return -1;
+        return reg_failed(p, "new function", name);
     size_t size = symbol_size(addr);
     if (!size)
         rt_logf("patch %s: no symbol size for new function %s: rollback cannot see it active", p->name, name);
-    return add_fn(&p->newf, &p->nnewf, &p->capnewf, name, addr, size, flags);
+    int id = add_fn(&p->newf, &p->nnewf, &p->capnewf, name, addr, size, flags);
+    return id < 0 ? reg_failed(p, "new function", name) : id;
 }
 
 POLUS_EXPORT void polus_map_function(int patch, int old_fn, int new_fn)
@@ -222,6 +234,7 @@ POLUS_EXPORT void polus_map_function(int patch, int old_fn, int new_fn)
     struct rt_patch *p = registering(patch);
     if (!p || old_fn < 0 || old_fn >= p->noldf || new_fn < 0 || new_fn >= p->nnewf) {
         rt_logf("polus_map_function(%d, %d, %d): bad ids", patch, old_fn, new_fn);
+        reg_failed(p, "redirect", "");
         return;
     }
     p->oldf[old_fn].mapped = new_fn;
@@ -251,13 +264,13 @@ POLUS_EXPORT int polus_register_data(int patch, const char *name,
 {
     struct rt_patch *p = registering(patch);
     if (!p || !old_addr || !new_addr)
-        return -1;
+        return reg_failed(p, "data", name);
     if (rt_grow((void **)&p->data, &p->capdata, p->ndata + 1, sizeof(int)) != 0)
-        return -1;
+        return reg_failed(p, "data", name);
     int index;
     struct rt_item *it = rt_item_new(patch, &index);
     if (!it)
-        return -1;
+        return reg_failed(p, "data", name);
     fill_item(it, p->ndata, name, old_addr, old_size, new_addr, new_size, old_to_new, new_to_old,
               flags & ~POLUS_DATA_HEAP);
     atomic_store(&it->ready, 1);
@@ -276,6 +289,7 @@ POLUS_EXPORT void polus_map_f2d(int patch, int old_fn, int data)
     struct rt_item *it = p ? patch_data(p, data) : NULL;
     if (!it || old_fn < 0 || old_fn >= p->noldf) {
         rt_logf("polus_map_f2d(%d, %d, %d): bad ids", patch, old_fn, data);
+        reg_failed(p, "f2d mapping", "");
         return;
     }
     for (int i = 0; i < it->nusers; i++)
@@ -283,6 +297,8 @@ POLUS_EXPORT void polus_map_f2d(int patch, int old_fn, int data)
             return;
     if (rt_grow((void **)&it->users, &it->capusers, it->nusers + 1, sizeof(int)) == 0)
         it->users[it->nusers++] = old_fn;
+    else
+        reg_failed(p, "f2d mapping", it->name);
 }
 
 POLUS_EXPORT void polus_set_callbacks(int patch, const struct polus_callbacks *callbacks)
@@ -302,6 +318,11 @@ POLUS_EXPORT int polus_end_patch(int patch)
     rt_tls_patch = 0;
     if (!p)
         return -1;
+    if (p->failed) {
+        rt_logf("patch %s refused: part of it could not be registered (see above)", p->name);
+        p->state = PS_ABORTED;
+        return -1;
+    }
     for (int i = 0; i < p->noldf; i++) {
         if (p->oldf[i].size == 0 && !(p->oldf[i].flags & POLUS_FN_NEVER_LEFT))
             rt_logf("patch %s: old function %s has size 0 (inlined?): it is never seen active",

@@ -129,6 +129,7 @@ struct rt_patch {
     int post_fired;
     int rollbacks;
     void *lib;           /* an address inside the patch library (its register_patch) */
+    int failed;          /* a registration call failed: polus_end_patch refuses */
 };
 
 /* A tracked copy: [start, end) is one side of one item. */

@@ -32,7 +32,8 @@ from polusgen.versionfile import VersionFile
 from .prologue import build_prologue
 from .sync import SyncBuilder
 from .usercode import user_functions, user_old_refs
-from .writer import PatchWriter, build_manifest, completed_type, manifest_c_lines
+from .registration import registration
+from .writer import PatchWriter, completed_type, manifest_c_lines
 
 __all__ = ["write_patch", "render_patch", "binary_identity", "binary_function_symbols", "so_path_for"]
 
@@ -201,8 +202,8 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
 
     warnings = errors + without_replaced(list(plan.warnings) + sb.warnings + w.warnings, errors)
     plan.warnings = warnings
-    manifest = build_manifest(plan, [str(x) for x in warnings if not x.is_error],
-                              str(skeleton) if skeleton is not None else None)
+    manifest, calls = registration(plan, [str(x) for x in warnings if not x.is_error],
+                                   str(skeleton) if skeleton is not None else None)
     defines, includes = build_prologue(cs.new, cs.old)
     if sb.heap and "stdint.h" not in {h["header"] for h in includes}:   # uintptr_t in the heap tracing code
         includes.append({"header": "stdint.h", "before": []})
@@ -220,9 +221,7 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
         "converters": list(sb.converters.values()), "heap": list(sb.heap.values()), "data": data,
         "overrides": [o[len("polus_"):] for o in w.overrides], "user_hooks": user_hooks,
         "runtime_inits": [g["runtime_init"] for g in globals_ if g["runtime_init"]],
-        "old_functions": plan.old_functions, "new_functions": plan.new_functions,
-        "redirects": plan.redirects, "f2d": plan.f2d,
-        "manifest_lines": manifest_c_lines(manifest),
+        "registration": calls, "manifest": manifest, "manifest_lines": manifest_c_lines(manifest),
     }
     plan.manifest = manifest
     return _env().get_template("patch.polus.c.j2").render(**ctx)

@@ -14,7 +14,7 @@ from typing import Optional
 import networkx as nx
 from pycparser import c_ast
 
-from polusgen.manifest import Data, Import, Manifest, NewFunction, OldFunction, Redirect, UnsafeFinding
+from polusgen.manifest import Manifest
 from polusgen.model import Coord, Program, Status, Warning_
 from polusgen.plan import PatchPlan
 
@@ -648,21 +648,6 @@ def _casts(node):
     if node is not None:
         walk(node)
     return out
-
-
-def build_manifest(plan: PatchPlan, warnings: list[str], skeleton: Optional[str] = None) -> Manifest:
-    return Manifest(
-        program=plan.program, name=plan.name, from_version=plan.from_version, to_version=plan.to_version,
-        binary=plan.binary, requires=list(plan.requires),
-        imports=[Import(i.name, i.kind, i.file, i.lib) for i in plan.imports],
-        old_functions=[OldFunction(o.key, o.import_index, o.never_left) for o in plan.old_functions],
-        new_functions=[NewFunction(n.key, n.symbol, n.stub) for n in plan.new_functions],
-        redirects=[Redirect(a, b) for a, b in plan.redirects],
-        data=[Data(d.key, d.old_import, d.new_symbol, d.readonly) for d in plan.data],
-        f2d=[(a, b) for a, b in plan.f2d],
-        warnings=warnings,
-        findings=[UnsafeFinding(f.code, f.entity, f.reason, list(f.covers), skeleton) for f in plan.errors],
-    )
 
 
 def manifest_c_lines(manifest: Manifest) -> list[str]:

@@ -91,3 +91,23 @@ def test_fast_entry_point_gives_the_same_result(tmp_path, targets, cache_env):
                        cwd=REPO, capture_output=True, text=True, env=cache_env)
     assert r.returncode == 0, r.stderr
     runs(t, "v0")
+
+
+def test_a_data_item_that_cannot_be_registered_refuses_the_patch(tmp_path, targets, cache_env):
+    # the runtime cannot register the old copy of ab (here: its address is
+    # missing): the patch must not activate without it, the program runs on as v0
+    import re
+
+    exe = build_c([FIG2 / "v0" / "ab.c", FIG2 / "v0" / "main.c"], tmp_path / "fig2", pie=True)
+    c = tmp_path / "p.polus.c"
+    polusgen("diff", FIG2 / "v0", FIG2 / "v1", "-o", c, "--binary", exe, env=cache_env)
+    text, n = re.subn(r'(polus_register_data\(p, "ab", )polus_imports\[\d+\]\.addr', r"\1(void *)0", c.read_text())
+    assert n == 1
+    c.write_text(text)
+    so = Path(polusgen("build", c, env=cache_env).stdout.strip().splitlines()[-1])
+    t = targets.start([exe])
+    runs(t, "v0")
+    r = polusgen("apply", t.pid, so, "--wait", "0.5", env=cache_env, check=False)
+    assert r.returncode == 1 and "register_patch() of fig2-v1 failed" in r.stderr, r.stdout + r.stderr
+    runs(t, "v0", 3)
+    assert '"version": 0' in polusgen("status", t.pid, "--json", env=cache_env).stdout
