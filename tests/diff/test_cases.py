@@ -14,7 +14,9 @@ expected.json:
   "error":    {"contains": [substrings of the message]}: loading must fail (fail_* cases);
   "include", "define": options for the frontend;
   "binary":   {"build": ["gcc", "-O2", ...]}: v0 is built with that command and
-              the change set is computed against the binary (inlining).
+              the change set is computed against the binary (inlining);
+  "live":     how the program answers before, after the patch and rolled back
+              (tests/e2e/test_cases_live.py really updates it).
 """
 from __future__ import annotations
 

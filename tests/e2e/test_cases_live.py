@@ -10,24 +10,16 @@ The program prints "ready" once, then answers each stdin line with one line.
 """
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from helpers import REPO, build_c, needs_gcc, needs_ptrace
+from tests.support.build import build_c, needs_gcc, needs_ptrace
+from tests.support.cases import Case, cases
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
-CASES = REPO / "tests" / "cases"
 
 
-def live_cases() -> list[str]:
-    return sorted(p.name for p in CASES.iterdir()
-                  if (p / "expected.json").is_file() and "live" in json.loads((p / "expected.json").read_text()))
-
-
-def sources(version: Path) -> list[Path]:
-    return sorted(version.glob("*.c")) if version.is_dir() else [version]
+def live_cases() -> list[Case]:
+    return [c for c in cases() if "live" in c.expected]
 
 
 def exchange(t, pairs) -> None:
@@ -35,24 +27,22 @@ def exchange(t, pairs) -> None:
         assert t.ask(line) == answer
 
 
-@pytest.mark.parametrize("name", live_cases())
-def test_case_updated_live(name, tmp_path, targets):
+@pytest.mark.parametrize("case", live_cases(), ids=lambda c: c.name)
+def test_case_updated_live(case: Case, tmp_path, targets):
     from polusgen.build import build_patch
     from polusgen.emit import write_patch
     from polusgen.inject.apply import apply_patch
     from polusgen.inject.rollback import rollback_patch
     from polusgen.pipeline import load_changeset
 
-    case = CASES / name
-    live = json.loads((case / "expected.json").read_text())["live"]
-    old, new = (case / "v0", case / "v1") if (case / "v0").is_dir() else (case / "v0.c", case / "v1.c")
-    exe = build_c(sources(old), tmp_path / name)
+    live = case.expected["live"]
+    exe = build_c(case.sources(0), tmp_path / case.name)
     t = targets.start([exe])
     exchange(t, live["before"])
 
-    cs = load_changeset(old, new, binary=exe, use_cache=False)
-    patch_c = tmp_path / f"{name}.polus.c"
-    write_patch(cs, patch_c, binary=exe, program=name)
+    cs = load_changeset(*case.pair(), binary=exe, use_cache=False)
+    patch_c = tmp_path / f"{case.name}.polus.c"
+    write_patch(cs, patch_c, binary=exe, program=case.name)
     so = build_patch(patch_c)
     apply_patch(t.pid, so, wait=0.2)
     exchange(t, live["after"])
