@@ -201,8 +201,8 @@ def _unsynced(plan: PatchPlan, skips: Iterable[Skip], w: PatchWriter) -> list[Fi
                 dname, sname = (sym, shown) if d == "o2n" else (shown, sym)
                 funcs.append(
                     f"void user_polus_{c}(void *dst, const void *src)\n{{\n"
-                    f"    {w.spell(dw, dt, 'd', ch.new.file if dw == 'new' else None)} = dst;   /* {dname} */\n"
-                    f"    {w.spell(sw, st, 's', ch.new.file if sw == 'new' else None)} = (void *)src;   /* {sname} */\n"
+                    f"    {w.spell(dw, dt, 'd')} = dst;   /* {dname} */\n"
+                    f"    {w.spell(sw, st, 's')} = (void *)src;   /* {sname} */\n"
                     f"    polus_{c}(dst, src);   /* every part polusgen can copy */\n"
                     f"    /* TODO: {parts} */\n"
                     "    (void)d; (void)s;\n}\n")
