@@ -264,10 +264,39 @@ def strip_declnames(node, undo: list) -> None:
             return
         elif isinstance(node, c_ast.FuncDecl) and node.args is not None:
             for p in node.args.params:
+                strip_param_quals(p, undo)
                 strip_declnames(p, undo)
         elif not isinstance(node, (c_ast.PtrDecl, c_ast.ArrayDecl, c_ast.FuncDecl)):
             return
         node = node.type
+
+
+def strip_param_quals(param, undo: list) -> None:
+    """Drop a parameter's top-level qualifiers (`const int x`, `char *const p`):
+    they are not part of the function's type (C11 6.7.6.3p15)."""
+    t = getattr(param, "type", None)
+    if isinstance(t, (c_ast.TypeDecl, c_ast.PtrDecl)) and t.quals:
+        undo.append((t, "quals", t.quals))
+        t.quals = []
+
+
+def zero_length_as_flexible(node, undo: list) -> None:
+    """Print `T m[0]` (GNU zero-length array) as `T m[]`: the same layout as a
+    flexible array member, so the two spellings are one type."""
+    for n in walk(node):
+        if isinstance(n, c_ast.ArrayDecl) and isinstance(n.dim, c_ast.Constant) and n.dim.value == "0":
+            undo.append((n, "dim", n.dim))
+            n.dim = None
+
+
+def tag_text(node) -> str:
+    """Canonical text of a struct/union/enum definition."""
+    undo: list = []
+    try:
+        zero_length_as_flexible(node, undo)
+        return generate(node)
+    finally:
+        _restore(undo)
 
 
 def _restore(undo: list) -> None:
@@ -284,15 +313,41 @@ def type_text(type_node) -> str:
         _restore(undo)
 
 
+def prototype_from_knr(funcdef: c_ast.FuncDef) -> Optional[Warning_]:
+    """Rewrite a K&R definition (`int add(a, b) int a; { ... }`) in place into
+    its prototype form (`int add(int a, int b)`), which is how every later
+    stage prints it; an undeclared parameter is `int`.  A float parameter is
+    passed as double to a K&R function: the prototype would not read it
+    right, so that is returned as a warning."""
+    fdecl = funcdef.decl.type
+    if not isinstance(fdecl, c_ast.FuncDecl) or fdecl.args is None \
+            or not any(isinstance(p, c_ast.ID) for p in fdecl.args.params):
+        return None
+    declared = {d.name: d for d in funcdef.param_decls or ()}
+    params = []
+    for p in fdecl.args.params:
+        d = declared.get(p.name) if isinstance(p, c_ast.ID) else p
+        if d is None:
+            d = c_ast.Decl(p.name, [], [], [], [], c_ast.TypeDecl(p.name, [], None, c_ast.IdentifierType(["int"])),
+                           None, None, coord=p.coord)
+        params.append(d)
+    fdecl.args = c_ast.ParamList(params, fdecl.args.coord)
+    funcdef.param_decls = None
+    floats = [d.name for d in params if isinstance(d.type, c_ast.TypeDecl)
+              and isinstance(d.type.type, c_ast.IdentifierType) and d.type.type.names == ["float"]]
+    if floats:
+        return Warning_("knr-float-param", f"K&R definition of {funcdef.decl.name}: its float parameter(s) "
+                        f"{', '.join(floats)} arrive as double; the patch's prototype reads them as float")
+    return None
+
+
 def signature_text(funcdef: c_ast.FuncDef) -> str:
     fdecl = funcdef.decl.type
     undo: list = []
-    if funcdef.param_decls:          # K&R: the types are in param_decls
-        undo.append((fdecl, "args", fdecl.args))
-        fdecl.args = c_ast.ParamList(funcdef.param_decls)
     try:
         if fdecl.args is not None:
             for p in fdecl.args.params:
+                strip_param_quals(p, undo)
                 strip_declnames(p, undo)
         return SourceGenerator()._generate_type(fdecl).strip()
     finally:
@@ -658,7 +713,7 @@ class TUBuilder:
         if body:
             self.scope.tags[key] = n
         ent = TypeEntity(key, kind, n.name, n, self.coord(n), self.system(n),
-                         generate(n) if body else f"{kind} {n.name}")
+                         tag_text(n) if body else f"{kind} {n.name}")
         if body and kind != "enum":
             for d in n.decls:
                 type_refs(d, self.scope, True, ent.deps, ent.deps_by_value, key)
@@ -717,7 +772,11 @@ class TUBuilder:
 
     def funcdef(self, f: c_ast.FuncDef) -> None:
         d = f.decl
+        knr = prototype_from_knr(f)
         self.register_types(d.type)
+        if knr is not None and not self.system(f):
+            knr.coord = self.coord(f)
+            self.facts.warnings.append(knr)
         if self.system(f):
             self.scope.names[d.name] = ("func", d.name)
             return

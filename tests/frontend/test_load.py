@@ -746,3 +746,13 @@ def test_asm_statements_survive_and_asm_labels_are_reported(tree):
     assert (p.functions["barrier"].end_line, p.functions["after"].coord.line) == (10, 12)
     (w,) = [w for w in p.warnings if w.code == "asm-label-dropped"]
     assert str(w.coord) == "a.c:11"
+
+
+def test_a_knr_definition_reads_as_its_prototype(tree):
+    root = tree({"k.c": "double half(x, n) float x; { return x / n; }\nint main(void) { return half(1.0, 2) > 1; }\n"})
+    p = load_program(root, use_cache=False)
+    f = p.functions["half"]
+    assert f.signature_text == "double half(float, int)"
+    assert SourceGenerator().visit(f.node.decl) == "double half(float x, int n)"
+    [w] = [w for w in p.warnings if w.code == "knr-float-param"]
+    assert "half" in w.message and w.coord.line == 1
