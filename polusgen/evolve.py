@@ -95,13 +95,11 @@ def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = 
 def run_evolve(versions: Sequence[Path], *, out_dir: Path, binary: Optional[Path], program: Optional[str],
                include: Sequence[str], define: Sequence[str],
                user_code_dir: Optional[Path] = None) -> list[EvolveStep]:
-    from rich.console import Console
-
     from rich.padding import Padding
 
-    from polusgen.report import render_findings, render_table
+    from polusgen.report import render_findings, render_table, report_console
 
-    con = Console(highlight=False)
+    con = report_console()
 
     def show(i: int, step: EvolveStep, cs) -> None:
         con.print(f"\n[bold]v{i - 1} -> v{i}[/]  {step.old} -> {step.new}")

@@ -13,9 +13,10 @@ from polusgen.model import ChangeSet
 
 def load_changeset(old: Path, new: Path, *, include: Sequence[str] = (), define: Sequence[str] = (),
                    binary: Optional[Path] = None, version_file: Optional[Path] = None,
-                   use_cache: bool = True) -> ChangeSet:
+                   use_cache: bool = True, output: Optional[Path] = None) -> ChangeSet:
     """With `binary` and `version_file`: what gcc inlined is looked for where the
-    version file puts each function's live version (the binary or a patch library)."""
+    version file puts each function's live version (the binary or a patch library),
+    as it was before the step that writes `output` if that step is redone."""
     from polusgen.diff import compute_changeset
     from polusgen.frontend import load_program
 
@@ -29,6 +30,8 @@ def load_changeset(old: Path, new: Path, *, include: Sequence[str] = (), define:
         from polusgen.versionfile import VersionFile
 
         vf = VersionFile.load(Path(version_file))
+        if output is not None:
+            vf.reopen_step(Path(output))
     return compute_changeset(old_prog, new_prog, binary=Path(binary) if binary else None, version_file=vf)
 
 
@@ -37,7 +40,7 @@ def run_diff(old: Path, new: Path, *, output: Optional[Path] = None, report: boo
              version_file: Optional[Path] = None, binary: Optional[Path] = None, program: Optional[str] = None,
              user_code: Optional[Path] = None, use_cache: bool = True) -> ChangeSet:
     cs = load_changeset(old, new, include=include, define=define, binary=binary, version_file=version_file,
-                        use_cache=use_cache)
+                        use_cache=use_cache, output=output)
 
     if json_out is not None:
         from polusgen.report import changeset_to_json
@@ -49,12 +52,10 @@ def run_diff(old: Path, new: Path, *, output: Optional[Path] = None, report: boo
         else:
             Path(json_out).write_text(text)
 
-    from rich.console import Console
-
-    from polusgen.report import print_report, render_findings
+    from polusgen.report import print_report, render_findings, report_console
 
     # JSON on stdout stays parseable: the table and the findings go to stderr then
-    console = Console(highlight=False, stderr=str(json_out) == "-")
+    console = report_console(stderr=str(json_out) == "-")
     if report or verbose:
         print_report(cs, console, verbose=verbose, warnings=output is None)
 

@@ -6,6 +6,7 @@ and columns added / deleted / changed; `render_table` draws exactly that.
 """
 from __future__ import annotations
 
+import os
 from typing import Any, Iterable
 
 from rich.console import Console, Group
@@ -17,6 +18,20 @@ from polusgen.model import Change, ChangeSet, Kind, Status, Warning_
 JSON_FORMAT = 1
 _ROWS = (("Functions", "functions", Kind.FUNCTION), ("Types", "types", Kind.TYPE), ("Globals", "globals", Kind.GLOBAL))
 _STYLE = {Status.ADDED: "green", Status.DELETED: "red", Status.CHANGED: "yellow", Status.UNCHANGED: "dim"}
+
+
+# a report written to a file or a pipe is read by tools and people with wide
+# windows: lines as long as they need, names never cut
+UNBOUNDED_WIDTH = 10_000
+
+
+def report_console(stderr: bool = False) -> Console:
+    """A console that wraps to the terminal's width, and not at all when the
+    output is not a terminal (unless COLUMNS asks for a width)."""
+    console = Console(highlight=False, stderr=stderr)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = UNBOUNDED_WIDTH
+    return console
 
 
 def render_table(cs: ChangeSet, title: str | None = None) -> Table:
@@ -61,7 +76,7 @@ def render_findings(findings: Iterable[Warning_]) -> Group:
 def print_report(cs: ChangeSet, console: Console | None = None, verbose: bool = False,
                  warnings: bool = True) -> None:
     """warnings=False: the caller prints them itself (the patch plan's, which include these)."""
-    console = console or Console(highlight=False)
+    console = console or report_console()
     console.print(render_table(cs, title=f"{cs.old.root} -> {cs.new.root}"))
     if verbose:
         console.print(render_entities(cs))

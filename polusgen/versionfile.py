@@ -12,7 +12,9 @@ One JSON record per program (and running process lineage) of
 
 The next patch reads it to name what it changes `_v<N+1>` and to find the old
 side of every symbol (the program, or an earlier patch's library).  It is
-written only after the patch file was written successfully.
+written only after the patch file was written successfully.  Each patch
+entry keeps the records it replaced ("replaced"), so writing the last step's
+patch again (after a failed build) redoes that step instead of adding one.
 
     {
       "format": 1, "program": "fig2", "version": 1,
@@ -120,8 +122,7 @@ class VersionFile:
             "format": FORMAT,
             "program": self.program,
             "version": self.version,
-            "symbols": {sec: {k: {kk: vv for kk, vv in vars(r).items() if vv is not None and vv is not False}
-                              for k, r in sorted(self.symbols[sec].items())} for sec in SECTIONS},
+            "symbols": {sec: {k: _record_json(r) for k, r in sorted(self.symbols[sec].items())} for sec in SECTIONS},
             "patches": self.patches,
         }
         return json.dumps(d, indent=2) + "\n"
@@ -149,8 +150,11 @@ class VersionFile:
         so = str(so_path)
         if self.version == 0:
             self.seed(plan.cs.old)
+        replaced: dict[str, dict] = {}
         for section, recs in plan.version_records().items():
             for key, rec in recs.items():
+                was = self.symbols[section].get(key)
+                replaced.setdefault(section, {})[key] = _record_json(was) if was is not None else None
                 if rec is None:
                     self.symbols[section][key] = SymbolRecord(plan.to_version, key.split("@")[0], deleted=True)
                 else:
@@ -159,6 +163,35 @@ class VersionFile:
                         plan.to_version, name, lib=plan.name if lives_in_patch else None,
                         so=so if lives_in_patch else None)
         self.patches.append({"name": plan.name, "from": plan.from_version, "to": plan.to_version,
-                             "c": str(c_path), "so": so})
+                             "c": str(c_path), "so": so, "replaced": replaced})
         self.version = plan.to_version
         self.program = self.program or plan.program
+
+    def reopen_step(self, c_path: Path) -> bool:
+        """Make writing the patch `c_path` again repeatable: if it is the last
+        step recorded, forget that step (its symbols go back to what they
+        were), so the step is redone with the same version number.  False if
+        no step wrote `c_path`; an error if an earlier step did."""
+        target = Path(c_path).resolve()
+        where = [i for i, rec in enumerate(self.patches) if Path(rec.get("c", "")).resolve() == target]
+        if not where:
+            return False
+        last = self.patches[-1]
+        if where != [len(self.patches) - 1] or "replaced" not in last:
+            raise VersionFileError(
+                f"{self.path} already records {c_path} as patch {self.patches[where[0]]['name']}, and it is not "
+                f"the last step: give this step a new output name, or start a new version file for a freshly "
+                "started process")
+        for section, recs in last["replaced"].items():
+            for key, rec in recs.items():
+                if rec is None:
+                    self.symbols[section].pop(key, None)
+                else:
+                    self.symbols[section][key] = SymbolRecord(**rec)
+        self.patches.pop()
+        self.version = last["from"]
+        return True
+
+
+def _record_json(r: SymbolRecord) -> dict:
+    return {k: v for k, v in vars(r).items() if v is not None and v is not False}

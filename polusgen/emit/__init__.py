@@ -20,7 +20,7 @@ from typing import Optional
 
 import jinja2
 
-from polusgen.errors import PolusError, VersionFileError
+from polusgen.errors import PolusError
 from polusgen.manifest import Binary
 from polusgen.model import ChangeSet
 from polusgen.plan import PatchPlan, make_plan, sanitize
@@ -235,13 +235,7 @@ def write_patch(cs: ChangeSet, output: Path, *, version_file: Optional[Path] = N
     if program is None and binary is not None:
         program = Path(binary).name
     vf = VersionFile.load(Path(version_file) if version_file else None, program)
-    if version_file is not None:
-        for rec in vf.patches:
-            if Path(rec.get("c", "")).resolve() == output.resolve():
-                raise VersionFileError(
-                    f"{version_file} already records {output} as patch {rec['name']}; writing it again would make "
-                    f"it patch v{vf.version + 1} of the chain: give this step a new output name, or start a new "
-                    "version file for a freshly started process")
+    vf.reopen_step(output)
     if program is None and not vf.program:
         program = program_name(Path(cs.new.root))
     plan = make_plan(cs, version_file=vf, program=program or vf.program, binary=binary_identity(binary),

@@ -36,6 +36,19 @@ def test_verbose_lists_entities_with_reasons():
     assert "never left: main, worker@main.c" in r.output
 
 
+def test_a_report_into_a_file_is_not_wrapped_or_cut(tmp_path):
+    name = "handle_the_request_of_a_client_whose_session_outlived_its_configuration_reload"
+    for v, body in (("v0.c", "return 1;"), ("v1.c", "return 2;")):
+        (tmp_path / v).write_text(f"int {name}(void) {{ {body} }}\nint main(void) {{ return {name}(); }}\n")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "COLUMNS"}
+    with open(tmp_path / "report.txt", "w") as out:
+        subprocess.run([sys.executable, "-m", "polusgen", "diff", str(tmp_path / "v0.c"), str(tmp_path / "v1.c"),
+                        "--report", "-v", "--no-cache"], stdout=out, check=True, env=env)
+    text = (tmp_path / "report.txt").read_text()
+    [line] = [ln for ln in text.splitlines() if name in ln]
+    assert "body changed" in line and "…" not in text
+
+
 def test_json_to_stdout_is_parseable_and_matches_the_counts(tmp_path):
     r = subprocess.run([sys.executable, "-m", "polusgen", "diff", str(FIG2 / "v0"), str(FIG2 / "v1"),
                         "--json", "-", "--no-cache"], capture_output=True, text=True)

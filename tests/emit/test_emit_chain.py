@@ -109,11 +109,20 @@ def test_version_file_errors(tmp_path):
     assert VersionFile.load(tmp_path / "missing.json", program="b").version == 0
 
 
-def test_regenerating_a_recorded_patch_is_refused(tmp_path):
+def test_writing_the_last_step_again_redoes_it(tmp_path):
+    """After a failed build the user runs the same step again: same version,
+    same patch, same version file; an earlier step is refused."""
     vf = tmp_path / "chain.json"
-    out = tmp_path / "a.polus.c"
-    emit(*CHAIN.pair(), out, version_file=vf, program="chain")
-    before = vf.read_text()
-    with pytest.raises(VersionFileError, match="already records"):
-        emit(*CHAIN.pair(), out, version_file=vf, program="chain")
-    assert vf.read_text() == before
+    a, b = tmp_path / "a.polus.c", tmp_path / "b.polus.c"
+    emit(*CHAIN.pair(), a, version_file=vf, program="chain")
+    after_a, text_a = vf.read_text(), a.read_text()
+    emit(*CHAIN.pair(), a, version_file=vf, program="chain")
+    assert (vf.read_text(), a.read_text()) == (after_a, text_a)
+    emit(*CHAIN.pair(1, 2), b, version_file=vf, program="chain")
+    after_b, text_b = vf.read_text(), b.read_text()
+    emit(*CHAIN.pair(1, 2), b, version_file=vf, program="chain")
+    assert (vf.read_text(), b.read_text()) == (after_b, text_b)
+    assert VersionFile.load(vf).version == 2
+    with pytest.raises(VersionFileError, match="not the last step"):
+        emit(*CHAIN.pair(), a, version_file=vf, program="chain")
+    assert vf.read_text() == after_b
