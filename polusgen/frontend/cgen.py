@@ -7,7 +7,8 @@ pycparser cannot parse as a call into a call it can:
     offsetof(T, m)                   ->  __polus_offsetof((T *)0, m)
     __builtin_types_compatible_p(A,B)->  __polus_types_compatible_p((A *)0, (B *)0)
 
-and polusgen.frontend.asm carries asm statements as `__polus_asm("<text>")`.
+and polusgen.frontend.asm carries asm statements as `__polus_asm("<text>")`,
+and polusgen.frontend.realheaders string-valued system macros as marker strings.
 
 `SourceGenerator` prints such calls back in their original spelling, so the
 text it produces compiles against the real headers.  Everything else prints as
@@ -19,6 +20,7 @@ from pycparser import c_ast, c_generator
 
 from .asm import ASM_CALL
 from .asm import decode as decode_asm
+from .realheaders import MARKER_RE
 
 # rewritten name -> (original spelling, indexes of the arguments that carry a type as `(T *)0`)
 REWRITTEN_MACROS: dict[str, tuple[str, tuple[int, ...]]] = {
@@ -58,6 +60,16 @@ def rewritten_call(node: c_ast.Node) -> tuple[str, list[c_ast.Node]] | None:
     return original, args
 
 
+def system_strings(literal: str) -> str:
+    """A string literal with the markers of string-valued system macros
+    (polusgen.frontend.realheaders) spelled as written:
+    `"\\001polus:_PATH_BSHELL\\001 -c"` -> `_PATH_BSHELL " -c"`."""
+    prefix, _, rest = literal.partition('"')
+    parts = MARKER_RE.split(rest[:-1])
+    out = [f'{prefix}"{text}"' if i % 2 == 0 else text for i, text in enumerate(parts) if text]
+    return " ".join(out) if out else literal
+
+
 class SourceGenerator(c_generator.CGenerator):
     """CGenerator that prints rewritten system macros in their original
     spelling, and a tagged struct/union/enum body once: in
@@ -72,6 +84,11 @@ class SourceGenerator(c_generator.CGenerator):
                 return f"{name} {n.name}"
             printed.add(id(n))
         return super()._generate_struct_union_enum(n, name)
+
+    def visit_Constant(self, n: c_ast.Constant) -> str:
+        if n.type == "string" and "polus:" in n.value:
+            return system_strings(n.value)
+        return super().visit_Constant(n)
 
     def visit_FuncCall(self, n: c_ast.FuncCall) -> str:
         if isinstance(n.name, c_ast.ID) and n.name.name == ASM_CALL and n.args is not None \

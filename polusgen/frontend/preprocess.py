@@ -24,6 +24,7 @@ from pcpp import Preprocessor
 from polusgen.errors import SourceError
 
 from .asm import protect_asm
+from .realheaders import is_internal, real_macros, stand_in
 from polusgen.resources import fake_libc_dir
 
 PRELUDE = "_polus_prelude.h"
@@ -132,6 +133,8 @@ class _Pcpp(Preprocessor):
         self.expand_linemacro = False
         self.expand_filemacro = False
         self.expand_countermacro = False
+        self.command_line_features: list[str] = []   # "#define NAME value" of -D feature macros
+        self.std_flags: tuple[str, ...] = ()      # the program's -std, for the real compiler
         for name in ("__DATE__", "__TIME__", "__FILE__"):
             self.macros.pop(name, None)
 
@@ -191,6 +194,7 @@ class _Pcpp(Preprocessor):
     def include(self, tokens, original_line):
         # A header already seen (include guard / #pragma once) is skipped by
         # pcpp without opening it: record what the directive names first.
+        includer, fake_header = self.source, None
         if tokens:
             if tokens[0].value == "<":
                 end = next((i for i, t in enumerate(tokens) if t.value == ">"), None)
@@ -206,8 +210,33 @@ class _Pcpp(Preprocessor):
                     if os.path.isfile(full):
                         if self.is_fake(full):
                             self.note_system(full)
+                        if full.startswith(self.names.system_dirs[0]):
+                            fake_header = self.names.system_name(full)
                         break
         yield from super().include(tokens, original_line)
+        if fake_header is not None and not self.is_fake(includer or ""):
+            self.define_real_macros(fake_header)
+
+    def define_real_macros(self, header: str) -> None:
+        """Define what the real `<header>` defines and the fake one lacks
+        (polusgen.frontend.realheaders), under the feature macros in force."""
+        features = tuple(self.command_line_features + [line for line in self.result.prologue
+                                                       if not line.startswith("#include")])
+        real = real_macros(header, features, self.std_flags)
+        for name, (params, body) in real.items():
+            known = self.macros.get(name)
+            if is_feature_macro(name):
+                # what <features.h> derives (_DEFAULT_SOURCE, _POSIX_C_SOURCE): values
+                # only #if compares; the real headers derive them again in the patch
+                if known is None and params is None and not is_internal(name):
+                    Preprocessor.define(self, f"{name} {body}")
+                continue
+            if known is not None and not (known.arglist is None and len(known.value) == 1
+                                          and known.value[0].value == name):
+                continue              # the fake header (or the program) defines it with a value
+            line = stand_in(name, real)
+            if line is not None and (known is None or '"' in line):
+                Preprocessor.define(self, line)
 
     def note_attributes(self, path: str, text: str) -> None:
         shown = self.display(path)
@@ -256,6 +285,8 @@ def preprocess(path: Path, include_dirs: list[Path], root: Path, defines: list[s
     for d in defines:
         name, _, value = d.partition("=")
         p.define(f"{name} {value or '1'}")
+        if is_feature_macro(name):
+            p.command_line_features.append(f"#define {name} {value or '1'}")
     for d in include_dirs:
         p.add_path(str(d))
     p.add_path(str(fake))

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from polusgen.build import read_manifest
-from polusgen.resources import fake_libc_dir, runtime_dir
+from polusgen.resources import runtime_dir
 from tests.support.abi import called_polus_functions, header_functions
 
 from tests.support.cases import CONSTRUCTOR, Case, cases
@@ -60,14 +60,12 @@ def test_patch_calls_only_declared_runtime_functions(built, name):
 
 @pytest.mark.parametrize("name", constructor_cases())
 def test_patch_parses_back(built, name, tmp_path):
-    from pycparser import CParser
+    from polusgen.frontend.preprocess import FileNames, preprocess
+    from polusgen.frontend.tu import parse_c
 
     plan, out, text, so, r = built(name)
-    pre = subprocess.run(["gcc", "-E", "-P", "-nostdinc", f"-I{fake_libc_dir()}", f"-I{runtime_dir()}",
-                          "-include", str(fake_libc_dir() / "_polus_prelude.h"), str(out)],
-                         capture_output=True, text=True)
-    assert pre.returncode == 0, pre.stderr
-    ast = CParser().parse(pre.stdout, str(out))
+    names = FileNames(out.parent)
+    ast = parse_c(preprocess(out, [runtime_dir()], out.parent, [], names).text, names, str(out))
     defined = {e.decl.name for e in ast.ext if type(e).__name__ == "FuncDef"}
     assert "register_patch" in defined
     assert {f.symbol for f in plan.manifest.new_functions} <= defined

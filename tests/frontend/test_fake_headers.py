@@ -2,6 +2,7 @@
 constant a value (fake_libc_include/README.md)."""
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 
@@ -148,3 +149,48 @@ def test_gnu_only_names_follow_gnu_source(tmp_path):
     assert "has_o_path" not in load_program(tmp_path / "t.c", use_cache=False).globals
     (tmp_path / "t.c").write_text("#define _GNU_SOURCE\n#include <fcntl.h>\n#ifdef O_PATH\nint has_o_path;\n#endif\n")
     assert "has_o_path" in load_program(tmp_path / "t.c", use_cache=False).globals
+
+
+# --------------------------------------------------------------------------
+# completeness against the real headers: every macro the real header defines
+# is defined during analysis too, or `#ifndef S_ISDIR` takes a fallback
+# branch here that gcc never takes (and its expansion lands in the patch).
+# The fake headers define the common ones; polusgen.frontend.realheaders
+# stands in for the rest, asking the compiler.
+# --------------------------------------------------------------------------
+
+# names a program does not test, so not stood in for: reserved for the
+# implementation (C11 7.1.3; many of them expand to attributes, `__THROW`,
+# which pycparser cannot parse) and include guards, which name a header file
+NOT_PUBLIC = re.compile(r"^__|^_[A-Z0-9_]*_H_*$")
+
+
+def undefined_in_analysis(header: str, names: list[str], defines: list[str], tmp_path) -> list[str]:
+    from polusgen.frontend.preprocess import FileNames, preprocess
+
+    probe = tmp_path / "probe.c"
+    probe.write_text("".join(f"#define {d}\n" for d in defines) + f"#include <{header}>\n"
+                     + "".join(f"#ifndef {n}\npolus_missing {n}\n#endif\n" for n in names))
+    text = preprocess(probe, [], tmp_path, [], FileNames(tmp_path)).text
+    return re.findall(r"^polus_missing (\w+)", text, re.M)
+
+
+@functools.lru_cache(maxsize=None)
+def real_macro_names(text: str) -> frozenset[str]:
+    """What gcc -E -dM says `text` defines."""
+    import subprocess
+
+    out = subprocess.run(["gcc", "-E", "-dM", "-x", "c", "-"], input=text, capture_output=True, text=True).stdout
+    return frozenset(m.group(1) for m in re.finditer(r"^#define (\w+)", out, re.M))
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc and the system headers")
+@pytest.mark.parametrize("header", HEADERS)
+def test_every_macro_of_the_real_header_is_defined_in_analysis(header, tmp_path):
+    defines = ["_GNU_SOURCE"]          # the most names; tests/cases/system_macros runs without it
+    real = real_macro_names("".join(f"#define {d}\n" for d in defines) + f"#include <{header}>\n") \
+        - real_macro_names("")
+    if not real:
+        pytest.skip(f"<{header}> is not installed here")
+    public = sorted(n for n in real if not NOT_PUBLIC.match(n))
+    assert undefined_in_analysis(header, public, defines, tmp_path) == []
