@@ -69,6 +69,63 @@
 #define __nonnull(x)
 #define __BEGIN_DECLS
 #define __END_DECLS
+/* the rest of glibc's <sys/cdefs.h>, for the real C library headers polusgen
+ * has no stand-in for (read from the compiler's include path) */
+#define __THROWNL
+#define __NTH(fct) fct
+#define __NTHNL(fct) fct
+#define __LEAF
+#define __LEAF_ATTR
+#define __P(args) args
+#define __PMT(args) args
+#define __CONCAT(x, y) x ## y
+#define __STRING(x) #x
+#define __ptr_t void *
+#define __flexarr []
+#define __glibc_c99_flexarr_available 1
+#define __restrict_arr
+#define __REDIRECT(name, proto, alias) name proto
+#define __REDIRECT_NTH(name, proto, alias) name proto
+#define __REDIRECT_NTHNL(name, proto, alias) name proto
+#define __REDIRECT_LDBL(name, proto, alias) name proto
+#define __REDIRECT_NTH_LDBL(name, proto, alias) name proto
+#define __glibc_likely(cond) (cond)
+#define __glibc_unlikely(cond) (cond)
+#define __glibc_has_attribute(attr) 0
+#define __glibc_has_builtin(name) 0
+#define __glibc_has_extension(ext) 0
+#define __glibc_macro_warning(message)
+#define __always_inline inline
+#define __extern_inline extern inline
+#define __extern_always_inline extern inline
+#define __fortify_function extern inline
+#define __attr_access(x)
+#define __attr_access_none(argno)
+#define __attr_dealloc(dealloc, argno)
+#define __attr_dealloc_free
+#define __fortified_attr_access(a, o, s)
+#define __attribute_alloc_align__(param)
+#define __attribute_alloc_size__(params)
+#define __attribute_artificial__
+#define __attribute_const__
+#define __attribute_copy__(arg)
+#define __attribute_deprecated__
+#define __attribute_deprecated_msg__(msg)
+#define __attribute_format_arg__(x)
+#define __attribute_format_strfmon__(a, b)
+#define __attribute_malloc__
+#define __attribute_maybe_unused__
+#define __attribute_noinline__
+#define __attribute_nonnull__(params)
+#define __attribute_nonstring__
+#define __attribute_pure__
+#define __attribute_returns_twice__
+#define __attribute_used__
+#define __attribute_warn_unused_result__
+#define __returns_nonnull
+#define __warnattr(msg)
+#define __errordecl(name, msg) extern void name (void)
+#define __warndecl(name, msg) extern void name (void)
 
 /* gcc builtins a program may name directly (the __builtin_va_list typedef
  * itself lives in _polus_types.h: this file holds #define lines only, which

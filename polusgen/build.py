@@ -2,8 +2,10 @@
 
     build_patch(c_path, out_so=None, include_dirs=(), user_code=None) -> Path
 
-gcc -O2 -Wall -Werror -fPIC -shared -I<runtime dir> [-iquote <include>...] patch.polus.c -o patch.so
-(the top-level Makefile's `%.so: %.polus.c` rule does the same).  On failure
+gcc -O2 -Wall -Werror -fPIC -shared -I<runtime dir> [-iquote <include>...] <recorded flags> patch.polus.c -o patch.so
+(the top-level Makefile's `%.so: %.polus.c` rule does the same, without the
+include options the patch records: the program's -isystem folders, and its
+own folders as -iquote).  On failure
 a BuildError carries gcc's first errors.  The manifest embedded in the
 library (section .polus_manifest) is also written beside it as <so>.json,
 for people.  A patch whose manifest lists a finding its user code does not
@@ -13,9 +15,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -34,16 +38,87 @@ LDFLAGS = ["-Wl,-z,noseparate-code", "-Wl,-z,norelro"]
 MAX_ERROR_LINES = 12
 
 
+@lru_cache(maxsize=None)
+def program_warnings(cc: Optional[str] = None) -> tuple[str, ...]:
+    """Every warning `cc` gives under CFLAGS (`gcc -Q --help=warnings`), for
+    the program's own code in a patch: there they stay warnings, as in the
+    program's build (which has no -Werror), while generated code keeps every
+    one an error.  ("-Wall",) if the compiler does not say."""
+    cc = cc or os.environ.get("CC", "gcc")
+    found: list[str] = []
+    for kind in ("c", "common"):
+        try:
+            r = subprocess.run([cc, "-Q", "-O2", "-Wall", f"--help=warnings,{kind}"], capture_output=True, text=True)
+        except OSError:
+            break
+        for m in _WARNING_STATE.finditer(r.stdout):
+            name, state = m.group(1), m.group(2)
+            level = state.rpartition("=")[2]
+            if name != "-Wpragmas" and (state == "[enabled]" or (level.isdigit() and int(level) > 0)):
+                found.append(name)
+    return tuple(sorted(set(found))) or ("-Wall",)
+
+
+# "  -Wunused-variable    [enabled]", "  -Wformat-overflow<0,2>    -Wformat-overflow=1",
+# "  -Wstrict-aliasing=<0,3>    3"
+_WARNING_STATE = re.compile(r"^\s+(-W[A-Za-z0-9-]+)(?:=?<[\d,]+>)?\s+(\[enabled\]|-W[A-Za-z0-9-]+=\d+|\d+)\s*$",
+                            re.M)
+
+# the patch records the include options the analysis used on this line
+BUILD_FLAGS = "// polusgen build flags: "
+
+
+def build_include_flags(cflags: Sequence[str]) -> list[str]:
+    """The include options a patch needs, from Program.cflags: the -isystem
+    folders as they are (the library headers the patch includes), and the
+    program's folders (-I, -iquote, a -include file's) as -iquote: the patch
+    declares everything it needs itself, so program headers matter only to user
+    code (#include "x.h"), and a program folder given with -I would shadow
+    system headers of the same name (vsftpd's features.h would replace glibc's)."""
+    out: list[str] = []
+    it = iter(cflags)
+    for f in it:
+        if f == "-include":
+            flag = f"-iquote{Path(next(it, '')).parent}"
+        elif f.startswith(("-I", "-iquote")):
+            flag = "-iquote" + f[len("-I" if f.startswith("-I") else "-iquote"):]
+        elif f.startswith("-isystem"):
+            flag = f
+        else:
+            continue
+        if flag not in out:
+            out.append(flag)
+    return out
+
+
+def build_flags_line(cflags: Sequence[str]) -> str:
+    """The comment line a patch carries its include options on ("" if none)."""
+    flags = build_include_flags(cflags)
+    return BUILD_FLAGS + json.dumps(flags) if flags else ""
+
+
+def recorded_flags(c_path: Path) -> list[str]:
+    """The include options recorded in a patch (build_flags_line)."""
+    try:
+        with open(c_path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.startswith(BUILD_FLAGS):
+                    flags = json.loads(line[len(BUILD_FLAGS):])
+                    return [x for x in flags if isinstance(x, str) and x.startswith(("-iquote", "-isystem"))]
+                if line.startswith("#include"):
+                    break          # the line comes before the first include
+    except (OSError, ValueError):
+        pass
+    return []
+
+
 def gcc_command(c_path: Path, out_so: Path, include_dirs: Sequence[str] = (),
                 user_code: Optional[Path] = None) -> list[str]:
     from polusgen.emit.usercode import user_flags
 
     cmd = [os.environ.get("CC", "gcc"), *CFLAGS, *LDFLAGS, f"-I{runtime_dir()}"]
-    # -iquote, not -I: the patch declares everything it needs itself, so program
-    # headers matter only to user code (#include "x.h"); and a program folder
-    # given with -I shadows system headers of the same name (vsftpd's features.h
-    # would replace glibc's <features.h>)
-    cmd += [f"-iquote{d}" for d in include_dirs]
+    cmd += [f"-iquote{d}" for d in include_dirs]        # see build_include_flags
+    cmd += recorded_flags(c_path)
     cmd += user_flags(user_code)
     cmd += [str(c_path), "-o", str(out_so)]
     return cmd

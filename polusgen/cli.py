@@ -49,6 +49,8 @@ def diff(
     json_out: Optional[Path] = typer.Option(None, "--json", help="write the change set as JSON ('-' for stdout)"),
     include: List[str] = typer.Option([], "-I", help="include directory (both versions; relative to each root)"),
     define: List[str] = typer.Option([], "-D", help="preprocessor definition NAME[=VALUE]"),
+    system: List[str] = typer.Option([], "-isystem", "--isystem",
+                                     help="folder of another library's headers (both versions; relative to each root)"),
     version_file: Optional[Path] = typer.Option(None, "--version-file", help="versionfiles/NAME.json: the chain this patch continues"),
     binary: Optional[Path] = typer.Option(None, "--binary", help="the running program's executable (records its build-id)"),
     program: Optional[str] = typer.Option(None, "--program", help="program name (default: the binary's or the folder's name)"),
@@ -59,7 +61,7 @@ def diff(
     from polusgen.pipeline import run_diff
 
     _run(run_diff, old, new, output=output, report=report or (output is None and json_out is None),
-         verbose=verbose, json_out=json_out, include=include, define=define,
+         verbose=verbose, json_out=json_out, include=include, define=define, system=system,
          version_file=version_file, binary=binary, program=program, user_code=user_code,
          use_cache=not no_cache)
 
@@ -87,6 +89,7 @@ def evolve(
     program: Optional[str] = typer.Option(None, "--program", help="program name"),
     include: List[str] = typer.Option([], "-I"),
     define: List[str] = typer.Option([], "-D"),
+    system: List[str] = typer.Option([], "-isystem", "--isystem", help="folder of another library's headers"),
     user_code_dir: Optional[Path] = typer.Option(None, "--user-code-dir",
                                                  help="folder with v<N>.c: hand-written code of the step to version N"),
 ) -> None:
@@ -94,6 +97,7 @@ def evolve(
     from polusgen.evolve import run_evolve
 
     _run(run_evolve, versions, out_dir=out_dir, binary=binary, program=program, include=include, define=define,
+         system=system,
          user_code_dir=user_code_dir)
 
 

@@ -20,6 +20,18 @@ class UnsupportedError(SourceError):
     """A construct polusgen cannot handle (yet): names the file and line."""
 
 
+class SourceErrors(SourceError):
+    """Several translation units failed: every one's error, one per line
+    (file and line are the first one's)."""
+
+    def __init__(self, errors: list[SourceError], n_units: int):
+        self.errors = errors
+        first = errors[0]
+        Exception.__init__(self, f"{len(errors)} of {n_units} translation units failed:\n"
+                           + "\n".join(f"  {e}" for e in errors))
+        self.file, self.line, self.message = first.file, first.line, str(self)
+
+
 class BuildError(PolusError):
     """gcc failed on a patch."""
 

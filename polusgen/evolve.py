@@ -32,6 +32,7 @@ class EvolveStep:
 
 def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = None,
            program: Optional[str] = None, include: Sequence[str] = (), define: Sequence[str] = (),
+           system: Sequence[str] = (),
            user_code_dir: Optional[Path] = None, user_code: Optional[dict[int, Path]] = None,
            use_cache: bool = True, on_step=None) -> list[EvolveStep]:
     """Build patches v0->v1, v1->v2, ... for the process running `binary` (v0).
@@ -66,10 +67,12 @@ def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = 
         shutil.move(vfile, backup)
 
     steps: list[EvolveStep] = []
-    old_prog = load_program(versions[0], include_dirs=include, defines=define, use_cache=use_cache)
+    old_prog = load_program(versions[0], include_dirs=include, defines=define, use_cache=use_cache,
+                            system_dirs=system)
     vf = None        # the chain's version file, once a step has written it
     for i, new_path in enumerate(versions[1:], start=1):
-        new_prog = load_program(new_path, include_dirs=include, defines=define, use_cache=use_cache)
+        new_prog = load_program(new_path, include_dirs=include, defines=define, use_cache=use_cache,
+                                system_dirs=system)
         # Every step is checked against the running binary: a function gcc
         # inlined there still lives on inside its v0 callers at step N; and
         # against the patch libraries the live versions of the others are in.
@@ -79,8 +82,7 @@ def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = 
         if user is None and user_code_dir and (Path(user_code_dir) / f"v{i}.c").is_file():
             user = Path(user_code_dir) / f"v{i}.c"
         plan = write_patch(cs, patch_c, version_file=vfile, binary=binary, program=program, user_code=user)
-        so = build_patch(patch_c, out_dir / f"{program}-v{i}.so",
-                         include_dirs=[str(new_path / d) for d in include])
+        so = build_patch(patch_c, out_dir / f"{program}-v{i}.so")     # with the include options it records
         step = EvolveStep(versions[i - 1], new_path, patch_c, so, cs.counts(),
                           list(plan.warnings))
         steps.append(step)
@@ -93,7 +95,7 @@ def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = 
 
 
 def run_evolve(versions: Sequence[Path], *, out_dir: Path, binary: Optional[Path], program: Optional[str],
-               include: Sequence[str], define: Sequence[str],
+               include: Sequence[str], define: Sequence[str], system: Sequence[str] = (),
                user_code_dir: Optional[Path] = None) -> list[EvolveStep]:
     from rich.padding import Padding
 
@@ -107,5 +109,5 @@ def run_evolve(versions: Sequence[Path], *, out_dir: Path, binary: Optional[Path
         con.print(Padding(render_findings(step.warnings), (0, 0, 0, 2)))
         con.print(f"  patch: {step.patch_so} ({step.so_size} bytes, {step.patch_c.stat().st_size} bytes of C)")
 
-    return evolve(versions, out_dir, binary=binary, program=program, include=include, define=define,
+    return evolve(versions, out_dir, binary=binary, program=program, include=include, define=define, system=system,
                   user_code_dir=user_code_dir, on_step=show)

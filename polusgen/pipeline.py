@@ -12,6 +12,7 @@ from polusgen.model import ChangeSet
 
 
 def load_changeset(old: Path, new: Path, *, include: Sequence[str] = (), define: Sequence[str] = (),
+                   system: Sequence[str] = (),
                    binary: Optional[Path] = None, version_file: Optional[Path] = None,
                    use_cache: bool = True, output: Optional[Path] = None) -> ChangeSet:
     """With `binary` and `version_file`: what gcc inlined is looked for where the
@@ -23,8 +24,10 @@ def load_changeset(old: Path, new: Path, *, include: Sequence[str] = (), define:
     for v in (old, new):
         if not Path(v).exists():
             raise PolusError(f"{v}: no such file or folder")
-    old_prog = load_program(Path(old), include_dirs=tuple(include), defines=tuple(define), use_cache=use_cache)
-    new_prog = load_program(Path(new), include_dirs=tuple(include), defines=tuple(define), use_cache=use_cache)
+    old_prog = load_program(Path(old), include_dirs=tuple(include), defines=tuple(define), use_cache=use_cache,
+                            system_dirs=tuple(system))
+    new_prog = load_program(Path(new), include_dirs=tuple(include), defines=tuple(define), use_cache=use_cache,
+                            system_dirs=tuple(system))
     vf = None
     if binary is not None and version_file is not None:
         from polusgen.versionfile import VersionFile
@@ -37,9 +40,10 @@ def load_changeset(old: Path, new: Path, *, include: Sequence[str] = (), define:
 
 def run_diff(old: Path, new: Path, *, output: Optional[Path] = None, report: bool = True, verbose: bool = False,
              json_out: Optional[Path] = None, include: Sequence[str] = (), define: Sequence[str] = (),
+             system: Sequence[str] = (),
              version_file: Optional[Path] = None, binary: Optional[Path] = None, program: Optional[str] = None,
              user_code: Optional[Path] = None, use_cache: bool = True) -> ChangeSet:
-    cs = load_changeset(old, new, include=include, define=define, binary=binary, version_file=version_file,
+    cs = load_changeset(old, new, include=include, define=define, system=system, binary=binary, version_file=version_file,
                         use_cache=use_cache, output=output)
 
     if json_out is not None:

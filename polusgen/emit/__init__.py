@@ -20,6 +20,7 @@ from typing import Optional
 
 import jinja2
 
+from polusgen.build import build_flags_line, program_warnings
 from polusgen.errors import PolusError
 from polusgen.manifest import Binary
 from polusgen.model import ChangeSet
@@ -36,20 +37,6 @@ from .registration import registration
 from .writer import PatchWriter, completed_type, manifest_c_lines
 
 __all__ = ["write_patch", "render_patch", "binary_identity", "binary_function_symbols", "so_path_for"]
-
-
-# Warnings gcc -Wall gives about the program's own code (copied into the patch
-# as it is): shown, but not made errors by -Werror.  Generated code is
-# compiled with every warning an error.
-PROGRAM_WARNINGS = (
-    "-Wpointer-sign", "-Wunused-variable", "-Wunused-but-set-variable", "-Wunused-label", "-Wunused-value",
-    "-Wmaybe-uninitialized", "-Wuninitialized", "-Wparentheses", "-Wformat", "-Wformat-truncation",
-    "-Wformat-overflow", "-Wstringop-truncation", "-Wstringop-overflow", "-Waddress", "-Wmisleading-indentation",
-    "-Wdangling-else", "-Wmissing-braces", "-Wchar-subscripts", "-Wsequence-point", "-Wstrict-aliasing",
-    "-Warray-bounds", "-Wenum-compare", "-Wrestrict", "-Wint-in-bool-context", "-Wlogical-not-parentheses",
-    "-Wbool-compare", "-Wsizeof-pointer-memaccess", "-Wswitch", "-Wcomment", "-Wnonnull", "-Wdangling-pointer",
-    "-Wuse-after-free", "-Wstringop-overread", "-Wmemset-elt-size", "-Wzero-length-bounds",
-)
 
 
 def so_path_for(c_path: Path) -> Path:
@@ -213,7 +200,8 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
         "to_version": plan.to_version, "requires": plan.requires, "ident": sanitize(plan.name),
         "counts": cs.counts(),
         "warnings": [re.sub(r"\*/", "* /", str(x)) for x in warnings],
-        "so_name": so_name, "defines": defines, "program_warnings": PROGRAM_WARNINGS,
+        "so_name": so_name, "defines": defines, "program_warnings": program_warnings(),
+        "build_flags": build_flags_line(cs.new.cflags),
         "includes": includes, "user_code": w.user_code, "user_names": user_names,
         "tags": sorted(w.tags), "types": types, "externs": externs,
         "n_imports": len(plan.imports), "import_macros": import_macros,

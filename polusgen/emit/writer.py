@@ -511,7 +511,8 @@ def _tu_type(prog: Program, file: str, key: str):
 
             inc = [f[2:] for f in prog.cflags if f.startswith("-I")]
             defs = [f[2:] for f in prog.cflags if f.startswith("-D")]
-            _TU_CACHE[ck] = load_program(path, include_dirs=tuple(inc), defines=tuple(defs))
+            sysd = [f[len("-isystem"):] for f in prog.cflags if f.startswith("-isystem")]
+            _TU_CACHE[ck] = load_program(path, include_dirs=tuple(inc), defines=tuple(defs), system_dirs=tuple(sysd))
         except Exception:  # the TU loaded as part of the program; alone it may not
             _TU_CACHE[ck] = None
     tu = _TU_CACHE[ck]

@@ -10,12 +10,12 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Sequence
 
-from polusgen.errors import SourceError, UnsupportedError
+from polusgen.errors import SourceError, SourceErrors, UnsupportedError
 from polusgen.model import FunctionEntity, GlobalEntity, Program, TypeEntity, Warning_
 
 from . import cache
 from .preprocess import FileNames, preprocess
-from .sources import SourceArg, Unit, resolve_sources
+from .sources import SourceArg, Unit, resolve_sources, unit_options
 from .tu import TUFacts, build_tu, parse_c
 
 # deep expression trees (long else-if chains) need more than the default
@@ -55,7 +55,7 @@ def _process_unit_gc(root: Path, unit: Unit, key: str | None) -> bytes:
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     names = FileNames(root, unit.system_dirs)
     pp = preprocess(unit.path, unit.include_dirs, root, unit.defines, names, unit.forced_includes,
-                    unit.system_dirs)
+                    unit.system_dirs, quote_dirs=unit.quote_dirs, undefines=unit.undefines, std=unit.std)
     ast = parse_c(pp.text, names, str(unit.path))
     facts = build_tu(ast, unit.name, names.is_system, names, pp.system_includes, pp.dropped, pp.prologue)
     payload = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
@@ -73,24 +73,25 @@ def _workers(n_jobs: int) -> int:
 
 
 def load_program(source: SourceArg, include_dirs: Sequence[str | os.PathLike] = (),
-                 defines: Sequence[str] = (), use_cache: bool = True) -> Program:
+                 defines: Sequence[str] = (), use_cache: bool = True,
+                 system_dirs: Sequence[str | os.PathLike] = ()) -> Program:
     """Load one version of a program (folder, .c file, list of .c files or
-    compile_commands.json) into a merged Program."""
+    compile_commands.json) into a merged Program.  system_dirs: -isystem
+    folders (other libraries' headers), relative to the root or absolute."""
     with _NoGC():
-        return _load_program(source, include_dirs, defines, use_cache)
+        return _load_program(source, include_dirs, defines, use_cache, system_dirs)
 
 
-def _load_program(source, include_dirs, defines, use_cache) -> Program:
+def _load_program(source, include_dirs, defines, use_cache, system_dirs) -> Program:
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
-    src = resolve_sources(source, include_dirs, defines)
+    src = resolve_sources(source, include_dirs, defines, system_dirs)
     keys: list[str | None] = [None] * len(src.units)
     payloads: list[bytes | None] = [None] * len(src.units)
     if use_cache:
         tree = cache.tree_headers_hash(src.root)
         for i, u in enumerate(src.units):
             # the root is part of the key: cached nodes carry absolute paths
-            opts = (str(src.root), [str(d) for d in u.include_dirs], list(u.defines),
-                    [str(f) for f in u.forced_includes], [str(d) for d in u.system_dirs])
+            opts = (str(src.root), unit_options(u))
             keys[i] = cache.unit_key(u.name, u.path.read_bytes(), opts, tree)
             payloads[i] = cache.load(keys[i])
     todo = [i for i, p in enumerate(payloads) if p is None]
@@ -108,10 +109,12 @@ def _load_program(source, include_dirs, defines, use_cache) -> Program:
     for i in todo:
         if payloads[i] is None:
             payloads[i] = _process_unit(src.root, src.units[i], keys[i])
-    for p in payloads:
-        if isinstance(p, tuple):
-            cls = UnsupportedError if p[1] == "UnsupportedError" else SourceError
-            raise cls(*p[2:])
+    errors = [(UnsupportedError if p[1] == "UnsupportedError" else SourceError)(*p[2:])
+              for p in payloads if isinstance(p, tuple)]
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise SourceErrors(errors, len(src.units))
     facts = [pickle.loads(p) for p in payloads]
     prog = merge(facts, src.shown_root)
     prog.cflags = list(src.cflags)

@@ -1,9 +1,11 @@
 """Preprocessing with pcpp against polusgen's fake libc headers.
 
 Search order, like gcc with the fake headers standing in for /usr/include:
-`#include "x"` looks in the including file's folder first; then both forms
-look in the program's -I folders, the fake headers, the folders of other
-libraries (-isystem, or -I under /usr or /opt) and last the version root.
+`#include "x"` looks in the including file's folder first, then the -iquote
+folders; then both forms look in the program's -I folders, the fake headers,
+the folders of other libraries (-isystem, or -I under /usr or /opt), the
+compiler's own search path (/usr/include: installed libraries' headers) and
+last the version root.
 A header found under the fake folder or a library folder is a *system*
 header: it is recorded (as spelled relative to that folder, "sys/socket.h")
 when a program file includes it, and what it declares is not the program's.
@@ -24,7 +26,7 @@ from pcpp import Preprocessor
 from polusgen.errors import SourceError
 
 from .asm import protect_asm
-from .realheaders import is_internal, real_macros, stand_in
+from .realheaders import is_internal, real_macros, search_path, stand_in, std_macros
 from polusgen.resources import fake_libc_dir
 
 PRELUDE = "_polus_prelude.h"
@@ -98,7 +100,7 @@ class FileNames:
 
     def __init__(self, root: Path, system_dirs=()):
         self.root = str(root).rstrip(os.sep) + os.sep
-        self.system_dirs = [str(d).rstrip(os.sep) + os.sep for d in (fake_libc_dir(), *system_dirs)]
+        self.system_dirs = [str(d).rstrip(os.sep) + os.sep for d in (fake_libc_dir(), *system_dirs, *search_path())]
 
     def system_name(self, path: str):
         """"sys/socket.h" for a system header, None for a program file."""
@@ -254,8 +256,8 @@ class _Pcpp(Preprocessor):
         if is_malformed:
             raise SourceError(file, line, f"malformed #include {includepath}")
         spelled = f"<{includepath}>" if is_system_include else f'"{includepath}"'
-        raise SourceError(file, line, f"header {spelled} not found (not in the program, the -I folders "
-                                      f"or polusgen's fake libc headers)")
+        raise SourceError(file, line, f"header {spelled} not found (not in the program, the -I folders, "
+                                      f"polusgen's fake libc headers or the compiler's include path)")
 
     def on_error(self, file, line, msg):
         raise SourceError(self.display(file), line, f"preprocessor: {msg}")
@@ -275,24 +277,38 @@ class _Pcpp(Preprocessor):
 
 def preprocess(path: Path, include_dirs: list[Path], root: Path, defines: list[str],
                names: FileNames, forced_includes: list[Path] = (),
-               system_dirs: list[Path] = ()) -> Preprocessed:
+               system_dirs: list[Path] = (), *, quote_dirs: list[Path] = (), undefines: list[str] = (),
+               std: str | None = None) -> Preprocessed:
     """Preprocess one translation unit; `names` (made with the same
-    system_dirs) names files in errors and tells system headers apart."""
+    system_dirs) names files in errors and tells system headers apart.
+    The options are gcc's: -I, -D, -include, -isystem, -iquote, -U, -std."""
     fake = fake_libc_dir()
     p = _Pcpp(names)
     for d in prelude_defines(fake):
         p.define(d)
+    if std:
+        p.std_flags = (f"-std={std}",)
+        for name, value in std_macros(std).items():
+            p.macros.pop(name, None)
+            if value is not None:
+                p.define(f"{name} {value}")
     for d in defines:
         name, _, value = d.partition("=")
         p.define(f"{name} {value or '1'}")
         if is_feature_macro(name):
             p.command_line_features.append(f"#define {name} {value or '1'}")
+    for name in undefines:
+        p.macros.pop(name, None)
+        p.command_line_features = [f for f in p.command_line_features if f.split()[1] != name]
     for d in include_dirs:
         p.add_path(str(d))
     p.add_path(str(fake))
-    for d in system_dirs:
+    # then other libraries' folders: the program's -isystem ones, and where the
+    # compiler finds installed libraries' headers (a fake libc header always wins)
+    for d in [*system_dirs, *search_path()]:
         p.add_path(str(d))
     p.add_path(str(root))
+    p.temp_path.extend(str(d) for d in quote_dirs)     # "x.h": after the includer's folder, before -I
     p.rewrite_paths = []              # #line carries absolute paths; Coords are mapped later
     if forced_includes:
         # gcc -include: the TU itself becomes an include of a small wrapper,

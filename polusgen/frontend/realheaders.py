@@ -1,4 +1,5 @@
-"""What the real compiler says about the system headers.
+"""What the real compiler says about the system headers: where it looks for
+them (`search_path`), what -std changes (`std_macros`), and their macros.
 
 The fake libc headers stand in for the real ones during analysis, but a
 program tests and expands the real ones' macros (`#ifndef S_ISDIR`,
@@ -60,6 +61,31 @@ def _compiler_id(cc: str) -> Optional[str]:
     except OSError:
         return None
     return r.stdout if r.returncode == 0 else None
+
+
+@lru_cache(maxsize=None)
+def search_path() -> tuple[Path, ...]:
+    """The folders the compiler searches for `#include <...>` (/usr/include,
+    its own include folder, ...): where installed libraries' headers are."""
+    try:
+        r = subprocess.run([compiler(), "-E", "-v", "-x", "c", "-", "-o", os.devnull], input="",
+                           capture_output=True, text=True)
+    except OSError:
+        return ()
+    lines = r.stderr.splitlines()
+    try:
+        start = lines.index("#include <...> search starts here:") + 1
+        end = lines.index("End of search list.", start)
+    except ValueError:
+        return ()
+    return tuple(Path(line.strip()).resolve() for line in lines[start:end] if line.startswith(" "))
+
+
+def std_macros(std: str) -> dict[str, Optional[str]]:
+    """What the compiler predefines differently under -std=`std`:
+    __STDC_VERSION__ and __STRICT_ANSI__ (None: not defined)."""
+    got = _dump(compiler(), "", (f"-std={std}",)) or {}
+    return {n: got[n][1] if n in got else None for n in ("__STDC_VERSION__", "__STRICT_ANSI__")}
 
 
 def _dump(cc: str, text: str, flags: tuple[str, ...] = ()) -> Optional[dict[str, tuple[Optional[str], str]]]:

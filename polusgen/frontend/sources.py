@@ -1,8 +1,9 @@
 """What to load: translation units, include folders and defines.
 
 `source` is a folder (every *.c below it), one .c file, a list of .c files,
-or a compile_commands.json (CMake / bear): each entry's file with the -I / -D
-of its "arguments" or "command", relative to its "directory".
+or a compile_commands.json (CMake / bear): each entry's file with the -I,
+-iquote, -isystem, -idirafter, -D, -U, -include and -std of its "arguments"
+or "command", relative to its "directory".
 """
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ class Unit:
     # folders of other libraries' headers (-isystem, or -I under /usr or /opt):
     # searched after the fake libc headers, and what is found there is system
     system_dirs: list[Path] = field(default_factory=list)
+    quote_dirs: list[Path] = field(default_factory=list)  # -iquote: for #include "x" only
+    undefines: list[str] = field(default_factory=list)    # -U, after the -D
+    std: str | None = None                                # -std=...
 
 
 @dataclass
@@ -38,8 +42,20 @@ class Sources:
     cflags: list[str]
 
 
-_PATH_OPTS = ("-I", "-iquote", "-isystem", "-idirafter")
-_SYSTEM_OPTS = ("-isystem", "-idirafter")
+@dataclass
+class Flags:
+    """The preprocessor options of one compile command."""
+    include_dirs: list[Path] = field(default_factory=list)      # -I
+    quote_dirs: list[Path] = field(default_factory=list)        # -iquote
+    system_dirs: list[Path] = field(default_factory=list)       # -isystem, -idirafter
+    defines: list[str] = field(default_factory=list)            # -D
+    undefines: list[str] = field(default_factory=list)          # -U
+    forced: list[Path] = field(default_factory=list)            # -include
+    std: str | None = None                                      # -std=
+
+
+# option -> the Flags list its (folder) argument goes to
+_PATH_OPTS = {"-I": "include_dirs", "-iquote": "quote_dirs", "-isystem": "system_dirs", "-idirafter": "system_dirs"}
 # where installed libraries keep their headers: never the program's own, and a
 # real libc header there must not hide a fake one
 SYSTEM_PREFIXES = ("/usr/", "/opt/", "/nix/", "/gnu/")
@@ -56,13 +72,8 @@ def split_dirs(dirs: list[Path], system: list[Path] = ()) -> tuple[list[Path], l
     return prog, sys_
 
 
-def _flags(args: list[str], directory: Path) -> tuple[list[Path], list[str], list[Path], list[Path]]:
-    """-I-like folders, -D defines, -include files and -isystem-like folders
-    of one compile command."""
-    incs: list[Path] = []
-    defs: list[str] = []
-    forced: list[Path] = []
-    sysdirs: list[Path] = []
+def _flags(args: list[str], directory: Path) -> Flags:
+    out = Flags()
 
     def path(v: str) -> Path:
         p = Path(v)
@@ -72,23 +83,37 @@ def _flags(args: list[str], directory: Path) -> tuple[list[Path], list[str], lis
     while i < len(args):
         a = args[i]
         nxt = args[i + 1] if i + 1 < len(args) else None
+        joined = next((o for o in (*_PATH_OPTS, "-D", "-U") if a.startswith(o) and len(a) > len(o)), None)
         if a == "-include" and nxt is not None:
-            forced.append(path(nxt))
+            out.forced.append(path(nxt))
             i += 1
-        elif a == "-D" and nxt is not None:
-            defs.append(nxt)
+        elif a in ("-D", "-U") and nxt is not None:
+            (out.defines if a == "-D" else out.undefines).append(nxt)
             i += 1
-        elif a.startswith("-D") and len(a) > 2:
-            defs.append(a[2:])
         elif a in _PATH_OPTS and nxt is not None:
-            (sysdirs if a in _SYSTEM_OPTS else incs).append(path(nxt))
+            getattr(out, _PATH_OPTS[a]).append(path(nxt))
             i += 1
-        else:
-            opt = next((o for o in _PATH_OPTS if a.startswith(o) and len(a) > len(o)), None)
-            if opt is not None:
-                (sysdirs if opt in _SYSTEM_OPTS else incs).append(path(a[len(opt):]))
+        elif a.startswith("-std="):
+            out.std = a[len("-std="):]
+        elif joined in ("-D", "-U"):
+            (out.defines if joined == "-D" else out.undefines).append(a[2:])
+        elif joined is not None:
+            getattr(out, _PATH_OPTS[joined]).append(path(a[len(joined):]))
         i += 1
-    return incs, defs, forced, sysdirs
+    return out
+
+
+def unit_options(u: "Unit") -> list[tuple[str, ...]]:
+    """The options that stand for one unit's preprocessing, gcc-spelled, one tuple each."""
+    return ([(f"-I{d}",) for d in u.include_dirs] + [(f"-iquote{d}",) for d in u.quote_dirs]
+            + [(f"-isystem{d}",) for d in u.system_dirs] + [(f"-D{d}",) for d in u.defines]
+            + [(f"-U{d}",) for d in u.undefines] + [("-include", str(f)) for f in u.forced_includes]
+            + ([(f"-std={u.std}",)] if u.std else []))
+
+
+def cflags_of(units: list["Unit"]) -> list[str]:
+    """Every unit's options, each once, in first-seen order."""
+    return [flag for opt in dict.fromkeys(o for u in units for o in unit_options(u)) for flag in opt]
 
 
 # folders that hold no program source: version control, and the compiler
@@ -118,7 +143,8 @@ def _check_c(path: Path) -> Path:
 
 
 def resolve_sources(source: SourceArg, include_dirs: Sequence[str | os.PathLike] = (),
-                    defines: Sequence[str] = ()) -> Sources:
+                    defines: Sequence[str] = (), system_dirs: Sequence[str | os.PathLike] = ()) -> Sources:
+    """include_dirs (-I) and system_dirs (-isystem) are relative to the root or absolute."""
     defines = [d[2:] if d.startswith("-D") else d for d in defines]
     if isinstance(source, (str, os.PathLike)):
         src = Path(source)
@@ -130,7 +156,7 @@ def resolve_sources(source: SourceArg, include_dirs: Sequence[str | os.PathLike]
             shown = str(source)
             units = [Unit(_rel(p, root), p) for p in files]
         elif src.name.endswith(".json"):
-            return _compile_commands(src, include_dirs, defines)
+            return _compile_commands(src, include_dirs, defines, system_dirs)
         elif src.is_file():
             p = _check_c(src).resolve()
             root = p.parent
@@ -145,17 +171,19 @@ def resolve_sources(source: SourceArg, include_dirs: Sequence[str | os.PathLike]
         root = _common_root(paths)
         shown = str(root)
         units = [Unit(_rel(p, root), p) for p in paths]
-    incs, sysdirs = split_dirs([(Path(d) if Path(d).is_absolute() else root / d).resolve()
-                                for d in include_dirs])
+    incs, sysdirs = split_dirs(_under(root, include_dirs), _under(root, system_dirs))
     for u in units:
         u.include_dirs = list(incs)
         u.system_dirs = list(sysdirs)
         u.defines = list(defines)
-    cflags = [f"-I{d}" for d in incs + sysdirs] + [f"-D{d}" for d in defines]
-    return Sources(root, shown, units, cflags)
+    return Sources(root, shown, units, cflags_of(units))
 
 
-def _compile_commands(path: Path, include_dirs, defines) -> Sources:
+def _under(root: Path, dirs) -> list[Path]:
+    return [(Path(d) if Path(d).is_absolute() else root / d).resolve() for d in dirs]
+
+
+def _compile_commands(path: Path, include_dirs, defines, system_dirs) -> Sources:
     try:
         entries = json.loads(path.read_text())
     except (OSError, ValueError) as e:
@@ -164,7 +192,6 @@ def _compile_commands(path: Path, include_dirs, defines) -> Sources:
         raise SourceError(str(path), None, "compile commands must be a non-empty JSON list")
     root = path.resolve().parent
     units: list[Unit] = []
-    cflags: list[str] = []
     seen: set[Path] = set()
     for i, e in enumerate(entries):
         try:
@@ -179,24 +206,17 @@ def _compile_commands(path: Path, include_dirs, defines) -> Sources:
         if file in seen or not file.name.endswith(".c"):
             continue
         seen.add(file)
-        incs, defs, forced, sysdirs = _flags(list(args), directory)
-        incs, sysdirs = split_dirs(incs, sysdirs)
-        units.append(Unit("", _check_c(file), incs, defs + list(defines), forced, sysdirs))
-        for f in [f"-I{d}" for d in incs] + [f"-isystem{d}" for d in sysdirs] + [f"-D{d}" for d in defs]:
-            if f not in cflags:
-                cflags.append(f)
-        for f in forced:
-            if str(f) not in cflags:
-                cflags += ["-include", str(f)]
+        f = _flags(list(args), directory)
+        incs, sysdirs = split_dirs(f.include_dirs, f.system_dirs)
+        units.append(Unit("", _check_c(file), incs, f.defines + list(defines), f.forced, sysdirs,
+                          f.quote_dirs, f.undefines, f.std))
     if not units:
         raise SourceError(str(path), None, "no C translation units in compile commands")
     # the root is the folder holding every TU (usually the source tree, not the build folder)
     root = _common_root([u.path for u in units])
-    extra_incs, extra_sys = split_dirs([(Path(d) if Path(d).is_absolute() else root / d).resolve()
-                                        for d in include_dirs])
+    extra_incs, extra_sys = split_dirs(_under(root, include_dirs), _under(root, system_dirs))
     for u in units:
         u.name = _rel(u.path, root)
         u.include_dirs += extra_incs
         u.system_dirs += extra_sys
-    cflags += [f"-I{d}" for d in extra_incs + extra_sys] + [f"-D{d}" for d in defines]
-    return Sources(root, str(path), units, cflags)
+    return Sources(root, str(path), units, cflags_of(units))

@@ -110,3 +110,24 @@ def test_writing_a_patch_prints_every_finding(tmp_path):
     assert r.exit_code == 0, r.output
     consistency = [x for x in r.output.splitlines() if "warning[version-consistency]" in x]
     assert consistency and len(consistency) == len(set(consistency)), r.output
+
+
+def test_isystem_folder_at_analysis_is_used_by_build(tmp_path):
+    """A header found through -isystem at analysis is found at build time:
+    the patch records the include options, `polusgen build` uses them."""
+    (tmp_path / "stubs").mkdir()
+    (tmp_path / "stubs" / "mylib.h").write_text(
+        "#ifndef MYLIB_H\n#define MYLIB_H\ntypedef long mylib_t;\n#define MYLIB_TWICE(x) ((x) * 2)\n"
+        "mylib_t mylib_scale(mylib_t v);\n#endif\n")
+    for v, k in (("v0.c", 1), ("v1.c", 3)):
+        (tmp_path / v).write_text("#include <mylib.h>\n"
+                                  f"mylib_t step(mylib_t v) {{ return MYLIB_TWICE(mylib_scale(v)) + {k}; }}\n"
+                                  "int main(void) { return (int)step(1); }\n")
+    patch = tmp_path / "p.polus.c"
+    r = subprocess.run([sys.executable, "-m", "polusgen", "diff", str(tmp_path / "v0.c"), str(tmp_path / "v1.c"),
+                        "-isystem", "stubs", "-o", str(patch), "--no-cache"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "#include <mylib.h>" in patch.read_text()
+    r = subprocess.run([sys.executable, "-m", "polusgen", "build", str(patch)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "p.so").is_file()

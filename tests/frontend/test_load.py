@@ -756,3 +756,34 @@ def test_a_knr_definition_reads_as_its_prototype(tree):
     assert SourceGenerator().visit(f.node.decl) == "double half(float x, int n)"
     [w] = [w for w in p.warnings if w.code == "knr-float-param"]
     assert "half" in w.message and w.coord.line == 1
+
+
+def test_every_failing_file_is_reported_in_one_run(tree):
+    from polusgen.errors import SourceErrors
+
+    files = {f"m{i}.c": f"int f{i}(void) {{ return {i}; }}\n" for i in range(5)}
+    files["m1.c"] = "int f1(void)\n{\n  return 1 +;\n}\n"
+    files["m3.c"] = '#include "gone.h"\n'
+    with pytest.raises(SourceErrors) as e:
+        load_program(tree(files), use_cache=False)
+    text = str(e.value)
+    assert text.startswith("2 of 5 translation units failed")
+    assert "m1.c:3:" in text and 'm3.c:1: header "gone.h" not found' in text
+
+
+def test_compile_commands_iquote_undefine_and_std(tree):
+    root = tree({
+        "q/conf.h": "#define FROM_QUOTE 1\n",
+        "src/s.c": '#include "conf.h"\n#ifdef FROM_QUOTE\nint quoted;\n#endif\n#ifdef GONE\nint gone;\n#endif\n'
+                   "#if __STDC_VERSION__ == 199901L && defined(__STRICT_ANSI__)\nint c99;\n#endif\n",
+    })
+    (root / "compile_commands.json").write_text(json.dumps([{
+        "directory": str(root), "file": "src/s.c",
+        "arguments": ["cc", "-iquote", "q", "-DGONE", "-UGONE", "-std=c99", "-c", "src/s.c"]}]))
+    p = load_program(root / "compile_commands.json", use_cache=False)
+    assert set(p.globals) == {"quoted", "c99"}
+    assert {f"-iquote{(root / 'q').resolve()}", "-UGONE", "-std=c99"} <= set(p.cflags)
+    # -iquote folders serve #include "x" only, as with gcc
+    (root / "src/s.c").write_text("#include <conf.h>\n")
+    with pytest.raises(SourceError, match="<conf.h> not found"):
+        load_program(root / "compile_commands.json", use_cache=False)
