@@ -9,7 +9,8 @@ changed / unchanged with the reasons, in named steps that read top to bottom:
     3. functions  (polusgen.diff.functions)  body, types, globals; signature -> added,
                                              callers promoted
     4. inlining   (polusgen.diff.inlining)   with the running binary: callers into
-                                             which gcc inlined a changed function
+                                             which gcc inlined a changed function;
+                  (polusgen.diff.storage)    statics it keeps no storage for
     5. graph      (polusgen.graph)           f2d / d2f, never-left, warnings
 """
 from __future__ import annotations
@@ -52,8 +53,11 @@ def compute_changeset(old: Program, new: Program, binary: Optional[Path] = None,
     if binary is not None:
         from .inlining import homes_from_version_file, promote_inlined
 
+        from .storage import own_unstored_statics
+
         homes, missing = homes_from_version_file(version_file, old) if version_file else ({}, [])
         promote_inlined(cs, Path(binary), homes)
+        own_unstored_statics(cs, Path(binary), version_file)
     # 5. the call/use graph: f2d, d2f, never-left, warnings
     graph.annotate(cs)
     cs.warnings.extend(missing)

@@ -74,7 +74,7 @@ class BinaryCode:
         self.path = Path(path)
         if not self.path.is_file():
             raise PolusError(f"{self.path}: no such binary")
-        self.symbols = _read_symbols(self.path)
+        self.symbols = read_symbols(self.path)
         self.by_base: dict[str, list[Sym]] = {}
         for s in self.symbols:
             self.by_base.setdefault(s.base, []).append(s)
@@ -117,7 +117,8 @@ def _run(cmd: list[str]) -> str:
         raise PolusError(f"{cmd[-1]}: {cmd[0]} failed: {e.stderr.strip()}") from e
 
 
-def _read_symbols(path: Path) -> list[Sym]:
+def read_symbols(path: Path, kinds: tuple[str, ...] = ("FUNC",)) -> list[Sym]:
+    """The defined symbols of `kinds` (readelf's FUNC, OBJECT, TLS) in the symbol table."""
     out: list[Sym] = []
     in_symtab = False
     current_file: Optional[str] = None
@@ -134,7 +135,7 @@ def _read_symbols(path: Path) -> list[Sym]:
         if typ == "FILE":
             current_file = name
             continue
-        if typ != "FUNC" or ndx == "UND" or not name:
+        if typ not in kinds or ndx == "UND" or not name:
             continue
         size_i = int(size, 16) if size.startswith("0x") else int(size)
         local = bind == "LOCAL"
