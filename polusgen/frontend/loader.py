@@ -88,7 +88,8 @@ def _load_program(source, include_dirs, defines, use_cache, system_dirs) -> Prog
     keys: list[str | None] = [None] * len(src.units)
     payloads: list[bytes | None] = [None] * len(src.units)
     if use_cache:
-        tree = cache.tree_headers_hash(src.root)
+        # what the TUs read from the tree: its headers, and the .c files they #include
+        tree = cache.tree_headers_hash(src.root) + "".join(cache.file_hash(str(p)) or "" for p in src.included)
         for i, u in enumerate(src.units):
             # the root is part of the key: cached nodes carry absolute paths
             opts = (str(src.root), unit_options(u))

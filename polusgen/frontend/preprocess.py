@@ -15,6 +15,7 @@ repeats (Program.system_prologue, polusgen.emit.prologue).
 """
 from __future__ import annotations
 
+import copy
 import io
 import os
 import re
@@ -26,7 +27,7 @@ from pcpp import Preprocessor
 from polusgen.errors import SourceError
 
 from .asm import protect_asm
-from .realheaders import is_internal, real_macros, search_path, stand_in, std_macros
+from .realheaders import is_internal, predefined_macros, real_macros, search_path, stand_in, std_macros
 from polusgen.resources import fake_libc_dir
 
 PRELUDE = "_polus_prelude.h"
@@ -44,6 +45,10 @@ FEATURE_MACROS = {
     "NDEBUG", "SYSLOG_NAMES", "__STDC_FORMAT_MACROS", "__STDC_LIMIT_MACROS", "__STDC_CONSTANT_MACROS",
     "OPENSSL_API_COMPAT", "OPENSSL_SUPPRESS_DEPRECATED",
 }
+
+
+_SUFFIX = re.compile(r"[uUlL]+")
+_INTEGER = re.compile(r"(0[xX][0-9a-fA-F]+|\d+)[uUlL]*")
 
 
 def is_feature_macro(name: str) -> bool:
@@ -240,6 +245,28 @@ class _Pcpp(Preprocessor):
             if line is not None and (known is None or '"' in line):
                 Preprocessor.define(self, line)
 
+    # C11 6.4.4.1 allows `ll`/`LL` (with u/U) as integer suffixes; pcpp's lexer
+    # stops at one `l`, leaving `0x7fffLL` as 0x7fffL and an identifier `L`,
+    # which #if cannot evaluate.  The two are joined again (the text stays the same).
+    def _join_integer_suffixes(self, tokens):
+        out = []
+        for t in tokens:
+            prev = out[-1] if out else None
+            if prev is not None and t.type == self.t_ID and _SUFFIX.fullmatch(t.value) \
+                    and prev.type == self.t_INTEGER and _INTEGER.fullmatch(str(prev.value)):
+                joined = copy.copy(prev)
+                joined.value = self.t_INTEGER_TYPE(str(prev.value) + t.value)
+                out[-1] = joined
+                continue
+            out.append(t)
+        return out
+
+    def expand_macros(self, tokens, expanding_from=[]):
+        return self._join_integer_suffixes(super().expand_macros(tokens, expanding_from))
+
+    def evalexpr(self, tokens):
+        return super().evalexpr(self._join_integer_suffixes(tokens))
+
     def note_attributes(self, path: str, text: str) -> None:
         shown = self.display(path)
         for line, attr in dropped_attributes(text):
@@ -292,6 +319,9 @@ def preprocess(path: Path, include_dirs: list[Path], root: Path, defines: list[s
             p.macros.pop(name, None)
             if value is not None:
                 p.define(f"{name} {value}")
+    for name, value in predefined_macros(p.std_flags).items():
+        if name not in p.macros:          # what the prelude and -std say wins
+            p.define(f"{name} {value}")
     for d in defines:
         name, _, value = d.partition("=")
         p.define(f"{name} {value or '1'}")

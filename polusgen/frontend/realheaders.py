@@ -1,5 +1,6 @@
 """What the real compiler says about the system headers: where it looks for
-them (`search_path`), what -std changes (`std_macros`), and their macros.
+them (`search_path`), what it predefines (`predefined_macros`, `std_macros`
+for -std), and the headers' macros.
 
 The fake libc headers stand in for the real ones during analysis, but a
 program tests and expands the real ones' macros (`#ifndef S_ISDIR`,
@@ -107,6 +108,14 @@ def _dump(cc: str, text: str, flags: tuple[str, ...] = ()) -> Optional[dict[str,
 @lru_cache(maxsize=None)
 def _predefined(cc: str, flags: tuple[str, ...]) -> frozenset[str]:
     return frozenset(_dump(cc, "", flags) or ())
+
+
+@lru_cache(maxsize=None)
+def predefined_macros(flags: tuple[str, ...] = ()) -> dict[str, str]:
+    """The object-like macros the compiler predefines ({name: body}):
+    __DBL_MANT_DIG__, __INT_MAX__, __SIZEOF_INT128__, ... (gcc's <float.h>
+    and programs' #if read them)."""
+    return {n: body for n, (params, body) in (_dump(compiler(), "", flags) or {}).items() if params is None}
 
 
 def _stored(key: str) -> Optional[dict]:

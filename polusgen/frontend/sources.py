@@ -1,7 +1,8 @@
 """What to load: translation units, include folders and defines.
 
-`source` is a folder (every *.c below it), one .c file, a list of .c files,
-or a compile_commands.json (CMake / bear): each entry's file with the -I,
+`source` is a folder (every *.c below it that no other one #includes), one
+.c file, a list of .c files, or a compile_commands.json (CMake / bear): each
+entry's file with the -I,
 -iquote, -isystem, -idirafter, -D, -U, -include and -std of its "arguments"
 or "command", relative to its "directory".
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +42,7 @@ class Sources:
     shown_root: str                # what Program.root says
     units: list[Unit]
     cflags: list[str]
+    included: list[Path] = field(default_factory=list)    # .c files a unit #includes (not units)
 
 
 @dataclass
@@ -125,6 +128,23 @@ def _skipped(path: Path, root: Path) -> bool:
     return any(part.startswith(".") or part in SKIPPED_DIRS for part in path.relative_to(root).parts[:-1])
 
 
+_INCLUDES_C = re.compile(rb'^[ \t]*#[ \t]*include[ \t]*"([^"]+\.c)"', re.M)
+
+
+def _translation_units(files: list[Path]) -> list[Path]:
+    """The .c files of a folder that are translation units: not those another
+    one #includes (redis's ae.c includes ae_epoll.c, which does not compile alone)."""
+    included: set[Path] = set()
+    for f in files:
+        try:
+            text = f.read_bytes()
+        except OSError:
+            continue
+        for m in _INCLUDES_C.finditer(text):
+            included.add((f.parent / m.group(1).decode(errors="replace")).resolve())
+    return [f for f in files if f not in included]
+
+
 def _rel(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -150,7 +170,9 @@ def resolve_sources(source: SourceArg, include_dirs: Sequence[str | os.PathLike]
         src = Path(source)
         if src.is_dir():
             root = src.resolve()
-            files = sorted(p for p in root.rglob("*.c") if p.is_file() and not _skipped(p, root))
+            every = sorted(p for p in root.rglob("*.c") if p.is_file() and not _skipped(p, root))
+            files = _translation_units(every)
+            included = [p for p in every if p not in files]
             if not files:
                 raise SourceError(str(src), None, "no .c files in this folder")
             shown = str(source)
@@ -162,6 +184,7 @@ def resolve_sources(source: SourceArg, include_dirs: Sequence[str | os.PathLike]
             root = p.parent
             shown = str(source)
             units = [Unit(p.name, p)]
+            included = []
         else:
             raise SourceError(str(src), None, "no such file or folder")
     else:
@@ -171,12 +194,13 @@ def resolve_sources(source: SourceArg, include_dirs: Sequence[str | os.PathLike]
         root = _common_root(paths)
         shown = str(root)
         units = [Unit(_rel(p, root), p) for p in paths]
+        included = []
     incs, sysdirs = split_dirs(_under(root, include_dirs), _under(root, system_dirs))
     for u in units:
         u.include_dirs = list(incs)
         u.system_dirs = list(sysdirs)
         u.defines = list(defines)
-    return Sources(root, shown, units, cflags_of(units))
+    return Sources(root, shown, units, cflags_of(units), included)
 
 
 def _under(root: Path, dirs) -> list[Path]:

@@ -787,3 +787,29 @@ def test_compile_commands_iquote_undefine_and_std(tree):
     (root / "src/s.c").write_text("#include <conf.h>\n")
     with pytest.raises(SourceError, match="<conf.h> not found"):
         load_program(root / "compile_commands.json", use_cache=False)
+
+
+def test_a_c_file_another_one_includes_is_not_a_translation_unit(tree):
+    root = tree({"main.c": 'typedef struct st { int n; } st;\n#include "impl/get.c"\n'
+                           "int main(void) { st s = {1}; return get(&s) - 1; }\n",
+                 "impl/get.c": "static int get(st *s) { return s->n; }\n"})
+    p = load_program(root)
+    assert p.files == ["main.c"] and set(p.functions) == {"get@main.c", "main"}
+    (root / "impl/get.c").write_text("static int get(st *s) { return s->n + 1; }\n")
+    assert "+ 1" in load_program(root).functions["get@main.c"].body_text     # not a stale cache entry
+
+
+def test_if_takes_long_long_suffixes(tree):
+    root = tree({"a.c": "#define BIG 0x7fffffffffffffffULL\n"
+                        "#if (0x7fffffffffffffffLL == 0x7fffffffffffffffLL) && BIG > 1 && 10ull == 10\n"
+                        "long long yes = 5LL;\n#endif\n"})
+    p = load_program(root, use_cache=False)
+    assert set(p.globals) == {"yes"} and p.globals["yes"].init_text == "5LL"
+
+
+def test_c_library_and_compiler_headers_without_a_stand_in_are_read_as_the_compiler_reads_them(tree):
+    root = tree({"a.c": "#include <arpa/nameser.h>\n#include <float.h>\n"
+                        "#if DBL_MANT_DIG >= 52\nint packet(void) { return NS_PACKETSZ; }\n#endif\n"})
+    p = load_program(root, use_cache=False)
+    assert set(p.functions) == {"packet"} and "512" in p.functions["packet"].body_text
+    assert p.system_includes["a.c"] == ["arpa/nameser.h", "float.h"]
