@@ -27,7 +27,7 @@ from pcpp import Preprocessor
 from polusgen.errors import SourceError
 
 from .asm import protect_asm
-from .realheaders import is_internal, predefined_macros, real_macros, search_path, stand_in, std_macros
+from .realheaders import is_internal, predefined_macros, search_path, stand_ins, std_macros
 from polusgen.resources import fake_libc_dir
 
 PRELUDE = "_polus_prelude.h"
@@ -229,8 +229,7 @@ class _Pcpp(Preprocessor):
         (polusgen.frontend.realheaders), under the feature macros in force."""
         features = tuple(self.command_line_features + [line for line in self.result.prologue
                                                        if not line.startswith("#include")])
-        real = real_macros(header, features, self.std_flags)
-        for name, (params, body) in real.items():
+        for name, params, body, line in stand_ins(header, features, self.std_flags):
             known = self.macros.get(name)
             if is_feature_macro(name):
                 # what <features.h> derives (_DEFAULT_SOURCE, _POSIX_C_SOURCE): values
@@ -241,7 +240,6 @@ class _Pcpp(Preprocessor):
             if known is not None and not (known.arglist is None and len(known.value) == 1
                                           and known.value[0].value == name):
                 continue              # the fake header (or the program) defines it with a value
-            line = stand_in(name, real)
             if line is not None and (known is None or '"' in line):
                 Preprocessor.define(self, line)
 

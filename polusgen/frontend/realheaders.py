@@ -192,3 +192,11 @@ def stand_in(name: str, macros: dict[str, list]) -> Optional[str]:
         call = ["__VA_ARGS__" if a == "..." else a[:-3] if a.endswith("...") else a for a in args]
         return f"{name}{params} {name}({', '.join(call)})"
     return f"{name} {name}"
+
+
+@lru_cache(maxsize=4096)
+def stand_ins(header: str, features: tuple[str, ...], flags: tuple[str, ...] = ()) -> tuple[tuple, ...]:
+    """For every macro of the real `<header>` (real_macros): (name, params or
+    None, real body, its stand-in or None)."""
+    real = real_macros(header, features, flags)
+    return tuple((name, params, body, stand_in(name, real)) for name, (params, body) in real.items())
