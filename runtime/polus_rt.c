@@ -694,6 +694,8 @@ POLUS_EXPORT int polus_rt_unload(int patch)
     FOR_ITEMS(patch, it) {
         if (atomic_exchange(&it->state, IS_RETIRED) != IS_RETIRED)
             rt_protect_item(it);
+        if (!(it->flags & POLUS_DATA_HEAP) && it->size[SIDE_OLD])
+            rt_bury_pages((uintptr_t)it->addr[SIDE_OLD], (uintptr_t)it->addr[SIDE_OLD] + it->size[SIDE_OLD]);
         atomic_store(&it->ready, 0);
     }
     if (rt_rebuild_regions() != 0)

@@ -203,6 +203,7 @@ extern RT_HIDDEN atomic_int rt_region_lock;
 extern RT_HIDDEN _Atomic int rt_pending_heap;
 
 RT_HIDDEN int rt_range_protected(uintptr_t lo, uintptr_t hi);     /* any live copy's page in it */
+RT_HIDDEN void rt_bury_pages(uintptr_t lo, uintptr_t hi);          /* old-copy pages of an unloaded patch */
 RT_HIDDEN void rt_store(void *dst, const void *src, size_t n);     /* write past protection, then sync */
 
 /* ---- hooks in the program's GOT: free, read (rt_hooks.c) ---- */

@@ -691,6 +691,39 @@ void rt_store(void *dst, const void *src, size_t n)
     slot_release(s);
 }
 
+/* Pages of the program's own data that an unloaded patch tracked (the old
+ * copies; new copies went with the library).  A write fault there with no
+ * region on the page is ours: a fault taken before the unload and handed
+ * on only now, or protection left behind.  The page is made writable, as
+ * it is wanted, and the store runs again. */
+#define GRAVE_MAX 512
+static _Atomic uintptr_t graveyard[GRAVE_MAX];
+
+void rt_bury_pages(uintptr_t lo, uintptr_t hi)
+{
+    for (uintptr_t pg = page_of(lo); pg < hi; pg += rt_pagesize) {
+        for (int i = 0; i < GRAVE_MAX; i++) {
+            uintptr_t cur = atomic_load(&graveyard[i]);
+            if (cur == pg)
+                break;
+            if (cur == 0 && atomic_compare_exchange_strong(&graveyard[i], &cur, pg))
+                break;
+        }
+    }
+}
+
+static int buried(uintptr_t pg)
+{
+    for (int i = 0; i < GRAVE_MAX; i++) {
+        uintptr_t cur = atomic_load(&graveyard[i]);
+        if (cur == pg)
+            return 1;
+        if (cur == 0)
+            return 0;
+    }
+    return 0;
+}
+
 static void on_segv(int sig, siginfo_t *si, void *ucv)
 {
     int saved_errno = errno;
@@ -746,6 +779,11 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
             atomic_fetch_add(&rt_counters.windows, 1);
             s->trap_pending = 1;
             uc->uc_mcontext.gregs[REG_EFL] |= TF_FLAG;
+            errno = saved_errno;
+            return;
+        }
+        if (buried(pg)) {
+            mprotect((void *)pg, rt_pagesize, PROT_READ | PROT_WRITE);
             errno = saved_errno;
             return;
         }

@@ -74,7 +74,7 @@ def test_campaign(tmp_path, targets):
                 if r.returncode == 0:
                     break
                 n += 1
-            tally[(f"{op} remote calls", "")] = n - 1
+            tally[(f"{op} remote calls made (with {sig})", "")] = n - 1
     for k, delay in enumerate(random_delays(RANDOM, 1.5, seed=11)):
         op = ("apply", "rollback")[k % 2]
         sig = (signal.SIGKILL, signal.SIGTERM)[k // 2 % 2]
