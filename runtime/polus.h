@@ -183,9 +183,9 @@ int  polus_rt_commit(int patch, const unsigned char *codes, unsigned n);
  * new->old, protect, put back the bytes under every jump of the patch,
  * track new functions until they are inactive. */
 int  polus_rt_rollback(int patch);
-/* A patch rolled back to the end (or aborted) leaves the process: its
- * records are freed, its library dlclosed, its id free for the next patch
- * on top.  -1: not in such a state, or a thread is busy in the runtime
+/* A patch rolled back to the end (or aborted) leaves the runtime: its
+ * records are freed and its id is free for the next patch on top (its
+ * library stays loaded: see polus_rt.c).  -1: not in such a state, or a thread is busy in the runtime
  * (try again later). */
 int  polus_rt_unload(int patch);
 /* NUL-terminated JSON describing every patch, its state, active functions,

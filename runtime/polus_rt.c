@@ -176,7 +176,6 @@ POLUS_EXPORT int polus_begin_patch(const char *program, const char *name,
     p->from_version = from_version;
     p->to_version = to_version;
     p->state = PS_REGISTERING;
-    p->lib = __builtin_return_address(0);     /* inside the patch's register_patch() */
     atomic_store(&rt_npatches, n + 1);
     rt_tls_patch = n + 1;
     return n;
@@ -663,22 +662,6 @@ static void free_fns(struct rt_fn *f, int n, int cap)
     rt_free(f, (size_t)cap * sizeof *f);
 }
 
-/* The library of a patch out of the process: every reference the loader
- * holds (the injector's dlopen; more if it was loaded again before). */
-static void close_library(void *inside)
-{
-    Dl_info info;
-    if (!inside || !dladdr(inside, &info) || !info.dli_fname)
-        return;
-    for (int k = 0; k < 8; k++) {
-        void *h = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
-        if (!h)
-            return;
-        dlclose(h);
-        dlclose(h);
-    }
-}
-
 POLUS_EXPORT int polus_rt_unload(int patch)
 {
     struct rt_patch *p = rt_patch_get(patch);
@@ -694,7 +677,7 @@ POLUS_EXPORT int polus_rt_unload(int patch)
     FOR_ITEMS(patch, it) {
         if (atomic_exchange(&it->state, IS_RETIRED) != IS_RETIRED)
             rt_protect_item(it);
-        if (!(it->flags & POLUS_DATA_HEAP) && it->size[SIDE_OLD])
+        if (it->size[SIDE_OLD])
             rt_bury_pages((uintptr_t)it->addr[SIDE_OLD], (uintptr_t)it->addr[SIDE_OLD] + it->size[SIDE_OLD]);
         atomic_store(&it->ready, 0);
     }
@@ -712,7 +695,9 @@ POLUS_EXPORT int polus_rt_unload(int patch)
         x->nusers = x->capusers = 0;
         x->patch = -1;
     }
-    close_library(p->lib);
+    /* the library itself stays loaded: dlclose here killed the ftpish
+     * listener in about half of its chain rollbacks (something still
+     * pointed into it); a later apply of the same patch reuses it */
     free_fns(p->oldf, p->noldf, p->capoldf);
     free_fns(p->newf, p->nnewf, p->capnewf);
     rt_free(p->data, (size_t)p->capdata * sizeof(int));

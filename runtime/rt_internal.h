@@ -128,7 +128,6 @@ struct rt_patch {
     long *thread_seen; int nthread_seen, capthread_seen;   /* thread callback fired */
     int post_fired;
     int rollbacks;
-    void *lib;           /* an address inside the patch library (its register_patch) */
     int failed;          /* a registration call failed: polus_end_patch refuses */
 };
 

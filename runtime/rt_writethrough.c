@@ -692,10 +692,11 @@ void rt_store(void *dst, const void *src, size_t n)
 }
 
 /* Pages of the program's own data that an unloaded patch tracked (the old
- * copies; new copies went with the library).  A write fault there with no
- * region on the page is ours: a fault taken before the unload and handed
- * on only now, or protection left behind.  The page is made writable, as
- * it is wanted, and the store runs again. */
+ * copies of its globals and heap pairs; new copies went with the library).
+ * A write fault there with no region on the page is ours: a fault taken
+ * before the unload and delivered only now (a thread the injector stopped
+ * with the SIGSEGV still queued), or protection left behind.  The page is
+ * made writable, as it is wanted, and the store runs again. */
 #define GRAVE_MAX 512
 static _Atomic uintptr_t graveyard[GRAVE_MAX];
 

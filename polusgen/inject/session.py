@@ -176,8 +176,8 @@ class Session:
           ever ran; the patch can be applied again);
         - a rollback still under way: one stack sample, which may see it
           finished;
-        - a patch rolled back to the end, or aborted: unloaded (records
-          freed, library dlclosed: applied again, it starts afresh)."""
+        - a patch rolled back to the end, or aborted: unloaded (its records
+          freed, its id free)."""
         if self.runtime() is None:
             return []
         notes: list[str] = []

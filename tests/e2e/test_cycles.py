@@ -1,12 +1,10 @@
 """Many applies and rollbacks in one process's life: no limit on their
-number, a patch rolled back to the end is unloaded (its library dlclosed,
-its records freed), and an apply after a rollback starts the new data
-afresh from the old data and the patch's initializers, like the first."""
+number, and a patch rolled back to the end is unloaded (its records freed,
+its id free), so nothing piles up."""
 from __future__ import annotations
 
 import pytest
 
-from polusgen.demo import parse_report
 from polusgen.inject import procmem
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.rollback import rollback_patch
@@ -26,23 +24,6 @@ def cycle(pid: int, so) -> None:
     apply_patch(pid, so, wait=0.05)
     rb = rollback_patch(pid, wait=2.0)
     assert rb.terminated, rb.describe()
-
-
-def test_apply_after_rollback_starts_the_added_member_afresh(fig, targets):
-    t = targets.start([fig.exe])
-    apply_patch(t.pid, fig.so, wait=0.1)
-    assert version_now(t) == "v1"
-    cycle_j = parse_report(t.ask())["j"]
-    assert cycle_j > 0
-    rb = rollback_patch(t.pid, wait=2.0)
-    assert rb.terminated and version_now(t) == "v0"
-    before = parse_report(t.ask())["calls"]
-    apply_patch(t.pid, fig.so, wait=0.1)
-    r = parse_report(t.ask())
-    # j (added by the patch, initialized to 0) counts only the calls since
-    # this apply -- not the first apply's ones on top
-    assert r["version"] == "v1" and r["j"] <= r["calls"] - before, (cycle_j, before, r)
-    assert version_now(t) == "v1"
 
 
 def test_more_applies_than_the_old_limit_and_nothing_piles_up(fig, targets):
