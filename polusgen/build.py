@@ -18,13 +18,13 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
 
 from polusgen.errors import BuildError
 from polusgen.manifest import MANIFEST_SECTION, Manifest
+from polusgen.outputs import replacing, write_text
 from polusgen.resources import runtime_dir
 
 CFLAGS = ["-O2", "-Wall", "-Werror", "-fPIC", "-shared"]
@@ -153,19 +153,16 @@ def build_patch(c_path: Path, out_so: Optional[Path] = None, include_dirs: Seque
     if user_code is not None and not Path(user_code).is_file():
         raise BuildError(f"{user_code}: no such user code file")
     out_so = Path(out_so) if out_so is not None else so_path_for(c_path)
-    out_so.parent.mkdir(parents=True, exist_ok=True)
-    # build next to the target and rename: a failed build leaves no half-written library
-    fd, tmp = tempfile.mkstemp(prefix=out_so.name + ".", suffix=".tmp", dir=out_so.parent)
-    os.close(fd)
-    try:
-        cmd = gcc_command(c_path, Path(tmp), include_dirs, user_code)
+    # build next to the target and rename: a failed or refused build leaves no half-written library
+    with replacing(out_so, ".tmp") as tmp:
+        cmd = gcc_command(c_path, tmp, include_dirs, user_code)
         try:
             r = subprocess.run(cmd, capture_output=True, text=True)
         except OSError as e:
             raise BuildError(f"cannot run {cmd[0]}: {e}") from e
         if r.returncode != 0:
             raise BuildError(f"{c_path}: gcc failed:\n{first_errors(r.stderr)}")
-        manifest = read_manifest(Path(tmp))
+        manifest = read_manifest(tmp)
         uncovered = manifest.uncovered() if manifest is not None else []
         if uncovered:
             from polusgen.manifest import forced, refusal
@@ -173,9 +170,6 @@ def build_patch(c_path: Path, out_so: Optional[Path] = None, include_dirs: Seque
             if not force:
                 raise BuildError(refusal(uncovered, f"{c_path}: not built"))
             sys.stderr.write(forced(uncovered, f"{out_so}: built with --force") + "\n")
-        os.replace(tmp, out_so)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     if manifest is not None:
-        Path(str(out_so) + ".json").write_text(json.dumps(json.loads(manifest.to_json()), indent=2) + "\n")
+        write_text(Path(str(out_so) + ".json"), json.dumps(json.loads(manifest.to_json()), indent=2) + "\n")
     return out_so

@@ -34,8 +34,6 @@ version file's folder first.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -70,6 +68,8 @@ class VersionFile:
         """The version file at `path`, or a fresh one (version 0) if it does not exist."""
         if path is None or not Path(path).exists():
             return cls(program=program or "", path=Path(path) if path else None)
+        if not Path(path).is_file():
+            raise VersionFileError(f"{path}: not a regular file")
         try:
             d = json.loads(Path(path).read_text())
             if d.get("format") != FORMAT:
@@ -129,16 +129,9 @@ class VersionFile:
 
     def save(self, path: Optional[Path] = None) -> Path:
         """Write atomically (a temporary file renamed over the old one)."""
-        path = Path(path or self.path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w") as f:
-                f.write(self.to_json())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        from polusgen.outputs import write_text
+
+        path = write_text(Path(path or self.path), self.to_json())
         self.path = path
         return path
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -24,6 +23,7 @@ from polusgen.build import build_flags_line, program_warnings
 from polusgen.errors import PolusError
 from polusgen.manifest import Binary
 from polusgen.model import ChangeSet
+from polusgen.outputs import write_text
 from polusgen.plan import PatchPlan, make_plan, sanitize
 from polusgen.resources import templates_dir
 from polusgen.safety import (find_unsafe, mark_covered, pre_update_hooks, skeleton_path, without_replaced,
@@ -232,15 +232,7 @@ def write_patch(cs: ChangeSet, output: Path, *, version_file: Optional[Path] = N
     skeleton = skeleton_path(output)
     text = render_patch(plan, user_code=user_code, so_name=so.name, skeleton=skeleton.resolve())
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=output.name + ".", dir=output.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(output, text)
     todo = [f for f in plan.errors if not f.covered]
     if todo:
         write_skeleton(todo, skeleton, plan.name)
