@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from polusgen.inject.jumps import REL32_LEN
 from polusgen.manifest import Binary
 from polusgen.model import ChangeSet, Status, Warning_, split_key, static_key
 from polusgen.versionfile import VersionFile
@@ -107,7 +108,7 @@ class PatchPlan:
     warnings: list[Warning_] = field(default_factory=list)
     version_file: Optional[VersionFile] = None
     manifest: Optional[object] = None          # the Manifest, once rendered
-    binary_symbols: Optional[set] = None       # (name, file) of the binary's function symbols, if known
+    binary_symbols: Optional[dict] = None      # (name, file) -> size of the binary's function symbols, if known
     _import_index: dict[tuple[str, str], int] = field(default_factory=dict)
 
     # ------------------------------------------------------------ lookups
@@ -169,14 +170,25 @@ class PatchPlan:
         return out
 
 
+def _in_earlier_patch(ent, vf: Optional[VersionFile]) -> bool:
+    rec = vf.lookup("functions", vf_key(ent)) if vf is not None else None
+    return rec is not None and rec.lib is not None
+
+
 def inlined_away(ent, vf: Optional[VersionFile], binary_symbols) -> bool:
     """A static function of the program (not of an earlier patch) with no symbol in the binary."""
-    if binary_symbols is None or not ent.static:
-        return False
-    rec = vf.lookup("functions", vf_key(ent)) if vf is not None else None
-    if rec is not None and rec.lib is not None:
+    if binary_symbols is None or not ent.static or _in_earlier_patch(ent, vf):
         return False
     return (ent.name, Path(ent.file).name) not in binary_symbols
+
+
+def short_in_binary(ent, vf: Optional[VersionFile], binary_symbols) -> Optional[int]:
+    """The size of a function of the program (not of an earlier patch) whose
+    code in the binary is shorter than the jump a redirect writes (a lone `ret`)."""
+    if binary_symbols is None or _in_earlier_patch(ent, vf):
+        return None
+    size = binary_symbols.get((ent.name, Path(ent.file).name if ent.static else None))
+    return size if size is not None and 0 < size < REL32_LEN else None
 
 
 def _calls_through_inlined(cs: ChangeSet, key: str, vf, binary_symbols) -> set[str]:
@@ -196,6 +208,15 @@ def _calls_through_inlined(cs: ChangeSet, key: str, vf, binary_symbols) -> set[s
             if callee is not None and inlined_away(callee, vf, binary_symbols):
                 todo.append(c)
     return out
+
+
+def _carried_by_callers(cs: ChangeSet, key: str, size: int) -> Warning_:
+    taken = sorted(k for k, f in cs.old.functions.items() if key in f.addr_taken)
+    through = (f"; calls through a pointer to it (taken in {', '.join(taken)}) still run the old code"
+               if taken else "")
+    return Warning_("too-short", f"{key} is only {size} bytes long in the running binary, shorter than a "
+                    f"{REL32_LEN}-byte jump: nothing to redirect; its callers carry the change{through}",
+                    cs.functions[key].old.coord)
 
 
 def vf_key(ent) -> str:
@@ -224,11 +245,12 @@ def unique_base(cs: ChangeSet, kind: str, key: str) -> str:
 
 def make_plan(cs: ChangeSet, *, version_file: Optional[VersionFile] = None, program: Optional[str] = None,
               binary: Optional[Binary] = None,
-              binary_symbols: Optional[set[tuple[str, Optional[str]]]] = None) -> PatchPlan:
-    """binary_symbols: (name, source file basename) of every function symbol of
-    the running binary (None: unknown).  A changed static function with no
-    symbol was inlined into its callers (which the diff promoted): there is
-    nothing to redirect, so it is not imported."""
+              binary_symbols: Optional[dict[tuple[str, Optional[str]], int]] = None) -> PatchPlan:
+    """binary_symbols: (name, source file basename) -> size of every function
+    symbol of the running binary (None: unknown).  A changed static function
+    with no symbol was inlined into its callers, and a changed function whose
+    code is shorter than a jump cannot take one (the diff promoted the callers
+    of both): there is nothing to redirect, so it is not imported."""
     vf = version_file or VersionFile(program=program or "")
     program = program or vf.program or Path(cs.new.root).name.rsplit(".", 1)[0] or "program"
     n = vf.version + 1
@@ -303,6 +325,9 @@ def make_plan(cs: ChangeSet, *, version_file: Optional[VersionFile] = None, prog
                 plan.warnings.append(Warning_(
                     "inlined", f"{key} has no symbol in the running binary (gcc inlined it): nothing to redirect; "
                     "its callers carry the change", ch.old.coord))
+                continue
+            if (size := short_in_binary(ch.old, vf, binary_symbols)) is not None:
+                plan.warnings.append(_carried_by_callers(cs, key, size))
                 continue
             old_keys.append(key)
     for key in old_keys:

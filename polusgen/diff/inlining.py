@@ -11,6 +11,9 @@ whole copy gcc made of g (g.isra.N, g.constprop.N), the jump written at g's
 entry does not reach that copy either, so f is changed too.  Calls to
 g.part.N mean only part of g was inlined, which counts as inlined.  A caller
 with no symbol of its own was itself inlined: we look in its callers instead.
+A changed g whose code is shorter than the jump a redirect writes at its
+entry (a lone `ret`) cannot be redirected either: a caller that calls it is
+changed too, as if g were inlined there.
 
 Symbols come from `readelf -sW` (static functions told apart by the FILE
 symbol that precedes them), calls from `objdump -d --no-show-raw-insn`.
@@ -37,6 +40,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Optional
 
 from polusgen.errors import PolusError
+from polusgen.inject.jumps import REL32_LEN
 from polusgen.model import ChangeSet, FunctionEntity, Program, Status, Warning_, static_key
 
 if TYPE_CHECKING:
@@ -160,6 +164,19 @@ def _read_branches(path: Path) -> tuple[list[tuple[int, int]], dict[str, int]]:
 _WHOLE_CLONES = ("isra", "constprop")
 
 
+def _entries(g_syms: list[Sym]) -> list[Sym]:
+    """The symbols a call to the function itself goes to (not its clones or pieces)."""
+    return [s for s in g_syms if s.clone_kind not in ("part", "cold") + _WHOLE_CLONES]
+
+
+def too_short_to_redirect(g_syms: list[Sym]) -> Optional[Sym]:
+    """g's entry in the binary, if it is shorter than the jump that would
+    redirect it (a lone `ret`): then, like a function gcc inlined, its callers
+    carry the change."""
+    entries = _entries(g_syms)
+    return entries[0] if entries and all(0 < s.size < REL32_LEN for s in entries) else None
+
+
 def how_f_reaches(g: str, targets: set[int], g_syms: list[Sym], where: str = "the binary") -> Optional[str]:
     """None if f's code calls g's own entry (a redirect at g's entry reaches
     it) and no clone of g; else why f must be replaced with g."""
@@ -169,8 +186,7 @@ def how_f_reaches(g: str, targets: set[int], g_syms: list[Sym], where: str = "th
     if clones:
         return (f"calls {', '.join(clones)}, a copy gcc made of changed function {g}: "
                 f"the jump at {g}'s entry does not reach it")
-    entries = {s.addr for s in g_syms if s.clone_kind not in ("part", "cold") + _WHOLE_CLONES}
-    if targets & entries:
+    if targets & {s.addr for s in _entries(g_syms)}:
         return None
     parts = {s.addr for s in g_syms if s.clone_kind == "part"}
     if targets & parts:
@@ -258,6 +274,8 @@ def promote_inlined(cs: ChangeSet, binary: Path,
             cs.warnings.append(Warning_("inlined", f"changed function {g} has no symbol in {g_obj.path.name}: {what}",
                                         g_fn.coord))
         g_bin = g_syms if g_obj is code else code.symbols_of(g_fn)
+        # only the binary's code: the plan redirects the version a patch holds whatever its size
+        short = too_short_to_redirect(g_bin) if g_obj is code else None
         # callers in the old source; one with no symbol in the binary was inlined there: look in its callers
         todo = deque((f, ()) for f in sorted(callers.get(g, ())) if f != g)
         visited: set[str] = set()
@@ -287,6 +305,11 @@ def promote_inlined(cs: ChangeSet, binary: Path,
                 continue
             why = how_f_reaches(g, where.targets_from(f_syms), entries,
                                 "the binary" if code in (where, g_obj) else g_obj.path.name)
+            carried = "is inlined into"
+            if why is None and short is not None and where is code:
+                carried = "cannot be redirected and is called from"
+                why = (f"calls changed function {g}, whose code in the binary is only {short.size} bytes long, "
+                       f"shorter than a {REL32_LEN}-byte jump: its entry cannot be redirected")
             if why is None:
                 continue  # f really calls g: the jump at g's entry reaches it
             through = f" (through inlined {' <- '.join(reversed(via))})" if via else ""
@@ -299,7 +322,7 @@ def promote_inlined(cs: ChangeSet, binary: Path,
                 cs.promoted.setdefault(f, reason)
             if lives_on:
                 cs.warnings.append(Warning_(
-                    "inlined-never-left", f"changed function {g} is inlined into {f}, which is never left "
+                    "inlined-never-left", f"changed function {g} {carried} {f}, which is never left "
                                           f"({never_left[f]}): the update cannot take effect there",
                     old.functions[f].coord))
             if f not in seen and changed_code(f):

@@ -66,18 +66,18 @@ def binary_identity(binary: Optional[Path]) -> Binary:
     return Binary(path=str(binary.resolve()), build_id=bid, sha256=sha)
 
 
-def binary_function_symbols(binary: Path) -> Optional[set[tuple[str, Optional[str]]]]:
-    """(name, source file basename or None) of every defined function symbol; None if unreadable/stripped."""
+def binary_function_symbols(binary: Path) -> Optional[dict[tuple[str, Optional[str]], int]]:
+    """(name, source file basename or None) -> size of every defined function symbol; None if unreadable/stripped."""
     try:
         from polusgen.inject.elf import iter_symbols
     except ImportError:
         return None
-    out: set[tuple[str, Optional[str]]] = set()
+    out: dict[tuple[str, Optional[str]], int] = {}
     for table in (".symtab", ".dynsym"):
         try:
             for sym in iter_symbols(binary, table):
                 if sym.type == 2 and sym.defined:     # STT_FUNC
-                    out.add((sym.name, os.path.basename(sym.file) if sym.file else None))
+                    out[(sym.name, os.path.basename(sym.file) if sym.file else None)] = sym.size
         except Exception:   # no such table: what it would hold stays unknown
             continue
     return out or None

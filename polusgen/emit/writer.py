@@ -59,7 +59,7 @@ class PatchWriter:
         self._import_hits: list[str] = []
         # program functions the binary has no symbol for (gcc inlined them all
         # away): the patch carries a private copy instead of importing them
-        self.binary_symbols: Optional[set[tuple[str, Optional[str]]]] = plan.binary_symbols
+        self.binary_symbols: Optional[dict[tuple[str, Optional[str]], int]] = plan.binary_symbols
         self.copies: dict[str, str] = {}
 
     # ------------------------------------------------------------ renaming

@@ -21,7 +21,7 @@ A_C = r"""
 #include <stdio.h>
 int other(int x);
 static int helper(int x) { return x * 3 + 1; }
-int tiny(int x) { return x + 7; }
+int tiny(int x) { return x * x + 7; }   /* long enough for a jump at its entry */
 int api(int x) { return helper(x) + other(x); }
 int api2(int x) { return tiny(x) * 5; }
 void run(void) { volatile int n = 0; for (;;) { n = helper(n); if (n == 42) printf("x\n"); } }
@@ -230,3 +230,24 @@ def test_a_never_left_caller_is_still_looked_at_in_the_binary(tmp_path):
     exe, trees, steps = run_chain(tmp_path, [version(3), version(5), version(7)])
     for n in (1, 2):
         assert [w for w in steps[n].warnings if w.code == "inlined-never-left" and "g@prog.c" in w.message]
+
+
+def test_a_changed_function_too_short_for_a_jump_is_carried_by_its_callers(tmp_path):
+    """A lone `ret` cannot take the 5-byte jump: the patch does not redirect it
+    (apply would refuse); its caller, promoted by the diff, is redirected instead."""
+    from polusgen.emit import write_patch
+    from polusgen.pipeline import load_changeset
+    from tests.support.cases import CONSTRUCTOR, case
+
+    c = case(CONSTRUCTOR, "short_hook")
+    exe = tmp_path / "prog"
+    subprocess.run([*c.expected["binary"]["build"], "-o", str(exe), *map(str, c.sources(0))], check=True)
+    cs = load_changeset(*c.pair(), binary=exe, use_cache=False)
+    plan = write_patch(cs, tmp_path / "p.polus.c", binary=exe, program="short_hook")
+    m = plan.manifest
+    redirected = {m.old_functions[r.old].name for r in m.redirects}
+    assert redirected == {"handle"}
+    assert "hook" not in {i.name for i in m.imports}
+    assert "hook_v1" in {f.symbol for f in m.new_functions}     # what handle_v1 calls
+    [w] = [w for w in plan.warnings if w.code == "too-short"]
+    assert "hook is only 1 bytes long" in w.message and "its callers carry the change" in w.message
