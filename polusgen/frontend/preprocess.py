@@ -299,6 +299,49 @@ class _Pcpp(Preprocessor):
             return True
         return None            # #pragma passes through to pycparser
 
+    # A macro that expands to `defined(X)` inside #if (`#define ALIGNED
+    # !defined(__i386)`): pcpp expands X as well, leaving `defined(1)`, which
+    # it calls malformed.  gcc takes such a `defined` as the operator on X as
+    # written, so within #if every replacement list has its `defined`s
+    # evaluated before its identifiers are expanded.
+    _in_if = False
+
+    def evalexpr(self, tokens):
+        self._in_if = True
+        try:
+            return super().evalexpr(tokens)
+        finally:
+            self._in_if = False
+
+    def expand_macros(self, tokens, expanding_from=[]):
+        return super().expand_macros(self._defined_evaluated(tokens) if self._in_if else tokens, expanding_from)
+
+    def _defined_evaluated(self, tokens):
+        out, i = [], 0
+        while i < len(tokens):
+            t = tokens[i]
+            if t.type == self.t_ID and t.value == "defined":
+                j = self._skip_ws(tokens, i + 1)
+                paren = j < len(tokens) and tokens[j].value == "("
+                k = self._skip_ws(tokens, j + 1) if paren else j
+                end = self._skip_ws(tokens, k + 1) if paren else k
+                if k < len(tokens) and tokens[k].type == self.t_ID and \
+                        (not paren or (end < len(tokens) and tokens[end].value == ")")):
+                    known = tokens[k].value in self.macros
+                    value = copy.copy(t)
+                    value.type, value.value = self.t_INTEGER, self.t_INTEGER_TYPE("1L" if known else "0L")
+                    out.append(value)
+                    i = end + 1
+                    continue
+            out.append(t)
+            i += 1
+        return out
+
+    def _skip_ws(self, tokens, i):
+        while i < len(tokens) and tokens[i].type in self.t_WS:
+            i += 1
+        return i
+
 
 def preprocess(path: Path, include_dirs: list[Path], root: Path, defines: list[str],
                names: FileNames, forced_includes: list[Path] = (),

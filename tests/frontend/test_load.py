@@ -398,6 +398,21 @@ def test_error_directive_is_reported():
         load_program(DATA / "tree", include_dirs=["include"])
 
 
+def test_if_evaluates_defined_that_a_macro_expands_to(tree):
+    # as gcc does (redis' lzfP.h): `defined` from a macro tests the name as written,
+    # even when that name is itself a macro (MINE would otherwise become `defined(1)`)
+    root = tree({"a.c": "#define MINE 1\n"
+                        "#define STRICT !(defined(MINE) || defined (YOURS))\n"
+                        "#define HAVE_MINE defined MINE\n"
+                        "#define HAVE(x) defined x\n"
+                        "#if !STRICT && HAVE_MINE && !HAVE(YOURS)\nint loose;\n#endif\n"
+                        "#if STRICT\nint strict;\n#endif\n"
+                        "int defined_as_a_name = MINE;\n"})
+    p = load_program(root, use_cache=False)
+    assert set(p.globals) == {"loose", "defined_as_a_name"}
+    assert p.globals["defined_as_a_name"].init_text == "1"
+
+
 def test_missing_header_names_the_including_file_and_line(tree):
     root = tree({"inc/a.h": "#include <stdio.h>\n\n#include \"nothere.h\"\n", "m.c": "\n#include \"inc/a.h\"\nint x;\n"})
     with pytest.raises(SourceError) as e:
