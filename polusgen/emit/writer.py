@@ -319,7 +319,7 @@ class PatchWriter:
             world, key = node
             return self.old.types[key] if world == "old" else self.new.types[key]
 
-        nested = _nested_ids(self.old) | _nested_ids(self.new)
+        nested = {**_nested_ids(self.old), **_nested_ids(self.new)}
         todo = [n for w in ("old", "new") for k in sorted(self.uses[w]) if (n := node_for(w, k))]
         seen: set = set()
         g = nx.DiGraph()
@@ -331,6 +331,9 @@ class PatchWriter:
             g.add_node(n)
             e = entity(n)
             w = "old" if n[0] == "old" else "new"
+            if id(e.node) in nested and (m := node_for(w, nested[id(e.node)])) is not None:
+                todo.append(m)      # its constants are declared by the type whose definition holds it
+                g.add_edge(m, n)
             for dep in sorted(e.deps):
                 m = node_for(w, dep)
                 if m is None:
@@ -599,17 +602,17 @@ def _strip_nested_bodies(node, top) -> None:
         _strip_nested_bodies(c, top)
 
 
-def _nested_ids(prog: Program) -> set[int]:
-    """ids of anonymous enum nodes that are part of another type's definition."""
-    out: set[int] = set()
-    for te in prog.types.values():
+def _nested_ids(prog: Program) -> dict[int, str]:
+    """ids of anonymous enum nodes that are part of another type's definition -> that type's key."""
+    out: dict[int, str] = {}
+    for key, te in prog.types.items():
         if te.system:
             continue
 
         def walk(n, top):
             for _, c in n.children():
                 if isinstance(c, c_ast.Enum) and c is not top and not c.name:
-                    out.add(id(c))
+                    out[id(c)] = key
                 walk(c, top)
         walk(te.node, te.node)
     return out
