@@ -259,11 +259,6 @@ class _Pcpp(Preprocessor):
             out.append(t)
         return out
 
-    def expand_macros(self, tokens, expanding_from=[]):
-        return self._join_integer_suffixes(super().expand_macros(tokens, expanding_from))
-
-    def evalexpr(self, tokens):
-        return super().evalexpr(self._join_integer_suffixes(tokens))
 
     def note_attributes(self, path: str, text: str) -> None:
         shown = self.display(path)
@@ -303,18 +298,20 @@ class _Pcpp(Preprocessor):
     # !defined(__i386)`): pcpp expands X as well, leaving `defined(1)`, which
     # it calls malformed.  gcc takes such a `defined` as the operator on X as
     # written, so within #if every replacement list has its `defined`s
-    # evaluated before its identifiers are expanded.
+    # evaluated before its identifiers are expanded.  (Both hooks also join
+    # the LL suffixes, above.)
     _in_if = False
 
     def evalexpr(self, tokens):
         self._in_if = True
         try:
-            return super().evalexpr(tokens)
+            return super().evalexpr(self._join_integer_suffixes(tokens))
         finally:
             self._in_if = False
 
     def expand_macros(self, tokens, expanding_from=[]):
-        return super().expand_macros(self._defined_evaluated(tokens) if self._in_if else tokens, expanding_from)
+        tokens = self._defined_evaluated(tokens) if self._in_if else tokens
+        return self._join_integer_suffixes(super().expand_macros(tokens, expanding_from))
 
     def _defined_evaluated(self, tokens):
         out, i = [], 0
