@@ -727,6 +727,27 @@ static int thread_seen(struct rt_patch *p, long tid)
     return 0;
 }
 
+/* Chains: the old copy of `it` is the new copy of a pair of an earlier
+ * patch still in write-through (config_v1 of v1->v2 is the new copy of
+ * config <-> config_v1 while a v0 activation still reads config).  Writes to
+ * the newest copy reach that activation only through `it`: it stays until
+ * the earlier pair retires (earlier patches are progressed first, so the
+ * same round can retire both). */
+static int feeds_live_pair(const struct rt_item *it)
+{
+    for (int q = 0; q < it->patch; q++) {
+        const struct rt_patch *o = &rt_patches[q];
+        if (!live_state(o->state))
+            continue;
+        for (int e = 0; e < o->ndata; e++) {
+            const struct rt_item *x = rt_item_at(o->data[e]);
+            if (x && x->addr[SIDE_NEW] == it->addr[SIDE_OLD] && atomic_load(&x->state) == IS_SYNCED)
+                return 1;
+        }
+    }
+    return 0;
+}
+
 static void progress_patch(int id, const uint64_t *samples, size_t nwords)
 {
     struct rt_patch *p = &rt_patches[id];
@@ -793,7 +814,7 @@ static void progress_patch(int id, const uint64_t *samples, size_t nwords)
         struct rt_item *it = rt_item_at(p->data[d]);
         if (!it || atomic_load(&it->state) != IS_SYNCED)
             continue;
-        int busy = any_new_active;
+        int busy = any_new_active || (!rolling && feeds_live_pair(it));
         for (int u = 0; !rolling && u < it->nusers; u++)
             busy |= p->oldf[it->users[u]].active;
         if (busy)
