@@ -7,10 +7,14 @@ Nodes are `(version, kind, key)` with version "old" or "new" and kind
 * f2d / d2f     : old functions <-> changed globals they read or write (the
                   runtime tracks a changed global until no thread is inside
                   any old function of d2f[global]);
-* never_left    : main, functions that loop forever, functions whose every
-                  path ends in a call that never returns (their activation
-                  lives on), and functions that only ever end the process
-                  (every path ends in exit/abort/exec or another such one);
+* never_left    : main, functions that loop forever or until a global flag
+                  is set (`if (config.quit) return;`) or an event wait fails,
+                  functions that run a library event loop (event_base_loop),
+                  functions whose every path ends in -- or that first call --
+                  a function whose activation lives on, and functions that
+                  only ever end the process (every path ends in exit/abort/exec
+                  or another such one); thread start routines (passed to
+                  pthread_create) are named as such;
 * warnings      : version consistency (paper §3.2.2, Fig. 4: a call moved
                   between a function and its callee runs twice or not at all
                   if the update lands in between), changed functions that are
@@ -25,6 +29,7 @@ from typing import Optional
 import networkx as nx
 from pycparser import c_ast
 
+from polusgen.frontend.tu import walk
 from polusgen.model import ChangeSet, Coord, FunctionEntity, Program, Status, Warning_
 
 OLD, NEW = "old", "new"
@@ -124,19 +129,74 @@ def _has_return(node) -> bool:
     return any(_has_return(c) for _, c in node.children())
 
 
+def _first_calls(body) -> list[str]:
+    """Calls made on every path through `body` before it can return: those of
+    its top-level statements up to the first one that may return or jump
+    (`return f();` included)."""
+    out: list[str] = []
+    for item in body.block_items or () if isinstance(body, c_ast.Compound) else ():
+        expr = item.expr if isinstance(item, c_ast.Return) else \
+            item.rvalue if isinstance(item, c_ast.Assignment) else \
+            item.init if isinstance(item, c_ast.Decl) else item
+        if isinstance(expr, c_ast.Cast):
+            expr = expr.expr
+        name = _call_name(expr)
+        if name:
+            out.append(name)
+        if any(isinstance(n, (c_ast.Return, c_ast.Goto)) for n in walk(item)):
+            break
+    return out
+
+
+def thread_start_routines(prog: Program) -> dict[str, str]:
+    """key -> the function whose pthread_create starts a thread in it."""
+    by_name: dict[str, list[str]] = {}
+    for key, fn in prog.functions.items():
+        by_name.setdefault(fn.name, []).append(key)
+    out: dict[str, str] = {}
+    for key, fn in prog.functions.items():
+        body = getattr(fn.node, "body", None)
+        for n in walk(body) if body is not None else ():
+            if _call_name(n) != "pthread_create" or n.args is None or len(n.args.exprs) < 3:
+                continue
+            start = n.args.exprs[2]
+            while isinstance(start, (c_ast.Cast, c_ast.UnaryOp)):
+                start = start.expr
+            if isinstance(start, c_ast.ID):
+                keys = by_name.get(start.name, [])
+                for k in [k for k in keys if k in fn.addr_taken] or keys:
+                    out.setdefault(k, fn.name)
+    return out
+
+
 ENDS_PROCESS = "only ever ends the process"
+
+# library calls that run an event loop: they return only when the program
+# breaks the loop off (event_base_loopbreak) or has nothing left to wait for
+LIBRARY_LOOPS = frozenset({"event_base_loop", "event_base_dispatch", "event_dispatch", "event_loop",
+                           "ev_run", "ev_loop", "uv_run", "g_main_loop_run", "g_main_run"})
 
 
 def never_left_functions(prog: Program) -> dict[str, str]:
-    """key -> why it is never left: "main", "loops forever", "never returns:
-    it ends in f" (every path ends in a call that never returns), or
-    ENDS_PROCESS (every path ends in exit/abort/exec or in such a function)."""
+    """key -> why it is never left: "main", "loops forever", "loops until
+    FLAG" (the loop's only ways out), "runs the library loop L", "never
+    returns: it ends in f" (every path ends in a call that never returns),
+    "never returns while f runs" (it first calls such an f), or ENDS_PROCESS
+    (every path ends in exit/abort/exec or in such a function).  A thread
+    start routine's reason says so."""
     out: dict[str, str] = {}
+    library_loops = LIBRARY_LOOPS - {fn.name for fn in prog.functions.values()}   # not the program's own
     for key, fn in prog.functions.items():
+        body = getattr(fn.node, "body", None)
+        loops = [c for c in _first_calls(body) if c in library_loops] if body is not None else []
         if fn.name == "main" and not fn.static:
             out[key] = "main"
         elif fn.loops_forever:
             out[key] = "loops forever"
+        elif fn.loop_exit:
+            out[key] = f"loops until {fn.loop_exit}"
+        elif loops:
+            out[key] = f"runs the library loop {loops[0]}"
     exits = set(PROCESS_ENDERS)
     stays = {prog.functions[k].name for k in out}
     changed = True
@@ -147,17 +207,22 @@ def never_left_functions(prog: Program) -> dict[str, str]:
             if key in out or body is None:
                 continue
             ends = _ending_calls(body)
-            if not ends or _has_return(body):
-                continue
-            if ends <= exits:
+            first = [c for c in _first_calls(body) if c in stays]
+            if ends and not _has_return(body) and ends <= exits:
                 out[key] = ENDS_PROCESS
                 exits.add(fn.name)
-            elif ends <= exits | stays:
+            elif ends and not _has_return(body) and ends <= exits | stays:
                 out[key] = f"never returns: it ends in {', '.join(sorted(ends - exits))}"
+                stays.add(fn.name)
+            elif first:
+                out[key] = f"never returns while {first[0]} runs"
                 stays.add(fn.name)
             else:
                 continue
             changed = True
+    for key, starter in thread_start_routines(prog).items():
+        if key in out and activation_lives_on(out[key]):
+            out[key] = f"thread start routine (started by {starter}), {out[key]}"
     return out
 
 

@@ -113,6 +113,9 @@ class FunctionEntity:
     # ("global" | "function" | "enum", key); locals and member names have no entry
     refs: dict = field(default_factory=dict)
     end_line: int = 0
+    # a loop otherwise never left, whose only ways out are these (a global
+    # flag such as "config.quit", "epoll_wait fails"): see frontend/tu.py loop_exit
+    loop_exit: Optional[str] = None
 
 
 @dataclass

@@ -500,6 +500,124 @@ def loops_forever(body) -> bool:
     return False
 
 
+# system calls an event loop waits in: a loop around one that is left only
+# when the call fails runs as long as the process serves
+EVENT_WAITS = frozenset({"epoll_wait", "epoll_pwait", "epoll_pwait2", "poll", "ppoll", "select", "pselect",
+                         "kevent"})
+
+
+def loop_exit(body, params: set[str], globals_read: set[str]) -> Optional[str]:
+    """The only ways out of a loop that is otherwise never left, said in
+    words ("config.quit", "epoll_wait fails"), or None.  Such a loop is
+    `while (1)` / `for (;;)` whose every exit is under a test of a global
+    flag (`if (config.quit) return;`) or of the failure of an event wait
+    (`if (n < 0) break;` after `n = epoll_wait(...)`), or `while (flag)`
+    over globals the loop does not write itself: the flag is set by a signal
+    handler or another thread, when the program stops."""
+    local = set(params) | {n.name for n in walk(body) if isinstance(n, c_ast.Decl) and n.name}
+    forked = _fork_results(body)
+    for n in walk(body):
+        if not isinstance(n, (c_ast.For, c_ast.While, c_ast.DoWhile)) or n.stmt is None:
+            continue
+        written = _written_names(n.stmt)
+        flag = lambda e: _flag_test(e, globals_read - written, local)  # noqa: E731
+        waits = _wait_results(n.stmt)
+        ways: list[str] = []
+        if isinstance(n, c_ast.For) and n.cond is None or \
+                isinstance(n, (c_ast.While, c_ast.DoWhile)) and _always_true(n.cond):
+            pass
+        elif n.cond is not None and flag(n.cond) is not None:
+            ways.append(_negated(flag(n.cond)))
+        else:
+            continue
+
+        def guard(cond) -> Optional[str]:
+            f = flag(cond)
+            return f if f is not None else _wait_failure(cond, waits)
+
+        if not _leaves(n.stmt, forked, guard, ways) and ways:
+            return " or ".join(dict.fromkeys(ways))
+    return None
+
+
+def _written_names(stmt) -> set[str]:
+    out = set()
+    for n in walk(stmt):
+        target = n.lvalue if isinstance(n, c_ast.Assignment) else \
+            n.expr if isinstance(n, c_ast.UnaryOp) and n.op in ("++", "--", "p++", "p--") else None
+        while isinstance(target, (c_ast.StructRef, c_ast.ArrayRef)):
+            target = target.name
+        if isinstance(target, c_ast.ID):
+            out.add(target.name)
+    return out
+
+
+def _flag_test(e, flags: set[str], local: set[str]) -> Optional[str]:
+    """The text of `e` if it reads only global flags (an ID, a member of
+    one, compared with constants, negated, combined): no call, no local."""
+    found = []
+
+    def ok(x) -> bool:
+        if isinstance(x, c_ast.Constant):
+            return True
+        if isinstance(x, c_ast.ID):
+            found.append(x.name)
+            return x.name in flags and x.name not in local
+        if isinstance(x, c_ast.StructRef):
+            return ok(x.name)
+        if isinstance(x, c_ast.UnaryOp) and x.op == "!":
+            return ok(x.expr)
+        if isinstance(x, c_ast.Cast):
+            return ok(x.expr)
+        if isinstance(x, c_ast.BinaryOp) and x.op in ("==", "!=", "<", ">", "<=", ">=", "&&", "||", "&"):
+            return ok(x.left) and ok(x.right)
+        return False
+
+    return generate(e) if ok(e) and found else None
+
+
+def _negated(text: str) -> str:
+    """The condition under which `while (text)` stops, as words."""
+    return text[1:] if text.startswith("!") and re.fullmatch(r"![\w.>-]+", text) else f"!({text})"
+
+
+def _wait_results(stmt) -> dict[str, str]:
+    """Locals assigned the result of an event wait in `stmt`: name -> call."""
+    out = {}
+    for n in walk(stmt):
+        if isinstance(n, c_ast.Assignment) and n.op == "=" and isinstance(n.lvalue, c_ast.ID):
+            value = n.rvalue
+        elif isinstance(n, c_ast.Decl) and n.name and n.init is not None:
+            value = n.init
+        else:
+            continue
+        if isinstance(value, c_ast.FuncCall) and isinstance(value.name, c_ast.ID) and value.name.name in EVENT_WAITS:
+            out[n.lvalue.name if isinstance(n, c_ast.Assignment) else n.name] = value.name.name
+    return out
+
+
+def _wait_failure(cond, waits: dict[str, str]) -> Optional[str]:
+    """"epoll_wait fails" for a test `n < 0` / `n == -1` (possibly && more)
+    of an event wait's result, or of the call itself."""
+    if isinstance(cond, c_ast.BinaryOp) and cond.op == "&&":
+        return _wait_failure(cond.left, waits) or _wait_failure(cond.right, waits)
+    if not (isinstance(cond, c_ast.BinaryOp) and cond.op in ("<", "==")):
+        return None
+    left, right = cond.left, cond.right
+    negative = cond.op == "<" and isinstance(right, c_ast.Constant) and right.value == "0" or \
+        cond.op == "==" and isinstance(right, c_ast.UnaryOp) and right.op == "-" and \
+        isinstance(right.expr, c_ast.Constant) and right.expr.value == "1"
+    if not negative:
+        return None
+    if isinstance(left, c_ast.Assignment):
+        left = left.rvalue
+    if isinstance(left, c_ast.ID) and left.name in waits:
+        return f"{waits[left.name]} fails"
+    if isinstance(left, c_ast.FuncCall) and isinstance(left.name, c_ast.ID) and left.name.name in EVENT_WAITS:
+        return f"{left.name.name} fails"
+    return None
+
+
 def _is_fork_call(e) -> bool:
     """fork(), vfork() or a wrapper named like them (vsf_sysutil_fork_failok)."""
     return isinstance(e, c_ast.FuncCall) and isinstance(e.name, c_ast.ID) and \
@@ -558,9 +676,13 @@ def _always_true(cond) -> bool:
     return False
 
 
-def _leaves(stmt, forked: frozenset[str] | set[str] = frozenset()) -> bool:
+def _leaves(stmt, forked: frozenset[str] | set[str] = frozenset(),
+            guard: Optional[Callable[[c_ast.Node], Optional[str]]] = None,
+            guarded: Optional[list[str]] = None) -> bool:
     """Does a loop body contain a break/return/goto that leaves the loop (in
-    the process running it: not in the branch a forked child takes)?"""
+    the process running it: not in the branch a forked child takes)?  With
+    `guard`: an exit under `if (cond)` with guard(cond) not None does not
+    count; guard(cond) is appended to `guarded` instead."""
     labels = {n.name for n in walk(stmt) if isinstance(n, c_ast.Label)}
 
     def scan(n, breakable_depth):
@@ -571,6 +693,11 @@ def _leaves(stmt, forked: frozenset[str] | set[str] = frozenset()) -> bool:
             if child is not None:
                 parent = n.iffalse if child == "iftrue" else n.iftrue
                 return scan(parent, breakable_depth)
+            why = guard(n.cond) if guard is not None else None
+            if why is not None:
+                if scan(n.iftrue, breakable_depth):
+                    guarded.append(why)
+                return scan(n.iffalse, breakable_depth)
         if isinstance(n, c_ast.Compound):
             # `if (pid != 0) { ...; continue; }` with no else: what follows in
             # the block runs in the child alone
@@ -788,6 +915,9 @@ class TUBuilder:
         function_type_deps(f, self.scope, fn)
         BodyAnalyzer(self.scope, fn).run(f)
         fn.loops_forever = loops_forever(f.body)
+        if not fn.loops_forever:
+            params = {p.name for p in getattr(d.type.args, "params", None) or () if getattr(p, "name", None)}
+            fn.loop_exit = loop_exit(f.body, params, {k.split("@")[0] for k in fn.reads})
         fn.end_line = self.end_line(f)
         self.facts.functions.append(fn)
 
