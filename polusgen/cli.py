@@ -103,43 +103,53 @@ def evolve(
 
 # ---------------------------------------------------------------- runtime side
 
+TARGET_HELP = "process id, or the path of an executable: every process running it (checked by build-id)"
+TREE_HELP = "the process and every descendant running the same binary (a pre-forked server)"
+
+
+def _runtime_side(cmd: str, **kwargs) -> None:
+    """apply / status / rollback: polusgen.inject's front end prints; its status is ours."""
+    from polusgen.inject.__main__ import run
+
+    code = _run(run, cmd, **kwargs)
+    if code:
+        raise typer.Exit(code)
+
+
 @app.command()
 def apply(
-    pid: int = typer.Argument(..., help="process to update"),
+    pid: str = typer.Argument(..., help=TARGET_HELP),
     patch: Path = typer.Argument(..., help="patch.so built by `polusgen build`"),
+    tree: bool = typer.Option(False, "--tree", help=TREE_HELP),
     wait: float = typer.Option(1.0, "--wait", help="seconds to watch for the update to terminate before detaching"),
     force: bool = typer.Option(False, "--force", help="apply even if the patch cannot carry some state (see diff's errors)"),
 ) -> None:
-    """Live-update a running process."""
-    from polusgen.inject.apply import apply_patch
-
-    result = _run(apply_patch, pid, patch, wait=wait, force=force)
-    typer.echo(result.describe() if hasattr(result, "describe") else str(result))
+    """Live-update a running process (or every process of a server)."""
+    _runtime_side("apply", target=pid, patch=str(patch), tree=tree, wait=wait, force=force)
 
 
 @app.command()
 def status(
-    pid: int = typer.Argument(..., help="process"),
+    pid: str = typer.Argument(..., help=TARGET_HELP),
+    tree: bool = typer.Option(False, "--tree", help=TREE_HELP),
     json_out: bool = typer.Option(False, "--json", help="print the raw status JSON"),
+    interval: float = typer.Option(0.5, "--interval",
+                                   help="seconds over which to count write-through faults per second (0: do not)"),
 ) -> None:
     """Applied versions, update in progress or terminated, what is still old."""
-    from polusgen.inject.status import process_status
-
-    result = _run(process_status, pid)
-    typer.echo(result.to_json() if json_out else result.describe())
+    _runtime_side("status", target=pid, tree=tree, json_out=json_out, interval=interval)
 
 
 @app.command()
 def rollback(
-    pid: int = typer.Argument(..., help="process"),
+    pid: str = typer.Argument(..., help=TARGET_HELP),
     to: Optional[int] = typer.Option(None, "--to", help="version to go back to (default: the previous one)"),
+    tree: bool = typer.Option(False, "--tree", help=TREE_HELP),
     wait: float = typer.Option(1.0, "--wait", help="seconds to watch for the rollback to terminate"),
 ) -> None:
-    """Take back the newest update (or every update above --to)."""
-    from polusgen.inject.rollback import rollback_patch
-
-    result = _run(rollback_patch, pid, to=to, wait=wait)
-    typer.echo(result.describe() if hasattr(result, "describe") else str(result))
+    """Take back the newest update (or every update above --to); exit 1 if
+    the version asked for is not reached (the output says what still runs)."""
+    _runtime_side("rollback", target=pid, tree=tree, to=to, wait=wait)
 
 
 @app.command()

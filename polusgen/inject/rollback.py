@@ -30,13 +30,57 @@ class RolledBack:
 
 
 @dataclass
+class PendingRollback:
+    """A patch still rolling back: which new functions still run, in which
+    threads, and which of them are never left (then it cannot finish while
+    they run: their activation lives as long as the thread)."""
+    name: str
+    from_version: int
+    to_version: int
+    active: list[dict] = field(default_factory=list)
+    never_left: list[str] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.never_left)
+
+    def describe(self) -> str:
+        where = "; ".join(f"{a['name']} in thread(s) {', '.join(map(str, a.get('threads', [])))}"
+                          for a in self.active) or "no new function was active at the last sample"
+        head = f"{self.name} (v{self.to_version} -> v{self.from_version})"
+        if self.blocked:
+            return (f"{head} is still rolling back and cannot finish while {', '.join(self.never_left)} runs its new code "
+                    f"({where}): it is never left, so that activation lives as long as its thread; the rollback "
+                    "finishes only if the program leaves it (its quit flag, or the process ends)")
+        return f"{head} is still rolling back: its new code still runs ({where}); it finishes when those threads leave it"
+
+
+def pending_of(p: dict) -> PendingRollback:
+    """The PendingRollback of a patch in the runtime's status JSON."""
+    news = p.get("new_functions", [])
+    never_left = {news[o["redirected_to"]]["name"] for o in p.get("old_functions", [])
+                  if o.get("never_left") and 0 <= o.get("redirected_to", -1) < len(news)}
+    active = p.get("active_functions", [])
+    return PendingRollback(p.get("name", "?"), p.get("from_version", 0), p.get("to_version", 0), active,
+                           [a["name"] for a in active if a["name"] in never_left])
+
+
+def pending_rollback(status: dict) -> Optional[PendingRollback]:
+    """The newest patch still rolling back in a process, or None."""
+    rolling = [p for p in status.get("patches", []) if p.get("state") == "rolling-back"]
+    return pending_of(rolling[-1]) if rolling else None
+
+
+@dataclass
 class RollbackResult:
     pid: int
+    target: Optional[int] = None       # --to (None: the newest patch only)
     patches: list[RolledBack] = field(default_factory=list)
     total_ms: float = 0.0
     stopped_ms: float = 0.0
     watched_s: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    pending: Optional[PendingRollback] = None
 
     @property
     def terminated(self) -> bool:
@@ -44,17 +88,28 @@ class RollbackResult:
 
     @property
     def version(self) -> int:
+        """The version new calls run now (old activations may still run newer code: see pending)."""
         return min((p.from_version for p in self.patches), default=0)
 
+    @property
+    def reached(self) -> bool:
+        """The requested version was reached and nothing newer runs any more."""
+        return self.terminated and (self.target is None or self.version <= self.target)
+
     def describe(self) -> str:
-        lines = [f"rolled back process {self.pid} to version {self.version} in {self.total_ms:.1f} ms "
-                 f"(threads stopped {self.stopped_ms:.1f} ms)"]
+        timing = f"in {self.total_ms:.1f} ms (threads stopped {self.stopped_ms:.1f} ms)"
+        if self.reached:
+            lines = [f"rolled back process {self.pid} to version {self.version} {timing}"]
+        else:
+            want = self.target if self.target is not None else self.version
+            lines = [f"rollback of process {self.pid} to version {want} not finished after {self.watched_s:.2f} s: "
+                     f"new calls run version {self.version}, but newer code still runs {timing}"]
         for p in self.patches:
             lines.append(f"  {p.name}: v{p.to_version} -> v{p.from_version}, {p.redirects} jump(s) taken back, {p.state}")
             for a in p.active:
                 lines.append(active_line(a, "new"))
-        if not self.terminated:
-            lines.append(f"  rollback still in progress after {self.watched_s:.2f} s")
+        if self.pending:
+            lines.append(f"  {self.pending.describe()}")
         lines += [f"  warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
@@ -62,7 +117,7 @@ class RollbackResult:
 def rollback_patch(pid: int, to: Optional[int] = None, wait: float = 1.0) -> RollbackResult:
     t0 = time.perf_counter()
     check_process(pid)
-    res = RollbackResult(pid)
+    res = RollbackResult(pid, to)
     try:
         with faults.interruptible():
             return _rollback(pid, to, wait, t0, res)
@@ -88,15 +143,16 @@ def _rollback(pid: int, to: Optional[int], wait: float, t0: float, res: Rollback
                 st = s.status_json()
             live = [p for p in st.get("patches", []) if p.get("state") in ("active", "terminated")]
             pending = [p for p in st.get("patches", []) if p.get("state") == "rolling-back"]
+            if pending and not res.patches:
+                # nothing below it can be rolled back before it has finished
+                why = pending_of(pending[-1])
+                raise InjectError(why.describe() + ("" if why.blocked else "; try again later"))
             if to is None:
                 todo = live[-1:] if not res.patches else []
             else:
                 todo = [p for p in live if p.get("to_version", 0) > to][-1:]
             if not todo:
                 if not res.patches:
-                    if pending:
-                        raise InjectError(f"{pending[-1]['name']} is still rolling back (its new code is still "
-                                          "running in some thread); try again later")
                     raise InjectError(f"nothing to roll back in process {pid}"
                                       + (f" above version {to}" if to is not None else ""))
                 break
@@ -127,6 +183,8 @@ def _rollback(pid: int, to: Optional[int], wait: float, t0: float, res: Rollback
         if pst:
             rb.state = pst.get("state", rb.state)
             rb.active = pst.get("active_functions", [])
+            if rb.state == "rolling-back":
+                res.pending = pending_of(pst)
         if rb.state != "rolled-back" or to is None:
             break
     res.watched_s = t_watch

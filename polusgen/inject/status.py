@@ -5,9 +5,15 @@ status JSON, detach."""
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
+from typing import Optional
 
 from polusgen.inject.session import Session, active_line, check_process
+
+# what counts as a write-through fault: a write into a tracked copy, or
+# beside one on its page
+FAULT_COUNTERS = ("trapped_writes", "false_sharing_faults")
 
 
 @dataclass
@@ -17,6 +23,8 @@ class StatusResult:
     status: dict = field(default_factory=dict)
     runtime_loaded: bool = False
     recovered: list[str] = field(default_factory=list)     # what an injector that died left, and was done
+    faults_per_s: Optional[float] = None     # measured over rate_interval while data is synchronized
+    rate_interval: float = 0.0
 
     @property
     def patches(self) -> list[dict]:
@@ -49,21 +57,39 @@ class StatusResult:
             if p.get("synchronized_data"):
                 lines.append(f"    data still synchronized (write-through): {', '.join(p['synchronized_data'])}")
             if p.get("never_left") and st in ("active", "terminated"):
-                lines.append(f"    never-left functions: {', '.join(p['never_left'])}")
+                running = {f["name"]: f.get("threads", []) for f in p.get("old_functions", []) if f.get("active")}
+                lines.append("    never-left functions: " + ", ".join(
+                    n + (f" (old activation in thread(s) {', '.join(map(str, running[n]))})" if running.get(n) else "")
+                    for n in p["never_left"]))
+            if st == "rolling-back":
+                from polusgen.inject.rollback import pending_of
+                lines.append(f"    {pending_of(p).describe()}")
             if p.get("redirects") and st in ("active", "terminated", "rolling-back"):
                 lines.append(f"    {len(p['redirects'])} redirect(s)")
         c = self.status.get("counters")
         if c:
             lines.append(f"  write-through: {c.get('trapped_writes', 0)} trapped writes, {c.get('syncs', 0)} syncs, "
                          f"{self.status.get('protected_pages', 0)} protected page(s)")
+        if self.faults_per_s is not None:
+            lines.append(f"  write-through faults now: {self.faults_per_s:,.0f} per second (over {self.rate_interval:.2f} s):"
+                         " every write to a page of data still synchronized costs one")
         return "\n".join(lines)
 
     def to_json(self) -> str:
         return json.dumps({"pid": self.pid, "exe": self.exe, "runtime_loaded": self.runtime_loaded,
-                           "version": self.version, "recovered": self.recovered, **self.status}, indent=2)
+                           "version": self.version, "recovered": self.recovered, "faults_per_s": self.faults_per_s,
+                           **self.status}, indent=2)
 
 
-def process_status(pid: int) -> StatusResult:
+def _faults(status: dict) -> int:
+    c = status.get("counters", {})
+    return sum(c.get(k, 0) for k in FAULT_COUNTERS)
+
+
+def process_status(pid: int, rate_interval: float = 0.0) -> StatusResult:
+    """With rate_interval > 0 and data still synchronized, the write-through
+    faults per second are measured over that long (the counters are read
+    again without stopping the threads)."""
     exe = check_process(pid)
     res = StatusResult(pid, exe)
     with Session.brief(pid) as s:
@@ -74,4 +100,12 @@ def process_status(pid: int) -> StatusResult:
         res.recovered = s.recover()
         s.progress()
         res.status = s.status_json()
+    t0 = time.monotonic()
+    if rate_interval > 0 and any(p.get("synchronized_data") or p.get("heap_pairs_synchronized")
+                                 for p in res.patches if p.get("state") in ("active", "terminated", "rolling-back")):
+        time.sleep(rate_interval)
+        with Session.brief(pid) as s:
+            later = s.status_json()
+        res.rate_interval = time.monotonic() - t0
+        res.faults_per_s = (_faults(later) - _faults(res.status)) / res.rate_interval
     return res
