@@ -1,9 +1,10 @@
-"""Bounded loopback clients for the corpus servers (kvserver, ftpish).
+"""Bounded loopback clients for the corpus servers (kvserver, ftpish, poolhttp).
 
 Two layers:
 
 * ``KVClient`` and ``FTPClient``: one connection each, speaking the server's
-  line protocol; every socket operation has a timeout.
+  line protocol; every socket operation has a timeout.  ``http_get``: one
+  poolhttp request.
 * ``LoadClient``: N worker threads, each running a scenario step in a loop
   until it has done ``count`` steps or ``seconds`` have passed, whichever comes
   first (both are required, so a load always stops by itself; so does reaching
@@ -261,6 +262,57 @@ class FTPScenario:
             conn.expect("PWD", 257)
         else:
             conn.expect("QUIT", 221)
+
+
+class HTTPReply:
+    def __init__(self, code: int, headers: dict[str, str], body: str):
+        self.code, self.headers, self.body = code, headers, body
+
+
+def http_get(port: int, path: str = "/", timeout: float = DEFAULT_TIMEOUT) -> HTTPReply:
+    """One HTTP/1.0 GET (poolhttp): the whole reply, its length checked."""
+    with socket.create_connection((HOST, port), timeout=timeout) as s:
+        s.settimeout(timeout)
+        s.sendall(f"GET {path} HTTP/1.0\r\n\r\n".encode())
+        data = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    head, sep, body = data.partition(b"\r\n\r\n")
+    lines = head.decode(errors="replace").split("\r\n")
+    m = re.fullmatch(r"HTTP/1\.[01] (\d{3}) .*", lines[0])
+    if not sep or not m:
+        raise ProtocolError(f"GET {path}: not an HTTP reply: {data[:80]!r}")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    if int(headers.get("content-length", -1)) != len(body):
+        raise ProtocolError(f"GET {path}: {len(body)} body bytes, Content-Length {headers.get('content-length')}")
+    return HTTPReply(int(m.group(1)), headers, body.decode(errors="replace"))
+
+
+class HTTPScenario:
+    """Per step: one connection, GET / (poolhttp answers "poolhttp N pid P
+    served S"); the "poolhttp N" seen are recorded."""
+
+    persistent = False
+
+    class _Port:
+        def __init__(self, port: int, timeout: float):
+            self.port, self.timeout = port, timeout
+
+        def close(self) -> None:
+            pass
+
+    def connect(self, port: int, timeout: float) -> "HTTPScenario._Port":
+        return self._Port(port, timeout)
+
+    def step(self, conn, worker: int, i: int, seen: set[str]) -> None:
+        r = http_get(conn.port, "/", conn.timeout)
+        m = re.fullmatch(r"(poolhttp \d+) pid \d+ served \d+\n", r.body)
+        if r.code != 200 or not m:
+            raise ProtocolError(f"GET /: {r.code} {r.body!r}")
+        seen.add(m.group(1))
 
 
 # ---------------------------------------------------------------- load

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tests.support.cases import CORPUS, Case
 
-SERVERS = ("kvserver", "ftpish")
+SERVERS = ("kvserver", "ftpish", "poolhttp")
 BIG = bytes(range(256)) * 400          # 100 KiB, every byte value
 
 

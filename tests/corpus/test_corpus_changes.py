@@ -14,7 +14,7 @@ import pytest
 
 from polusgen import pipeline, report
 
-from .harness import source_dir, versions
+from .harness import SERVERS, source_dir, versions
 
 S = set  # shorter rows below
 
@@ -78,6 +78,15 @@ EXPECTED = {
         t_new=["struct dir_entry", "struct session_slot"], t_deleted=["struct child"],
         t_changed=["struct ftp_config"],
         g_new=["slots"], g_deleted=["children"], g_changed=["config", "commands"]),
+    ("poolhttp", 1): step(
+        f_edited=["spawn", "config_defaults", "handle_connection"],
+        t_changed=["struct pool_config"], g_changed=["config"]),
+    ("poolhttp", 2): step(
+        f_edited=["respond", "handle_connection"],
+        t_changed=["struct child_stats"], g_changed=["stats"]),
+    ("poolhttp", 3): step(
+        f_edited=["on_term", "config_defaults", "handle_connection"],
+        t_changed=["struct pool_config"], g_changed=["config"]),
 }
 STEPS = sorted(EXPECTED)
 
@@ -115,7 +124,7 @@ def reported(server: str, n: int) -> dict[str, set[str]]:
 
 
 def test_every_step_is_described():
-    steps = {(s, int(v[1:])) for s in ("kvserver", "ftpish") for v in versions(s)[1:]}
+    steps = {(s, int(v[1:])) for s in SERVERS for v in versions(s)[1:]}
     assert steps == set(EXPECTED)
 
 
