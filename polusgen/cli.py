@@ -133,8 +133,9 @@ def status(
     pid: str = typer.Argument(..., help=TARGET_HELP),
     tree: bool = typer.Option(False, "--tree", help=TREE_HELP),
     json_out: bool = typer.Option(False, "--json", help="print the raw status JSON"),
-    interval: float = typer.Option(0.5, "--interval",
-                                   help="seconds over which to count write-through faults per second (0: do not)"),
+    interval: Optional[float] = typer.Option(
+        None, "--interval", help="seconds over which to count write-through faults per second "
+                                 "(default 0.5; 0 or --json: do not)"),
 ) -> None:
     """Applied versions, update in progress or terminated, what is still old."""
     _runtime_side("status", target=pid, tree=tree, json_out=json_out, interval=interval)

@@ -20,12 +20,16 @@ from polusgen.errors import PolusError
 
 
 def run(cmd: str, target: str, tree: bool = False, patch: Optional[str] = None, wait: float = 1.0,
-        to: Optional[int] = None, json_out: bool = False, interval: float = 0.0, force: bool = False) -> int:
-    """One runtime-side command, printed; its exit status."""
+        to: Optional[int] = None, json_out: bool = False, interval: Optional[float] = None,
+        force: bool = False) -> int:
+    """One runtime-side command, printed; its exit status.  status counts
+    write-through faults per second over `interval` (default 0.5 s; not for
+    --json unless asked)."""
     from polusgen.inject.pool import selector
 
     select = selector(target, tree)
     if cmd == "status":
+        interval = interval if interval is not None else 0.0 if json_out else 0.5
         from polusgen.inject.pool import status_pool
         from polusgen.inject.status import process_status
         results = [process_status(int(target), rate_interval=interval)] if select is None \
@@ -66,7 +70,7 @@ def main(argv=None) -> int:
     s = sub.add_parser("status", help="applied versions, what is still old")
     s.add_argument("target")
     s.add_argument("--json", action="store_true")
-    s.add_argument("--interval", type=float, default=0.5)
+    s.add_argument("--interval", type=float, default=None)
     r = sub.add_parser("rollback", help="take back the newest update (or all above --to)")
     r.add_argument("target")
     r.add_argument("--to", type=int, default=None)
@@ -77,7 +81,7 @@ def main(argv=None) -> int:
     try:
         return run(args.cmd, args.target, tree=args.tree, patch=getattr(args, "patch", None),
                    wait=getattr(args, "wait", 1.0), to=getattr(args, "to", None), force=getattr(args, "force", False),
-                   json_out=getattr(args, "json", False), interval=getattr(args, "interval", 0.0))
+                   json_out=getattr(args, "json", False), interval=getattr(args, "interval", None))
     except PolusError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -228,17 +228,19 @@ def apply_pool(select: Callable[[], Selection], so_path, wait: float = 1.0, forc
             break       # the tree's root is gone
     # watch the updates still in progress, all within `wait`
     deadline = time.monotonic() + max(wait, 0.0)
+    last: dict[int, Optional[dict]] = {}
     while pending:
         pid = pending.pop(0)
         try:
-            pst, _, _ = watch(pid, 0.0, manifest.name)
+            last[pid], _, _ = watch(pid, 0.0, manifest.name)
         except InjectError:
             continue
-        if pst and pst.get("state") != "terminated" and time.monotonic() < deadline:
+        if last[pid] and last[pid].get("state") != "terminated" and time.monotonic() < deadline:
             pending.append(pid)
-        res.outcomes[pid].detail += _progress_words(pst)
         if pending and pending[0] == pid:
             time.sleep(0.02)
+    for pid, pst in last.items():
+        res.outcomes[pid].detail += _progress_words(pst)
     res.seconds = time.monotonic() - t0
     return res
 
