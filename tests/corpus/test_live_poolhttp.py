@@ -18,12 +18,13 @@ import signal
 
 import pytest
 
-from client import HTTPScenario, LoadClient, http_get
-from harness import eventually
-from test_live_support import build_chain, stopped_clean
 from polusgen.errors import InjectError
 from polusgen.inject.pool import apply_pool, process_tree, rollback_pool
 from polusgen.inject.status import process_status
+from tests.support.process import eventually
+
+from .client import HTTPScenario, LoadClient, http_get
+from .live import build_chain, stopped_clean
 
 pytestmark = pytest.mark.e2e
 CHILDREN, MAX_REQUESTS = 3, 200
@@ -56,7 +57,7 @@ def test_pool_updated_as_a_tree_under_load(chain, start_server, roll_back):
     assert chain.last >= 3, chain.errors
     srv = start_server("poolhttp", "v0", str(CHILDREN), str(MAX_REQUESTS))
     tree = lambda: process_tree(srv.pid)  # noqa: E731
-    assert eventually(lambda: len(tree().pids), CHILDREN + 1) == CHILDREN + 1
+    eventually(lambda: len(tree().pids), lambda k: k == CHILDREN + 1, what="the pool")
     load = LoadClient(srv.port, HTTPScenario(), workers=3, count=10**6, seconds=300).start()
     try:
         states = []
@@ -65,16 +66,16 @@ def test_pool_updated_as_a_tree_under_load(chain, start_server, roll_back):
             assert not res.missed, res.describe()
             assert res.outcomes[srv.pid].state == "updated", res.describe()
             states += [o.state for pid, o in res.outcomes.items() if pid != srv.pid]
-            assert eventually(lambda: tree_versions(srv.pid), {n}) == {n}
-            assert eventually(lambda: served_version(srv.port), {n}) == {n}
+            eventually(lambda: tree_versions(srv.pid), lambda v: v == {n}, timeout=30, what=f"every process on v{n}")
+            eventually(lambda: served_version(srv.port), lambda v: v == {n}, what=f"v{n} served")
         assert http_get(srv.port, "/health").body == "ok\n"
         # children that lived across an update were updated themselves; those forked since inherited it
         assert "updated" in states and "skipped" in states, states
         if roll_back:
             rb = rollback_pool(tree, to=0, wait=60)
             assert not rb.missed, rb.describe()
-            assert eventually(lambda: tree_versions(srv.pid), {0}) == {0}
-            assert eventually(lambda: served_version(srv.port), {0}) == {0}
+            eventually(lambda: tree_versions(srv.pid), lambda v: v == {0}, timeout=30, what="every process on v0")
+            eventually(lambda: served_version(srv.port), lambda v: v == {0}, what="v0 served")
             assert http_get(srv.port, "/health").code == 404
         results = stopped_clean(load)
         assert {"poolhttp 0", "poolhttp 3"} <= results.versions
@@ -83,7 +84,7 @@ def test_pool_updated_as_a_tree_under_load(chain, start_server, roll_back):
     assert srv.alive(), srv.stderr_text()
     pids = tree().pids
     os.kill(srv.pid, signal.SIGTERM)
-    assert eventually(lambda: srv.proc.poll() is not None, True, tries=200) is True, \
-        "SIGTERM did not stop the master"
+    eventually(srv.proc.poll, lambda rc: rc is not None, timeout=20, what="SIGTERM to stop the master")
     assert srv.proc.returncode == 0, srv.stderr_text()
-    assert eventually(lambda: [p for p in pids if os.path.exists(f"/proc/{p}")], [], tries=200) == []
+    eventually(lambda: [p for p in pids if os.path.exists(f"/proc/{p}")], lambda left: not left, timeout=20,
+               what="the children to exit")

@@ -9,8 +9,10 @@ import signal
 
 import pytest
 
-from client import http_get
-from harness import eventually, versions
+from tests.support.process import eventually
+
+from .client import http_get
+from .harness import versions
 
 VERSIONS = versions("poolhttp")
 
@@ -37,6 +39,7 @@ def test_release(start_server, version):
     assert ("server" in echo.headers) == (n >= 2)
     assert (http_get(srv.port, "/health").code == 200) == (n >= 3)
     os.kill(srv.pid, signal.SIGTERM)
-    assert eventually(lambda: srv.proc.poll() is not None, True, tries=200) is True
+    eventually(srv.proc.poll, lambda rc: rc is not None, timeout=20, what="SIGTERM to stop the master")
     assert srv.proc.returncode == 0
-    assert eventually(lambda: [p for p in pids if os.path.exists(f"/proc/{p}")], [], tries=200) == []
+    eventually(lambda: [p for p in pids if os.path.exists(f"/proc/{p}")], lambda left: not left, timeout=20,
+               what="the children to exit")

@@ -15,16 +15,17 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from helpers import REPO, build_c, eventually, needs_gcc, needs_ptrace
+from tests.support.build import REPO, build_c, needs_gcc, needs_ptrace
+from tests.support.cases import E2E, case
+from tests.support.process import eventually, sleeping
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.status import process_status
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
-CASE = Path(__file__).parent / "cases" / "chain_quit"
+CASE = case(E2E, "chain_quit")
 
 
 def test_sigterm_stops_the_old_loop_after_two_chained_patches(tmp_path, targets):
@@ -35,6 +36,7 @@ def test_sigterm_stops_the_old_loop_after_two_chained_patches(tmp_path, targets)
                        text=True, env={**os.environ, "POLUS_CACHE_DIR": str(tmp_path / "cache")})
     assert r.returncode == 0, r.stderr
     t = targets.start([exe])
+    eventually(lambda: sleeping(t.pid), bool)       # in the v0 loop (it prints "ready" before)
     apply_patch(t.pid, out / "quit-v1.so", wait=0.1)
     res = apply_patch(t.pid, out / "quit-v2.so", wait=0.2)
     assert res.to_version == 2

@@ -20,10 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, build_c, eventually, needs_gcc, needs_ptrace
+from tests.support.build import REPO, build_c, needs_gcc, needs_ptrace
+from tests.support.cases import E2E, case
+from tests.support.process import eventually, sleeping
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
-CASE = Path(__file__).parent / "cases" / "fork_rollback"
+CASE = case(E2E, "fork_rollback")
 
 
 def polusgen(*args, env) -> subprocess.CompletedProcess:
@@ -48,10 +50,12 @@ def test_rollback_in_a_child_forked_after_the_update(tmp_path, targets):
     t = targets.start([exe])
     a = int(t.ask())
     try:
+        eventually(lambda: sleeping(a), bool)       # in the old child_loop
         r = polusgen("apply", "--tree", t.pid, patch, "--wait", "0.2", env=env)
         assert r.returncode == 0, r.stdout + r.stderr
         assert re.search(rf"^  {t.pid}: updated", r.stdout, re.M) and re.search(rf"^  {a}: updated", r.stdout, re.M)
         b = int(t.ask())
+        eventually(lambda: sleeping(b), bool)       # in the new child_loop
 
         r = polusgen("status", "--tree", t.pid, env=env)
         assert r.returncode == 0, r.stderr

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build_c, needs_gcc
+from tests.support.build import build_c, needs_gcc
+from tests.support.cases import E2E
 from polusgen.errors import InjectError
 from polusgen.inject.pool import process_tree, processes_of
 
 pytestmark = needs_gcc
-FORKER = Path(__file__).resolve().parents[1] / "e2e" / "cases" / "fork_rollback" / "v0" / "forker.c"
+FORKER = E2E / "fork_rollback" / "v0" / "forker.c"
 
 
 def test_tree_and_executable(tmp_path, targets):

@@ -25,6 +25,16 @@ def eventually(probe, ok, timeout: float = 10.0, pause: float = 0.01, what: str 
     return v
 
 
+def sleeping(pid: int) -> bool:
+    """The process's main thread is blocked in nanosleep / clock_nanosleep
+    (usleep): for a program that prints "ready" before it enters the loop
+    that sleeps, the sign that it is in the loop now."""
+    try:
+        return Path(f"/proc/{pid}/syscall").read_text().split()[0] in ("35", "230")
+    except (OSError, IndexError):
+        return False
+
+
 def moving_reports(t, keys=("calls",), n: int = 2) -> list[dict]:
     """n Fig. 2 report lines, each one asked for until every counter in `keys`
     has moved past the one before (or the version changed: the caller's
