@@ -348,6 +348,36 @@ def test_loops_forever(tree):
     assert forever == {"serve", "poll_loop", "spin", "inner_break", "stays"}
 
 
+# loops left only on a global flag, or when an event wait fails (issue 10)
+FLAG_LOOPS = """
+#include <errno.h>
+#include <sys/epoll.h>
+struct conf { int quit; int max; } config;
+volatile int stop;
+int served;
+void work(void);
+void on_flag(void) { while (1) { work(); if (config.quit) return; } }
+void while_not(void) { while (!config.quit) work(); }
+void either(void) { for (;;) { work(); if (stop || config.quit) break; } }
+int waits(int ep) { struct epoll_event ev[4];
+                    for (;;) { int n = epoll_wait(ep, ev, 4, -1); if (n < 0 && errno != EINTR) return -1; work(); } }
+void flag_or_wait(int ep) { struct epoll_event ev[4];
+                            while (!stop) { if (epoll_wait(ep, ev, 4, 10) == -1) break; work(); } }
+void local_counter(void) { int n = 0; while (1) { work(); if (++n > 10) return; } }
+void written_here(void) { while (!stop) stop = served > 3; }
+void counted(void) { while (served < config.max) served++; }
+void param(int done) { while (1) { work(); if (done) return; } }
+"""
+
+
+def test_loops_left_only_on_a_flag_or_a_failed_wait(tree):
+    p = load_program(tree({"g.c": FLAG_LOOPS}))
+    exits = {k: f.loop_exit for k, f in p.functions.items() if f.loop_exit}
+    assert exits == {"on_flag": "config.quit", "while_not": "config.quit", "either": "stop || config.quit",
+                     "waits": "epoll_wait fails", "flag_or_wait": "stop or epoll_wait fails"}
+    assert not any(f.loops_forever for f in p.functions.values())
+
+
 # accept loops left only in the child they fork (vsftpd's vsf_standalone_main)
 FORK_LOOPS = """
 #include <unistd.h>
