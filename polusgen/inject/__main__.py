@@ -33,7 +33,7 @@ def run(cmd: str, target: str, tree: bool = False, patch: Optional[str] = None, 
         from polusgen.inject.pool import status_pool
         from polusgen.inject.status import process_status
         results = [process_status(int(target), rate_interval=interval)] if select is None \
-            else status_pool(select, rate_interval=interval)[1]
+            else status_pool(select, rate_interval=interval)
         if json_out:
             print(results[0].to_json() if select is None else "[" + ",\n".join(r.to_json() for r in results) + "]")
             return 0

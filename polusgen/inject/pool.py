@@ -258,18 +258,18 @@ def _progress_words(pst: Optional[dict]) -> str:
 
 # ------------------------------------------------------------------ status
 
-def status_pool(select: Callable[[], Selection], rate_interval: float = 0.0) -> tuple[Selection, list]:
+def status_pool(select: Callable[[], Selection], rate_interval: float = 0.0) -> list:
+    """The StatusResult of every selected process (those that exit meanwhile left out)."""
     from polusgen.inject.status import process_status
 
-    sel = select()
     out = []
-    for pid in sel.pids:
+    for pid in select().pids:
         try:
             out.append(process_status(pid, rate_interval=rate_interval))
-        except InjectError as e:
+        except InjectError:
             if not _gone(pid):
                 raise
-    return sel, out
+    return out
 
 
 # ------------------------------------------------------------------ rollback
@@ -312,8 +312,7 @@ def rollback_pool(select: Callable[[], Selection], to: Optional[int] = None, wai
                     continue
                 why = pending_rollback(st.status)
                 if why:
-                    blocked = why.blocked
-                    res.outcomes[pid] = Outcome(pid, "blocked" if blocked else "pending", why.describe())
+                    res.outcomes[pid] = Outcome(pid, "blocked" if why.blocked else "pending", why.describe())
                     continue
                 rollback_patch(pid, to=to, wait=0.0)
                 res.outcomes[pid] = Outcome(pid, "pending", "rolling back")
