@@ -526,10 +526,12 @@ def loop_exit(body, params: set[str], globals_read: set[str]) -> Optional[str]:
         if isinstance(n, c_ast.For) and n.cond is None or \
                 isinstance(n, (c_ast.While, c_ast.DoWhile)) and _always_true(n.cond):
             pass
-        elif n.cond is not None and flag(n.cond) is not None:
+        elif n.cond is not None and _truth_test(n.cond) and flag(n.cond) is not None:
             ways.append(_negated(flag(n.cond)))
         else:
             continue
+        if any(_call_name_of(c) in WAITS_FOR_OTHERS for c in walk(n.stmt)):
+            continue    # waits for another thread to change the flag: left when it does
 
         def guard(cond) -> Optional[str]:
             f = flag(cond)
@@ -538,6 +540,23 @@ def loop_exit(body, params: set[str], globals_read: set[str]) -> Optional[str]:
         if not _leaves(n.stmt, forked, guard, ways) and ways:
             return " or ".join(dict.fromkeys(ways))
     return None
+
+
+# a loop that blocks in one of these waits for another thread, which will
+# change its condition: a wait for work, not a loop that runs until the end
+WAITS_FOR_OTHERS = frozenset({"pthread_cond_wait", "pthread_cond_timedwait", "sem_wait", "sem_timedwait"})
+
+
+def _call_name_of(n) -> Optional[str]:
+    return n.name.name if isinstance(n, c_ast.FuncCall) and isinstance(n.name, c_ast.ID) else None
+
+
+def _truth_test(cond) -> bool:
+    """`flag`, `!flag`, `s.flag`, `!s->flag`: a flag read as true or false
+    (`while (count == 0)` compares a quantity: not a flag)."""
+    while isinstance(cond, c_ast.UnaryOp) and cond.op == "!":
+        cond = cond.expr
+    return isinstance(cond, (c_ast.ID, c_ast.StructRef))
 
 
 def _written_names(stmt) -> set[str]:

@@ -351,6 +351,7 @@ def test_loops_forever(tree):
 # loops left only on a global flag, or when an event wait fails (issue 10)
 FLAG_LOOPS = """
 #include <errno.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 struct conf { int quit; int max; } config;
 volatile int stop;
@@ -367,6 +368,9 @@ void local_counter(void) { int n = 0; while (1) { work(); if (++n > 10) return; 
 void written_here(void) { while (!stop) stop = served > 3; }
 void counted(void) { while (served < config.max) served++; }
 void param(int done) { while (1) { work(); if (done) return; } }
+int count;
+void wait_for_work(void) { while (count == 0) work(); }
+void cond_wait(void *c, void *m) { while (!count) pthread_cond_wait(c, m); }
 """
 
 
