@@ -20,6 +20,7 @@ import pytest
 
 from polusgen.errors import InjectError
 from polusgen.inject.pool import apply_pool, process_tree, rollback_pool
+from polusgen.inject.ptrace import process_dying
 from polusgen.inject.status import process_status
 from tests.support.process import eventually
 
@@ -42,8 +43,8 @@ def tree_versions(pid: int) -> set[int]:
         try:
             out.add(process_status(p).version)
         except InjectError:
-            if os.path.exists(f"/proc/{p}"):
-                raise
+            if os.path.exists(f"/proc/{p}") and not process_dying(p):
+                raise       # not a child that exited (or is exiting) meanwhile
     return out
 
 
