@@ -32,7 +32,7 @@ from polusgen.versionfile import VersionFile
 
 from .prologue import build_prologue
 from .sync import SyncBuilder
-from .usercode import user_functions, user_old_refs
+from .usercode import kept_generated, user_functions, user_old_refs
 from .registration import registration
 from .writer import PatchWriter, completed_type, manifest_c_lines
 
@@ -161,10 +161,10 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
             "key": d.key, "base": d.base, "new_symbol": d.new_symbol, "old_import": d.old_import,
             "old_macro": plan.imports[d.old_import].macro, "readonly": d.readonly, "no_sync": d.no_sync,
             "coord": str(ch.new.coord), "reasons": ch.reasons, "o2n": o2n, "n2o": n2o,
-            "new_ptr_d": w.spell("new", pointer_to(new_t), "d"),
-            "new_ptr_s": w.spell("new", pointer_to(new_t), "s"),
-            "old_ptr_d": w.spell("old", pointer_to(old_t), "d"),
-            "old_ptr_s": w.spell("old", pointer_to(old_t), "s"),
+            "new_ptr_d": w.spell("new", pointer_to(w.named_type("new", d.key, new_t)), "d"),
+            "new_ptr_s": w.spell("new", pointer_to(w.named_type("new", d.key, new_t)), "s"),
+            "old_ptr_d": w.spell("old", pointer_to(w.named_type("old", d.key, old_t)), "d"),
+            "old_ptr_s": w.spell("old", pointer_to(w.named_type("old", d.key, old_t)), "s"),
         }
         if not d.no_sync:
             w.override(f"polus_o2n_{d.base}")
@@ -203,7 +203,8 @@ def render_patch(plan: PatchPlan, *, user_code: Optional[Path] = None, so_name: 
         "so_name": so_name, "defines": defines, "program_warnings": program_warnings(),
         "build_flags": build_flags_line(cs.new.cflags),
         "includes": includes, "user_code": w.user_code, "user_names": user_names,
-        "tags": sorted(w.tags), "types": types, "externs": externs,
+        "user_keeps": kept_generated(user_code) if user_code else [],
+        "tags": sorted(w.tags), "types": types, "anon_types": list(w.anon_types.values()), "externs": externs,
         "n_imports": len(plan.imports), "import_macros": import_macros,
         "functions": functions, "copies": copies, "stubs": stubs, "globals": globals_,
         "converters": list(sb.converters.values()), "heap": list(sb.heap.values()), "data": data,

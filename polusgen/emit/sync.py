@@ -100,6 +100,9 @@ class SyncBuilder:
              bitfield: bool = False) -> list:
         if same_type(old_t, new_t, self.old, self.new, self.changed):
             r = resolve(new_t, self.new)
+            if r.kind == "array" and r.node.dim is None:
+                return [self.skip(dst, f"{where}: a flexible array member (how many elements an object has is "
+                                  "known only to the code that allocated it)", coord)]
             if bitfield or r.kind in ("scalar", "ptr", "enum"):
                 return [{"op": "assign", "dst": dst, "src": src}]
             return [{"op": "copy", "dst": dst, "src": src}]

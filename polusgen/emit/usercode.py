@@ -34,6 +34,17 @@ def user_functions(path: Optional[Path]) -> list[str]:
     return list(seen)
 
 
+def kept_generated(path: Optional[Path]) -> list[str]:
+    """The `<what>` of every user_polus_<what> that calls polus_<what>, the
+    generated function it replaces (to build on it): that one stays compiled.
+    A generated converter the user replaces without calling it is left out,
+    so it cannot stand in the way (a type it cannot handle)."""
+    if path is None:
+        return []
+    text = strip_c(Path(path).read_text())
+    return [w for w in user_functions(path) if re.search(rf"(?<!user_)\bpolus_{w}\s*\(", text)]
+
+
 def user_old_refs(path: Optional[Path]) -> list[str]:
     """Every POLUS_OLD_<name> (and _C) the file uses: the running program's (or an
     earlier patch's) symbols it wants imported, deleted ones included."""
@@ -52,4 +63,5 @@ def user_flags(path: Optional[Path]) -> list[str]:
     if path is None:
         return []
     p = Path(path).resolve()
-    return [f'-DPOLUS_USER_CODE="{p}"'] + [f"-DPOLUS_HAVE_USER_{w}=1" for w in user_functions(p)]
+    return [f'-DPOLUS_USER_CODE="{p}"'] + [f"-DPOLUS_HAVE_USER_{w}=1" for w in user_functions(p)] + \
+        [f"-DPOLUS_KEEP_{w}=1" for w in kept_generated(p)]

@@ -61,6 +61,7 @@ class PatchWriter:
         # away): the patch carries a private copy instead of importing them
         self.binary_symbols: Optional[dict[tuple[str, Optional[str]], int]] = plan.binary_symbols
         self.copies: dict[str, str] = {}
+        self.anon_types: dict[str, str] = {}       # typedef name -> its definition (named_type)
 
     # ------------------------------------------------------------ renaming
     def _type_name(self, world: str):
@@ -160,6 +161,30 @@ class PatchWriter:
         t = self.renamer(world).rename(tnode)
         return type_text(t, declname)
 
+    def named_type(self, world: str, key: str, tnode):
+        """Global `key`'s type with its anonymous struct/union body named by a
+        typedef (`struct { ... } table[]` -> `table_t_new_v1 table[]`): the
+        patch spells a global's type in several places, and each `struct { ... }`
+        would be a type of its own (and a macro could not hold its lines)."""
+        def body_holder(t):
+            while isinstance(t, (c_ast.ArrayDecl, c_ast.PtrDecl)):
+                t = t.type
+            if isinstance(t, c_ast.TypeDecl) and isinstance(t.type, (c_ast.Struct, c_ast.Union)) \
+                    and not t.type.name and t.type.decls is not None:
+                return t
+            return None
+
+        if body_holder(tnode) is None:
+            return tnode
+        name = f"{ident_of(self.plan.bases.get(('global', key)) or key)}_t_{world}{self.plan.suffix}"
+        out = copy.deepcopy(tnode)
+        holder = body_holder(out)
+        if name not in self.anon_types:
+            td = c_ast.Typedef(name, [], ["typedef"], c_ast.TypeDecl(name, [], None, holder.type))
+            self.anon_types[name] = cprint(self.renamer(world).rename(td)) + ";"
+        holder.type = c_ast.IdentifierType([name])
+        return out
+
     def enumerator_new(self, name: str) -> str:
         return self.plan.enumerators.get(name, name)
 
@@ -198,6 +223,7 @@ class PatchWriter:
         sym = self.plan.symbol("global", key)
         decl: c_ast.Decl = copy.deepcopy(ent.node)
         _strip_nested_bodies(decl.type, top=None)
+        decl.type = self.named_type("new", key, decl.type)
         init = decl.init
         decl.init = None
         decl = self.renamer("new", ent.refs).rename(decl)
@@ -404,7 +430,7 @@ class PatchWriter:
                 world = "old" if imp.key in changed_globals or imp.key not in self.new.globals else "new"
                 prog = self.old if world == "old" else self.new
                 ent = prog.globals.get(imp.key) or self.old.globals[imp.key]
-                tnode = completed_type(ent.node)
+                tnode = self.named_type(world, imp.key, completed_type(ent.node))
                 ptr = self.spell(world, pointer_to(tnode))
                 out.append({"macro": imp.macro, "index": i, "expr": f"(*({ptr})polus_imports[{i}].addr)",
                             "const_expr": f"(*({ptr})0)", "name": imp.name, "kind": imp.kind})
@@ -424,6 +450,7 @@ class PatchWriter:
             ent = self.new.globals[key]
             d = copy.deepcopy(ent.node)
             _strip_nested_bodies(d.type, top=None)
+            d.type = self.named_type("new", key, d.type)
             d = self.renamer("new", ent.refs).rename(d)
             out.append(cprint(d) + ";")
         return out
