@@ -133,6 +133,9 @@ class Program:
     # extra options the program was compiled with (-I/-D), kept for building the patch
     cflags: list[str] = field(default_factory=list)
     warnings: list["Warning_"] = field(default_factory=list)   # e.g. one struct tag defined two ways in two files
+    # type key -> (TU, its definition) for a type another TU reads differently (the
+    # type-conflict warning): the patch makes one view of both (emit's merged_view)
+    type_variants: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
     # TU -> how it configures and includes the system headers, in source order:
     # ["#include <limits.h>", "#define __USE_GNU", "#include <utmpx.h>"].  Feature
     # macros (_GNU_SOURCE, _FILE_OFFSET_BITS, __USE_*) change what the real

@@ -26,8 +26,8 @@ from typing import Optional
 
 from polusgen.inject.jumps import REL32_LEN
 from polusgen.manifest import Binary
-from polusgen.model import ChangeSet, Status, Warning_, split_key, static_key
-from polusgen.versionfile import VersionFile
+from polusgen.model import ChangeSet, Status, Warning_, split_key
+from polusgen.versionfile import VersionFile, vf_key
 
 _SECTION = {"function": "functions", "global": "globals", "type": "types"}
 
@@ -217,11 +217,6 @@ def _carried_by_callers(cs: ChangeSet, key: str, size: int) -> Warning_:
     return Warning_("too-short", f"{key} is only {size} bytes long in the running binary, shorter than a "
                     f"{REL32_LEN}-byte jump: nothing to redirect; its callers carry the change{through}",
                     cs.functions[key].old.coord)
-
-
-def vf_key(ent) -> str:
-    """The version file's key of a function or global entity."""
-    return static_key(ent.name, ent.file) if ent.static else ent.name
 
 
 def unique_base(cs: ChangeSet, kind: str, key: str) -> str:

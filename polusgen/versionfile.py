@@ -39,6 +39,13 @@ from pathlib import Path
 from typing import Optional
 
 from polusgen.errors import VersionFileError
+from polusgen.model import static_key
+
+
+def vf_key(ent) -> str:
+    """The version file's key of a function or global entity."""
+    return static_key(ent.name, ent.file) if ent.static else ent.name
+
 
 FORMAT = 1
 SECTIONS = ("functions", "globals", "types")
@@ -101,8 +108,6 @@ class VersionFile:
 
     def seed(self, prog) -> None:
         """Record every symbol of the program that was started (version 0)."""
-        from polusgen.plan import vf_key
-
         for key, fn in prog.functions.items():
             self.symbols["functions"].setdefault(vf_key(fn), SymbolRecord(0, fn.name, file=fn.file if fn.static else None))
         for key, g in prog.globals.items():

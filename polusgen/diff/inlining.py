@@ -200,7 +200,7 @@ def homes_from_version_file(vf: VersionFile, prog: Program) -> tuple[dict[str, t
     their symbol name there.  A .so is looked for in the version file's folder,
     else where it was recorded (write_patch records the path it was given); a
     missing one is named in a warning, and its functions count as the binary's."""
-    from polusgen.plan import vf_key
+    from polusgen.versionfile import vf_key
 
     homes: dict[str, tuple[Path, str]] = {}
     missing: dict[str, list[str]] = {}

@@ -25,7 +25,7 @@ REASON = ("no storage in the running binary (gcc kept it in registers or folded 
 
 
 def own_unstored_statics(cs: ChangeSet, binary: Path, version_file: Optional[VersionFile] = None) -> None:
-    from polusgen.plan import vf_key
+    from polusgen.versionfile import vf_key
 
     data = read_symbols(Path(binary), ("OBJECT", "TLS"))
     if not data:

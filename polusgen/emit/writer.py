@@ -394,14 +394,13 @@ class PatchWriter:
         differ become anonymous unions, so code from either file compiles."""
         if not isinstance(node, (c_ast.Struct, c_ast.Union)) or not node.decls:
             return node
-        for w in prog.warnings:
-            m = _CONFLICT.match(w.message) if w.code == "type-conflict" else None
-            if m is None or m.group(1) != key:
-                continue
-            alt = _tu_type(prog, m.group(2), key)
-            if alt is None or len(alt.decls or []) != len(node.decls):
-                self.warn("type-conflict", f"{key} differs in {m.group(2)} and cannot be merged: code from "
-                          f"{m.group(2)} may not compile", w.coord)
+        for file, alt_node in prog.type_variants.get(key, []):
+            alt = copy.deepcopy(alt_node)
+            _strip_nested_bodies(alt, top=alt)
+            where = self.type_coord(key)
+            if len(alt.decls or []) != len(node.decls):
+                self.warn("type-conflict", f"{key} differs in {file} and cannot be merged: code from "
+                          f"{file} may not compile", where)
                 continue
             decls = []
             for a, b in zip(node.decls, alt.decls):
@@ -409,8 +408,8 @@ class PatchWriter:
                     decls.append(a)
                     continue
                 if _type_spelling(a.type) != _type_spelling(b.type) or a.bitsize is not None:
-                    self.warn("type-conflict", f"{key}.{a.name} is {b.name} of another type in {m.group(2)}; "
-                              "not merged", w.coord)
+                    self.warn("type-conflict", f"{key}.{a.name} is {b.name} of another type in {file}; "
+                              "not merged", where)
                     decls.append(a)
                     continue
                 decls.append(c_ast.Decl(None, [], [], [], [], c_ast.Union(None, [a, copy.deepcopy(b)]), None, None))
@@ -518,40 +517,8 @@ def completed_type(decl: c_ast.Decl) -> c_ast.Node:
     return t
 
 
-_CONFLICT = re.compile(r"^(.*?) reads differently in (\S+) than in (\S+)")
-
-
 def _type_spelling(t) -> str:
     return type_text(t, None)
-
-
-_TU_CACHE: dict = {}
-
-
-def _tu_type(prog: Program, file: str, key: str):
-    """The definition of `key` as translation unit `file` of `prog` reads it."""
-    from pathlib import Path
-
-    root = Path(prog.root)
-    path = root / file if root.is_dir() else root
-    ck = (str(path), tuple(prog.cflags))
-    if ck not in _TU_CACHE:
-        try:
-            from polusgen.frontend import load_program
-
-            inc = [f[2:] for f in prog.cflags if f.startswith("-I")]
-            defs = [f[2:] for f in prog.cflags if f.startswith("-D")]
-            sysd = [f[len("-isystem"):] for f in prog.cflags if f.startswith("-isystem")]
-            _TU_CACHE[ck] = load_program(path, include_dirs=tuple(inc), defines=tuple(defs), system_dirs=tuple(sysd))
-        except Exception:  # the TU loaded as part of the program; alone it may not
-            _TU_CACHE[ck] = None
-    tu = _TU_CACHE[ck]
-    te = tu.types.get(key) if tu is not None else None
-    if te is None:
-        return None
-    node = copy.deepcopy(te.node)
-    _strip_nested_bodies(node, top=node)
-    return node
 
 
 def _drop_object_const(decl: c_ast.Decl) -> None:

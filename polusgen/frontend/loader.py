@@ -207,6 +207,7 @@ def _merge_types(prog: Program, tus: list[TUFacts]) -> None:
                 where[ent.key] = t.file
             elif _complete(old) and _complete(ent) and old.text != ent.text and ent.key not in conflicts:
                 conflicts.add(ent.key)
+                prog.type_variants.setdefault(ent.key, []).append((t.file, ent.node))
                 prog.warnings.append(Warning_(
                     "type-conflict",
                     f"{ent.key} reads differently in {t.file} than in {where[ent.key]} (macros?); "
