@@ -148,13 +148,19 @@ def build_patch(c_path: Path, out_so: Optional[Path] = None, include_dirs: Seque
     from polusgen.emit import so_path_for
 
     c_path = Path(c_path)
+    if c_path.is_dir():
+        raise BuildError(f"{c_path} is a folder: give the patch.polus.c that `polusgen diff -o` wrote")
     if not c_path.is_file():
         raise BuildError(f"{c_path}: no such patch")
     if user_code is not None and not Path(user_code).is_file():
         raise BuildError(f"{user_code}: no such user code file")
     out_so = Path(out_so) if out_so is not None else so_path_for(c_path)
+    if out_so.is_dir():
+        raise BuildError(f"{out_so} is a folder: give the library's file name (-o {out_so / so_path_for(c_path).name})")
+    if not out_so.parent.is_dir():
+        raise BuildError(f"cannot write {out_so}: no such folder {out_so.parent}")
     # build next to the target and rename: a failed or refused build leaves no half-written library
-    with replacing(out_so, ".tmp") as tmp:
+    with replacing(out_so, ".tmp", executable=True) as tmp:
         cmd = gcc_command(c_path, tmp, include_dirs, user_code)
         try:
             r = subprocess.run(cmd, capture_output=True, text=True)

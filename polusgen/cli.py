@@ -1,8 +1,14 @@
 """The polusgen command line.
 
 Thin on purpose: each command parses its options, calls one stage function
-and renders the result with rich.  Stage modules are imported inside the
-commands so that `polusgen apply` does not pay for pycparser or jinja2.
+and renders the result.  Stage modules are imported inside the commands so
+that `polusgen apply` does not pay for pycparser or jinja2; apply, status and
+rollback usually do not even get here (polusgen.entry), but their help and
+usage errors do.  docs/cli.md is generated from this app
+(`python docs/gen_cli.py`); a test fails when it is out of step.
+
+Options used by several commands are declared once below (INCLUDE, JSON,
+...): a new one goes there, then into each command that takes it.
 """
 from __future__ import annotations
 
@@ -12,96 +18,179 @@ from typing import List, Optional
 
 import typer
 
+from polusgen import __version__
+from polusgen.errors import EXIT_CODES, Exit, NothingToDo, PolusError
+
+
+def _exit_table() -> str:
+    # \b: click keeps the lines of the next paragraph as they are
+    return "Exit status:\n\n\b\n" + "\n".join(f"{int(c):>4}  {d}" for c, d in EXIT_CODES.items())
+
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Live updating of running C programs (POLUS).",
+    epilog=_exit_table(),
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 
 
-def _fail(message: str, code: int = 1) -> None:
-    from rich.console import Console
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"polusgen {__version__}")
+        raise typer.Exit()
 
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
-    raise typer.Exit(code)
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                       help="print polusgen's version and exit")) -> None:
+    pass
 
 
-def _run(fn, *args, **kwargs):
-    """Call a stage; turn its user-facing errors into one clear line."""
-    from polusgen.errors import PolusError
+def _run(fn, *args, json_on_stdout: bool = False, **kwargs):
+    """Call a stage; turn its user-facing errors into one clear line and their
+    exit status (docs/cli.md, "Exit status")."""
+    from polusgen.output import say
 
     try:
         return fn(*args, **kwargs)
+    except NothingToDo as e:
+        say(str(e), sys.stderr if json_on_stdout else sys.stdout)
+        raise typer.Exit(e.exit_code)
     except PolusError as e:
-        _fail(str(e))
+        say(f"error: {e}", sys.stderr)
+        raise typer.Exit(e.exit_code)
+    except KeyboardInterrupt:
+        say("interrupted", sys.stderr)
+        raise typer.Exit(Exit.INTERRUPTED)
+
+
+def _bars(quiet: bool):
+    from polusgen.progress import Bars
+
+    return Bars(quiet)
+
+
+# ------------------------------------------------------------ shared options
+
+INCLUDE = typer.Option([], "-I", metavar="DIR",
+                       help="include folder, as for gcc (relative to each version's root, or absolute); repeatable")
+DEFINE = typer.Option([], "-D", metavar="NAME[=VALUE]", help="preprocessor definition, as for gcc; repeatable")
+BINARY = typer.Option(None, "--binary", metavar="EXE",
+                      help="the running program's executable (records its build-id; finds what gcc inlined)")
+PROGRAM = typer.Option(None, "--program", metavar="NAME",
+                       help="program name (default: the binary's or the first version's folder name)")
+NO_CACHE = typer.Option(False, "--no-cache", help="parse every file again: do not read or write the parse cache")
+QUIET = typer.Option(False, "-q", "--quiet", help="no progress bars (they are drawn only when stderr is a terminal)")
+JSON = typer.Option(False, "--json", help="print the outcome as one JSON document (docs/json.md)")
+WAIT = typer.Option(1.0, "--wait", metavar="SECONDS", min=0.0,
+                    help="how long to watch the update terminate before detaching")
 
 
 # ---------------------------------------------------------------- constructor
 
 @app.command()
 def diff(
-    old: Path = typer.Argument(..., help="old version: a folder of .c files, one .c file, or a compile_commands.json"),
-    new: Path = typer.Argument(..., help="new version, given the same way"),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="write the patch (patch.polus.c) here"),
-    report: bool = typer.Option(False, "--report", help="print the change set as the paper's Table 1"),
+    old: Path = typer.Argument(..., metavar="OLD",
+                               help="old version: a folder of .c files, one .c file, or a compile_commands.json"),
+    new: Path = typer.Argument(..., metavar="NEW", help="new version, given the same way"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="PATCH.polus.c",
+                                          help="write the patch here"),
+    report: bool = typer.Option(False, "--report", help="print the change set as the paper's Table 1 "
+                                                        "(the default without -o and --json)"),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="with --report: every entity and its reason"),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="write the change set as JSON ('-' for stdout)"),
-    include: List[str] = typer.Option([], "-I", help="include directory (both versions; relative to each root)"),
-    define: List[str] = typer.Option([], "-D", help="preprocessor definition NAME[=VALUE]"),
-    system: List[str] = typer.Option([], "-isystem", "--isystem",
-                                     help="folder of another library's headers (both versions; relative to each root)"),
-    version_file: Optional[Path] = typer.Option(None, "--version-file", help="versionfiles/NAME.json: the chain this patch continues"),
-    binary: Optional[Path] = typer.Option(None, "--binary", help="the running program's executable (records its build-id)"),
-    program: Optional[str] = typer.Option(None, "--program", help="program name (default: the binary's or the folder's name)"),
-    user_code: Optional[Path] = typer.Option(None, "--user-code", help="hand-written sync functions and callbacks (C)"),
-    no_cache: bool = typer.Option(False, "--no-cache", help="do not use the parse cache"),
+    json_out: Optional[Path] = typer.Option(None, "--json", metavar="FILE",
+                                            help="write the change set as JSON ('-' for stdout)"),
+    include: List[str] = INCLUDE,
+    define: List[str] = DEFINE,
+    system: List[str] = typer.Option([], "-isystem", "--isystem", metavar="DIR",
+                                     help="folder of another library's headers (both versions; relative to each "
+                                          "root); repeatable"),
+    version_file: Optional[Path] = typer.Option(None, "--version-file", metavar="FILE",
+                                                help="versionfiles/NAME.json: the chain this patch continues "
+                                                     "(created if missing, updated after writing the patch)"),
+    binary: Optional[Path] = BINARY,
+    program: Optional[str] = PROGRAM,
+    user_code: Optional[Path] = typer.Option(None, "--user-code", metavar="FILE",
+                                             help="hand-written sync functions and callbacks (C)"),
+    no_cache: bool = NO_CACHE,
+    quiet: bool = QUIET,
 ) -> None:
-    """Compare two versions; report the change set and/or write the patch."""
+    """Compare two versions; report the change set and/or write the patch.
+
+    Ends with what it wrote, the change set in one line and every warning.
+    Versions that do not differ exit with status 3 and write no patch.
+    """
     from polusgen.pipeline import run_diff
 
-    _run(run_diff, old, new, output=output, report=report or (output is None and json_out is None),
-         verbose=verbose, json_out=json_out, include=include, define=define, system=system,
-         version_file=version_file, binary=binary, program=program, user_code=user_code,
-         use_cache=not no_cache)
+    with _bars(quiet) as progress:
+        _run(run_diff, old, new, output=output, report=report or (output is None and json_out is None),
+             verbose=verbose, json_out=json_out, include=include, define=define, system=system,
+             version_file=version_file, binary=binary, program=program, user_code=user_code,
+             use_cache=not no_cache, progress=progress, json_on_stdout=str(json_out) == "-")
 
 
 @app.command()
 def build(
-    patch: Path = typer.Argument(..., help="patch.polus.c written by `polusgen diff`"),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="the shared library (default: patch.so beside it)"),
-    include: List[str] = typer.Option([], "-I", help="include directory of the program (for its headers, if any)"),
-    user_code: Optional[Path] = typer.Option(None, "--user-code", help="hand-written sync functions and callbacks (C)"),
-    force: bool = typer.Option(False, "--force", help="build even if the patch cannot carry some state (see diff's errors)"),
+    patch: Path = typer.Argument(..., metavar="PATCH.polus.c", help="the patch `polusgen diff -o` wrote"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="LIB.so",
+                                          help="the shared library (default: beside the patch, .so); "
+                                               "its folder must exist"),
+    include: List[str] = typer.Option([], "-I", metavar="DIR",
+                                      help="include folder of the program, for hand-written code's headers; "
+                                           "repeatable"),
+    user_code: Optional[Path] = typer.Option(None, "--user-code", metavar="FILE",
+                                             help="hand-written sync functions and callbacks (C)"),
+    force: bool = typer.Option(False, "--force", help="build even if the patch cannot carry some state "
+                                                      "(see diff's errors)"),
 ) -> None:
-    """Build a patch into a shared library with gcc."""
+    """Build a patch into a shared library with gcc; prints the library's path."""
     from polusgen.build import build_patch
+    from polusgen.output import say
 
     so = _run(build_patch, patch, output, include_dirs=include, user_code=user_code, force=force)
-    typer.echo(str(so))
+    say(str(so))
 
 
 @app.command()
 def evolve(
-    versions: List[Path] = typer.Argument(..., help="version trees in order: v0 v1 v2 ..."),
-    out_dir: Path = typer.Option(Path("patches"), "-o", "--out-dir", help="where the patches go"),
-    binary: Optional[Path] = typer.Option(None, "--binary", help="the running program's executable"),
-    program: Optional[str] = typer.Option(None, "--program", help="program name"),
-    include: List[str] = typer.Option([], "-I"),
-    define: List[str] = typer.Option([], "-D"),
-    system: List[str] = typer.Option([], "-isystem", "--isystem", help="folder of another library's headers"),
-    user_code_dir: Optional[Path] = typer.Option(None, "--user-code-dir",
-                                                 help="folder with v<N>.c: hand-written code of the step to version N"),
+    versions: List[Path] = typer.Argument(..., metavar="V0 V1 [V2...]",
+                                          help="version trees in release order"),
+    out_dir: Path = typer.Option(Path("patches"), "-o", "--out-dir", metavar="DIR",
+                                 help="where the patches and the version file go (created if missing)"),
+    binary: Optional[Path] = BINARY,
+    program: Optional[str] = PROGRAM,
+    include: List[str] = INCLUDE,
+    define: List[str] = DEFINE,
+    system: List[str] = typer.Option([], "-isystem", "--isystem", metavar="DIR",
+                                     help="folder of another library's headers (both versions; relative to each "
+                                          "root); repeatable"),
+    user_code_dir: Optional[Path] = typer.Option(None, "--user-code-dir", metavar="DIR",
+                                                 help="folder with v<N>.c: hand-written code of the step to "
+                                                      "version N"),
+    no_cache: bool = NO_CACHE,
+    json_out: bool = JSON,
+    quiet: bool = QUIET,
 ) -> None:
-    """Generate and build the whole chain of patches with one version file."""
+    """Write and build the whole chain of patches with one version file.
+
+    Ends with every patch written, its change set in one line and its
+    warnings.  Exits with status 3 when no step changes anything.
+    """
     from polusgen.evolve import run_evolve
 
-    _run(run_evolve, versions, out_dir=out_dir, binary=binary, program=program, include=include, define=define,
-         system=system,
-         user_code_dir=user_code_dir)
+    with _bars(quiet) as progress:
+        _run(run_evolve, versions, out_dir=out_dir, binary=binary, program=program, include=include,
+             define=define, system=system, user_code_dir=user_code_dir, use_cache=not no_cache, json_out=json_out,
+             progress=progress, json_on_stdout=json_out)
 
 
 # ---------------------------------------------------------------- runtime side
+# The same commands as polusgen.inject.__main__, which normally runs them
+# without typer (polusgen.entry).
 
 TARGET_HELP = "process id, or the path of an executable: every process running it (checked by build-id)"
 TREE_HELP = "the process and every descendant running the same binary (a pre-forked server)"
@@ -155,12 +244,14 @@ def rollback(
 
 @app.command()
 def demo(
-    workdir: Optional[Path] = typer.Option(None, "--workdir", help="where to build (default: a temporary folder)"),
+    workdir: Optional[Path] = typer.Option(None, "--workdir", metavar="DIR",
+                                           help="where to build (default: a temporary folder)"),
+    no_cache: bool = NO_CACHE,
 ) -> None:
-    """Watch a live update: start the Fig. 2 program, patch it, roll it back."""
+    """Watch a live update: patch a running program, then roll it back."""
     from polusgen.demo import run_demo
 
-    _run(run_demo, workdir)
+    _run(run_demo, workdir, use_cache=not no_cache)
 
 
 @app.command()
@@ -191,8 +282,13 @@ def study(
         raise typer.Exit(1)
 
 
-def main() -> None:  # python -m polusgen
-    app()
+def main(argv: Optional[list[str]] = None) -> int:
+    """Run the app; its exit status (docs/cli.md)."""
+    try:
+        app(args=argv, prog_name="polusgen")
+    except SystemExit as e:        # click ends every command this way
+        return e.code if isinstance(e.code, int) else Exit.ERROR
+    return Exit.OK
 
 
 if __name__ == "__main__":

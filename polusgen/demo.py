@@ -63,7 +63,7 @@ def build_example(src: Path, exe: Path) -> None:
     subprocess.run(["gcc", "-O2", "-o", str(exe), *cfiles, "-lpthread"], check=True)
 
 
-def run_demo(workdir: Optional[Path] = None) -> None:
+def run_demo(workdir: Optional[Path] = None, use_cache: bool = True) -> None:
     from rich.console import Console
 
     from polusgen.build import build_patch
@@ -104,7 +104,7 @@ def run_demo(workdir: Optional[Path] = None) -> None:
         patch_c = tmp / "patch.polus.c"
         run_diff(tmp / "v0", tmp / "v1", output=patch_c, report=True, verbose=False, json_out=None,
                  include=[], define=[], version_file=tmp / "fig2.versions.json", binary=exe,
-                 program="fig2", user_code=None, use_cache=True)
+                 program="fig2", user_code=None, use_cache=use_cache)
         step("polusgen build patch.polus.c -o patch.so")
         so = build_patch(patch_c, tmp / "patch.so")
 

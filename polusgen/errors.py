@@ -1,10 +1,37 @@
-"""Errors the user can act on.  The CLI prints them as one line and exits 1;
-anything else is a bug and keeps its traceback."""
+"""Errors the user can act on, and the exit status of every command.  The CLI
+prints an error as one line and exits with its status; anything else is a
+bug and keeps its traceback."""
 from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Exit(IntEnum):
+    """Exit status of every polusgen command (docs/cli.md and `--help` show EXIT_CODES)."""
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    NO_CHANGES = 3
+    INTERRUPTED = 130
+
+
+EXIT_CODES = {
+    Exit.OK: "done",
+    Exit.ERROR: "failed: the message says why; the target process and your files are as they were",
+    Exit.USAGE: "bad command line (unknown option, missing argument, bad value)",
+    Exit.NO_CHANGES: "nothing to do: the versions do not differ (diff, evolve)",
+    Exit.INTERRUPTED: "interrupted (Ctrl-C)",
+}
 
 
 class PolusError(Exception):
     """Base of every user-facing error."""
+    exit_code = Exit.ERROR
+
+
+class NothingToDo(PolusError):
+    """Not a failure: the requested change is already there (exit status 3)."""
+    exit_code = Exit.NO_CHANGES
 
 
 class SourceError(PolusError):
@@ -42,3 +69,4 @@ class VersionFileError(PolusError):
 
 class InjectError(PolusError):
     """Applying, inspecting or rolling back failed; the target was left as it was."""
+

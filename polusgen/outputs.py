@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Iterator
 
 from polusgen.errors import PolusError
+from polusgen.output import publish
 
 
 @contextmanager
-def replacing(path: Path, suffix: str = "") -> Iterator[Path]:
+def replacing(path: Path, suffix: str = "", executable: bool = False) -> Iterator[Path]:
     """A temporary file beside `path`, renamed over it if the block ends
-    without an error, removed in any case."""
+    without an error, removed in any case; with the mode the user's umask
+    gives (temporary files are created 0600)."""
     path = Path(path)
     if path.exists() and not path.is_file():
         raise PolusError(f"{path}: not a regular file: polusgen writes its output only to files")
@@ -28,7 +30,7 @@ def replacing(path: Path, suffix: str = "") -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
-        os.replace(tmp, path)
+        publish(tmp, path, executable)
     finally:
         Path(tmp).unlink(missing_ok=True)
 

@@ -46,6 +46,14 @@ def render_table(cs: ChangeSet, title: str | None = None) -> Table:
     return table
 
 
+def summary_line(cs: ChangeSet) -> str:
+    """"functions +1 -0 ~2, types +0 -0 ~2, globals +0 -0 ~1", or "no changes"."""
+    counts = cs.counts()
+    if not any(n for c in counts.values() for n in c.values()):
+        return "no changes"
+    return ", ".join(f"{name} +{c['added']} -{c['deleted']} ~{c['changed']}" for name, c in counts.items())
+
+
 def render_entities(cs: ChangeSet, include_unchanged: bool = False) -> Group:
     parts: list[Any] = []
     for label, _, kind in _ROWS:

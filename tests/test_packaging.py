@@ -3,6 +3,7 @@ headers and the runtime's C source travel inside the wheel."""
 from __future__ import annotations
 
 import os
+import site
 import subprocess
 import sys
 import zipfile
@@ -34,13 +35,22 @@ def test_wheel_carries_data_folders(wheel):
 
 
 def install_in_venv(wheel: Path, tmp_path: Path) -> Path:
-    """A venv that sees the dependencies installed here but has polusgen from
-    the wheel (--ignore-installed: a polusgen already in site-packages, as in
-    CI after `pip install .`, must not stand in for it)."""
+    """A venv with polusgen from the wheel that sees the dependencies of the
+    interpreter running the tests.  Not --system-site-packages: from inside a
+    venv that shows the base interpreter's packages, not this venv's.  A .pth
+    file lists this interpreter's site folders instead; they come after the
+    venv's own, so the wheel's polusgen wins over one installed here (as in CI
+    after `pip install .`), and their .pth files (an editable install's
+    finder) are not run."""
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "--ignore-installed",
-                    str(wheel)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    purelib = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    here = [*site.getsitepackages(), *([site.getusersitepackages()] if site.ENABLE_USER_SITE else [])]
+    (Path(purelib) / "outer-site.pth").write_text("".join(f"{d}\n" for d in here if Path(d).is_dir()))
+    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--ignore-installed", str(wheel)],
+                   check=True)
     assert (venv / "bin" / "polusgen").is_file()
     return venv
 
@@ -49,13 +59,15 @@ def test_installed_tool_finds_its_data_outside_the_checkout(wheel, tmp_path):
     venv = install_in_venv(wheel, tmp_path)
     py = venv / "bin" / "python"
     code = ("import polusgen.resources as r, polusgen;"
-            "assert 'site-packages' in polusgen.__file__, polusgen.__file__;"
-            "print(r.templates_dir(), r.fake_libc_dir(), r.runtime_dir())")
+            "print(polusgen.__file__, r.templates_dir(), r.fake_libc_dir(), r.runtime_dir())")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     out = subprocess.run([str(py), "-c", code], cwd=tmp_path, env=env, check=True,
                          capture_output=True, text=True).stdout.split()
-    assert len(out) == 3 and all("site-packages" in p and Path(p).is_dir() for p in out)
-    assert (Path(out[2]) / "polus.h").is_file()
+    # the package and its data folders are the wheel's, installed in the venv
+    assert len(out) == 4 and all(Path(p).is_relative_to(venv) and Path(p).exists() for p in out), out
+    assert (Path(out[3]) / "polus.h").is_file()
+    assert (Path(out[2]) / "stdio.h").is_file()
+    assert any(Path(out[1]).glob("*.j2"))
     helptext = subprocess.run([str(venv / "bin" / "polusgen"), "--help"], cwd=tmp_path, env=env,
                               check=True, capture_output=True, text=True).stdout
     for command in ("diff", "build", "apply", "status", "rollback", "demo"):

@@ -27,6 +27,35 @@ def cache_dir() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "polusgen"
 
 
+def entries() -> list[Path]:
+    """Every parse-cache entry (the folder also holds the runtime builds, under runtime/)."""
+    return sorted(cache_dir().glob("[0-9a-f][0-9a-f]/*.pickle"))
+
+
+def size(paths) -> int:
+    total = 0
+    for p in paths:
+        try:
+            total += p.stat().st_size
+        except OSError:
+            pass
+    return total
+
+
+def clear() -> tuple[int, int]:
+    """Remove every parse-cache entry; (entries, bytes) removed."""
+    paths = entries()
+    freed = size(paths)
+    for p in paths:
+        p.unlink(missing_ok=True)
+    for d in cache_dir().glob("[0-9a-f][0-9a-f]"):
+        try:
+            d.rmdir()
+        except OSError:
+            pass            # not empty: an entry written meanwhile
+    return len(paths), freed
+
+
 def _hash_files(paths, base: Path) -> str:
     h = hashlib.sha256()
     for p in paths:

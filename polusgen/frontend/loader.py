@@ -5,13 +5,14 @@ import gc
 import os
 import pickle
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Sequence
 
 from polusgen.errors import SourceError, SourceErrors, UnsupportedError
 from polusgen.model import FunctionEntity, GlobalEntity, Program, TypeEntity, Warning_
+from polusgen.progress import NO_PROGRESS, ProgressFn
 
 from . import cache
 from .preprocess import FileNames, preprocess
@@ -74,15 +75,17 @@ def _workers(n_jobs: int) -> int:
 
 def load_program(source: SourceArg, include_dirs: Sequence[str | os.PathLike] = (),
                  defines: Sequence[str] = (), use_cache: bool = True,
-                 system_dirs: Sequence[str | os.PathLike] = ()) -> Program:
+                 system_dirs: Sequence[str | os.PathLike] = (),
+                 progress: ProgressFn = NO_PROGRESS) -> Program:
     """Load one version of a program (folder, .c file, list of .c files or
     compile_commands.json) into a merged Program.  system_dirs: -isystem
-    folders (other libraries' headers), relative to the root or absolute."""
+    folders (other libraries' headers), relative to the root or absolute;
+    `progress` counts the files."""
     with _NoGC():
-        return _load_program(source, include_dirs, defines, use_cache, system_dirs)
+        return _load_program(source, include_dirs, defines, use_cache, system_dirs, progress)
 
 
-def _load_program(source, include_dirs, defines, use_cache, system_dirs) -> Program:
+def _load_program(source, include_dirs, defines, use_cache, system_dirs, progress) -> Program:
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     src = resolve_sources(source, include_dirs, defines, system_dirs)
     keys: list[str | None] = [None] * len(src.units)
@@ -96,20 +99,24 @@ def _load_program(source, include_dirs, defines, use_cache, system_dirs) -> Prog
             keys[i] = cache.unit_key(u.name, u.path.read_bytes(), opts, tree)
             payloads[i] = cache.load(keys[i])
     todo = [i for i, p in enumerate(payloads) if p is None]
+    advance = progress(f"parsing {src.shown_root}", len(src.units))
+    advance(len(src.units) - len(todo))
     workers = _workers(len(todo))
     if workers > 1 and len(todo) >= MIN_PARALLEL:
         try:
             with ProcessPoolExecutor(max_workers=workers) as ex:
                 # longest first: the workers finish together
                 todo.sort(key=lambda i: -src.units[i].path.stat().st_size)
-                futs = {i: ex.submit(_process_unit, src.root, src.units[i], keys[i]) for i in todo}
-                for i, f in futs.items():
-                    payloads[i] = f.result()
+                futs = {ex.submit(_process_unit, src.root, src.units[i], keys[i]): i for i in todo}
+                for f in as_completed(futs):
+                    payloads[futs[f]] = f.result()
+                    advance()
         except (OSError, BrokenProcessPool):
             pass              # no worker processes here (sandbox, limits): finish in this one
     for i in todo:
         if payloads[i] is None:
             payloads[i] = _process_unit(src.root, src.units[i], keys[i])
+            advance()
     errors = [(UnsupportedError if p[1] == "UnsupportedError" else SourceError)(*p[2:])
               for p in payloads if isinstance(p, tuple)]
     if len(errors) == 1:

@@ -181,7 +181,9 @@ def apply_patch(pid: int, so_path, wait: float = 1.0, force: bool = False) -> Ap
     try:
         manifest = elfmod.read_manifest(so)
         pelf = elfmod.ElfFile(so)
-    except (OSError, ValueError, elfmod.ElfError) as e:
+    except elfmod.ElfError as e:           # names the file already
+        raise InjectError(str(e))
+    except (OSError, ValueError) as e:
         raise InjectError(f"{so}: {e}")
     unsafe = manifest.uncovered()
     if unsafe:
@@ -249,9 +251,9 @@ def _apply(pid: int, so: Path, manifest, pelf: elfmod.ElfFile, imports, rt_lib, 
         if manifest.name in live:
             rolling = [p["name"] for p in st.get("patches", []) if p.get("state") == "rolling-back"]
             raise InjectError(f"patch {manifest.name} is already applied to process {pid} ({live[manifest.name]})"
-                              + (f"; {', '.join(rolling)} is still rolling back (its new code still runs), so a "
-                                 f"rollback below it has not reached {manifest.name} yet: run the rollback "
-                                 "again when it has finished" if rolling else ""))
+                        + (f"; {', '.join(rolling)} is still rolling back (its new code still runs), so a "
+                           f"rollback below it has not reached {manifest.name} yet: run the rollback "
+                           "again when it has finished" if rolling else ""))
         for req in manifest.requires:
             if req not in live:
                 raise InjectError(f"patch {manifest.name} requires {req}, which is not applied to process {pid}")

@@ -25,9 +25,38 @@ def check_process(pid: int) -> str:
     try:
         return procmem.exe_path(pid)
     except PermissionError:
-        raise InjectError(f"no permission to inspect process {pid} (run as its owner or root)")
+        raise InjectError(f"no permission to inspect process {pid}: {permission_hint(pid)}")
     except FileNotFoundError:
         raise InjectError(f"no process {pid}")
+
+
+def ptrace_scope() -> Optional[int]:
+    """kernel.yama.ptrace_scope, or None without Yama."""
+    try:
+        with open("/proc/sys/kernel/yama/ptrace_scope") as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        return None
+
+
+def permission_hint(pid: int) -> str:
+    """Why this user may not trace `pid`, and what to do (docs/troubleshooting.md)."""
+    scope = ptrace_scope()
+    if scope == 3:
+        return "kernel.yama.ptrace_scope is 3: no process may be traced until the next reboot"
+    if os.geteuid() == 0:
+        return ("refused even to root: no CAP_SYS_PTRACE (a container?), a security module (SELinux, "
+                "AppArmor) forbids it, or the process belongs to a sandbox")
+    try:
+        owner = target_euid(pid)
+    except OSError:
+        owner = None
+    if owner is not None and owner != os.geteuid():
+        return f"it runs as uid {owner}: run polusgen as that user or as root"
+    if scope in (1, 2):
+        return (f"kernel.yama.ptrace_scope is {scope}: run as root (or give polusgen CAP_SYS_PTRACE)"
+                + (", or allow it with `sysctl kernel.yama.ptrace_scope=0`" if scope == 1 else ""))
+    return "run as its owner or as root"
 
 
 def target_euid(pid: int) -> int:
@@ -136,8 +165,7 @@ class Session:
                 if other:
                     raise InjectError(f"process {self.pid} is already traced by pid {other} "
                                       "(another injector or a debugger): try again when it has finished")
-                raise InjectError(f"no permission to ptrace process {self.pid} "
-                                  "(not its owner, or kernel.yama.ptrace_scope forbids it)")
+                raise InjectError(f"no permission to ptrace process {self.pid}: {permission_hint(self.pid)}")
             if e.errno == errno.ESRCH:
                 raise InjectError(f"no process {self.pid}")
             raise InjectError(f"cannot attach to process {self.pid}: {e}")
