@@ -41,6 +41,7 @@ class Bars:
 
     def _bar(self, description: str, total: int) -> Advance:
         task = self._rich.add_task(description, total=total)
+        self._rich.refresh()         # drawn at once, however short the work
         return lambda n=1: self._rich.advance(task, n)
 
     def __exit__(self, *exc) -> None:
