@@ -175,7 +175,8 @@ def test_evolve_text_ends_with_what_it_wrote(tmp_path, cache_env):
 def run_on_terminal(argv, env) -> tuple[int, str]:
     """Run with stderr on a pseudo-terminal; (status, what the terminal got)."""
     master, slave = pty.openpty()
-    p = subprocess.Popen([sys.executable, "-m", "polusgen", *map(str, argv)], cwd=REPO, env=env,
+    # a terminal rich draws on (TERM=dumb or unset would make it hold back)
+    p = subprocess.Popen([sys.executable, "-m", "polusgen", *map(str, argv)], cwd=REPO, env={**env, "TERM": "xterm"},
                          stdout=subprocess.DEVNULL, stderr=slave)
     os.close(slave)
     got = b""
