@@ -242,6 +242,39 @@ def rollback(
     _runtime_side("rollback", target=pid, tree=tree, to=to, wait=wait)
 
 
+# ---------------------------------------------------------------- the rest
+
+@app.command()
+def cache(
+    clear: bool = typer.Option(False, "--clear", help="remove every entry of the parse cache"),
+) -> None:
+    """Where the parse cache is, how big it is; clear it.
+
+    The cache is $POLUS_CACHE_DIR, else ~/.cache/polusgen.  Entries are keyed
+    by content: an edited file or header is parsed again, so clearing is only
+    ever needed to free the space.  Runtime libraries built there (runtime/)
+    are kept: running processes may have loaded them.
+    """
+    from polusgen.frontend import cache as pcache
+    from polusgen.output import say
+
+    root = pcache.cache_dir()
+    if clear:
+        n, freed = pcache.clear()
+        say(f"removed {n} entries ({_size(freed)}) from {root}")
+        return
+    entries = pcache.entries()
+    runtime = [p for p in (root / "runtime").rglob("*") if p.is_file()]
+    say(f"{root}\n  parse cache: {len(entries)} entries, {_size(pcache.size(entries))}\n"
+        f"  runtime builds: {len(runtime)} files, {_size(pcache.size(runtime))}")
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    return f"{n / 1024:.1f} KiB" if n < 1 << 20 else f"{n / (1 << 20):.1f} MiB"
+
+
 @app.command()
 def demo(
     workdir: Optional[Path] = typer.Option(None, "--workdir", metavar="DIR",

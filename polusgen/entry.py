@@ -19,9 +19,9 @@ def main() -> None:
         from polusgen.inject.__main__ import main as fast_main
 
         sys.exit(fast_main(argv))
-    from polusgen.cli import app
+    from polusgen.cli import main as typer_main
 
-    app()
+    sys.exit(typer_main(argv))
 
 
 if __name__ == "__main__":
