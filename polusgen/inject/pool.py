@@ -183,6 +183,21 @@ def _gone(pid: int) -> bool:
     return not os.path.exists(f"/proc/{pid}") or pt.process_dying(pid)
 
 
+def _settle_exits(res: "PoolResult", grace: float = 0.5) -> None:
+    """A process that did not reach the version but has exited since needs
+    nothing more.  A failure may be a pool child caught in the middle of its
+    exit (ptrace already says "no process", /proc not yet): those get `grace`
+    seconds to be gone."""
+    deadline = time.monotonic() + grace
+    while True:
+        for o in res.outcomes.values():
+            if o.state in ("pending", "failed") and _gone(o.pid):
+                o.state, o.detail = "exited", "during the operation"
+        if time.monotonic() >= deadline or not any(o.state == "failed" for o in res.outcomes.values()):
+            return
+        time.sleep(0.02)
+
+
 # ------------------------------------------------------------------ apply
 
 def apply_pool(select: Callable[[], Selection], so_path, wait: float = 1.0, force: bool = False) -> PoolResult:
@@ -241,6 +256,7 @@ def apply_pool(select: Callable[[], Selection], so_path, wait: float = 1.0, forc
             time.sleep(0.02)
     for pid, pst in last.items():
         res.outcomes[pid].detail += _progress_words(pst)
+    _settle_exits(res)
     res.seconds = time.monotonic() - t0
     return res
 
@@ -328,9 +344,7 @@ def rollback_pool(select: Callable[[], Selection], to: Optional[int] = None, wai
             break
         sel = nsel
         time.sleep(0.02)
-    for o in res.outcomes.values():
-        if o.state == "pending" and _gone(o.pid):
-            o.state, o.detail = "exited", "during the operation"
+    _settle_exits(res)
     res.seconds = time.monotonic() - t0
     return res
 

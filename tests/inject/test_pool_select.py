@@ -49,3 +49,27 @@ def test_tree_and_executable(tmp_path, targets):
     with pytest.raises(InjectError, match="neither a process id nor an executable"):
         from polusgen.inject.pool import selector
         selector(str(tmp_path / "nothing"), False)
+
+
+def test_a_process_that_exits_while_it_fails_is_reported_exited_not_failed():
+    """A pool child replaced while the operation reaches it fails with "no
+    process" a moment before /proc lets it go: once it has gone, it is
+    "exited" (nothing left to update), not a process that missed the version."""
+    import subprocess
+
+    from polusgen.inject.pool import Outcome, PoolResult, _settle_exits
+
+    leaving = subprocess.Popen(["sleep", "0.1"])
+    staying = subprocess.Popen(["sleep", "30"])
+    try:
+        res = PoolResult("rollback", "test", 0)
+        res.outcomes[leaving.pid] = Outcome(leaving.pid, "failed", f"no process {leaving.pid}")
+        res.outcomes[staying.pid] = Outcome(staying.pid, "failed", "ptrace refused")
+        _settle_exits(res, grace=5.0)
+        assert res.outcomes[leaving.pid].state == "exited"
+        assert res.outcomes[staying.pid].state == "failed"          # alive: a real miss, still reported
+        assert [o.pid for o in res.missed] == [staying.pid]
+    finally:
+        staying.kill()
+        staying.wait()
+        leaving.wait()
