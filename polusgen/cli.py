@@ -79,6 +79,8 @@ def _bars(quiet: bool):
 INCLUDE = typer.Option([], "-I", metavar="DIR",
                        help="include folder, as for gcc (relative to each version's root, or absolute); repeatable")
 DEFINE = typer.Option([], "-D", metavar="NAME[=VALUE]", help="preprocessor definition, as for gcc; repeatable")
+SYSTEM = typer.Option([], "-isystem", "--isystem", metavar="DIR",
+                      help="folder of another library's headers (both versions; relative to each root); repeatable")
 BINARY = typer.Option(None, "--binary", metavar="EXE",
                       help="the running program's executable (records its build-id; finds what gcc inlined)")
 PROGRAM = typer.Option(None, "--program", metavar="NAME",
@@ -106,9 +108,7 @@ def diff(
                                             help="write the change set as JSON ('-' for stdout)"),
     include: List[str] = INCLUDE,
     define: List[str] = DEFINE,
-    system: List[str] = typer.Option([], "-isystem", "--isystem", metavar="DIR",
-                                     help="folder of another library's headers (both versions; relative to each "
-                                          "root); repeatable"),
+    system: List[str] = SYSTEM,
     version_file: Optional[Path] = typer.Option(None, "--version-file", metavar="FILE",
                                                 help="versionfiles/NAME.json: the chain this patch continues "
                                                      "(created if missing, updated after writing the patch)"),
@@ -165,9 +165,7 @@ def evolve(
     program: Optional[str] = PROGRAM,
     include: List[str] = INCLUDE,
     define: List[str] = DEFINE,
-    system: List[str] = typer.Option([], "-isystem", "--isystem", metavar="DIR",
-                                     help="folder of another library's headers (both versions; relative to each "
-                                          "root); repeatable"),
+    system: List[str] = SYSTEM,
     user_code_dir: Optional[Path] = typer.Option(None, "--user-code-dir", metavar="DIR",
                                                  help="folder with v<N>.c: hand-written code of the step to "
                                                       "version N"),
