@@ -12,7 +12,6 @@ import json
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 
 TARGET_KEYS = ("pid", "pidfile", "unit", "executable")
@@ -40,44 +39,15 @@ def _exe(pid):
         return None
 
 
-def _ppid(pid):
+def _pool():
+    """polusgen's own process selection (a tree of one binary, or every process of an executable)."""
     try:
-        with open(f"/proc/{pid}/stat") as f:
-            # the command name (field 2) may hold spaces and parentheses: split after the last ')'
-            return int(f.read().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
-
-
-def _all_pids():
-    return [int(d) for d in os.listdir("/proc") if d.isdigit()]
-
-
-def _alive(pid):
-    return os.path.exists(f"/proc/{pid}")
-
-
-def _same_file(a, b):
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def _descendants(roots, exe):
-    """Every descendant of roots that runs exe (a pre-forked pool's children)."""
-    children = {}
-    for p in _all_pids():
-        pp = _ppid(p)
-        if pp is not None:
-            children.setdefault(pp, []).append(p)
-    found, todo = [], list(roots)
-    while todo:
-        for c in children.get(todo.pop(), []):
-            todo.append(c)
-            if _exe(c) == exe:
-                found.append(c)
-    return found
+        from polusgen.errors import InjectError
+        from polusgen.inject import pool
+    except ImportError as e:
+        raise TargetError(f"polusgen is not importable by {sys.executable} on this host ({e}); "
+                          "install it, or set ansible_python_interpreter to the Python that has it")
+    return pool, InjectError
 
 
 def _unit_pids(unit, run):
@@ -105,33 +75,31 @@ def select_processes(params, run):
     if len(given) != 1:
         raise TargetError("name the target with exactly one of: " + ", ".join(TARGET_KEYS))
     key = given[0]
-    if key == "pid":
-        roots = [params["pid"]]
-    elif key == "pidfile":
-        try:
-            with open(params["pidfile"]) as f:
-                roots = [int(f.read().split()[0])]
-        except (OSError, ValueError, IndexError) as e:
-            raise TargetError(f"pidfile {params['pidfile']}: no process id in it ({e})")
-    elif key == "unit":
-        roots = _unit_pids(params["unit"], run)
-    else:
-        exe = params["executable"]
-        if not os.path.exists(exe):
-            raise TargetError(f"executable {exe}: no such file")
-        roots = [p for p in _all_pids() if _exe(p) and _same_file(_exe(p), exe)]
-        if not roots:
-            raise TargetError(f"no process runs {exe}")
-    for p in roots:
-        if not _alive(p):
-            raise TargetError(f"process {p} ({key} {params[key]}) does not exist")
-    exe = _exe(roots[0])
-    if exe is None:
-        raise TargetError(f"process {roots[0]}: cannot read /proc/{roots[0]}/exe (permission?)")
-    pids = {p for p in roots if _exe(p) == exe}
-    if params.get("tree", True):
-        pids.update(_descendants(sorted(pids), exe))
-    return sorted(pids)
+    pool, InjectError = _pool()
+    try:
+        if key == "executable":
+            return sorted(pool.processes_of(params["executable"]).pids)
+        if key == "pid":
+            roots = [params["pid"]]
+        elif key == "pidfile":
+            try:
+                with open(params["pidfile"]) as f:
+                    roots = [int(f.read().split()[0])]
+            except (OSError, ValueError, IndexError) as e:
+                raise TargetError(f"pidfile {params['pidfile']}: no process id in it ({e})")
+        else:       # the unit's main process, and those of its cgroup that run the same executable
+            roots = _unit_pids(params["unit"], run)
+            main_exe = _exe(roots[0])
+            roots = [r for r in roots if _exe(r) == main_exe]
+        pids = set()
+        for root in roots:
+            if not os.path.exists(f"/proc/{root}"):
+                raise TargetError(f"process {root} ({key} {params[key]}) does not exist")
+            tree = pool.process_tree(root).pids
+            pids.update(tree if params.get("tree", True) else [root])
+        return sorted(pids)
+    except InjectError as e:
+        raise TargetError(str(e))
 
 
 # ------------------------------------------------------------------ polusgen
