@@ -32,7 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))   # run from a checkout
 
-from polusgen.inject import elf  # noqa: E402
+from polusgen import elf  # noqa: E402
 from tests.support.patches import redirect_patch  # noqa: E402  (the patch generator the tests use)
 
 MANY_MAIN = r"""

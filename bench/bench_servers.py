@@ -301,7 +301,8 @@ def runtime_faults(pid: int) -> Optional[int]:
     writes + false sharing), read from its rt_counters through /proc/PID/mem
     without stopping it: a pending update's price shows up as these per
     second.  None before the runtime is loaded."""
-    from polusgen.inject import elf, procmem
+    from polusgen import elf
+    from polusgen.inject import procmem
 
     maps = procmem.read_maps(pid)
     lib = next((m.path for m in maps if m.path and m.path.endswith("/libpolus_rt.so")), None)

@@ -22,8 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
 
+from polusgen import elf
 from polusgen.errors import BuildError
-from polusgen.manifest import MANIFEST_SECTION, Manifest
 from polusgen.outputs import replacing, write_text
 from polusgen.resources import runtime_dir
 
@@ -132,17 +132,6 @@ def first_errors(stderr: str, limit: int = MAX_ERROR_LINES) -> str:
     return "\n".join(lines[:limit])
 
 
-def read_manifest(so: Path) -> Optional[Manifest]:
-    """The manifest embedded in a built patch, or None if it has none."""
-    try:
-        raw = subprocess.run(["objcopy", "-O", "binary", f"--only-section={MANIFEST_SECTION}", str(so),
-                              "/dev/stdout"], check=True, capture_output=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    text = raw.rstrip(b"\0").decode()
-    return Manifest.from_json(text) if text else None
-
-
 def build_patch(c_path: Path, out_so: Optional[Path] = None, include_dirs: Sequence[str] = (),
                 user_code: Optional[Path] = None, force: bool = False) -> Path:
     from polusgen.emit import so_path_for
@@ -168,7 +157,7 @@ def build_patch(c_path: Path, out_so: Optional[Path] = None, include_dirs: Seque
             raise BuildError(f"cannot run {cmd[0]}: {e}") from e
         if r.returncode != 0:
             raise BuildError(f"{c_path}: gcc failed:\n{first_errors(r.stderr)}")
-        manifest = read_manifest(tmp)
+        manifest = elf.manifest(tmp)
         uncovered = manifest.uncovered() if manifest is not None else []
         if uncovered:
             from polusgen.manifest import forced, refusal

@@ -15,7 +15,7 @@ A changed g whose code is shorter than the jump a redirect writes at its
 entry (a lone `ret`) cannot be redirected either: a caller that calls it is
 changed too, as if g were inlined there.
 
-Symbols come from `readelf -sW` (static functions told apart by the FILE
+Symbols come from polusgen.elf (static functions told apart by the FILE
 symbol that precedes them), calls from `objdump -d --no-show-raw-insn`.
 
 Later in a chain a function's live version may be in an earlier patch's
@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Optional
 
+from polusgen import elf
 from polusgen.errors import PolusError
 from polusgen.inject.jumps import REL32_LEN
 from polusgen.model import ChangeSet, FunctionEntity, Program, Status, Warning_, static_key
@@ -46,7 +47,6 @@ from polusgen.model import ChangeSet, FunctionEntity, Program, Status, Warning_,
 if TYPE_CHECKING:
     from polusgen.versionfile import VersionFile
 
-_SYM = re.compile(r"^\s*\d+:\s+([0-9a-f]+)\s+(\d+|0x[0-9a-f]+)\s+(\w+)\s+(\w+)\s+\w+\s+(\S+)\s+(.*)$")
 _INSN = re.compile(r"^\s*([0-9a-f]+):\s+(?:bnd\s+|notrack\s+)?(call|j[a-z]+)\w*\s+([0-9a-f]+)\s+<")
 _PLT = re.compile(r"^([0-9a-f]+) <([^@>]+)@plt>:$")
 _CLONE = re.compile(r"^(?P<base>[^.]+)\.(?P<kind>isra|constprop|part|cold|lto_priv|localalias)(?:\.\d+)*")
@@ -121,30 +121,15 @@ def _run(cmd: list[str]) -> str:
         raise PolusError(f"{cmd[-1]}: {cmd[0]} failed: {e.stderr.strip()}") from e
 
 
-def read_symbols(path: Path, kinds: tuple[str, ...] = ("FUNC",)) -> list[Sym]:
-    """The defined symbols of `kinds` (readelf's FUNC, OBJECT, TLS) in the symbol table."""
-    out: list[Sym] = []
-    in_symtab = False
-    current_file: Optional[str] = None
-    for line in _run(["readelf", "-sW", str(path)]).splitlines():
-        if line.startswith("Symbol table"):
-            in_symtab = "'.symtab'" in line
-            continue
-        if not in_symtab:
-            continue
-        m = _SYM.match(line)
-        if not m:
-            continue
-        value, size, typ, bind, ndx, name = m.groups()
-        if typ == "FILE":
-            current_file = name
-            continue
-        if typ not in kinds or ndx == "UND" or not name:
-            continue
-        size_i = int(size, 16) if size.startswith("0x") else int(size)
-        local = bind == "LOCAL"
-        out.append(Sym(name.split("@")[0], int(value, 16), size_i, local, current_file if local else None))
-    return out
+def read_symbols(path: Path, kinds: tuple[int, ...] = (elf.STT_FUNC,)) -> list[Sym]:
+    """The defined symbols of `kinds` (elf.STT_FUNC, STT_OBJECT, STT_TLS) in .symtab; a local one
+    with the FILE symbol before it."""
+    try:
+        syms = elf.ElfFile(path).symbols(".symtab")
+    except (OSError, elf.ElfError) as e:
+        raise PolusError(f"{path}: cannot read its symbols: {e}") from e
+    return [Sym(s.name.split("@")[0], s.value, s.size, s.bind == elf.STB_LOCAL, s.file)
+            for s in syms if s.type in kinds and s.defined and s.name]
 
 
 def _read_branches(path: Path) -> tuple[list[tuple[int, int]], dict[str, int]]:

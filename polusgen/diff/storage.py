@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Optional
 
+from polusgen import elf
 from polusgen.model import ChangeSet, Status
 
 from .inlining import read_symbols
@@ -27,7 +28,7 @@ REASON = ("no storage in the running binary (gcc kept it in registers or folded 
 def own_unstored_statics(cs: ChangeSet, binary: Path, version_file: Optional[VersionFile] = None) -> None:
     from polusgen.versionfile import vf_key
 
-    data = read_symbols(Path(binary), ("OBJECT", "TLS"))
+    data = read_symbols(Path(binary), (elf.STT_OBJECT, elf.STT_TLS))
     if not data:
         return                  # stripped: no-symbols is warned about by step 4
     stored = {(s.name.split(".")[0], PurePosixPath(s.file).name if s.file else None) for s in data}

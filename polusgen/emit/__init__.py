@@ -19,6 +19,7 @@ from typing import Optional
 
 import jinja2
 
+from polusgen import elf
 from polusgen.build import build_flags_line, program_warnings
 from polusgen.errors import PolusError
 from polusgen.manifest import Binary
@@ -55,13 +56,7 @@ def binary_identity(binary: Optional[Path]) -> Binary:
     binary = Path(binary)
     if not binary.is_file():
         raise PolusError(f"{binary}: no such binary")
-    bid = None
-    try:
-        from polusgen.inject.elf import build_id
-
-        bid = build_id(binary)
-    except ImportError:
-        bid = _build_id_fallback(binary)
+    bid = elf.build_id(binary)
     sha = None if bid else hashlib.sha256(binary.read_bytes()).hexdigest()
     return Binary(path=str(binary.resolve()), build_id=bid, sha256=sha)
 
@@ -69,29 +64,13 @@ def binary_identity(binary: Optional[Path]) -> Binary:
 def binary_function_symbols(binary: Path) -> Optional[dict[tuple[str, Optional[str]], int]]:
     """(name, source file basename or None) -> size of every defined function symbol; None if unreadable/stripped."""
     try:
-        from polusgen.inject.elf import iter_symbols
-    except ImportError:
+        e = elf.ElfFile(binary)
+    except (OSError, elf.ElfError):
         return None
-    out: dict[tuple[str, Optional[str]], int] = {}
-    for table in (".symtab", ".dynsym"):
-        try:
-            for sym in iter_symbols(binary, table):
-                if sym.type == 2 and sym.defined:     # STT_FUNC
-                    out[(sym.name, os.path.basename(sym.file) if sym.file else None)] = sym.size
-        except Exception:   # no such table: what it would hold stays unknown
-            continue
+    out = {(sym.name, os.path.basename(sym.file) if sym.file else None): sym.size
+           for table in (".symtab", ".dynsym") for sym in e.symbols(table)
+           if sym.type == elf.STT_FUNC and sym.defined}
     return out or None
-
-
-def _build_id_fallback(binary: Path) -> Optional[str]:
-    import subprocess
-
-    try:
-        out = subprocess.run(["readelf", "-n", str(binary)], capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    m = re.search(r"Build ID:\s*([0-9a-fA-F]+)", out)
-    return m.group(1).lower() if m else None
 
 
 def program_name(root: Path) -> str:

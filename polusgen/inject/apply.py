@@ -36,8 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from polusgen import elf as elfmod
 from polusgen.errors import InjectError
-from polusgen.inject import elf as elfmod
 from polusgen.inject import faults, jumps, procmem, remote, stacks
 from polusgen.inject import ptrace as pt
 from polusgen.inject.session import (LIVE_STATES, Session, active_line, check_process, loaded_patches,

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from polusgen import elf as elfmod
 from polusgen.errors import InjectError
-from polusgen.inject import elf as elfmod
 from polusgen.inject import procmem
 from polusgen.inject import ptrace as pt
 

@@ -35,7 +35,7 @@ import struct
 import time
 from typing import Optional, Sequence, Union
 
-from polusgen.inject import elf as elfmod
+from polusgen import elf as elfmod
 from polusgen.inject import faults, procmem
 from polusgen.inject import ptrace as pt
 

@@ -9,8 +9,8 @@ import os
 import time
 from typing import Optional
 
+from polusgen import elf as elfmod
 from polusgen.errors import InjectError
-from polusgen.inject import elf as elfmod
 from polusgen.inject import faults, procmem, remote, stacks
 from polusgen.inject import ptrace as pt
 

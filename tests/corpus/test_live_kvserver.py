@@ -42,7 +42,7 @@ def chain(corpus_bins, tmp_path_factory):
 
 
 def has_symbol(binary, name: str) -> bool:
-    from polusgen.inject.elf import iter_symbols
+    from polusgen.elf import iter_symbols
     return any(s.name == name for s in iter_symbols(str(binary), ".symtab"))
 
 

@@ -14,7 +14,7 @@ from tests.support.build import build_c, build_so, needs_gcc, needs_ptrace, REPO
 from tests.support.cases import FIG2
 from tests.support.process import moving_reports, parse_report
 from polusgen.errors import InjectError
-from polusgen.inject import elf
+from polusgen import elf
 from polusgen.inject import ptrace as pt
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.rollback import rollback_patch

@@ -9,9 +9,10 @@ import subprocess
 
 import pytest
 
-from polusgen.build import read_manifest
+from polusgen.elf import read_manifest
 from polusgen.resources import runtime_dir
 from tests.support.abi import called_polus_functions, header_functions
+from tests.support.build import exported
 
 from tests.support.cases import CONSTRUCTOR, Case, cases
 
@@ -88,12 +89,10 @@ def test_manifest_matches_code(built, name):
         assert re.sub(r"_v\d+$", "", m.imports[o.import_index].name) == o.name.split("@")[0]
     for d in m.data:
         assert m.imports[d.old_import].kind == "data"
-    dyn = subprocess.run(["nm", "-D", "--defined-only", str(so)], check=True, capture_output=True,
-                         text=True).stdout
-    exported = {line.split()[-1] for line in dyn.splitlines()}
-    assert {"register_patch", "polus_imports"} <= exported
-    assert {f.symbol for f in m.new_functions} <= exported
-    assert {d.new_symbol for d in m.data} <= exported
+    names = exported(so)
+    assert {"register_patch", "polus_imports"} <= names
+    assert {f.symbol for f in m.new_functions} <= names
+    assert {d.new_symbol for d in m.data} <= names
     # every changed function is redirected, every signature-changed one only through a stub
     cs = plan.cs
     redirected = {m.old_functions[x.old].name for x in m.redirects}

@@ -8,6 +8,7 @@ import pytest
 
 from polusgen.build import build_patch
 
+from tests.support.build import has_symbol
 from tests.support.cases import CONSTRUCTOR, EMIT, FIG2, case
 
 from .conftest import emit, run_harness
@@ -139,8 +140,7 @@ def test_inlined_static_helper_is_copied_not_imported(tmp_path):
 
     exe = tmp_path / "prog"
     subprocess.run(["gcc", "-O2", str(EMIT / "inline_copy" / "v0.c"), "-o", str(exe)], check=True)
-    nm = subprocess.run(["nm", str(exe)], capture_output=True, text=True).stdout
-    if " scale" in nm:
+    if has_symbol(exe, "scale"):
         pytest.skip("this gcc kept a symbol for scale")
     old, new = case(EMIT, "inline_copy").pair()
     from .conftest import changeset
@@ -228,7 +228,7 @@ def test_stub_for_a_call_inlined_into_a_never_left_function(tmp_path):
     old, new = case(EMIT, "stub_inlined").pair()
     exe = tmp_path / "prog"
     subprocess.run(["gcc", "-O2", str(old), "-o", str(exe)], check=True)
-    if " start_session" in subprocess.run(["nm", str(exe)], capture_output=True, text=True).stdout:
+    if has_symbol(exe, "start_session"):
         pytest.skip("this gcc kept a symbol for start_session")
     cs = changeset(old, new)
     plan = write_patch(cs, tmp_path / "p.polus.c", binary=exe, program="s")

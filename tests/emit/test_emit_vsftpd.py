@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from polusgen.build import build_patch, read_manifest
+from polusgen.build import build_patch
+from polusgen.elf import read_manifest
 from tests.support.abi import called_polus_functions, header_functions
 from tests.support.vsftpd import load_releases, needs_vsftpd, pairs, release_dir
 

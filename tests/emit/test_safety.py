@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from polusgen.build import read_manifest
+from polusgen.elf import read_manifest
 from tests.support.build import REPO
 from tests.support.cases import CONSTRUCTOR, CORPUS, case, cases
 

@@ -1,15 +1,18 @@
-"""The ELF reader against binutils: every symbol readelf sees, the same way."""
+"""polusgen/elf.py, the project's one ELF reader, against binutils: every
+symbol readelf and nm see, the same way, on PIE and non-PIE binaries; and it
+stays the only reader, cheap to import on the apply path."""
 from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.support.build import build_c, build_so, needs_gcc, REPO
 from tests.support.cases import FIG2
-from polusgen.inject import elf
+from polusgen import elf
 
 LIBC = Path("/lib/x86_64-linux-gnu/libc.so.6")
 
@@ -92,14 +95,16 @@ def test_pie_and_find_against_nm(fig2_binaries, kind):
 
 
 @needs_gcc
-def test_statics_told_apart_by_source_file(tmp_path):
+def test_statics_told_apart_by_source_file(tmp_path, pie):
     (tmp_path / "a.c").write_text("static int counter = 1; static int get(void) { return counter; }\n"
                                   "int a_get(void) { return get() + counter++; }\n")
     (tmp_path / "b.c").write_text("static int counter = 2; static int get(void) { return counter * 3; }\n"
                                   "int b_get(void) { return get() + counter++; }\n"
                                   "int a_get(void); int main(void) { return a_get() + b_get(); }\n")
-    exe = build_c([tmp_path / "a.c", tmp_path / "b.c"], tmp_path / "two", pie=True)
+    exe = build_c([tmp_path / "a.c", tmp_path / "b.c"], tmp_path / "two", pie=pie)
     e = elf.ElfFile(exe)
+    assert e.is_pie == pie
+    assert ours(exe, ".symtab") == readelf_symbols(exe, dyn=False)
     ca, cb = e.find("counter", file="a.c"), e.find("counter", file="src/b.c")
     assert ca.value != cb.value and ca.file == "a.c" and cb.file == "b.c"
     with pytest.raises(elf.SymbolLookupError, match="several files"):
@@ -153,3 +158,39 @@ def test_gnu_hash_lookup_agrees_with_the_full_table():
     assert ".dynsym" not in lazy._symbols          # never needed the whole table
     with pytest.raises(elf.SymbolLookupError):
         lazy.find("polus_no_such_symbol", tables=(".dynsym",))
+
+
+@needs_gcc
+@pytest.mark.parametrize("kind", ["pie", "nopie"])
+def test_the_differs_function_symbols_are_readelfs(fig2_binaries, kind):
+    """diff/inlining.py reads the running binary through this reader: the
+    defined FUNC symbols of .symtab, locals with their source file."""
+    from polusgen.diff.inlining import _read_symbols
+
+    exe = fig2_binaries[kind]
+    want = [(name, value, size) for name, value, size, typ, _bind, undef in readelf_symbols(exe, dyn=False)
+            if typ == "FUNC" and not undef and name]
+    got = _read_symbols(exe)
+    assert [(s.name, s.addr, s.size) for s in got] == want
+    files = {s.name: s.file for s in elf.ElfFile(exe).symbols(".symtab")}
+    assert all(s.file == (files[s.name] if s.local else None) for s in got)
+
+
+def test_the_reader_is_cheap_and_imports_nothing_of_the_pipeline():
+    code = ("import sys, polusgen.inject.apply, polusgen.elf; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('elftools', 'pycparser', 'jinja2', 'networkx')))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert r.stdout.strip() == "[]", r.stdout
+    src = (REPO / "polusgen" / "elf.py").read_text()
+    assert not re.search(r"^\s*(from|import) polusgen\.(?!manifest)", src, re.M)
+
+
+def test_no_other_module_runs_binutils_to_read_elf():
+    """objdump stays, for disassembly (diff/inlining.py); symbols, notes and
+    sections are read only through polusgen/elf.py."""
+    offenders = []
+    for f in (REPO / "polusgen").rglob("*.py"):
+        for tool in ("readelf", "objcopy", "nm", "elftools"):
+            if re.search(rf"[\"']{tool}[\"']|import {tool}|from {tool}", f.read_text()):
+                offenders.append(f"{f.relative_to(REPO)}: {tool}")
+    assert not offenders, offenders

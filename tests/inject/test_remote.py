@@ -88,7 +88,7 @@ def test_dlopen_into_a_target_blocked_in_a_syscall(busy, targets, tmp_path):
         assert h != 0
         maps = procmem.read_maps(t.pid)
         assert str(so) in procmem.loaded_paths(maps)
-        from polusgen.inject.elf import ElfFile
+        from polusgen.elf import ElfFile
         e = ElfFile(so)
         base = procmem.load_base(maps, str(so), e.first_load_vaddr)
         assert r.call(base + e.find("hello").value, tid=t.pid) == 42
@@ -159,7 +159,7 @@ int main(void) {
 
 def attached_with_lock_held(t, exe):
     """Attach at a moment the holder thread owns the mutex (read its __owner)."""
-    from polusgen.inject.elf import ElfFile
+    from polusgen.elf import ElfFile
     e = ElfFile(exe)
     base = procmem.load_base(procmem.read_maps(t.pid), str(exe), e.first_load_vaddr)
     for _ in range(200):

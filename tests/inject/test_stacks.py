@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.build import build_c, needs_gcc, needs_ptrace
-from polusgen.inject import elf, procmem, stacks
+from polusgen import elf
+from polusgen.inject import procmem, stacks
 from polusgen.inject import ptrace as pt
 
 PROGS = Path(__file__).parent / "progs"

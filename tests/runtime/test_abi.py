@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import subprocess
 
-from polusgen.manifest import MANIFEST_SECTION, Manifest
+from polusgen.elf import read_manifest
 from polusgen.inject.runtime_lib import runtime_library
 from polusgen.resources import runtime_dir
 from tests.support.abi import called_polus_functions, header_functions
-from tests.support.build import REPO
+from tests.support.build import REPO, exported
 
 EXAMPLE = REPO / "docs" / "patch-example.polus.c"
 
@@ -34,24 +34,20 @@ def test_reference_patch_compiles_and_carries_its_manifest(tmp_path):
     so = tmp_path / "example.so"
     subprocess.run(["gcc", "-O2", "-Wall", "-Werror", "-fPIC", "-shared", f"-I{runtime_dir()}",
                     str(EXAMPLE), "-o", str(so)], check=True)
-    raw = subprocess.run(["objcopy", "-O", "binary", f"--only-section={MANIFEST_SECTION}", str(so), "/dev/stdout"],
-                         check=True, capture_output=True).stdout
-    m = Manifest.from_json(raw.rstrip(b"\0").decode())
+    m = read_manifest(so)
     assert m.name == "fig2-v1" and m.to_version == 1
     # imports used by register_patch exist, redirects point inside the lists
     for r in m.redirects:
         assert 0 <= r.old < len(m.old_functions) and 0 <= r.new < len(m.new_functions)
-    dyn = subprocess.run(["nm", "-D", "--defined-only", str(so)], check=True, capture_output=True, text=True).stdout
-    exported = {line.split()[-1] for line in dyn.splitlines()}
-    assert {"register_patch", "polus_imports"} <= exported
-    assert {f.symbol for f in m.new_functions} <= exported
-    assert {d.new_symbol for d in m.data} <= exported
+    names = exported(so)
+    assert {"register_patch", "polus_imports"} <= names
+    assert {f.symbol for f in m.new_functions} <= names
+    assert {d.new_symbol for d in m.data} <= names
 
 
 def test_runtime_exports_every_declared_function():
     lib = runtime_library()
-    dyn = subprocess.run(["nm", "-D", "--defined-only", str(lib)], check=True, capture_output=True, text=True).stdout
-    exported = {line.split()[-1] for line in dyn.splitlines()}
-    missing = header_functions() - exported
+    names = exported(lib)
+    missing = header_functions() - names
     assert not missing, f"runtime does not implement: {sorted(missing)}"
-    assert "polus_rt_scratch" in exported
+    assert "polus_rt_scratch" in names

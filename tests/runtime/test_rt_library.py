@@ -9,6 +9,7 @@ import pytest
 from polusgen.errors import BuildError
 from polusgen.inject import runtime_lib
 from polusgen.resources import runtime_dir
+from tests.support.build import exported
 
 
 @pytest.fixture
@@ -27,11 +28,9 @@ def test_builds_into_the_cache_and_reuses_it(tree, tmp_path):
     mtime = lib.stat().st_mtime_ns
     assert runtime_lib.runtime_library() == lib
     assert lib.stat().st_mtime_ns == mtime
-    dyn = subprocess.run(["nm", "-D", "--defined-only", str(lib)], capture_output=True, text=True,
-                         check=True).stdout
     # only the ABI is exported: internals are hidden
-    exported = {line.split()[-1] for line in dyn.splitlines()}
-    assert all(n.startswith("polus_") for n in exported - {"_init", "_fini"}), exported
+    names = exported(lib)
+    assert all(n.startswith("polus_") for n in names - {"_init", "_fini"}), names
 
 
 def test_an_edited_source_builds_a_new_library(tree):

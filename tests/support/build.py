@@ -45,3 +45,17 @@ def gcc(*args: str | Path) -> None:
     r = subprocess.run(["gcc", *map(str, args)], capture_output=True, text=True)
     if r.returncode != 0:
         raise AssertionError(f"gcc {' '.join(map(str, args))} failed:\n{r.stderr}")
+
+
+def exported(path: Path) -> set[str]:
+    """The names a shared library defines in .dynsym (what dlsym finds)."""
+    from polusgen import elf
+
+    return {s.name for s in elf.ElfFile(path).symbols(".dynsym") if s.defined and s.name}
+
+
+def has_symbol(path: Path, name: str) -> bool:
+    """Whether the binary kept a .symtab symbol `name` (gcc -O2 may inline it away)."""
+    from polusgen import elf
+
+    return any(s.name == name and s.defined for s in elf.ElfFile(path).symbols(".symtab"))

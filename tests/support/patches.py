@@ -27,7 +27,7 @@ static const char polus_manifest[] = %(manifest)s;
 def redirect_patch(tmp: Path, exe: Path, name: str, new: dict[str, str], prelude: str = "") -> Path:
     """A patch that only redirects functions: `new` maps an old function name to
     the C definition of its new version, which must be called NAME_v1."""
-    from polusgen.inject import elf
+    from polusgen import elf
     from polusgen.manifest import Binary, Import, Manifest, NewFunction, OldFunction, Redirect
 
     names = list(new)

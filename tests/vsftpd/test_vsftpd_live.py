@@ -100,7 +100,7 @@ def server(tmp_path):
 
 def test_chain_is_generated_with_one_version_file(chain):
     assert [(s.old, s.new) for s in chain] == list(zip(vs.CHAIN, vs.CHAIN[1:]))
-    from polusgen.build import read_manifest
+    from polusgen.elf import read_manifest
 
     for i, s in enumerate(chain, start=1):
         m = read_manifest(s.patch_so)

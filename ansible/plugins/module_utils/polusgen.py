@@ -149,7 +149,7 @@ def runner(module):
 def read_manifest(path):
     """(program, name, from_version, to_version) of a patch library."""
     try:
-        from polusgen.inject.elf import read_manifest as read
+        from polusgen.elf import read_manifest as read
     except ImportError as e:
         raise TargetError(f"polusgen is not importable by {sys.executable} on this host ({e}); "
                           "install it, or set ansible_python_interpreter to the Python that has it")

@@ -1,10 +1,16 @@
-"""A small ELF64 reader: exactly what the injector needs, standard library only.
+"""The project's one ELF reader (ELF64 little-endian), standard library only.
 
-pyelftools costs ~0.2 s to import; the apply path reads a handful of tables,
-so it reads them itself: section headers, program headers, .symtab/.dynsym
-(with STT_FILE grouping so that statics are told apart by source file, and
-.gnu.version so that the default version of a symbol wins), the GNU build-id
-note and any named section (the patch's .polus_manifest).
+Every stage that looks into a binary reads it here: the injector (symbols of
+the target, libc and the runtime, a patch's manifest, the build-id check),
+the differ (function symbols of the running binary for inlining), the emitter
+(the binary's identity and function symbols) and the build (the manifest).
+pyelftools costs ~0.2 s to import and readelf/objcopy cost a process each;
+the apply path reads a handful of tables, so it reads them itself: section
+headers, program headers, .symtab/.dynsym (with STT_FILE grouping so that
+statics are told apart by source file, and .gnu.version so that the default
+version of a symbol wins), the GNU build-id note and any named section (the
+patch's .polus_manifest).  It imports nothing of polusgen but the manifest,
+when asked for one.
 """
 from __future__ import annotations
 
@@ -386,15 +392,23 @@ def identity(path: str | os.PathLike) -> tuple[Optional[str], str]:
     return e.build_id(), e.sha256()
 
 
-def read_manifest(path: str | os.PathLike):
-    """The Manifest embedded in a patch (.polus_manifest), or raise ElfError."""
+def manifest(path: str | os.PathLike):
+    """The Manifest embedded in a patch (.polus_manifest), or None if it has none."""
     from polusgen.manifest import MANIFEST_SECTION, Manifest
 
-    e = ElfFile(path)
-    raw = e.section_data(MANIFEST_SECTION)
-    if raw is None:
+    raw = ElfFile(path).section_data(MANIFEST_SECTION)
+    text = raw.rstrip(b"\0").decode("utf-8") if raw is not None else ""
+    return Manifest.from_json(text) if text else None
+
+
+def read_manifest(path: str | os.PathLike):
+    """The Manifest embedded in a patch (.polus_manifest), or raise ElfError."""
+    from polusgen.manifest import MANIFEST_SECTION
+
+    m = manifest(path)
+    if m is None:
         raise ElfError(f"{path}: no {MANIFEST_SECTION} section: not a patch built by polusgen")
-    return Manifest.from_json(raw.rstrip(b"\0").decode("utf-8"))
+    return m
 
 
 def iter_symbols(path: str | os.PathLike, table: str = ".symtab") -> Iterator[Symbol]:
