@@ -27,9 +27,9 @@ kill point of the fault-injection suite (POLUS_KILL_AT, see faults.py).
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import os
-import struct
 import sys
 import time
 from dataclasses import dataclass, field
@@ -38,7 +38,7 @@ from typing import Optional
 
 from polusgen import elf as elfmod
 from polusgen.errors import InjectError
-from polusgen.inject import faults, jumps, procmem, remote, stacks
+from polusgen.inject import abi, faults, jumps, procmem, remote, stacks
 from polusgen.inject import ptrace as pt
 from polusgen.inject.session import (LIVE_STATES, Session, active_line, check_process, loaded_patches,
                                      stage_for, watch)
@@ -274,7 +274,7 @@ def _apply(pid: int, so: Path, manifest, pelf: elfmod.ElfFile, imports, rt_lib, 
         mark("loaded")
         at_step("link")
         table = psym("polus_imports")
-        s.mem.write(table, b"".join(struct.pack("<QQ", a, n) for a, n in imports))
+        s.mem.write(table, abi.pack(abi.PolusImport(a, n) for a, n in imports))
 
         # -- register
         at_step("register")
@@ -318,7 +318,7 @@ def _apply(pid: int, so: Path, manifest, pelf: elfmod.ElfFile, imports, rt_lib, 
         at_step("commit")
         make_safe(s, redirects)
         mark("safe")
-        codes = b"".join(rd.code.ljust(JUMP_BYTES, b"\0") for rd in redirects)
+        codes = b"".join(rd.code.ljust(abi.JUMP_BYTES, b"\0") for rd in redirects)
         rc = s.rt_call32("polus_rt_commit", patch_id, s.scratch(codes) if codes else 0, len(redirects),
                          let_others_run=False, timeout=5.0)
         if rc != 0:
@@ -383,10 +383,6 @@ def fill_progress(res, pst: Optional[dict]) -> None:
     res.never_left = pst.get("never_left", [])
 
 
-NOTE = struct.Struct("<QQII32s")        # struct polus_rt_redirect_note
-JUMP_BYTES = 32                         # RT_REDIRECT_BYTES: one jump's room in polus_rt_commit's codes
-
-
 def note_redirects(s: Session, patch_id: int, redirects: list[jumps.Redirect]) -> None:
     """Tell the runtime what every jump overwrites: as few remote calls as the
     scratch buffer allows (under load each call waits for the target's thread
@@ -399,10 +395,10 @@ def note_redirects(s: Session, patch_id: int, redirects: list[jumps.Redirect]) -
             if s.rt_call32("polus_rt_note_redirect", patch_id, rd.at, addr, len(rd.orig), rd.target) != 0:
                 raise InjectError(f"the runtime could not record the redirect of {rd.name}")
         return
-    per_call = (1 << 16) // NOTE.size
+    per_call = abi.SCRATCH_SIZE // ctypes.sizeof(abi.RedirectNote)
     for i in range(0, len(redirects), per_call):
         batch = redirects[i:i + per_call]
-        addr = s.scratch(b"".join(NOTE.pack(rd.at, rd.target, len(rd.orig), 0, rd.orig) for rd in batch))
+        addr = s.scratch(abi.pack(abi.RedirectNote.of(rd.at, rd.target, rd.orig) for rd in batch))
         if s.rt_call32("polus_rt_note_redirects", patch_id, addr, len(batch)) != 0:
             raise InjectError("the runtime could not record the redirects of "
                               + ", ".join(rd.name for rd in batch))

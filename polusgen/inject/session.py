@@ -11,7 +11,7 @@ from typing import Optional
 
 from polusgen import elf as elfmod
 from polusgen.errors import InjectError
-from polusgen.inject import faults, procmem, remote, stacks
+from polusgen.inject import abi, faults, procmem, remote, stacks
 from polusgen.inject import ptrace as pt
 
 RUNTIME_NAME = "libpolus_rt.so"
@@ -311,7 +311,7 @@ class Session:
     def scratch(self, data: bytes) -> int:
         """Write `data` into the runtime's polus_rt_scratch; returns its address."""
         addr = self.rt_sym("polus_rt_scratch")
-        if len(data) > (1 << 16):
+        if len(data) > abi.SCRATCH_SIZE:
             raise InjectError(f"{len(data)} bytes do not fit in the runtime's scratch buffer")
         self.mem.write(addr, data)
         return addr

@@ -1,0 +1,54 @@
+"""The runtime's structures that the injector writes into or reads from the
+target, declared once here as ctypes structures.
+
+Each names its C declaration (C_NAME, in runtime/polus.h unless C_HEADER
+says otherwise); tests/inject/test_abi_structs.py compiles a small C program
+against the runtime's headers and fails if a size, an offset or a field
+differs.  Add a structure here (and to STRUCTS) before the injector reads or
+writes it.
+"""
+from __future__ import annotations
+
+import ctypes
+
+from polusgen.inject.ptrace import Regs
+from polusgen.manifest import ABI_VERSION
+
+# the runtime's constants the injector relies on: C macro -> value
+SCRATCH_SIZE = 1 << 16       # polus_rt_scratch
+JUMP_BYTES = 32              # one jump's room in polus_rt_commit's codes, and in a redirect note
+CONSTANTS = {"POLUS_RT_SCRATCH_SIZE": SCRATCH_SIZE, "POLUS_ABI_VERSION": ABI_VERSION,
+             "RT_REDIRECT_BYTES": JUMP_BYTES}
+
+
+class PolusImport(ctypes.Structure):
+    """One slot of a patch's polus_imports[]: where an old symbol is, and its size."""
+    C_NAME = "struct polus_import"
+    _fields_ = [("addr", ctypes.c_uint64), ("size", ctypes.c_uint64)]
+
+
+class RedirectNote(ctypes.Structure):
+    """What one jump overwrote, for polus_rt_note_redirects()."""
+    C_NAME = "struct polus_rt_redirect_note"
+    _fields_ = [("at", ctypes.c_uint64), ("target", ctypes.c_uint64), ("len", ctypes.c_uint32),
+                ("pad", ctypes.c_uint32), ("orig", ctypes.c_ubyte * JUMP_BYTES)]
+
+    @classmethod
+    def of(cls, at: int, target: int, orig: bytes) -> "RedirectNote":
+        if len(orig) > cls.orig.size:
+            raise ValueError(f"a jump overwrites at most {cls.orig.size} bytes, not {len(orig)}")
+        note = cls(at, target, len(orig), 0)
+        ctypes.memmove(note.orig, orig, len(orig))     # every byte: code holds NULs
+        return note
+
+
+# the kernel's register set, as PTRACE_GETREGS fills it (declared in ptrace.py)
+Regs.C_NAME = "struct user_regs_struct"
+Regs.C_HEADER = "sys/user.h"
+
+STRUCTS: tuple[type[ctypes.Structure], ...] = (PolusImport, RedirectNote, Regs)
+
+
+def pack(structs) -> bytes:
+    """The bytes of consecutive structures, as a C array of them."""
+    return b"".join(bytes(s) for s in structs)
