@@ -3,9 +3,9 @@ when asked, and records what went wrong instead of hiding it."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 

@@ -24,6 +24,7 @@ import pytest
 
 from polusgen.inject.rollback import rollback_patch
 from polusgen.inject.status import process_status
+from tests.support.build import has_symbol
 from tests.support.process import eventually
 
 from .client import KVClient, KVCounterScenario, KVScenario, LoadClient
@@ -39,11 +40,6 @@ WORKERS = 8     # server threads: 3 load + 1 counter load + the old connection +
 @pytest.fixture(scope="module")
 def chain(corpus_bins, tmp_path_factory):
     return build_chain("kvserver", corpus_bins["kvserver", "v0"], tmp_path_factory.mktemp("kv-chain"))
-
-
-def has_symbol(binary, name: str) -> bool:
-    from polusgen.elf import iter_symbols
-    return any(s.name == name for s in iter_symbols(str(binary), ".symtab"))
 
 
 def inlining_warnings(binary) -> list[str]:

@@ -4,18 +4,16 @@ order, refused out of order, rolled back to version 0 in one command."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
 
-from tests.support.build import build_c, needs_gcc, needs_ptrace, REPO
-from tests.support.cases import E2E, FIG2, case
-from tests.support.process import moving_reports
 from polusgen.errors import InjectError
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.rollback import rollback_patch
 from polusgen.inject.status import process_status
+from tests.support.build import build_c, needs_gcc, needs_ptrace
+from tests.support.cases import E2E, FIG2, case
+from tests.support.process import moving_reports, polusgen
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
 V2 = case(E2E, "fig2_chain").version(2)
@@ -31,10 +29,8 @@ def runs(t, version):
 def test_chain_applied_in_order_and_rolled_back_to_zero(tmp_path, targets):
     exe = build_c(FIG2.sources(0), tmp_path / "fig2", pie=True)
     out = tmp_path / "patches"
-    r = subprocess.run([sys.executable, "-m", "polusgen", "evolve", str(FIG2 / "v0"), str(FIG2 / "v1"), str(V2),
-                        "-o", str(out), "--binary", str(exe), "--program", "fig2"], cwd=REPO, capture_output=True,
-                       text=True, env={**os.environ, "POLUS_CACHE_DIR": str(tmp_path / "cache")})
-    assert r.returncode == 0, r.stderr
+    polusgen("evolve", FIG2 / "v0", FIG2 / "v1", V2, "-o", out, "--binary", exe, "--program", "fig2",
+             env={**os.environ, "POLUS_CACHE_DIR": str(tmp_path / "cache")})
     p1, p2 = out / "fig2-v1.so", out / "fig2-v2.so"
     t = targets.start([exe])
     runs(t, "v0")

@@ -12,17 +12,9 @@ import pytest
 
 from tests.support.build import build_c, needs_gcc, needs_ptrace, REPO
 from tests.support.cases import FIG2
-from tests.support.process import moving_reports
+from tests.support.process import moving_reports, polusgen
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
-
-
-def polusgen(*args, check=True, env=None) -> subprocess.CompletedProcess:
-    r = subprocess.run([sys.executable, "-m", "polusgen", *map(str, args)], cwd=REPO, capture_output=True,
-                       text=True, env=env)
-    if check:
-        assert r.returncode == 0, f"polusgen {' '.join(map(str, args))}:\n{r.stdout}\n{r.stderr}"
-    return r
 
 
 @pytest.fixture

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.build import build_c, build_so, needs_gcc, needs_ptrace, REPO
-from tests.support.cases import FIG2
-from tests.support.process import moving_reports, parse_report
-from polusgen.errors import InjectError
 from polusgen import elf
+from polusgen.errors import InjectError
 from polusgen.inject import ptrace as pt
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.rollback import rollback_patch
 from polusgen.inject.status import process_status
+from tests.support.build import build_c, build_so, needs_gcc, needs_ptrace, REPO
+from tests.support.cases import FIG2
+from tests.support.process import moving_reports, parse_report
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
 PATCH_C = REPO / "docs" / "patch-example.polus.c"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from polusgen import elf
 from tests.support.build import build_c, needs_gcc, REPO
 from tests.support.cases import FIG2
 from tests.support.process import parse_report, Target
-from polusgen import elf
 
 pytestmark = [needs_gcc, pytest.mark.e2e,
               pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run a target as nobody")]

@@ -10,18 +10,18 @@ the same way for the new hold() and carries the state back."""
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.support.build import build_c, needs_gcc, needs_ptrace, REPO
-from tests.support.cases import E2E, case
 from polusgen.errors import InjectError
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.rollback import rollback_patch
 from polusgen.inject.status import process_status
+from tests.support.build import build_c, needs_gcc, needs_ptrace
+from tests.support.cases import E2E, case
+from tests.support.process import polusgen
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
 CASE = case(E2E, "tainted")
@@ -56,12 +56,9 @@ class Prog:
 def prog(tmp_path):
     exe = build_c(CASE.sources(0), tmp_path / "notes")
     patch_c = tmp_path / "notes-v1.polus.c"
-    subprocess.run([sys.executable, "-m", "polusgen", "diff", str(CASE / "v0"), str(CASE / "v1"), "-o", str(patch_c),
-                    "--binary", str(exe), "--user-code", str(CASE / "repair.c")], cwd=REPO, check=True,
-                   capture_output=True)
+    polusgen("diff", CASE / "v0", CASE / "v1", "-o", patch_c, "--binary", exe, "--user-code", CASE / "repair.c")
     so = tmp_path / "notes-v1.so"
-    subprocess.run([sys.executable, "-m", "polusgen", "build", str(patch_c), "-o", str(so)], cwd=REPO, check=True,
-                   capture_output=True)
+    polusgen("build", patch_c, "-o", so)
     p = Prog(exe)
     try:
         yield p, so

@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
-from tests.support.build import build_c, needs_gcc, needs_ptrace, REPO
-from tests.support.cases import E2E, case
-from tests.support.process import parse_report
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.rollback import rollback_patch
 from polusgen.inject.status import process_status
+from tests.support.build import build_c, needs_gcc, needs_ptrace
+from tests.support.cases import E2E, case
+from tests.support.process import parse_report, polusgen
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
 CASE = case(E2E, "signals")
@@ -51,18 +49,11 @@ def flood(t, seconds: float, version: str, rounds: int = 5) -> dict:
     return last
 
 
-def cli(*args, env) -> None:
-    """`polusgen ARGS...`, which must succeed."""
-    r = subprocess.run([sys.executable, "-m", "polusgen", *map(str, args)], cwd=REPO, env=env, capture_output=True,
-                       text=True)
-    assert r.returncode == 0, f"polusgen {args[0]}: {r.stderr}"
-
-
 def test_signal_handler_writing_a_page_in_write_through(tmp_path, targets):
     exe = build_c(CASE.sources(0), tmp_path / "sig")
     env = {**os.environ, "POLUS_CACHE_DIR": str(tmp_path / "cache")}
-    cli("diff", CASE / "v0", CASE / "v1", "-o", tmp_path / "p.polus.c", "--binary", exe, env=env)
-    cli("build", tmp_path / "p.polus.c", env=env)
+    polusgen("diff", CASE / "v0", CASE / "v1", "-o", tmp_path / "p.polus.c", "--binary", exe, env=env)
+    polusgen("build", tmp_path / "p.polus.c", env=env)
     t = targets.start([exe])
     flood(t, 0.2, "v0", rounds=2)
     res = apply_patch(t.pid, tmp_path / "p.so", wait=0.2)

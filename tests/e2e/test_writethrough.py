@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 
 import pytest
 
-from tests.support.build import build_c, needs_gcc, needs_ptrace, REPO
-from tests.support.cases import E2E, case
-from tests.support.process import parse_report
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.rollback import rollback_patch
 from polusgen.inject.status import process_status
+from tests.support.build import build_c, needs_gcc, needs_ptrace
+from tests.support.cases import E2E, case
+from tests.support.process import parse_report, polusgen
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
 CASE = case(E2E, "writethrough")
@@ -39,9 +37,7 @@ def test_statuses_during_write_through_lose_nothing(tmp_path, targets, pie):
     env = {**os.environ, "POLUS_CACHE_DIR": str(tmp_path / "cache")}
     c = tmp_path / "p.polus.c"
     for args in (["diff", CASE / "v0", CASE / "v1", "-o", c, "--binary", exe], ["build", c]):
-        r = subprocess.run([sys.executable, "-m", "polusgen", *map(str, args)], cwd=REPO, env=env,
-                           capture_output=True, text=True)
-        assert r.returncode == 0, r.stderr
+        polusgen(*args, env=env)
     so = tmp_path / "p.so"
     t = targets.start([exe])
     assert parse_report(t.ask())["version"] == "v0"
@@ -76,8 +72,7 @@ def test_threads_left_running_during_a_long_call_are_not_held_by_their_faults(tm
     env = {**os.environ, "POLUS_CACHE_DIR": str(tmp_path / "cache")}
     c = tmp_path / "p.polus.c"
     for args in (["diff", CASE / "v0", CASE / "v1", "-o", c, "--binary", exe], ["build", c]):
-        subprocess.run([sys.executable, "-m", "polusgen", *map(str, args)], cwd=REPO, env=env, check=True,
-                       capture_output=True)
+        polusgen(*args, env=env)
     t = targets.start([exe])
     apply_patch(t.pid, tmp_path / "p.so", wait=0.1)
     before = parse_report(t.ask())

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 
 import pytest
 
@@ -16,8 +14,9 @@ from polusgen.diff import compute_changeset
 from polusgen.emit import write_patch
 from polusgen.frontend import load_program
 from tests.corpus.harness import ServerProcess, build
-from tests.support.build import REPO, needs_ptrace
+from tests.support.build import needs_ptrace
 from tests.support.cases import CORPUS, case
+from tests.support.process import polusgen
 
 pytestmark = pytest.mark.e2e
 KV = case(CORPUS, "kvserver")
@@ -52,9 +51,7 @@ def test_kvserver_chain_applied_live(tmp_path):
         assert ask(port, "SET a 1") == "STORED"
         assert ask(port, "VERSION") == "kvserver 0"
         for i, so in enumerate(sos, start=1):
-            r = subprocess.run([sys.executable, "-m", "polusgen", "apply", str(srv.pid), str(so), "--wait", "0.5"],
-                               capture_output=True, text=True, env=env, cwd=REPO)
-            assert r.returncode == 0, r.stdout + r.stderr
+            polusgen("apply", srv.pid, so, "--wait", "0.5", env=env)
             assert ask(port, "VERSION") == f"kvserver {i}"
             assert ask(port, "GET a") == "VALUE 1"                 # data from v0 survives every step
             assert ask(port, "INCR n") == f"VALUE {i}"             # v1's command keeps its state after

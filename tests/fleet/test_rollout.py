@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.process import polusgen
+
 REPO = Path(__file__).resolve().parents[2]
 PLAYBOOK = REPO / "ansible" / "playbooks" / "rollout.yml"
 PROBE = Path(__file__).with_name("probe_kv.py")
@@ -31,11 +33,6 @@ pytestmark = [pytest.mark.fleet, pytest.mark.e2e]
 
 if shutil.which("ansible-playbook") is None:       # the optional extra .[fleet] is not installed
     pytest.skip("ansible-core is not installed (pip install '.[fleet]')", allow_module_level=True)
-
-
-def polusgen(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "polusgen", *map(str, args)], cwd=REPO, check=True,
-                          capture_output=True, text=True, **kw)
 
 
 @pytest.fixture(scope="module")

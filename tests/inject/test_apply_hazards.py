@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.build import build_c, needs_gcc, needs_ptrace
-from tests.support.patches import redirect_patch
-from tests.support.process import eventually
 from polusgen.errors import InjectError
 from polusgen.inject import jumps
 from polusgen.inject.apply import apply_patch
+from tests.support.build import build_c, needs_gcc, needs_ptrace
+from tests.support.patches import redirect_patch
+from tests.support.process import eventually
 
 PROGS = Path(__file__).parent / "progs"
 pytestmark = [needs_gcc, needs_ptrace]

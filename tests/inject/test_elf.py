@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from polusgen import elf
 from tests.support.build import build_c, build_so, needs_gcc, REPO
 from tests.support.cases import FIG2
-from polusgen import elf
 
 LIBC = Path("/lib/x86_64-linux-gnu/libc.so.6")
 

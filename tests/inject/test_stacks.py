@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.build import build_c, needs_gcc, needs_ptrace
 from polusgen import elf
 from polusgen.inject import procmem, stacks
 from polusgen.inject import ptrace as pt
+from tests.support.build import build_c, needs_gcc, needs_ptrace
 
 PROGS = Path(__file__).parent / "progs"
 pytestmark = [needs_gcc, needs_ptrace]

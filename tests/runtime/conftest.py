@@ -37,6 +37,12 @@ class Run:
         return self.statuses[-1]
 
 
+def ok(run: Run) -> Run:
+    """The run, which must have exited 0."""
+    assert run.returncode == 0, run.stderr
+    return run
+
+
 @dataclass
 class Rig:
     runtime: Path

@@ -2,10 +2,7 @@
 drive the callbacks and the retirement of data (paper section 3.2.2)."""
 from __future__ import annotations
 
-
-def ok(run):
-    assert run.returncode == 0, run.stderr
-    return run
+from .conftest import ok
 
 
 def events(log: str) -> list[str]:

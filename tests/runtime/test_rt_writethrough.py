@@ -7,6 +7,8 @@ import signal
 
 import pytest
 
+from .conftest import ok
+
 # every faulting plain MOV store is done for the thread without opening the
 # page; POLUS_NO_EMULATE=1 forces the general path (open, single-step) for all
 PATHS = pytest.mark.parametrize("path", ["emulated", "single-step"])
@@ -14,11 +16,6 @@ PATHS = pytest.mark.parametrize("path", ["emulated", "single-step"])
 
 def env(path: str) -> dict[str, str]:
     return {"POLUS_NO_EMULATE": "1"} if path == "single-step" else {}
-
-
-def ok(run):
-    assert run.returncode == 0, run.stderr
-    return run
 
 
 @PATHS

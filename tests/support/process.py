@@ -3,11 +3,24 @@ from __future__ import annotations
 
 import select
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Sequence
 
 from polusgen.demo import parse_report  # one parser of the Fig. 2 report line
+
+from .build import REPO
+
+
+def polusgen(*args, env=None, check: bool = True) -> subprocess.CompletedProcess:
+    """`python -m polusgen ARGS` run from this checkout, as a user runs it; with
+    check, a failure fails the test with polusgen's output."""
+    r = subprocess.run([sys.executable, "-m", "polusgen", *map(str, args)], cwd=REPO, env=env,
+                       capture_output=True, text=True)
+    if check:
+        assert r.returncode == 0, f"polusgen {' '.join(map(str, args))}:\n{r.stdout}\n{r.stderr}"
+    return r
 
 
 def eventually(probe, ok, timeout: float = 10.0, pause: float = 0.01, what: str = ""):
