@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
-from typing import Iterator, NamedTuple, Optional
+from typing import NamedTuple, Optional
 
 ET_EXEC, ET_DYN = 2, 3
 SHT_SYMTAB, SHT_NOTE, SHT_DYNSYM, SHT_NOBITS, SHT_GNU_versym = 2, 7, 11, 8, 0x6FFFFFFF
@@ -410,6 +410,3 @@ def read_manifest(path: str | os.PathLike):
         raise ElfError(f"{path}: no {MANIFEST_SECTION} section: not a patch built by polusgen")
     return m
 
-
-def iter_symbols(path: str | os.PathLike, table: str = ".symtab") -> Iterator[Symbol]:
-    yield from ElfFile(path).symbols(table)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import struct
 from typing import NamedTuple, Optional
 
 
@@ -122,9 +121,6 @@ class Memory:
         n = os.pwrite(self.fd, data, addr)
         if n != len(data):
             raise OSError(f"short write of {len(data)} bytes at {addr:#x} in pid {self.pid}")
-
-    def write_u64(self, addr: int, value: int) -> None:
-        self.write(addr, struct.pack("<Q", value & 0xFFFFFFFFFFFFFFFF))
 
     def read_cstr(self, addr: int, limit: int = 65536) -> str:
         out = bytearray()
