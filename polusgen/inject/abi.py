@@ -42,11 +42,48 @@ class RedirectNote(ctypes.Structure):
         return note
 
 
+class StackT(ctypes.Structure):
+    """stack_t: a signal stack."""
+    C_NAME = "stack_t"
+    _fields_ = [("ss_sp", ctypes.c_uint64), ("ss_flags", ctypes.c_int32), ("ss_size", ctypes.c_uint64)]
+
+
+SIGCONTEXT_REGS = ("r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rdi", "rsi", "rbp", "rbx", "rdx",
+                    "rax", "rcx", "rsp", "rip", "eflags")
+
+
+class SigContext(ctypes.Structure):
+    """The kernel's struct sigcontext (x86_64): the registers a signal frame
+    restores.  glibc names the ss slot (used with UC_SIGCONTEXT_SS) __pad0."""
+    C_NAME = "struct sigcontext"
+    C_FIELDS = {"ss": "__pad0", "reserved1": "__reserved1"}
+    _fields_ = ([(r, ctypes.c_uint64) for r in SIGCONTEXT_REGS]
+                + [("cs", ctypes.c_uint16), ("gs", ctypes.c_uint16), ("fs", ctypes.c_uint16), ("ss", ctypes.c_uint16),
+                   ("err", ctypes.c_uint64), ("trapno", ctypes.c_uint64), ("oldmask", ctypes.c_uint64),
+                   ("cr2", ctypes.c_uint64), ("fpstate", ctypes.c_uint64), ("reserved1", ctypes.c_uint64 * 8)])
+
+
+class UContext(ctypes.Structure):
+    """The kernel's struct ucontext: glibc's ucontext_t up to uc_sigmask, which
+    is the kernel's 8-byte mask (glibc's sigset_t is 128 bytes, and more follows)."""
+    C_NAME = "ucontext_t"
+    C_PREFIX = True          # only the offsets and the sizes of the fields before the last are the kernel's
+    _fields_ = [("uc_flags", ctypes.c_uint64), ("uc_link", ctypes.c_uint64), ("uc_stack", StackT),
+                ("uc_mcontext", SigContext), ("uc_sigmask", ctypes.c_uint64)]
+
+
+class SigFrame(ctypes.Structure):
+    """The start of the kernel's struct rt_sigframe (x86_64) that rt_sigreturn
+    reads: the return address the handler returns to, then the ucontext
+    (the siginfo after it is not read back)."""
+    _fields_ = [("pretcode", ctypes.c_uint64), ("uc", UContext)]
+
+
 # the kernel's register set, as PTRACE_GETREGS fills it (declared in ptrace.py)
 Regs.C_NAME = "struct user_regs_struct"
 Regs.C_HEADER = "sys/user.h"
 
-STRUCTS: tuple[type[ctypes.Structure], ...] = (PolusImport, RedirectNote, Regs)
+STRUCTS: tuple[type[ctypes.Structure], ...] = (PolusImport, RedirectNote, Regs, StackT, SigContext, UContext)
 
 
 def pack(structs) -> bytes:

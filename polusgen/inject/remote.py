@@ -29,6 +29,7 @@ interrupted, the thread's state put back, and RemoteTimeout raised.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import struct
@@ -36,7 +37,7 @@ import time
 from typing import Optional, Sequence, Union
 
 from polusgen import elf as elfmod
-from polusgen.inject import faults, procmem
+from polusgen.inject import abi, faults, procmem
 from polusgen.inject import ptrace as pt
 
 RED_ZONE = 128
@@ -59,9 +60,8 @@ LANDING_SIZE = len(LANDING_MAGIC) + len(LANDING_CODE)     # the rest of its page
 RESTORE_RT = bytes.fromhex("48c7c00f0000000f05")     # glibc's __restore_rt
 NR_RT_SIGRETURN, NR_RESTART_SYSCALL = 15, 219
 ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK = 512, 513, 514, 516
-# struct rt_sigframe (x86_64): pretcode, ucontext (flags, link, stack_t,
-# sigcontext of 256 bytes, sigmask), siginfo
-UC_OFF, MCTX_OFF, SIGMASK_OFF, FRAME_SIZE = 8, 8 + 40, 8 + 296, 8 + 304 + 128
+# struct rt_sigframe (x86_64): abi.SigFrame, then the 128-byte siginfo
+FRAME_SIZE = ctypes.sizeof(abi.SigFrame) + 128
 UC_FP_XSTATE, UC_SIGCONTEXT_SS, UC_STRICT_RESTORE_SS = 1, 2, 4
 SS_INVALID = 3          # an invalid uc_stack mode: sigreturn leaves the thread's altstack as it is
 FP_XSTATE_MAGIC1, FP_XSTATE_MAGIC2 = 0x46505853, 0x46505845
@@ -89,15 +89,18 @@ def resumed_regs(saved: pt.Regs) -> pt.Regs:
 def signal_frame(regs: pt.Regs, mask: int, fpstate: int, errno_at: int, errno_value: int,
                  pretcode: int) -> bytes:
     """An rt_sigframe whose rt_sigreturn resumes the thread at `regs` with
-    signal mask `mask` and the XSAVE state at `fpstate`."""
-    mctx = struct.pack("<18Q", regs.r8, regs.r9, regs.r10, regs.r11, regs.r12, regs.r13, regs.r14, regs.r15,
-                       regs.rdi, regs.rsi, regs.rbp, regs.rbx, regs.rdx, regs.rax, regs.rcx, regs.rsp,
-                       regs.rip, regs.eflags)
-    mctx += struct.pack("<4H5Q", regs.cs, 0, 0, regs.ss, 0, 0, 0, 0, fpstate)
-    mctx += struct.pack("<QQ6Q", errno_at, errno_value, *[0] * 6)
-    uc = struct.pack("<QQQiiQ", UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS, 0, 0, SS_INVALID, 0, 0)
-    frame = struct.pack("<Q", pretcode) + uc + mctx + struct.pack("<Q", mask)
-    return frame.ljust(FRAME_SIZE, b"\0")
+    signal mask `mask` and the XSAVE state at `fpstate`; errno's address and
+    value ride in uc_mcontext.reserved1[0..1] for the landing code."""
+    f = abi.SigFrame(pretcode=pretcode)
+    f.uc.uc_flags = UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS
+    f.uc.uc_stack.ss_flags = SS_INVALID
+    f.uc.uc_sigmask = mask
+    mc = f.uc.uc_mcontext
+    for name in abi.SIGCONTEXT_REGS + ("cs", "ss"):
+        setattr(mc, name, getattr(regs, name))
+    mc.fpstate = fpstate
+    mc.reserved1[0], mc.reserved1[1] = errno_at, errno_value
+    return bytes(f).ljust(FRAME_SIZE, b"\0")
 
 
 def fpstate_image(xstate: bytes) -> bytes:

@@ -13,30 +13,41 @@ from polusgen.inject import abi
 from polusgen.resources import runtime_dir
 from tests.support.build import gcc, needs_gcc
 
-HEADERS = ["stddef.h", "stdio.h", "sys/user.h", "polus.h", "rt_internal.h"]
+HEADERS = ["stddef.h", "stdio.h", "signal.h", "ucontext.h", "sys/user.h", "polus.h", "rt_internal.h"]
 
 
 def c_program() -> str:
-    lines = [f"#include <{h}>" if "/" in h or h.startswith("std") else f'#include "{h}"' for h in HEADERS]
+    lines = ["#define _GNU_SOURCE"]
+    lines += [f'#include "{h}"' if h.startswith(("polus", "rt_")) else f"#include <{h}>" for h in HEADERS]
     lines += ["int main(void)", "{"]
     for s in abi.STRUCTS:
         t = s.C_NAME
         lines.append(f'    printf("{t}|%zu\\n", sizeof({t}));')
         for name, *_ in s._fields_:
-            lines.append(f'    printf("{t}.{name}|%zu %zu\\n", offsetof({t}, {name}), sizeof((({t} *)0)->{name}));')
+            c = c_field(s, name)
+            lines.append(f'    printf("{t}.{name}|%zu %zu\\n", offsetof({t}, {c}), sizeof((({t} *)0)->{c}));')
     for macro in abi.CONSTANTS:
         lines.append(f'    printf("{macro}|%llu\\n", (unsigned long long)({macro}));')
     lines += ["    return 0;", "}", ""]
     return "\n".join(lines)
 
 
-def python_view() -> dict[str, str]:
+def c_field(s, name: str) -> str:
+    return getattr(s, "C_FIELDS", {}).get(name, name)
+
+
+def python_view(c_view: dict[str, str]) -> dict[str, str]:
+    """What the declarations say, in the C program's terms; a C_PREFIX
+    structure declares only a prefix of its C type: its size and its last
+    field's size are C's."""
     out = {}
     for s in abi.STRUCTS:
-        out[s.C_NAME] = str(ctypes.sizeof(s))
+        prefix = getattr(s, "C_PREFIX", False)
+        out[s.C_NAME] = c_view[s.C_NAME] if prefix else str(ctypes.sizeof(s))
         for name, *_ in s._fields_:
-            f = getattr(s, name)
-            out[f"{s.C_NAME}.{name}"] = f"{f.offset} {f.size}"
+            f, key = getattr(s, name), f"{s.C_NAME}.{name}"
+            last = prefix and name == s._fields_[-1][0]
+            out[key] = f"{f.offset} {c_view[key].split()[1] if last else f.size}"
     out.update({macro: str(value) for macro, value in abi.CONSTANTS.items()})
     return out
 
@@ -52,7 +63,7 @@ def c_view(tmp_path_factory) -> dict[str, str]:
 
 @needs_gcc
 def test_every_structure_and_field_has_the_size_and_offset_of_c(c_view):
-    py = python_view()
+    py = python_view(c_view)
     assert set(py) == set(c_view)
     assert {k: py[k] for k in py if py[k] != c_view[k]} == {}, {k: c_view[k] for k in py if py[k] != c_view[k]}
 
@@ -62,6 +73,8 @@ def test_fields_cover_each_structure(c_view):
     """No C field is missing in Python: the last field ends where the structure
     does, but for its trailing padding."""
     for s in abi.STRUCTS:
+        if getattr(s, "C_PREFIX", False):
+            continue
         last = getattr(s, s._fields_[-1][0])
         end = last.offset + last.size
         align = ctypes.alignment(s)
@@ -83,3 +96,14 @@ def test_an_import_table_is_a_c_array():
     size = ctypes.sizeof(abi.PolusImport)
     assert len(raw) == 2 * size
     assert int.from_bytes(raw[size:size + 8], "little") == 0x20
+
+
+def test_the_landing_code_reads_errno_where_the_frame_puts_it():
+    """remote.LANDING_CODE runs with rsp at the frame's ucontext and reads
+    errno's address and value from uc_mcontext.reserved1[0..1]."""
+    from polusgen.inject import remote
+
+    at = abi.UContext.uc_mcontext.offset + abi.SigContext.reserved1.offset
+    code = remote.LANDING_CODE
+    assert code[3:11] == bytes.fromhex("488b8c24") + at.to_bytes(4, "little")            # mov at(%rsp),%rcx
+    assert code[16:23] == bytes.fromhex("8b9424") + (at + 8).to_bytes(4, "little")      # mov at+8(%rsp),%edx
