@@ -10,7 +10,7 @@ import pytest
 
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.rollback import rollback_patch
-from tests.support.build import REPO, build_c, needs_gcc, needs_ptrace
+from tests.support.build import REPO, build_c, has_symbol, needs_gcc, needs_ptrace
 from tests.support.cases import CONSTRUCTOR, case
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
@@ -19,8 +19,7 @@ CASE = case(CONSTRUCTOR, "unstored_static")
 
 def test_a_static_without_storage_is_owned_by_the_patch(tmp_path, targets):
     exe = build_c([CASE.version(0)], tmp_path / "prog")
-    symbols = subprocess.run(["nm", str(exe)], capture_output=True, text=True, check=True).stdout.split()
-    assert "err" not in symbols and "verbose" not in symbols      # what the case is about
+    assert not has_symbol(exe, "err") and not has_symbol(exe, "verbose")    # what the case is about
     patch = tmp_path / "p.polus.c"
     for cmd in (["diff", str(CASE.version(0)), str(CASE.version(1)), "--binary", str(exe), "-o", str(patch),
                  "--no-cache"], ["build", str(patch)]):
