@@ -1,7 +1,9 @@
 """Protocol probes: one session against a server, as text to compare.
 
 A probe opens one session on 127.0.0.1:PORT, sends each request of its
-script and returns {request: reply} as text, with every match of the user's
+script and returns {request: reply} as text, with the server's own port
+number written as '{port}' (each server of a study listens on a port of its
+own; memcached's `stats settings` says which) and every match of the user's
 mask regexes replaced by '#' (uptimes, process ids, random cookies).  Two
 servers answer alike when their sessions are equal.
 
@@ -51,7 +53,8 @@ class Probe:
     def labels(self) -> list[str]:
         return ([GREETING] if self.kind == "greeting" else []) + list(self.requests)
 
-    def mask(self, text: str) -> str:
+    def mask(self, text: str, port: int) -> str:
+        text = re.sub(rf"(?<!\d){port}(?!\d)", "{port}", text)
         for m in self.masks:
             text = m.sub("#", text)
         return text
@@ -66,10 +69,10 @@ class Probe:
         try:
             with socket.create_connection((HOST, port), timeout=self.timeout) as s:
                 if self.kind == "greeting":
-                    out[GREETING] = self._read(s, expect.get(GREETING, ()))
+                    out[GREETING] = self._read(s, port, expect.get(GREETING, ()))
                 for r in self.requests:
                     s.sendall((r + "\r\n").encode("latin-1"))
-                    out[r] = self._read(s, expect.get(r, ()))
+                    out[r] = self._read(s, port, expect.get(r, ()))
         except OSError as e:
             raise ProbeError(f"{type(e).__name__}: {e} (after {len(out)} of {len(self.labels())} replies)") from e
         return out
@@ -85,12 +88,12 @@ class Probe:
         except (OSError, ProbeError):
             return False
 
-    def _read(self, s: socket.socket, expected: Iterable[str]) -> str:
+    def _read(self, s: socket.socket, port: int, expected: Iterable[str]) -> str:
         expected = set(expected)
         buf = b""
         deadline = time.monotonic() + self.timeout
         while True:
-            text = self.mask(buf.decode("latin-1"))
+            text = self.mask(buf.decode("latin-1"), port)
             if text in expected:
                 return text
             now = time.monotonic()
@@ -109,7 +112,7 @@ class Probe:
             if not chunk:
                 if not buf:
                     raise ProbeError("connection closed with no reply")
-                return self.mask(buf.decode("latin-1"))
+                return self.mask(buf.decode("latin-1"), port)
             buf += chunk
 
     # ------------------------------------------------------------ DNS
@@ -129,7 +132,7 @@ class Probe:
                         break
             except OSError as e:
                 raise ProbeError(f"DNS {request}: {type(e).__name__}: {e}") from e
-        return self.mask(_dns_text(data))
+        return self.mask(_dns_text(data), port)
 
 
 _QTYPES = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "PTR": 12, "MX": 15, "TXT": 16, "AAAA": 28, "ANY": 255}

@@ -138,3 +138,29 @@ def test_dns_probe_reads_answers_as_text():
     sock.close()
     assert got == {"version.bind/TXT/CH": 'rcode=0 aa=1 ra=1 answers=1\nversion.bind TXT class=3 # "dnsmasq-2.5"',
                    "host.test/A": "rcode=0 aa=1 ra=1 answers=1\nhost.test A class=1 # 10.1.2.3"}
+
+
+def test_a_server_s_own_port_reads_alike_on_every_server():
+    """Each server of a study listens on a port of its own: a reply that names
+    it (memcached's `stats settings`) must compare equal across servers, while
+    a longer number that merely contains the port's digits stays as it is."""
+    def serve(sock):
+        conn, _ = sock.accept()
+        with conn:
+            port = sock.getsockname()[1]
+            conn.recv(64)
+            conn.sendall(f"STAT tcpport {port}\r\nSTAT big 9{port}9\r\n".encode())
+
+    sessions = []
+    for _ in range(2):
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(1)
+        port = sock.getsockname()[1]
+        t = threading.Thread(target=serve, args=(sock,), daemon=True)
+        t.start()
+        sessions.append(Probe("line", ["stats settings"]).session(port))
+        t.join(5)
+        sock.close()
+        assert sessions[-1]["stats settings"] == f"STAT tcpport {{port}}\r\nSTAT big 9{port}9\r\n"
+    assert [s["stats settings"].split("\r\n")[0] for s in sessions] == ["STAT tcpport {port}"] * 2
