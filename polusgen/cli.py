@@ -302,13 +302,15 @@ def study(
     work: Path = typer.Option(Path("study"), "--work", help="where patches, logs and scratch folders go"),
     json_out: Optional[Path] = typer.Option(None, "--json", help="write every pair's result and the totals here"),
     load_threads: int = typer.Option(2, "--load-threads", help="client threads looping during apply and rollback"),
+    tree: bool = typer.Option(False, "--tree", help="a pre-forked server: apply and roll back every process of its pool"),
 ) -> None:
     """Update a running program through its releases, pair by pair, and tabulate what worked."""
     from polusgen.study import run_study
 
     results = _run(run_study, trees, binary=binary, start=start, probe=probe, requests=send, masks=mask,
                    sources=sources, build=build_cmd, include=include, define=define, user_code=user_code,
-                   program=program, work=work, json_out=json_out, load_threads=load_threads, log=typer.echo)
+                   program=program, work=work, json_out=json_out, load_threads=load_threads, tree=tree,
+                   log=typer.echo)
     if any(r.harmed for r in results):
         raise typer.Exit(1)
 

@@ -13,7 +13,7 @@ def run_study(trees: Sequence[Path], *, binary: str, start: str, probe: str, req
               masks: Sequence[str] = (), sources: str = "{tree}", build: Optional[str] = None,
               include: Sequence[str] = (), define: Sequence[str] = (), user_code: Optional[str] = None,
               program: Optional[str] = None, work: Path = Path("study"), json_out: Optional[Path] = None,
-              load_threads: int = 2, log: Callable[[str], None] = print) -> list:
+              load_threads: int = 2, tree: bool = False, log: Callable[[str], None] = print) -> list:
     from polusgen.study.probes import Probe
     from polusgen.study.run import Study, StudyRun, build_trees, releases, table, totals
 
@@ -44,7 +44,7 @@ def run_study(trees: Sequence[Path], *, binary: str, start: str, probe: str, req
             Path(json_out).write_text(json.dumps({"program": name, "pairs": [r.to_json() for r in results],
                                                   "totals": totals(results)}, indent=2) + "\n")
 
-    study = Study(rels, start, p, work, name, include, define, user_code, load_threads)
+    study = Study(rels, start, p, work, name, include, define, user_code, load_threads, tree=tree)
     StudyRun(study, log).run(on_pair=lambda r: (results.append(r), save()))
     log(table(results, name))
     return results

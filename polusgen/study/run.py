@@ -58,6 +58,7 @@ class Study:
     user_code: Optional[str] = None    # template: {old} {new}; used where the file exists
     load_threads: int = 2
     wait: float = 1.0                  # `apply --wait`, `rollback --wait`
+    tree: bool = False                 # a pre-forked pool: apply, roll back and ask every process of it
 
 
 @dataclass
@@ -213,19 +214,24 @@ def _apply_ms(text: str) -> Optional[float]:
     return float(m.group(1)) if m else None
 
 
-def _status(pid: int, log: list[str]) -> dict:
-    r = polusgen(["status", pid, "--json"], log)
-    return json.loads(r.stdout) if r.returncode == 0 else {}
+def _status(pid: int, tree: list[str], log: list[str]) -> list[dict]:
+    """The status of the process (with `tree`: of every process of its pool)."""
+    r = polusgen(["status", pid, *tree, "--json"], log)
+    if r.returncode != 0:
+        return []
+    st = json.loads(r.stdout)
+    return st if isinstance(st, list) else [st]
 
 
-def _rolled_back(st: dict) -> bool:
-    return all(p.get("state") == "rolled-back" for p in st.get("patches", []))
+def _rolled_back(sts: list[dict]) -> bool:
+    return bool(sts) and all(p.get("state") == "rolled-back" for st in sts for p in st.get("patches", []))
 
 
 class StudyRun:
     def __init__(self, study: Study, log: Callable[[str], None] = print):
         self.s, self.log = study, log
         self._refs: dict[str, Session] = {}
+        self._tree = ["--tree"] if study.tree else []
 
     def command(self, rel: Release, port: int, work: Path) -> str:
         return self.s.start.format(binary=rel.binary, port=port, work=work, tree=rel.tree, name=rel.name)
@@ -298,7 +304,7 @@ class StudyRun:
             load = Load(probe, srv.port, allowed, self.s.load_threads).start()
             try:
                 load.progress(3 * len(allowed))
-                r = polusgen(["apply", srv.pid, so, "--wait", self.s.wait], res.commands)
+                r = polusgen(["apply", srv.pid, *self._tree, so, "--wait", self.s.wait], res.commands)
                 res.apply_message = _message(r)
                 res.applied = "yes" if r.returncode == 0 else "refused"
                 if res.accepted:
@@ -322,10 +328,10 @@ class StudyRun:
         """`rollback --to 0`, asked again while it is in progress (an idle
         thread inside a new function leaves it only on its next request)."""
         for _ in range(tries):
-            r = polusgen(["rollback", srv.pid, "--to", "0", "--wait", self.s.wait], res.commands)
+            r = polusgen(["rollback", srv.pid, *self._tree, "--to", "0", "--wait", self.s.wait], res.commands)
             if r.returncode != 0 and "no update" not in r.stderr + r.stdout:
                 res.apply_message += "\nrollback: " + _message(r)
-            if _rolled_back(_status(srv.pid, res.commands)):
+            if _rolled_back(_status(srv.pid, self._tree, res.commands)):
                 return True
             load.progress(len(self.s.probe.labels()))
         return False

@@ -69,6 +69,19 @@ def test_forking_server_with_a_greeting(tmp_path, bins):
     assert p["requests_failed"] == 0 and p["requests_ok"] > 0
 
 
+def test_pre_forked_pool_is_updated_as_a_tree(tmp_path, bins):
+    """poolhttp v0 -> v1: a master and pre-forked children that serve
+    requests.  Updating the master alone would leave the children that
+    answer on v0; --tree updates and rolls back the whole pool."""
+    r, out = study(tmp_path, [CORPUS / "poolhttp" / "v0", CORPUS / "poolhttp" / "v1"],
+                   "--binary", f"{bins}/poolhttp-{{name}}", "--start", "{binary} {port} 3 1000", "--tree",
+                   "--probe", "line", "--send", r"GET /version HTTP/1.0\r\n")
+    assert r.returncode == 0, r.stderr + r.stdout
+    (p,) = out["pairs"]
+    assert p["passed"], p
+    assert any(c.startswith("polusgen apply ") and " --tree " in c for c in p["commands"])
+    assert p["requests_failed"] == 0 and p["requests_ok"] > 0
+
 def test_a_reply_unlike_the_release_it_should_be_is_reported(start_server):
     """The comparison the study makes after an apply can fail: a v0 server
     held to v1's answer shows what differs."""
