@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
-import sys
 
 import pytest
 from typer.testing import CliRunner
 
 from polusgen.cli import app
 from tests.support.cases import CONSTRUCTOR, FIG2, case
+from tests.support.process import POLUSGEN, polusgen
 
 
 def run(*args: str):
@@ -40,19 +41,17 @@ def test_a_report_into_a_file_is_not_wrapped_or_cut(tmp_path):
     name = "handle_the_request_of_a_client_whose_session_outlived_its_configuration_reload"
     for v, body in (("v0.c", "return 1;"), ("v1.c", "return 2;")):
         (tmp_path / v).write_text(f"int {name}(void) {{ {body} }}\nint main(void) {{ return {name}(); }}\n")
-    env = {k: v for k, v in __import__("os").environ.items() if k != "COLUMNS"}
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
     with open(tmp_path / "report.txt", "w") as out:
-        subprocess.run([sys.executable, "-m", "polusgen", "diff", str(tmp_path / "v0.c"), str(tmp_path / "v1.c"),
-                        "--report", "-v", "--no-cache"], stdout=out, check=True, env=env)
+        subprocess.run([*POLUSGEN, "diff", str(tmp_path / "v0.c"), str(tmp_path / "v1.c"), "--report", "-v",
+                        "--no-cache"], stdout=out, check=True, env=env)
     text = (tmp_path / "report.txt").read_text()
     [line] = [ln for ln in text.splitlines() if name in ln]
     assert "body changed" in line and "…" not in text
 
 
 def test_json_to_stdout_is_parseable_and_matches_the_counts(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "polusgen", "diff", str(FIG2 / "v0"), str(FIG2 / "v1"),
-                        "--json", "-", "--no-cache"], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
+    r = polusgen("diff", FIG2 / "v0", FIG2 / "v1", "--json", "-", "--no-cache")
     data = json.loads(r.stdout)
     assert data["counts"]["functions"] == {"added": 1, "deleted": 0, "changed": 2}
     assert data["functions"]["foo"]["signature_changed"] is True
@@ -67,8 +66,7 @@ def test_json_to_stdout_is_parseable_and_matches_the_counts(tmp_path):
 @pytest.mark.parametrize("name,needle", [("fail_syntax", "v1.c:8"), ("fail_missing_header", "v0.c:2")])
 def test_bad_input_exits_1_with_file_and_line(name, needle):
     old, new = case(CONSTRUCTOR, name).pair()
-    r = subprocess.run([sys.executable, "-m", "polusgen", "diff", str(old), str(new), "--no-cache"],
-                       capture_output=True, text=True)
+    r = polusgen("diff", old, new, "--no-cache", check=False)
     assert r.returncode == 1
     assert needle in r.stderr
     assert "Traceback" not in r.stderr
@@ -84,10 +82,8 @@ def test_binary_option_promotes_inlining_callers(tmp_path):
     exe = tmp_path / "prog"
     subprocess.run(["gcc", "-O2", "-o", str(exe), str(old)], check=True)
     args = ["diff", str(old), str(new), "--json", "-", "--no-cache"]
-    without = json.loads(subprocess.run([sys.executable, "-m", "polusgen", *args],
-                                        capture_output=True, text=True, check=True).stdout)
-    with_bin = json.loads(subprocess.run([sys.executable, "-m", "polusgen", *args, "--binary", str(exe)],
-                                         capture_output=True, text=True, check=True).stdout)
+    without = json.loads(polusgen(*args).stdout)
+    with_bin = json.loads(polusgen(*args, "--binary", exe).stdout)
     assert without["functions"]["convert"]["status"] == "unchanged"
     assert with_bin["functions"]["convert"]["status"] == "changed"
     assert "convert" in with_bin["promoted"]
@@ -124,10 +120,7 @@ def test_isystem_folder_at_analysis_is_used_by_build(tmp_path):
                                   f"mylib_t step(mylib_t v) {{ return MYLIB_TWICE(mylib_scale(v)) + {k}; }}\n"
                                   "int main(void) { return (int)step(1); }\n")
     patch = tmp_path / "p.polus.c"
-    r = subprocess.run([sys.executable, "-m", "polusgen", "diff", str(tmp_path / "v0.c"), str(tmp_path / "v1.c"),
-                        "-isystem", "stubs", "-o", str(patch), "--no-cache"], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
+    polusgen("diff", tmp_path / "v0.c", tmp_path / "v1.c", "-isystem", "stubs", "-o", patch, "--no-cache")
     assert "#include <mylib.h>" in patch.read_text()
-    r = subprocess.run([sys.executable, "-m", "polusgen", "build", str(patch)], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
+    polusgen("build", patch)
     assert (tmp_path / "p.so").is_file()

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 
 import pytest
 
-from tests.support.build import REPO, build_c, needs_gcc, needs_ptrace
+from tests.support.build import build_c, needs_gcc, needs_ptrace
 from tests.support.cases import E2E, case
-from tests.support.process import eventually, sleeping
+from tests.support.process import eventually, polusgen, sleeping
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.status import process_status
 
@@ -31,10 +29,8 @@ CASE = case(E2E, "chain_quit")
 def test_sigterm_stops_the_old_loop_after_two_chained_patches(tmp_path, targets):
     exe = build_c([CASE / "v0" / "quit.c"], tmp_path / "quit")
     out = tmp_path / "patches"
-    r = subprocess.run([sys.executable, "-m", "polusgen", "evolve", *(str(CASE / v) for v in ("v0", "v1", "v2")),
-                        "-o", str(out), "--binary", str(exe), "--program", "quit"], cwd=REPO, capture_output=True,
-                       text=True, env={**os.environ, "POLUS_CACHE_DIR": str(tmp_path / "cache")})
-    assert r.returncode == 0, r.stderr
+    polusgen("evolve", *(CASE / v for v in ("v0", "v1", "v2")), "-o", out, "--binary", exe, "--program", "quit",
+             env={**os.environ, "POLUS_CACHE_DIR": str(tmp_path / "cache")})
     t = targets.start([exe])
     eventually(lambda: sleeping(t.pid), bool)       # in the v0 loop (it prints "ready" before)
     apply_patch(t.pid, out / "quit-v1.so", wait=0.1)

@@ -12,15 +12,14 @@ patch with a loud warning, and the state is then lost as the finding said."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from polusgen.build import gcc_command
-from tests.support.build import REPO, build_c, needs_gcc, needs_ptrace
+from tests.support.build import build_c, needs_gcc, needs_ptrace
 from tests.support.cases import CONSTRUCTOR, case
-from tests.support.process import Target
+from tests.support.process import Target, polusgen
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
 
@@ -57,11 +56,6 @@ def maps(t: Target) -> list[str]:
     return Path(f"/proc/{t.pid}/maps").read_text().splitlines()
 
 
-def polusgen(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "polusgen", *map(str, args)], cwd=REPO, capture_output=True,
-                          text=True, timeout=300)
-
-
 @pytest.fixture
 def running(request, tmp_path):
     """(case, target with v0's state, its executable)."""
@@ -90,7 +84,6 @@ def test_uncovered_patch_is_refused_and_the_target_untouched(running, tmp_path):
     code, entities = FINDINGS[name]
     patch = tmp_path / "p.polus.c"
     r = diff(name, exe, patch)
-    assert r.returncode == 0, r.stderr
     skeleton = tmp_path / "p.skeleton.c"
     flat = " ".join(r.stdout.split())    # the console wraps long lines
     for e in entities:
@@ -99,7 +92,7 @@ def test_uncovered_patch_is_refused_and_the_target_untouched(running, tmp_path):
 
     # polusgen build refuses, and leaves no library; so does the skeleton as it is
     for extra in ([], ["--user-code", skeleton]):
-        b = polusgen("build", patch, "-o", tmp_path / "p.so", *extra)
+        b = polusgen("build", patch, "-o", tmp_path / "p.so", *extra, check=False)
         assert b.returncode == 1 and "not built" in b.stderr and str(skeleton) in b.stderr, b.stderr
         assert all(e in b.stderr for e in entities)
         assert not (tmp_path / "p.so").exists()
@@ -108,7 +101,7 @@ def test_uncovered_patch_is_refused_and_the_target_untouched(running, tmp_path):
     so = tmp_path / "elsewhere.so"
     subprocess.run(gcc_command(patch, so), check=True, capture_output=True)
     before = maps(t)
-    a = polusgen("apply", t.pid, so)
+    a = polusgen("apply", t.pid, so, check=False)
     assert a.returncode == 1, a.stdout + a.stderr
     assert f"process {t.pid} not updated" in a.stderr and "untouched" in a.stderr
     assert all(e in a.stderr for e in entities) and str(skeleton) in a.stderr
@@ -123,14 +116,11 @@ def test_covered_patch_applies_and_carries_the_state(running, tmp_path):
     user = case(CONSTRUCTOR, name) / "user.c"
     patch = tmp_path / "p.polus.c"
     r = diff(name, exe, patch, user)
-    assert r.returncode == 0, r.stderr
     flat = " ".join(r.stdout.split())
     assert flat.count("(covered by the user code: user_polus_") == len(FINDINGS[name][1]), r.stdout
     assert not (tmp_path / "p.skeleton.c").exists()
-    b = polusgen("build", patch, "-o", tmp_path / "p.so", "--user-code", user)
-    assert b.returncode == 0, b.stderr
+    polusgen("build", patch, "-o", tmp_path / "p.so", "--user-code", user)
     a = polusgen("apply", t.pid, tmp_path / "p.so")
-    assert a.returncode == 0, a.stdout + a.stderr
     assert "WARNING" not in a.stderr
     for c, ans in SCRIPTS[name][2]:
         ask(t, c, ans)
@@ -140,13 +130,12 @@ def test_covered_patch_applies_and_carries_the_state(running, tmp_path):
 def test_force_applies_loudly_and_the_state_is_lost(running, tmp_path):
     name, t, exe = running
     patch = tmp_path / "p.polus.c"
-    assert diff(name, exe, patch).returncode == 0
+    diff(name, exe, patch)
     b = polusgen("build", patch, "-o", tmp_path / "p.so", "--force")
     assert b.returncode == 0 and "WARNING" in b.stderr and "--force" in b.stderr, b.stderr
-    a = polusgen("apply", t.pid, tmp_path / "p.so")
+    a = polusgen("apply", t.pid, tmp_path / "p.so", check=False)
     assert a.returncode == 1                       # forced at build is not forced at apply
     a = polusgen("apply", t.pid, tmp_path / "p.so", "--force")
-    assert a.returncode == 0, a.stdout + a.stderr
     assert "WARNING" in a.stderr and "out_fds" in a.stderr and "n_out" in a.stderr
     ask(t, "say lost", None)                        # v1 code, no output to say it on ...
     ask(t, "count", "v1 outputs=0")                 # ... as the finding said

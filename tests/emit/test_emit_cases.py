@@ -5,7 +5,6 @@ runtime/polus.h declares, and whose embedded manifest matches its code."""
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pytest
 

@@ -19,7 +19,8 @@ from collections import Counter
 import pytest
 
 from tests.support.build import needs_gcc, needs_ptrace
-from tests.support.faults import APPLY_STEPS, ROLLBACK_STEPS, build_fig2, polusgen, popen, random_delays, version_now
+from tests.support.faults import APPLY_STEPS, ROLLBACK_STEPS, build_fig2, popen, random_delays, version_now
+from tests.support.process import polusgen
 from polusgen.inject.apply import apply_patch
 from polusgen.inject.rollback import rollback_patch
 from polusgen.inject.status import process_status

@@ -11,29 +11,20 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.build import REPO, build_c
 from tests.support.cases import FIG2
-from tests.support.process import eventually, moving_reports
+from tests.support.process import POLUSGEN, eventually, moving_reports, polusgen
 
 APPLY_STEPS = ["load", "link", "register", "pre-update", "commit", "committed", "watch"]
 ROLLBACK_STEPS = ["rollback", "rolled-back", "watch"]
 
 
-def polusgen(*args, env, check=True) -> subprocess.CompletedProcess:
-    r = subprocess.run([sys.executable, "-m", "polusgen", *map(str, args)], cwd=REPO, capture_output=True,
-                       text=True, env=env)
-    if check:
-        assert r.returncode == 0, f"polusgen {' '.join(map(str, args))}:\n{r.stdout}\n{r.stderr}"
-    return r
-
-
 def popen(*args, env) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "polusgen", *map(str, args)], cwd=REPO, env=env,
+    return subprocess.Popen([*POLUSGEN, *map(str, args)], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

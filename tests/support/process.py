@@ -1,6 +1,7 @@
 """Running processes from tests: wait for progress, drive a program line by line."""
 from __future__ import annotations
 
+import os
 import select
 import subprocess
 import sys
@@ -13,11 +14,19 @@ from polusgen.demo import parse_report  # one parser of the Fig. 2 report line
 from .build import REPO
 
 
-def polusgen(*args, env=None, check: bool = True) -> subprocess.CompletedProcess:
-    """`python -m polusgen ARGS` run from this checkout, as a user runs it; with
-    check, a failure fails the test with polusgen's output."""
-    r = subprocess.run([sys.executable, "-m", "polusgen", *map(str, args)], cwd=REPO, env=env,
-                       capture_output=True, text=True)
+POLUSGEN = [sys.executable, "-m", "polusgen"]     # the command line a user types, from this checkout
+
+
+def polusgen(*args, env=None, check: bool = True, cwd: Path = REPO,
+             timeout: float = 600) -> subprocess.CompletedProcess:
+    """`python -m polusgen ARGS` run from this checkout, as a user runs it (from
+    `cwd`: relative paths in ARGS are the user's); with check, a failure fails
+    the test with polusgen's output.  A hung run fails after `timeout` seconds."""
+    if Path(cwd) != REPO:
+        env = dict(os.environ if env is None else env)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    r = subprocess.run([*POLUSGEN, *map(str, args)], cwd=cwd, env=env, capture_output=True, text=True,
+                       timeout=timeout)
     if check:
         assert r.returncode == 0, f"polusgen {' '.join(map(str, args))}:\n{r.stdout}\n{r.stderr}"
     return r

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 import pwd
-import sys
 import time
 
 import pytest
+
+from tests.support.process import polusgen as run_polusgen
 
 from . import vsftpd_study as vs
 
@@ -326,14 +327,8 @@ def test_evolve_chain_answers_like_each_release(reference, server, tmp_path):
 def test_the_readme_commands(server, tmp_path):
     """corpus/vsftpd/README.md's commands, as a user types them: polusgen
     diff/build per step with one version file, apply, status, rollback."""
-    import subprocess
-
-    def polusgen(*args: str) -> str:
-        env = dict(os.environ, PYTHONPATH=str(vs.REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-        r = subprocess.run([sys.executable, "-m", "polusgen", *map(str, args)], capture_output=True, text=True,
-                           env=env, cwd=tmp_path, timeout=300)
-        assert r.returncode == 0, f"polusgen {' '.join(map(str, args))}:\n{r.stdout}\n{r.stderr}"
-        return r.stdout
+    def polusgen(*args) -> str:
+        return run_polusgen(*args, cwd=tmp_path).stdout
 
     _need()
     exe = vs.binary(vs.CHAIN[0])
