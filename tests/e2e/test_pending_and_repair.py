@@ -10,7 +10,6 @@ the same way for the new hold() and carries the state back."""
 from __future__ import annotations
 
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from polusgen.inject.rollback import rollback_patch
 from polusgen.inject.status import process_status
 from tests.support.build import build_c, needs_gcc, needs_ptrace
 from tests.support.cases import E2E, case
-from tests.support.process import polusgen
+from tests.support.process import eventually, polusgen
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
 CASE = case(E2E, "tainted")
@@ -44,12 +43,7 @@ class Prog:
         return out
 
     def report_until(self, key: str, value: str) -> dict:
-        for _ in range(100):
-            r = self.report()
-            if r.get(key) == value:
-                return r
-            time.sleep(0.02)
-        return r
+        return eventually(self.report, lambda r: r.get(key) == value, pause=0.02, what=f"{key}={value}")
 
 
 @pytest.fixture

@@ -28,11 +28,7 @@ def test_thread_running_in_the_first_bytes_is_stepped_out(tmp_path, targets, pie
     so = redirect_patch(tmp_path, exe, "loop-v1", {"entry_loop": "long entry_loop_v1(void) { for (;;) __builtin_ia32_pause(); }"})
     t = targets.start([exe])
     a = loops(t)
-    for _ in range(100):                       # the old loop runs (given some CPU)
-        time.sleep(0.01)
-        if loops(t) > a:
-            break
-    assert loops(t) > a
+    eventually(lambda: loops(t), lambda n: n > a, what="the old loop running")
     res = apply_patch(t.pid, so, wait=0.1)
     assert [r.name for r in res.redirects] == ["entry_loop"]
     time.sleep(0.02)

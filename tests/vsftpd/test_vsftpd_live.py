@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from tests.support.process import polusgen as run_polusgen
+from tests.support.process import eventually, polusgen as run_polusgen
 
 from . import vsftpd_study as vs
 
@@ -90,13 +90,8 @@ def server(tmp_path):
     for srv in started:
         killed = srv.stop() + [srv.pid]
         # SIGKILL is delivered asynchronously: give the kernel a moment
-        left = killed
-        for _ in range(100):
-            left = vs.running(left)
-            if not left:
-                break
-            time.sleep(0.05)
-        assert not left, f"vsftpd processes outlived the test: {left}"
+        eventually(lambda: vs.running(killed), lambda left: not left, timeout=5.0, pause=0.05,
+                   what="vsftpd processes outlived the test")
 
 
 def test_chain_is_generated_with_one_version_file(chain):
