@@ -1,9 +1,10 @@
 """The project's one ELF reader (ELF64 little-endian), standard library only.
 
 Every stage that looks into a binary reads it here: the injector (symbols of
-the target, libc and the runtime, a patch's manifest, the build-id check),
-the differ (function symbols of the running binary for inlining), the emitter
-(the binary's identity and function symbols) and the build (the manifest).
+the target, libc and the runtime, a patch's manifest, the build-id check and
+the pool's selection of processes), the differ (function and data symbols of
+the running binary: inlining, storage), the emitter (the binary's identity
+and function symbols) and the build (the manifest).
 pyelftools costs ~0.2 s to import and readelf/objcopy cost a process each;
 the apply path reads a handful of tables, so it reads them itself: section
 headers, program headers, .symtab/.dynsym (with STT_FILE grouping so that
@@ -19,7 +20,6 @@ import os
 import struct
 from typing import NamedTuple, Optional
 
-ET_EXEC, ET_DYN = 2, 3
 SHT_SYMTAB, SHT_NOTE, SHT_DYNSYM, SHT_NOBITS, SHT_GNU_versym = 2, 7, 11, 8, 0x6FFFFFFF
 SHT_GNU_HASH = 0x6FFFFFF6
 PT_LOAD, PT_INTERP, PT_NOTE = 1, 3, 4
@@ -144,11 +144,6 @@ class ElfFile:
         return self.data[off:end].decode("utf-8", "replace")
 
     # ---- properties ----
-    @property
-    def is_pie(self) -> bool:
-        """Position independent: loaded at a base chosen by the kernel / ld.so."""
-        return self.e_type == ET_DYN
-
     @property
     def first_load_vaddr(self) -> int:
         """The page-aligned vaddr of the first PT_LOAD (0 for PIE and shared libraries)."""
@@ -384,12 +379,6 @@ def file_sha256(path: str | os.PathLike) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def identity(path: str | os.PathLike) -> tuple[Optional[str], str]:
-    """(build-id or None, sha256) of a binary: what a patch records about it."""
-    e = ElfFile(path)
-    return e.build_id(), e.sha256()
 
 
 def manifest(path: str | os.PathLike):
