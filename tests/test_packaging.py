@@ -3,6 +3,7 @@ headers and the runtime's C source travel inside the wheel."""
 from __future__ import annotations
 
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -16,9 +17,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
+    """Built from a copy of the checkout: pip builds inside the tree it is
+    given, and setuptools' build/ keeps every module deleted since (a wheel
+    built in the checkout ships them); nor do tests write into the checkout."""
+    src = tmp_path_factory.mktemp("src") / "polusgen"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__"))
     out = tmp_path_factory.mktemp("wheel")
     proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                           "-q", "-w", str(out), str(ROOT)], capture_output=True, text=True)
+                           "-q", "-w", str(out), str(src)], capture_output=True, text=True)
     if proc.returncode != 0:
         pytest.fail(f"pip wheel failed:\n{proc.stderr[-2000:]}")
     (whl,) = out.glob("polusgen-*.whl")
@@ -32,6 +38,12 @@ def test_wheel_carries_data_folders(wheel):
     assert any(n.startswith("polusgen/_data/templates/") and n.endswith(".j2") for n in names)
     assert "polusgen/_data/fake_libc_include/stdio.h" in names
     assert "polusgen/_data/fake_libc_include/sys/socket.h" in names
+
+
+def test_wheel_carries_the_checkouts_modules_and_no_other(wheel):
+    names = {n for n in zipfile.ZipFile(wheel).namelist() if n.startswith("polusgen/") and n.endswith(".py")}
+    here = {p.relative_to(ROOT).as_posix() for p in (ROOT / "polusgen").rglob("*.py")}
+    assert names == here
 
 
 def install_in_venv(wheel: Path, tmp_path: Path) -> Path:
