@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import ctypes
 
-from polusgen.inject.ptrace import Regs
+from polusgen.inject.ptrace import SEGV_ACCERR, SIGINFO_SIZE, Regs, SigInfoHead
 from polusgen.manifest import ABI_VERSION
 
 # the runtime's constants the injector relies on: C macro -> value
 SCRATCH_SIZE = 1 << 16       # polus_rt_scratch
 JUMP_BYTES = 32              # one jump's room in polus_rt_commit's codes, and in a redirect note
 CONSTANTS = {"POLUS_RT_SCRATCH_SIZE": SCRATCH_SIZE, "POLUS_ABI_VERSION": ABI_VERSION,
-             "RT_REDIRECT_BYTES": JUMP_BYTES}
+             "RT_REDIRECT_BYTES": JUMP_BYTES,
+             # the kernel's, that ptrace.py reads signals with
+             "sizeof(siginfo_t)": SIGINFO_SIZE, "SEGV_ACCERR": SEGV_ACCERR}
 
 
 class PolusImport(ctypes.Structure):
@@ -82,8 +84,12 @@ class SigFrame(ctypes.Structure):
 # the kernel's register set, as PTRACE_GETREGS fills it (declared in ptrace.py)
 Regs.C_NAME = "struct user_regs_struct"
 Regs.C_HEADER = "sys/user.h"
+# the head of a siginfo_t, as PTRACE_GETSIGINFO fills it (declared in ptrace.py)
+SigInfoHead.C_NAME = "siginfo_t"
+SigInfoHead.C_PREFIX = True
 
-STRUCTS: tuple[type[ctypes.Structure], ...] = (PolusImport, RedirectNote, Regs, StackT, SigContext, UContext)
+STRUCTS: tuple[type[ctypes.Structure], ...] = (PolusImport, RedirectNote, Regs, StackT, SigContext, UContext,
+                                               SigInfoHead)
 
 
 def pack(structs) -> bytes:

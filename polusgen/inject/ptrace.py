@@ -56,6 +56,19 @@ class Regs(ctypes.Structure):
         return isinstance(other, Regs) and bytes(self) == bytes(other)
 
 
+class SigInfoHead(ctypes.Structure):
+    """The head of siginfo_t that every signal fills: number, errno, code."""
+    _fields_ = [("si_signo", ctypes.c_int32), ("si_errno", ctypes.c_int32), ("si_code", ctypes.c_int32)]
+
+
+SIGINFO_SIZE = 128               # sizeof(siginfo_t)
+SEGV_ACCERR = 2                  # si_code of a write to a page without the permission
+
+
+def si_code(info: bytes) -> int:
+    return SigInfoHead.from_buffer_copy(info).si_code
+
+
 class PtraceError(OSError):
     pass
 
@@ -133,13 +146,13 @@ def detach(tid: int, sig: int = 0) -> None:
 
 
 def getsiginfo(tid: int) -> bytes:
-    buf = ctypes.create_string_buffer(128)
+    buf = ctypes.create_string_buffer(SIGINFO_SIZE)
     _call(PTRACE_GETSIGINFO, tid, None, ctypes.addressof(buf))
     return buf.raw
 
 
 def setsiginfo(tid: int, info: bytes) -> None:
-    buf = ctypes.create_string_buffer(info, 128)
+    buf = ctypes.create_string_buffer(info, SIGINFO_SIZE)
     _call(PTRACE_SETSIGINFO, tid, None, ctypes.addressof(buf))
 
 
@@ -269,7 +282,7 @@ class ThreadState:
         dropped it from the runtime's tables (a rollback, an unload); the
         store runs again and faults afresh if the page is still protected."""
         return self.signal == signal.SIGSEGV and self.siginfo is not None and \
-            int.from_bytes(self.siginfo[8:12], "little", signed=True) == 2
+            si_code(self.siginfo) == SEGV_ACCERR
 
 
 class Tracer:

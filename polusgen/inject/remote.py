@@ -48,8 +48,6 @@ PROT_READ, PROT_WRITE, PROT_EXEC = 1, 2, 4
 MAP_PRIVATE, MAP_ANONYMOUS, MAP_FIXED_NOREPLACE = 0x2, 0x20, 0x100000
 
 
-SEGV_ACCERR = 2
-
 # the landing page: 16 bytes of magic, then
 #   mov %rax,%rdi; mov 232(%rsp),%rcx; test %rcx,%rcx; jz 1f
 #   mov 240(%rsp),%edx; mov %edx,(%rcx)          (errno back: uc_mcontext.reserved1[0..1])
@@ -60,8 +58,8 @@ LANDING_SIZE = len(LANDING_MAGIC) + len(LANDING_CODE)     # the rest of its page
 RESTORE_RT = bytes.fromhex("48c7c00f0000000f05")     # glibc's __restore_rt
 NR_RT_SIGRETURN, NR_RESTART_SYSCALL = 15, 219
 ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK = 512, 513, 514, 516
-# struct rt_sigframe (x86_64): abi.SigFrame, then the 128-byte siginfo
-FRAME_SIZE = ctypes.sizeof(abi.SigFrame) + 128
+# struct rt_sigframe (x86_64): abi.SigFrame, then the siginfo
+FRAME_SIZE = ctypes.sizeof(abi.SigFrame) + pt.SIGINFO_SIZE
 UC_FP_XSTATE, UC_SIGCONTEXT_SS, UC_STRICT_RESTORE_SS = 1, 2, 4
 SS_INVALID = 3          # an invalid uc_stack mode: sigreturn leaves the thread's altstack as it is
 FP_XSTATE_MAGIC1, FP_XSTATE_MAGIC2 = 0x46505853, 0x46505845
@@ -414,7 +412,7 @@ class Remote:
         instruction (dropped here); any other signal is raised again on resume."""
         st.in_signal_stop = False
         if st.signal in SYNC_SIGNALS and st.siginfo is not None and \
-                int.from_bytes(st.siginfo[8:12], "little", signed=True) > 0:
+                pt.si_code(st.siginfo) > 0:
             st.signal, st.siginfo = 0, None
 
     def _run(self, tid: int, st: pt.ThreadState, timeout: float, let_others_run: bool, retries: int,
@@ -490,11 +488,11 @@ class Remote:
             pt.syscall(tid, 0)          # a leftover interrupt (or group stop): go on
             return False
         if sig in SYNC_SIGNALS:
-            code = int.from_bytes(pt.getsiginfo(tid)[8:12], "little", signed=True)
+            code = pt.si_code(pt.getsiginfo(tid))
             # the runtime's write-through: a write to a protected page (SEGV_ACCERR) and
             # its single-step trap go to the handler; any other fault is a crash of the
             # callee, taken back here instead of killing the process
-            if ((sig == signal.SIGSEGV and code == SEGV_ACCERR) or sig == signal.SIGTRAP) \
+            if ((sig == signal.SIGSEGV and code == pt.SEGV_ACCERR) or sig == signal.SIGTRAP) \
                     and _caught_handler(self.pid, sig):
                 pt.syscall(tid, sig)
                 return False
