@@ -11,7 +11,7 @@ through the import table (`POLUS_OLD_calls`).
 `Renamer` mutates a deep copy of a node.  What an identifier names is not
 decided here: the frontend resolved every identifier once
 (polusgen.frontend.scopes, FunctionEntity.refs); locals, struct member names and labels have no
-resolution and are left alone.  `Printer` is the frontend's SourceGenerator, which
+resolution and are left alone.  `Printer` is polusgen.csyntax's SourceGenerator, which
 re-spells the system macros the fake headers rewrote (va_arg, offsetof).
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Callable, Optional
 
 from pycparser import c_ast
 
-from polusgen.frontend.cgen import SourceGenerator
+from polusgen.csyntax.cgen import SourceGenerator
 from polusgen.model import ref_key
 
 

@@ -22,11 +22,9 @@ Cache: each TU's result is pickled under $POLUS_CACHE_DIR (default
 fake headers, the options and the frontend's code.  Cold loads parse the TUs
 in $POLUS_JOBS worker processes (default: one per core).
 
-`SourceGenerator` prints nodes back as C, undoing the fake headers' rewrites
-(va_arg, offsetof) and printing asm statements as written; the emitter
-subclasses it.
+Canonical texts (what the diff compares) are printed by
+polusgen.csyntax.cgen, which the patch's code is printed by too.
 """
-from .cgen import SourceGenerator, generate
 from .loader import load_program
 
-__all__ = ["load_program", "SourceGenerator", "generate"]
+__all__ = ["load_program"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-ASM_CALL = "__polus_asm"
+from polusgen.csyntax.carried import ASM_CALL, encode
 
 _START = re.compile(r"\b(?:__asm__|__asm|asm)\b(?:\s+(?:__volatile__|__volatile|volatile|goto|inline))*\s*\(")
 _QUALIFIED = re.compile(r"\b(?:__asm__|__asm|asm)\b\s+(?:__volatile__|__volatile|volatile|goto|inline)")
@@ -61,26 +61,6 @@ def _is_statement(text: str, start: int, end: int, qualified: bool) -> bool:
     if qualified:
         return True                       # labels take no qualifiers
     return text[end:].lstrip().startswith(";") and _previous_char(text, start) in ("", ";", "{", "}", ":")
-
-
-def encode(original: str) -> str:
-    return original.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-def decode(literal: str) -> str:
-    """The original text from the string literal `encode` made (with quotes)."""
-    body = literal[1:-1]
-    out, i = [], 0
-    while i < len(body):
-        c = body[i]
-        if c == "\\" and i + 1 < len(body):
-            nxt = body[i + 1]
-            out.append("\n" if nxt == "n" else nxt)
-            i += 2
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
 
 
 def protect_asm(text: str) -> str:

@@ -14,7 +14,7 @@ Two kinds cannot be written that way:
 
 * a macro whose value is a string literal (`_PATH_BSHELL`, `PRId64`): a
   program concatenates it with other literals, so it becomes a marker string
-  `"\\001polus:NAME\\001"` that polusgen.frontend.cgen prints back as NAME;
+  `"\\001polus:NAME\\001"` that polusgen.csyntax.cgen prints back as NAME;
 * a macro that stands for a C keyword (`static_assert` -> `_Static_assert`):
   it keeps that keyword, which means the same to every compiler.
 
@@ -34,10 +34,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from polusgen.csyntax.carried import MARKER
+
 from .cache import cache_dir
 
-MARKER = "\\001polus:{}\\001"                  # as written in C source
-MARKER_RE = re.compile(r"\\001polus:(\w+)\\001")
 
 _DEFINE = re.compile(r"^#define (\w+)(\([^)]*\))?(?: (.*))?$")
 _STRINGS = re.compile(r'^(?:\s*(?:[LuU]|u8)?"(?:[^"\\]|\\.)*")+\s*$')

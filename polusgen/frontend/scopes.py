@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from pycparser import c_ast
 
+from polusgen.csyntax.cgen import REWRITTEN_MACROS
 from polusgen.model import ref_key
-
-from .cgen import REWRITTEN_MACROS
 
 LOCAL = ("local",)
 _KIND = {"var": "global", "func": "function", "enum": "enum"}

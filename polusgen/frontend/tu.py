@@ -15,10 +15,10 @@ from typing import Callable, Optional
 from pycparser import c_ast
 from pycparser.c_parser import CParser, ParseError
 
+from polusgen.csyntax.cgen import REWRITTEN_MACROS, SourceGenerator, generate
 from polusgen.errors import SourceError, UnsupportedError
 from polusgen.model import Coord, FunctionEntity, GlobalEntity, TypeEntity, Warning_, static_key
 
-from .cgen import REWRITTEN_MACROS, SourceGenerator, generate
 from .scopes import LOCAL, ScopedVisitor
 
 # --------------------------------------------------------------------------

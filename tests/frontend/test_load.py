@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from polusgen.csyntax.cgen import SourceGenerator
 from polusgen.errors import SourceError
-from polusgen.frontend import SourceGenerator, load_program
+from polusgen.frontend import load_program
 from polusgen.frontend import cache as fcache
 
 DATA = Path(__file__).parent / "data"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pycparser import c_ast
 
-from polusgen.frontend.cgen import SourceGenerator
+from polusgen.csyntax.cgen import SourceGenerator
 from polusgen.frontend.preprocess import FileNames
 from polusgen.frontend.preprocess import preprocess
 from polusgen.frontend.sources import resolve_sources

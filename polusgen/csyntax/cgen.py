@@ -7,20 +7,20 @@ pycparser cannot parse as a call into a call it can:
     offsetof(T, m)                   ->  __polus_offsetof((T *)0, m)
     __builtin_types_compatible_p(A,B)->  __polus_types_compatible_p((A *)0, (B *)0)
 
-and polusgen.frontend.asm carries asm statements as `__polus_asm("<text>")`,
-and polusgen.frontend.realheaders string-valued system macros as marker strings.
+and the frontend carries asm statements and string-valued system macros as
+calls and marker strings (polusgen.csyntax.carried).
 
 `SourceGenerator` prints such calls back in their original spelling, so the
 text it produces compiles against the real headers.  Everything else prints as
-pycparser's CGenerator prints it.  The emitter subclasses it.
+pycparser's CGenerator prints it.  The frontend prints canonical texts with it
+(the diff compares them), the patch its code.
 """
 from __future__ import annotations
 
 from pycparser import c_ast, c_generator
 
-from .asm import ASM_CALL
-from .asm import decode as decode_asm
-from .realheaders import MARKER_RE
+from .carried import ASM_CALL, MARKER_RE
+from .carried import decode as decode_asm
 
 # rewritten name -> (original spelling, indexes of the arguments that carry a type as `(T *)0`)
 REWRITTEN_MACROS: dict[str, tuple[str, tuple[int, ...]]] = {
