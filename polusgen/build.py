@@ -9,7 +9,7 @@ own folders as -iquote).  On failure
 a BuildError carries gcc's first errors.  The manifest embedded in the
 library (section .polus_manifest) is also written beside it as <so>.json,
 for people.  A patch whose manifest lists a finding its user code does not
-cover (polusgen.safety) is refused, and no library is left, unless `force`.
+cover (polusgen.plan.safety) is refused, and no library is left, unless `force`.
 """
 from __future__ import annotations
 
@@ -114,7 +114,7 @@ def recorded_flags(c_path: Path) -> list[str]:
 
 def gcc_command(c_path: Path, out_so: Path, include_dirs: Sequence[str] = (),
                 user_code: Optional[Path] = None) -> list[str]:
-    from polusgen.emit.usercode import user_flags
+    from polusgen.plan.usercode import user_flags
 
     cmd = [os.environ.get("CC", "gcc"), *CFLAGS, *LDFLAGS, f"-I{runtime_dir()}"]
     cmd += [f"-iquote{d}" for d in include_dirs]        # see build_include_flags

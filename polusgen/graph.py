@@ -314,19 +314,35 @@ def local_static_warnings(cs: ChangeSet) -> list[Warning_]:
 
 # ---------------------------------------------------------------- annotate
 
+def find_never_left(cs: ChangeSet) -> None:
+    """Fill cs.never_left_why for both versions and cs.never_left (the old version's keys)."""
+    cs.never_left_why = {OLD: never_left_functions(cs.old), NEW: never_left_functions(cs.new)}
+    cs.never_left = set(cs.never_left_why[OLD])
+
+
+def written_globals(g: nx.DiGraph) -> frozenset[str]:
+    """The globals some function of either version writes (or takes the address of)."""
+    return frozenset(d[2] for _, d, uses in g.edges(data="uses") if d[1] == "global" and "write" in uses)
+
+
+def global_writers(g: nx.DiGraph, version: str, key: str) -> set[str]:
+    node = (version, "global", key)
+    return {s[2] for s in g.predecessors(node) if "write" in g.edges[s, node]["uses"]} if node in g else set()
+
+
 def annotate(cs: ChangeSet, g: Optional[nx.DiGraph] = None) -> nx.DiGraph:
-    """Fill cs.f2d, cs.d2f, cs.never_left and append the graph's warnings."""
+    """Fill cs.f2d, cs.d2f, cs.graph, cs.written_globals and append the
+    graph's warnings (find_never_left first: the never-left ones are among them)."""
     g = g if g is not None else build_graph(cs.old, cs.new)
-    changed_globals = {k for k, c in cs.globals.items() if c.status is Status.CHANGED}
+    cs.graph, cs.written_globals = g, written_globals(g)
     cs.f2d, cs.d2f = {}, {}
-    for gkey in sorted(changed_globals):
+    for gkey in sorted(cs.changed_globals):
         users = global_users(g, OLD, gkey)
         if users:
             cs.d2f[gkey] = users
         for f in users:
             cs.f2d.setdefault(f, set()).add(gkey)
-    why = never_left_functions(cs.old)
-    cs.never_left = set(why)
+    why = cs.never_left_why[OLD]
     cs.warnings.extend(version_consistency_warnings(cs, g))
     cs.warnings.extend(never_left_warnings(cs, why))
     cs.warnings.extend(local_static_warnings(cs))

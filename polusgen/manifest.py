@@ -57,7 +57,7 @@ class Data:
 
 @dataclass
 class UnsafeFinding:
-    """State the patch cannot carry by itself (polusgen.safety): apply refuses
+    """State the patch cannot carry by itself (polusgen.plan.safety): apply refuses
     the patch while one is not covered by the user code built into it."""
     code: str                    # "unsynced" | "untyped" | "replaced"
     entity: str                  # key of the global or type

@@ -6,7 +6,7 @@ writes these and nothing else:
     frontend  ->  Program            (one per version)
     diff      ->  ChangeSet          (two Programs compared)
     graph     ->  UseGraph facts     (f2d, d2f, promoted callers, never-left)
-    plan      ->  PatchPlan          (names, sync pairs, imports)   [polusgen.plan]
+    plan      ->  PatchPlan          (names, imports, spelled code, sync, findings)   [polusgen.plan]
 
 Keys
 ----
@@ -134,14 +134,14 @@ class Program:
     cflags: list[str] = field(default_factory=list)
     warnings: list["Warning_"] = field(default_factory=list)   # e.g. one struct tag defined two ways in two files
     # type key -> (TU, its definition) for a type another TU reads differently (the
-    # type-conflict warning): the patch makes one view of both (emit's merged_view)
+    # type-conflict warning): the patch makes one view of both (polusgen.plan.spell merged_view)
     type_variants: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
     # TU -> how it configures and includes the system headers, in source order:
     # ["#include <limits.h>", "#define __USE_GNU", "#include <utmpx.h>"].  Feature
     # macros (_GNU_SOURCE, _FILE_OFFSET_BITS, __USE_*) change what the real
     # headers declare and how structs are laid out; a patch must repeat them
     # before the same includes.  (Added by the frontend; system_includes is the
-    # #include subset; polusgen.emit.prologue builds the patch's from both.)
+    # #include subset; polusgen.plan.prologue builds the patch's from both.)
     system_prologue: dict[str, list[str]] = field(default_factory=dict)
 
     def all_system_includes(self) -> list[str]:
@@ -227,11 +227,18 @@ class ChangeSet:
     globals: dict[str, Change] = field(default_factory=dict)
     functions: dict[str, Change] = field(default_factory=dict)
     warnings: list[Warning_] = field(default_factory=list)
+    promoted: dict[str, str] = field(default_factory=dict)   # caller key -> reason (callee whose signature changed)
+    # the keys of the changed types and globals, computed once by the diff (steps 1 and 2)
+    changed_types: frozenset[str] = frozenset()
+    changed_globals: frozenset[str] = frozenset()
     # filled by polusgen.graph
+    # version ("old"/"new") -> never-left function key -> why (graph.never_left_functions, run once per version)
+    never_left_why: dict[str, dict[str, str]] = field(default_factory=dict)
     f2d: dict[str, set[str]] = field(default_factory=dict)   # old function key -> changed global keys it uses
     d2f: dict[str, set[str]] = field(default_factory=dict)   # changed global key -> old function keys using it
-    promoted: dict[str, str] = field(default_factory=dict)   # caller key -> reason (callee whose signature changed)
     never_left: set[str] = field(default_factory=set)        # function keys that never return (main, event loops)
+    graph: Any = None        # the call/use graph (networkx): who calls, reads and writes what, in both versions
+    written_globals: frozenset[str] = frozenset()   # globals a function of either version writes (its write edges)
 
     def section(self, kind: Kind) -> dict[str, Change]:
         return {Kind.TYPE: self.types, Kind.GLOBAL: self.globals, Kind.FUNCTION: self.functions}[kind]

@@ -89,7 +89,7 @@ def run_diff(old: Path, new: Path, *, output: Optional[Path] = None, report: boo
         if todo:
             from rich.text import Text
 
-            from polusgen.safety import skeleton_note, skeleton_path
+            from polusgen.plan.safety import skeleton_note, skeleton_path
 
             # one line however long: a path cut in two cannot be copied
             console.print(Text(skeleton_note(todo, skeleton_path(Path(output))), style="bold"), soft_wrap=True)

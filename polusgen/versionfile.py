@@ -149,7 +149,7 @@ class VersionFile:
         if self.version == 0:
             self.seed(plan.cs.old)
         replaced: dict[str, dict] = {}
-        for section, recs in plan.version_records().items():
+        for section, recs in plan.version_records.items():
             for key, rec in recs.items():
                 was = self.symbols[section].get(key)
                 replaced.setdefault(section, {})[key] = _record_json(was) if was is not None else None

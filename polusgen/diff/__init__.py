@@ -11,7 +11,8 @@ changed / unchanged with the reasons, in named steps that read top to bottom:
     4. inlining   (polusgen.diff.inlining)   with the running binary: callers into
                                              which gcc inlined a changed function;
                   (polusgen.diff.storage)    statics it keeps no storage for
-    5. graph      (polusgen.graph)           f2d / d2f, never-left, warnings
+    5. never-left (polusgen.graph)           main, event loops, ... of both versions, once
+    6. graph      (polusgen.graph)           f2d / d2f, written globals, warnings
 """
 from __future__ import annotations
 
@@ -45,10 +46,14 @@ def compute_changeset(old: Program, new: Program, binary: Optional[Path] = None,
     changed_types = changed_type_keys(types)
     # 2. globals
     globals_ = diff_globals(old, new, changed_types)
+    changed_globals = changed_global_keys(globals_)
     # 3. functions, with the callers of signature-changed ones promoted
-    functions, promoted = diff_functions(old, new, changed_types, changed_global_keys(globals_))
-    cs = ChangeSet(old=old, new=new, types=types, globals=globals_, functions=functions, promoted=promoted)
-    # 4. what gcc inlined into what, read from the running binary
+    functions, promoted = diff_functions(old, new, changed_types, changed_globals)
+    cs = ChangeSet(old=old, new=new, types=types, globals=globals_, functions=functions, promoted=promoted,
+                   changed_types=frozenset(changed_types), changed_globals=frozenset(changed_globals))
+    # 4. the functions never left in either version (inlining, the graph and the plan read them)
+    graph.find_never_left(cs)
+    # 5. what gcc inlined into what, read from the running binary
     missing: list = []
     if binary is not None:
         from .inlining import homes_from_version_file, promote_inlined
@@ -58,7 +63,7 @@ def compute_changeset(old: Program, new: Program, binary: Optional[Path] = None,
         homes, missing = homes_from_version_file(version_file, old) if version_file else ({}, [])
         promote_inlined(cs, Path(binary), homes)
         own_unstored_statics(cs, Path(binary), version_file)
-    # 5. the call/use graph: f2d, d2f, never-left, warnings
+    # 6. the call/use graph: f2d, d2f, written globals, warnings
     graph.annotate(cs)
     cs.warnings.extend(missing)
     return cs

@@ -213,7 +213,7 @@ def promote_inlined(cs: ChangeSet, binary: Path,
                     homes: Optional[dict[str, tuple[Path, str]]] = None) -> None:
     """`homes`: function key -> (patch .so, symbol name there) for the functions
     whose live version is in an earlier patch's library; the rest are the binary's."""
-    from polusgen.graph import activation_lives_on, never_left_functions
+    from polusgen.graph import OLD, activation_lives_on
 
     code = BinaryCode(binary)
     if not code.symbols:
@@ -225,7 +225,7 @@ def promote_inlined(cs: ChangeSet, binary: Path,
     for key, fn in old.functions.items():
         for callee in fn.calls:
             callers.setdefault(callee, set()).add(key)
-    never_left = never_left_functions(old)
+    never_left = cs.never_left_why[OLD]
     libs: dict[Path, BinaryCode] = {}
 
     def home_of(key: str) -> Optional[tuple[Path, str]]:

@@ -11,7 +11,7 @@ header: it is recorded (as spelled relative to that folder, "sys/socket.h")
 when a program file includes it, and what it declares is not the program's.
 The feature macros a program file defines or undefines (FEATURE_MACROS,
 __USE_*) are recorded in order with those includes: the prologue the patch
-repeats (Program.system_prologue, polusgen.emit.prologue).
+repeats (Program.system_prologue, polusgen.plan.prologue).
 """
 from __future__ import annotations
 

@@ -172,7 +172,7 @@ def resolve_imports(manifest, target: Target, libs: dict[str, str]) -> list[tupl
 
 def apply_patch(pid: int, so_path, wait: float = 1.0, force: bool = False) -> ApplyResult:
     """`force`: apply even a patch whose manifest lists state it cannot carry
-    and its user code does not cover (polusgen.safety), with a loud warning."""
+    and its user code does not cover (polusgen.plan.safety), with a loud warning."""
     t0 = time.perf_counter()
     so = Path(so_path)
     if not so.is_file():

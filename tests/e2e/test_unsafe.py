@@ -1,5 +1,5 @@
 """Nothing silently unsafe: patches that cannot carry the running program's
-state are refused until user code covers it (polusgen.safety).
+state are refused until user code covers it (polusgen.plan.safety).
 
 Each of tests/cases/unsafe_{table,untyped,replaced} is really run: v0 is
 started and given some state, `polusgen diff` names the finding and writes a

@@ -40,7 +40,7 @@ def test_names_carry_the_global_version(chain):
     assert p1.symbol("function", "foo") == "foo_v1" and p2.symbol("function", "foo") == "foo_v2"
     assert p3.symbol("function", "foo") == "foo_v3"
     assert "int foo_v3(int x)" in t3 and "struct cfg_v1" in t1
-    assert [p.requires for p in (p1, p2, p3)] == [[], ["chain-v1"], ["chain-v2"]]
+    assert [p.requires for p in (p1, p2, p3)] == [(), ("chain-v1",), ("chain-v2",)]
     assert [(p.from_version, p.to_version) for p in (p1, p2, p3)] == [(0, 1), (1, 2), (2, 3)]
 
 

@@ -30,7 +30,7 @@ def test_sync_functions_round_trip_every_common_member(tmp_path):
 
 def test_heap_list_is_traced_and_kept_in_sync(tmp_path):
     plan, out, text = _emit(tmp_path, "heap")
-    assert plan.heap_types == ["struct node"]
+    assert plan.heap_types == ("struct node",)
     assert [d.key for d in plan.data if d.heap] == ["head"]
     assert "polus_register_heap(" in text and "polus_counterpart(" in text
     # a simple list (one global, one `next`) is not an alias hazard
@@ -102,7 +102,7 @@ def test_user_code_given_to_diff_takes_precedence(tmp_path):
 
 
 def test_user_code_given_at_build_time_takes_precedence(tmp_path):
-    from polusgen.emit.usercode import user_flags
+    from polusgen.plan.usercode import user_flags
 
     plan, out, text = _fig2(tmp_path)
     user = EMIT / "user" / "fig2_user.c"
@@ -232,7 +232,7 @@ def test_stub_for_a_call_inlined_into_a_never_left_function(tmp_path):
         pytest.skip("this gcc kept a symbol for start_session")
     cs = changeset(old, new)
     plan = write_patch(cs, tmp_path / "p.polus.c", binary=exe, program="s")
-    assert [(s.key, s.callers) for s in plan.stubs] == [("session_run", ["main"])]
+    assert [(s.key, s.callers) for s in plan.stubs] == [("session_run", ("main",))]
     assert build_patch(tmp_path / "p.polus.c", tmp_path / "p.so").is_file()
     # without the binary, main does not call session_run itself: no stub
-    assert write_patch(cs, tmp_path / "q.polus.c", program="s").stubs == []
+    assert write_patch(cs, tmp_path / "q.polus.c", program="s").stubs == ()

@@ -6,7 +6,7 @@ POLUS_VSFTPD_DIR names a folder of release folders (2.0.0, 2.0.1, ...);
 nothing of vsftpd is in this repository.  Skipped when unset.  The release
 folder is given as -iquote (build_patch's include_dirs): with -I its
 features.h would replace glibc's <features.h>.  The pairs where a patch
-cannot carry the running program's state by itself (polusgen.safety) are
+cannot carry the running program's state by itself (polusgen.plan.safety) are
 refused by build unless forced: they are compiled with force, and their
 errors are the ones expected.
 """

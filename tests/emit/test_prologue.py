@@ -3,9 +3,9 @@ from what the frontend recorded in the Programs, not from the program's files.""
 from __future__ import annotations
 
 from polusgen.diff import compute_changeset
-from polusgen.emit import prologue as prologue_mod
+from polusgen.plan import prologue as prologue_mod
 from polusgen.emit import write_patch
-from polusgen.emit.prologue import build_prologue
+from polusgen.plan.prologue import build_prologue
 from polusgen.model import Program
 
 from .conftest import compile_so

@@ -1,4 +1,4 @@
-"""Error-level findings (polusgen.safety): state a patch cannot carry.
+"""Error-level findings (polusgen.plan.safety): state a patch cannot carry.
 
 Every case under tests/cases/ gives exactly the findings its expected.json
 lists under "findings" (none when it lists none: a finding on the corpus is

@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 
 from polusgen.build import build_patch
-from polusgen.emit.usercode import user_flags
+from polusgen.plan.usercode import user_flags
 from polusgen.resources import runtime_dir
 from tests.support.cases import CONSTRUCTOR, case
 

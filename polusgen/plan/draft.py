@@ -1,5 +1,6 @@
-"""ChangeSet + version file -> PatchPlan: what the patch will contain and what
-every new thing is called.
+"""The plan while it is made: names, imports, registrations (steps 1-5 of
+polusgen.plan), then grown by the verification step (verify.py) as it spells
+the patch's code.  Nothing outside polusgen.plan sees a Draft.
 
 * N = the global version after this patch (version file version + 1); every
   new name gets `_vN` (v0->v1: foo_v1; the 3rd patch of a chain: foo_v3).
@@ -14,13 +15,13 @@ every new thing is called.
   prototype, paper §5.1.1), and deleted ones that use changed data.
 * data: every changed global (old copy imported, new copy `<name>_vN`), with
   its two sync functions; f2d edges between them.
-* imports grow while the emitter prints code (`import_for`): every unchanged
-  program function or global the new code refers to.
+* imports grow while the verification step spells code (`import_for`): every
+  unchanged program function or global the new code refers to.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
@@ -29,6 +30,8 @@ from polusgen.manifest import Binary
 from polusgen.model import ChangeSet, Status, Warning_, split_key
 from polusgen.versionfile import VersionFile, vf_key
 
+from .ctypes import changed_records
+
 _SECTION = {"function": "functions", "global": "globals", "type": "types"}
 
 
@@ -36,7 +39,7 @@ def sanitize(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", text)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ImportPlan:
     kind: str                    # "function" | "data"
     key: str                     # key of the entity in the old program
@@ -47,21 +50,21 @@ class ImportPlan:
     used: bool = False           # code refers to it: emit a typed macro
 
 
-@dataclass
+@dataclass(frozen=True)
 class OldFunctionPlan:
     key: str
     import_index: int
     never_left: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class NewFunctionPlan:
     key: str
     symbol: str
     stub: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class DataPlan:
     key: str
     old_import: int
@@ -72,16 +75,16 @@ class DataPlan:
     heap: bool = False           # reaches heap objects of changed types (tracing code)
 
 
-@dataclass
+@dataclass(frozen=True)
 class StubPlan:
     key: str                     # the signature-changed function
     symbol: str                  # exported stub with the old prototype (foo_stub_v1)
     target: str                  # the new version it calls (foo_v1)
-    callers: list[str] = field(default_factory=list)   # never-left callers
+    callers: tuple[str, ...] = ()   # never-left callers
 
 
 @dataclass
-class PatchPlan:
+class Draft:
     cs: ChangeSet
     program: str
     name: str
@@ -90,7 +93,8 @@ class PatchPlan:
     requires: list[str]
     binary: Binary
     suffix: str
-    changed_types: set[str]
+    changed_types: frozenset[str]
+    changed_records: frozenset[str]       # the changed structs and unions (and typedefs naming one), new version
     type_names: dict[str, str]            # changed type key -> new C name (tag or typedef name)
     enumerators: dict[str, str]           # enumerator of a changed enum -> new name
     symbols: dict[tuple[str, str], str]   # ("function"|"global", new key) -> symbol in this patch
@@ -104,19 +108,12 @@ class PatchPlan:
     stubs: list[StubPlan] = field(default_factory=list)
     emitted_functions: list[str] = field(default_factory=list)   # new keys, in order
     emitted_globals: list[str] = field(default_factory=list)     # new keys (changed and added)
-    heap_types: list[str] = field(default_factory=list)          # filled by the emitter
     warnings: list[Warning_] = field(default_factory=list)
     version_file: Optional[VersionFile] = None
-    manifest: Optional[object] = None          # the Manifest, once rendered
     binary_symbols: Optional[dict] = None      # (name, file) -> size of the binary's function symbols, if known
     _import_index: dict[tuple[str, str], int] = field(default_factory=dict)
 
     # ------------------------------------------------------------ lookups
-    @property
-    def errors(self) -> list:
-        """The error-level findings (polusgen.safety.Finding): state the patch cannot carry."""
-        return [w for w in self.warnings if w.is_error]
-
     def symbol(self, kind: str, key: str) -> Optional[str]:
         return self.symbols.get((kind, key))
 
@@ -142,9 +139,9 @@ class PatchPlan:
             self.imports.append(ImportPlan(ikind, key, name, file, lib, f"POLUS_OLD_{base}"))
             idx = len(self.imports) - 1
             self._import_index[(ikind, key)] = idx
-        imp = self.imports[idx]
-        imp.used = imp.used or used
-        return imp
+        if used and not self.imports[idx].used:
+            self.imports[idx] = replace(self.imports[idx], used=True)
+        return self.imports[idx]
 
     def import_index(self, kind: str, key: str) -> int:
         return self._import_index[("function" if kind == "function" else "data", key)]
@@ -238,52 +235,55 @@ def unique_base(cs: ChangeSet, kind: str, key: str) -> str:
     return f"{name}_{sanitize(Path(f).as_posix())}"
 
 
-def make_plan(cs: ChangeSet, *, version_file: Optional[VersionFile] = None, program: Optional[str] = None,
-              binary: Optional[Binary] = None,
-              binary_symbols: Optional[dict[tuple[str, Optional[str]], int]] = None) -> PatchPlan:
-    """binary_symbols: (name, source file basename) -> size of every function
-    symbol of the running binary (None: unknown).  A changed static function
-    with no symbol was inlined into its callers, and a changed function whose
-    code is shorter than a jump cannot take one (the diff promoted the callers
-    of both): there is nothing to redirect, so it is not imported."""
-    vf = version_file or VersionFile(program=program or "")
-    program = program or vf.program or Path(cs.new.root).name.rsplit(".", 1)[0] or "program"
-    n = vf.version + 1
-    suffix = f"_v{n}"
-    plan = PatchPlan(
-        cs=cs, program=program, name=f"{program}-v{n}", from_version=vf.version, to_version=n,
-        requires=[vf.last_patch] if vf.last_patch else [], binary=binary or Binary(), suffix=suffix,
-        changed_types={k for k, c in cs.types.items() if c.status is Status.CHANGED},
-        type_names={}, enumerators={}, symbols={}, bases={}, version_file=vf, binary_symbols=binary_symbols)
 
-    # ---- types: the new version of a changed type is renamed
+
+# ---------------------------------------------------------------- the naming steps (make_plan 1-5)
+
+def new_draft(cs: ChangeSet, vf: VersionFile, program: str, binary: Optional[Binary],
+              binary_symbols: Optional[dict]) -> Draft:
+    n = vf.version + 1
+    return Draft(cs=cs, program=program, name=f"{program}-v{n}", from_version=vf.version, to_version=n,
+                 requires=[vf.last_patch] if vf.last_patch else [], binary=binary or Binary(), suffix=f"_v{n}",
+                 changed_types=cs.changed_types, changed_records=changed_records(cs.changed_types, cs.new),
+                 type_names={}, enumerators={}, symbols={}, bases={},
+                 version_file=vf, binary_symbols=binary_symbols)
+
+
+def name_types(plan: Draft) -> None:
+    """The new version of a changed type is renamed (and a changed enum's enumerators)."""
     for key in sorted(plan.changed_types):
-        ch = cs.types[key]
-        plan.type_names[key] = ch.new.name + suffix if ch.new.name else ""
+        ch = plan.cs.types[key]
+        plan.type_names[key] = ch.new.name + plan.suffix if ch.new.name else ""
         if ch.new.kind == "enum":
             vals = getattr(ch.new.node, "values", None)
             for e in (vals.enumerators if vals else []):
-                plan.enumerators[e.name] = e.name + suffix
+                plan.enumerators[e.name] = e.name + plan.suffix
 
-    # ---- functions and globals of the new version that the patch defines
+
+def name_definitions(plan: Draft) -> None:
+    """The functions and globals of the new version that the patch defines, and
+    the unique base name of every function and global."""
+    cs = plan.cs
     for kind, section in (("function", cs.functions), ("global", cs.globals)):
         for key, ch in sorted(section.items()):
             if ch.new is None or ch.status not in (Status.ADDED, Status.CHANGED):
                 continue
             base = unique_base(cs, kind, key)
             plan.bases[(kind, key)] = base
-            plan.symbols[(kind, key)] = base + suffix
+            plan.symbols[(kind, key)] = base + plan.suffix
             (plan.emitted_functions if kind == "function" else plan.emitted_globals).append(key)
     for kind, section in (("function", cs.functions), ("global", cs.globals)):
         for key in section:
             plan.bases.setdefault((kind, key), unique_base(cs, kind, key))
 
-    # ---- changed globals: old copy imported, new copy defined here
-    for key, ch in sorted(cs.globals.items()):
-        if ch.status is not Status.CHANGED:
-            continue
+
+def plan_data(plan: Draft, written: frozenset[str]) -> None:
+    """Changed globals: the old copy imported, the new copy defined here.
+    `written`: the globals some function of either version writes."""
+    for key in sorted(plan.cs.changed_globals):
+        ch = plan.cs.globals[key]
         plan.import_for("global", key, used=False)
-        writers = any(key in f.writes for p in (cs.old, cs.new) for f in p.functions.values())
+        writers = key in written
         const = bool(ch.old.const and ch.new.const)
         # nothing writes it (nor takes its address): its running value is still its old
         # initializer, so a new initializer wins (a table that gained entries in the middle
@@ -297,54 +297,56 @@ def make_plan(cs: ChangeSet, *, version_file: Optional[VersionFile] = None, prog
                                   plan.bases[("global", key)], readonly=const or not writers,
                                   no_sync=const or fresh))
 
-    # ---- stubs: signature-changed functions called from never-left functions
-    stubbed: dict[str, StubPlan] = {}
-    reach = {c: _calls_through_inlined(cs, c, vf, binary_symbols) for c in cs.never_left if c in cs.old.functions}
+
+def plan_stubs(plan: Draft) -> None:
+    """Signature-changed functions that never-left functions call: a stub with the old prototype."""
+    cs, vf = plan.cs, plan.version_file
+    reach = {c: _calls_through_inlined(cs, c, vf, plan.binary_symbols) for c in cs.never_left
+             if c in cs.old.functions}
     for key, ch in sorted(cs.functions.items()):
         if not ch.signature_changed or ch.old is None or ch.new is None:
             continue
-        callers = sorted(c for c, calls in reach.items() if key in calls)
+        callers = tuple(sorted(c for c, calls in reach.items() if key in calls))
         if callers:
             base = plan.bases[("function", key)]
-            stubbed[key] = StubPlan(key, f"{base}_stub{suffix}", plan.symbols[("function", key)], callers)
-    plan.stubs = list(stubbed.values())
+            plan.stubs.append(StubPlan(key, f"{base}_stub{plan.suffix}", plan.symbols[("function", key)], callers))
 
-    # ---- old functions (registered, redirected) and new functions
-    f2d_keys = set(cs.f2d)
-    old_keys: list[str] = []
+
+def _registered_old(plan: Draft) -> list[str]:
+    """The old functions to register: changed, stubbed or using changed data,
+    unless the binary has no code of their own to redirect (a warning says so)."""
+    cs, vf = plan.cs, plan.version_file
+    stubbed = {s.key for s in plan.stubs}
+    out = []
     for key, ch in sorted(cs.functions.items()):
-        if ch.old is None:
+        if ch.old is None or not (ch.status is Status.CHANGED or key in stubbed or key in cs.f2d):
             continue
-        if ch.status is Status.CHANGED or key in stubbed or key in f2d_keys:
-            if inlined_away(ch.old, vf, binary_symbols):
-                plan.warnings.append(Warning_(
-                    "inlined", f"{key} has no symbol in the running binary (gcc inlined it): nothing to redirect; "
-                    "its callers carry the change", ch.old.coord))
-                continue
-            if (size := short_in_binary(ch.old, vf, binary_symbols)) is not None:
-                plan.warnings.append(_carried_by_callers(cs, key, size))
-                continue
-            old_keys.append(key)
+        if inlined_away(ch.old, vf, plan.binary_symbols):
+            plan.warnings.append(Warning_(
+                "inlined", f"{key} has no symbol in the running binary (gcc inlined it): nothing to redirect; "
+                "its callers carry the change", ch.old.coord))
+        elif (size := short_in_binary(ch.old, vf, plan.binary_symbols)) is not None:
+            plan.warnings.append(_carried_by_callers(cs, key, size))
+        else:
+            out.append(key)
+    return out
+
+
+def plan_functions(plan: Draft) -> None:
+    """Old functions (registered, redirected), new functions and stubs, the
+    redirects between them and the f2d edges."""
+    cs = plan.cs
+    old_keys = _registered_old(plan)
     for key in old_keys:
         plan.import_for("function", key, used=False)
         plan.old_functions.append(OldFunctionPlan(key, plan.import_index("function", key), key in cs.never_left))
-    for key in plan.emitted_functions:
-        plan.new_functions.append(NewFunctionPlan(key, plan.symbols[("function", key)]))
-    for st in plan.stubs:
-        plan.new_functions.append(NewFunctionPlan(st.key, st.symbol, stub=True))
+    plan.new_functions += [NewFunctionPlan(k, plan.symbols[("function", k)]) for k in plan.emitted_functions]
+    plan.new_functions += [NewFunctionPlan(st.key, st.symbol, stub=True) for st in plan.stubs]
     old_index = {o.key: i for i, o in enumerate(plan.old_functions)}
     for j, nf in enumerate(plan.new_functions):
         ch = cs.functions[nf.key]
-        if nf.key not in old_index:
-            continue
-        if nf.stub or (ch.status is Status.CHANGED and not ch.signature_changed):
+        if nf.key in old_index and (nf.stub or (ch.status is Status.CHANGED and not ch.signature_changed)):
             plan.redirects.append((old_index[nf.key], j))
     data_index = {d.key: i for i, d in enumerate(plan.data)}
     for key in old_keys:
-        for g in sorted(cs.f2d.get(key, ())):
-            if g in data_index:
-                plan.f2d.append((old_index[key], data_index[g]))
-
-    # ---- warnings from the change set (version consistency, never-left, ...)
-    plan.warnings.extend(cs.warnings)
-    return plan
+        plan.f2d += [(old_index[key], data_index[g]) for g in sorted(cs.f2d.get(key, ())) if g in data_index]

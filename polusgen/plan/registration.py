@@ -5,7 +5,7 @@ new functions, data, each from 0), and the injector reads the same ids from
 the manifest.  Both are made here, in one walk over the plan, so an id in
 the C code and an index in the manifest cannot disagree:
 
-    registration(plan, warnings, skeleton) -> (Manifest, calls)
+    registration(draft, warnings, skeleton) -> (Manifest, calls)
 
 Each call is a dict rendered by templates/macros.j2 `register`:
     {"op": "old_function", "id", "key", "import_index", "flags"}
@@ -21,17 +21,20 @@ from __future__ import annotations
 from typing import Optional
 
 from polusgen.manifest import Data, Import, Manifest, NewFunction, OldFunction, Redirect, UnsafeFinding
-from polusgen.plan import PatchPlan
+from polusgen.model import Warning_
+from .draft import Draft
 
 
-def registration(plan: PatchPlan, warnings: list[str],
+def registration(plan: Draft, warnings: list[Warning_],
                  skeleton: Optional[str] = None) -> tuple[Manifest, list[dict]]:
-    """warnings: the text of every warning; skeleton: the user code skeleton of
-    the plan's error-level findings (polusgen.safety), named in the manifest."""
+    """warnings: every warning and error-level finding (polusgen.plan.safety);
+    skeleton: the user code skeleton of the findings, named in the manifest."""
     m = Manifest(program=plan.program, name=plan.name, from_version=plan.from_version,
                  to_version=plan.to_version, binary=plan.binary, requires=list(plan.requires),
-                 imports=[Import(i.name, i.kind, i.file, i.lib) for i in plan.imports], warnings=list(warnings),
-                 findings=[UnsafeFinding(f.code, f.entity, f.reason, list(f.covers), skeleton) for f in plan.errors])
+                 imports=[Import(i.name, i.kind, i.file, i.lib) for i in plan.imports],
+                 warnings=[str(w) for w in warnings if not w.is_error],
+                 findings=[UnsafeFinding(f.code, f.entity, f.reason, list(f.covers), skeleton)
+                           for f in warnings if f.is_error])
     calls: list[dict] = []
     for i, o in enumerate(plan.old_functions):
         m.old_functions.append(OldFunction(o.key, o.import_index, o.never_left))

@@ -38,10 +38,9 @@ from pycparser import c_ast
 from polusgen.model import ERROR, Coord, Program, Status, Warning_
 
 if TYPE_CHECKING:
-    from polusgen.emit.sync import Skip, SyncBuilder
-    from polusgen.emit.writer import PatchWriter
-    from polusgen.manifest import UnsafeFinding
-    from polusgen.plan import PatchPlan
+    from .draft import Draft as PatchPlan
+    from .spell import PatchWriter
+    from .sync import Skip, SyncBuilder
 
 # calls whose result is fresh memory: casting it to a changed struct makes a new object
 _FRESH = re.compile(r"alloc|^strn?dup$|^mmap$", re.I)
@@ -103,14 +102,14 @@ def user_todos(path: Optional[Path]) -> set[str]:
     """The `<what>` of every POLUS_TODO_<what> a user code file still defines."""
     if path is None:
         return set()
-    from polusgen.emit.usercode import strip_c
+    from .usercode import strip_c
 
     return set(re.findall(r"^\s*#\s*define\s+POLUS_TODO_(\w+)", strip_c(Path(path).read_text()), re.M))
 
 
 def mark_covered(findings: Iterable[Finding], user_code: Optional[Path]) -> None:
     """Set `covered` of every finding the user code covers (as far as `diff` can tell)."""
-    from polusgen.emit.usercode import user_functions
+    from .usercode import user_functions
 
     have = set(user_functions(user_code)) - user_todos(user_code)
     for f in findings:
@@ -175,9 +174,9 @@ def _skipped(s: Skip, shown: str) -> str:
 
 
 def _unsynced(plan: PatchPlan, skips: Iterable[Skip], w: PatchWriter) -> list[Finding]:
-    from polusgen.emit.rename import pointer_to
-    from polusgen.emit.sync import ident_of
-    from polusgen.emit.writer import completed_type
+    from .rename import pointer_to
+    from .spell import completed_type
+    from .sync import ident_of
 
     groups: dict[tuple[str, str], list[Skip]] = {}
     for s in skips:
@@ -243,7 +242,7 @@ def _is_void_ptr(tnode) -> bool:
 
 def _struct_pointee(tnode, prog: Program, structs: set[str]) -> Optional[str]:
     """The changed struct `tnode` points to, if it is a pointer to one."""
-    from polusgen.emit.ctypes import resolve
+    from .ctypes import resolve
 
     r = resolve(tnode, prog)
     if r.kind != "ptr":
@@ -281,7 +280,7 @@ def _is_constant(expr) -> bool:
 def _expr_type(expr, scope: dict, prog: Program):
     """The declared type of a simple expression (a name, an element, a member, a
     call of a program function, a cast), or None when it is not that simple."""
-    from polusgen.emit.ctypes import members, resolve
+    from .ctypes import members, resolve
 
     if isinstance(expr, c_ast.ID):
         return scope.get(expr.name)
@@ -307,7 +306,7 @@ def _expr_type(expr, scope: dict, prog: Program):
 
 def _untyped_source(expr, scope: dict, prog: Program) -> Optional[str]:
     """How `expr` is an untyped pointer ("void *arg", "the void * get_ctx() returns"), or None."""
-    from polusgen.emit.rename import cprint
+    from .rename import cprint
 
     t = _expr_type(expr, scope, prog)
     if t is None or not _is_void_ptr(t) or _is_constant(expr):
@@ -321,8 +320,8 @@ def _untyped_uses(fn, prog: Program, structs: set[str]) -> list[tuple[str, str, 
     """(struct, how, line) of every place where `fn` turns an untyped pointer into a
     pointer to a changed struct: a cast that is not of fresh memory, or an
     initialization or assignment from a `void *`."""
-    from polusgen.emit.rename import cprint
-    from polusgen.emit.writer import _is_char_pointer
+    from .rename import cprint
+    from .spell import _is_char_pointer
 
     scope = _scope(fn, prog)
     out: list[tuple[str, str, int]] = []
@@ -360,18 +359,10 @@ def _untyped_uses(fn, prog: Program, structs: set[str]) -> list[tuple[str, str, 
 
 
 def _untyped(plan: PatchPlan, sync: SyncBuilder, w: PatchWriter) -> list[Finding]:
-    from polusgen.emit.ctypes import resolve
-    from polusgen.emit.sync import ident_of
+    from .sync import ident_of
 
     new = plan.cs.new
-    structs = set()
-    for key in plan.changed_types:
-        te = new.types.get(key)
-        if te is None:
-            continue
-        if te.kind in ("struct", "union") or (te.kind == "typedef"
-                                              and resolve(te.node.type, new).kind in ("struct", "union")):
-            structs.add(key)
+    structs = plan.changed_records
     places: dict[str, list[str]] = {}
     for fk in plan.emitted_functions:
         fn = new.functions.get(fk)
@@ -430,15 +421,15 @@ def _runs_after_update(plan: PatchPlan) -> set[str]:
     loops, those whose address is taken, and what they call.  A never-left
     function itself never runs in its new version, and what it calls only
     before its loop has already run."""
-    from polusgen.graph import activation_lives_on, never_left_functions
+    from polusgen.graph import NEW, OLD, activation_lives_on
 
     cs = plan.cs
     new = cs.new
     by_name: dict[str, list[str]] = {}
     for k, f in new.functions.items():
         by_name.setdefault(f.name, []).append(k)
-    live = {id(p): {k for k, why in never_left_functions(p).items() if activation_lives_on(why)}
-            for p in (cs.old, new)}
+    live = {id(p): {k for k, why in cs.never_left_why[v].items() if activation_lives_on(why)}
+            for p, v in ((cs.old, OLD), (new, NEW))}
     called = {c for f in new.functions.values() for c in f.calls}
     seeds: set[str] = set()
     for prog in (cs.old, new):
@@ -469,6 +460,8 @@ def _names(keys: Iterable[str]) -> str:
 
 
 def _replaced(plan: PatchPlan) -> list[Finding]:
+    from polusgen.graph import NEW, global_writers
+
     cs = plan.cs
     deleted = [c for c in cs.globals.values() if c.status is Status.DELETED and not c.old.const]
     added = [c for c in cs.globals.values() if c.status is Status.ADDED and not c.new.const]
@@ -478,7 +471,7 @@ def _replaced(plan: PatchPlan) -> list[Finding]:
     out = []
     for g in added:
         key = g.key
-        writers = sorted(k for k, f in cs.new.functions.items() if key in f.writes)
+        writers = sorted(global_writers(cs.graph, NEW, key))
         readers = sorted(k for k in runs if key in cs.new.functions[k].reads | cs.new.functions[k].writes)
         if not writers or not readers or set(writers) & runs:
             continue    # never filled, never read after the update, or filled again while it runs

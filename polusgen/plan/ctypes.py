@@ -1,4 +1,4 @@
-"""C types as the emitter sees them: typedefs resolved, "did it change"."""
+"""C types as the plan sees them: typedefs resolved, "did it change"."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -107,6 +107,17 @@ def _spell(t: c_ast.Node) -> str:
         return cprint(c_ast.Typename(None, [], None, t))
     except Exception:  # pragma: no cover - odd nodes
         return repr(t)
+
+
+def changed_records(changed_types: frozenset[str], prog: Program) -> frozenset[str]:
+    """The changed types that are structs or unions, or typedefs naming one."""
+    out = set()
+    for key in changed_types:
+        te = prog.types.get(key)
+        if te is not None and (te.kind in ("struct", "union") or (
+                te.kind == "typedef" and resolve(te.node.type, prog).kind in ("struct", "union"))):
+            out.add(key)
+    return frozenset(out)
 
 
 def members(body: c_ast.Node) -> list[c_ast.Decl]:

@@ -1,6 +1,6 @@
 """State synchronization: what to copy, member by member, both directions.
 
-For every changed global the emitter asks `SyncBuilder.global_ops` for the
+For every changed global the verification step asks `SyncBuilder.global_ops` for the
 statements of its old->new and new->old functions.  They are plain data
 ("ops", rendered by templates/macros.j2):
 

@@ -1,24 +1,23 @@
-"""PatchPlan -> the template context of patch.polus.c.
+"""The patch's code spelled in its names: every function, global, stub,
+type and import of the Draft as C text (the verification step's first part).
 
-Python decides *what* is in the patch (which types, in which order, which
-symbol every reference becomes, which members are copied how); the templates
-under templates/ decide how it reads.
+Python decides here *what* is in the patch (which types, in which order, which
+symbol every reference becomes); the templates under templates/ only decide
+how it reads.
 """
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 import networkx as nx
 from pycparser import c_ast
 
-from polusgen.manifest import Manifest
 from polusgen.model import Coord, Program, Status, Warning_
-from polusgen.plan import PatchPlan
 
 from .ctypes import resolve, same_type
+from .draft import Draft, inlined_away
 from .rename import Renamer, cprint, pointer_to, type_text
 from .sync import SyncBuilder, ident_of
 
@@ -44,7 +43,7 @@ class FuncItem:
 
 
 class PatchWriter:
-    def __init__(self, plan: PatchPlan, user_names: list[str] = (), user_code: Optional[str] = None):
+    def __init__(self, plan: Draft, user_names: list[str] = (), user_code: Optional[str] = None):
         self.plan = plan
         self.cs = plan.cs
         self.old: Program = plan.cs.old
@@ -128,8 +127,6 @@ class PatchWriter:
 
     def _missing_in_binary(self, ent) -> bool:
         """A static function of the program with no symbol of its own in the running binary."""
-        from polusgen.plan import inlined_away
-
         return inlined_away(ent, self.plan.version_file, self.binary_symbols)
 
     def copy_items(self) -> list[FuncItem]:
@@ -423,10 +420,9 @@ class PatchWriter:
     # ------------------------------------------------------------ import macros
     def import_macros(self) -> list[dict]:
         out = []
-        changed_globals = {d.key for d in self.plan.data}
         for i, imp in enumerate(self.plan.imports):
             if imp.kind == "data":
-                world = "old" if imp.key in changed_globals or imp.key not in self.new.globals else "new"
+                world = "old" if imp.key in self.cs.changed_globals or imp.key not in self.new.globals else "new"
                 prog = self.old if world == "old" else self.new
                 ent = prog.globals.get(imp.key) or self.old.globals[imp.key]
                 tnode = self.named_type(world, imp.key, completed_type(ent.node))
@@ -484,7 +480,6 @@ class PatchWriter:
                           "the tracing code translates every pointer it walks through polus_counterpart, but "
                           "pointers it cannot see (locals, untyped memory) still point to old objects; fill "
                           f"user_polus_heap_{h.ident}() to fix them up", h.coord)
-        changed_structs = {k for k in self.plan.changed_types if k.split(" ")[0] in ("struct", "union", "typedef")}
         for prog in (self.new, self.old):      # the new code's place first; old-only functions too
             for fk, fe in sorted(prog.functions.items()):
                 for cast in _casts(fe.node):
@@ -493,7 +488,7 @@ class PatchWriter:
                     if r.kind == "ptr":
                         pr = resolve(r.node.type, prog)
                         target = pr.key or pr.owner
-                    if target in changed_structs:
+                    if target in self.plan.changed_records:
                         line = cast.coord.line if cast.coord is not None else fe.coord.line
                         self.warn("void-cast", f"{fk} casts a pointer to {target}, a changed type: objects reached "
                                   "through untyped pointers are not traced or synchronized",
@@ -646,32 +641,3 @@ def _casts(node):
     if node is not None:
         walk(node)
     return out
-
-
-def manifest_c_lines(manifest: Manifest) -> list[str]:
-    """The manifest as C string literal lines.  Whether the user code covers a
-    finding is known only when the patch is compiled (`polusgen build
-    --user-code`, the Makefile, another machine): the preprocessor writes each
-    finding's "covered", so the library's manifest tells what it holds."""
-    from dataclasses import replace
-
-    from polusgen.safety import coverage_condition
-
-    marked = replace(manifest, findings=[replace(f, covered=f"@@polus_covered_{i}@@")
-                                         for i, f in enumerate(manifest.findings)])
-    pieces = re.split(r'"@@polus_covered_(\d+)@@"', marked.to_json())
-    out = c_string_lines(pieces[0])
-    for i in range(1, len(pieces), 2):
-        cond = coverage_condition(manifest.findings[int(pieces[i])].covers)
-        out += [f"#if {cond}", '"true"', "#else", '"false"', "#endif"] + c_string_lines(pieces[i + 1])
-    return out
-
-
-def c_string_lines(text: str, width: int = 96) -> list[str]:
-    """A long string as C string literal pieces (escaped, never split inside an escape)."""
-    out = []
-    for i in range(0, len(text), width):
-        chunk = text[i:i + width]
-        out.append('"' + chunk.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"')
-    return out or ['""']
-
