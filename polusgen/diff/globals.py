@@ -20,8 +20,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from pycparser import c_ast
-
+from polusgen.csyntax.arrays import designators, implied_length
 from polusgen.model import Change, GlobalEntity, Kind, Program, Status
 
 from .relations import phrase, relation
@@ -56,9 +55,12 @@ def diff_globals(old: Program, new: Program, changed_types: set[str]) -> dict[st
             rel = relation(getattr(n.node, "type", None), dep)
             rel = {"contains": "has", "refers to": "depends on"}.get(rel, rel)
             reasons.append(phrase(rel, "changed type", dep))
-        o_len, n_len = implied_length(o), implied_length(n)
+        o_len, n_len = implied_length(o.node), implied_length(n.node)
         if not reasons and o_len != n_len:
-            reasons.append(f"array size changed: {o_len} -> {n_len} elements (sized by its initializer)")
+            reasons.append(f"array size changed: {_count(o_len)} -> {_count(n_len)} elements "
+                           "(sized by its initializer)")
+        elif not reasons and o_len is None and designators(o.node) != designators(n.node):
+            reasons.append("array size may have changed: sized by an initializer whose designators changed")
         init_changed = o.init_text != n.init_text
         ch = Change(Kind.GLOBAL, key, Status.CHANGED if reasons else Status.UNCHANGED, reasons, o, n)
         if init_changed:
@@ -75,21 +77,8 @@ def diff_globals(old: Program, new: Program, changed_types: set[str]) -> dict[st
     return changes
 
 
-def implied_length(g: GlobalEntity) -> Optional[int]:
-    """The element count of an array declared without one (`T x[] = {...}`,
-    `char s[] = "..."`): its type text says `[]` in both versions, yet the
-    object's size follows its initializer."""
-    decl = g.node
-    typ = getattr(decl, "type", None)
-    if not isinstance(typ, c_ast.ArrayDecl) or typ.dim is not None:
-        return None
-    init = getattr(decl, "init", None)
-    if isinstance(init, c_ast.InitList):
-        return len(init.exprs)
-    if isinstance(init, c_ast.Constant) and init.type == "string":
-        # size of the literal: escapes count as one character, plus the final NUL
-        return len(init.value[1:-1].encode().decode("unicode_escape")) + 1
-    return None
+def _count(n: Optional[int]) -> str:
+    return "an unknown number of" if n is None else str(n)
 
 
 def changed_global_keys(changes: dict[str, Change]) -> set[str]:

@@ -14,6 +14,7 @@ from typing import Optional
 import networkx as nx
 from pycparser import c_ast
 
+from polusgen.csyntax.arrays import implied_dim
 from polusgen.model import Coord, Program, Status, Warning_
 
 from .ctypes import resolve, same_type
@@ -499,16 +500,12 @@ class PatchWriter:
 
 def completed_type(decl: c_ast.Decl) -> c_ast.Node:
     """The declared type of a global, with the length of an array sized by its
-    initializer filled in (`char v[] = "1.0"` -> `char [sizeof("1.0")]`), so
-    that the patch can take its size."""
+    initializer filled in (`char v[] = "1.0"` -> `char [sizeof("1.0")]`,
+    polusgen.csyntax.arrays), so that the patch can take its size."""
     t = copy.deepcopy(decl.type)
     _strip_nested_bodies(t, top=None)
-    if isinstance(t, c_ast.ArrayDecl) and t.dim is None and decl.init is not None:
-        init = decl.init
-        if isinstance(init, c_ast.Constant) and init.type == "string":
-            t.dim = c_ast.UnaryOp("sizeof", copy.deepcopy(init))
-        elif isinstance(init, c_ast.InitList) and not any(isinstance(e, c_ast.NamedInitializer) for e in init.exprs):
-            t.dim = c_ast.Constant("int", str(len(init.exprs)))
+    if isinstance(t, c_ast.ArrayDecl) and t.dim is None:
+        t.dim = implied_dim(decl)
     return t
 
 
