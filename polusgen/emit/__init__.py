@@ -11,8 +11,6 @@ version file advances.
 """
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -20,10 +18,9 @@ from typing import Optional
 
 import jinja2
 
-from polusgen import elf
 from polusgen.build import build_flags_line, program_warnings
 from polusgen.errors import PolusError
-from polusgen.manifest import Binary, Manifest
+from polusgen.manifest import Manifest
 from polusgen.model import ChangeSet
 from polusgen.outputs import write_text
 from polusgen.plan import PatchPlan, make_plan, sanitize
@@ -31,7 +28,7 @@ from polusgen.plan.safety import coverage_condition, skeleton_path, write_skelet
 from polusgen.resources import templates_dir
 from polusgen.versionfile import VersionFile
 
-__all__ = ["write_patch", "render_patch", "binary_identity", "binary_function_symbols", "so_path_for"]
+__all__ = ["write_patch", "render_patch", "so_path_for", "program_name"]
 
 
 def so_path_for(c_path: Path) -> Path:
@@ -42,29 +39,6 @@ def so_path_for(c_path: Path) -> Path:
         if name.endswith(ext):
             return c_path.with_name(name[: -len(ext)] + ".so")
     return c_path.with_name(name + ".so")
-
-
-def binary_identity(binary: Optional[Path]) -> Binary:
-    if binary is None:
-        return Binary()
-    binary = Path(binary)
-    if not binary.is_file():
-        raise PolusError(f"{binary}: no such binary")
-    bid = elf.build_id(binary)
-    sha = None if bid else hashlib.sha256(binary.read_bytes()).hexdigest()
-    return Binary(path=str(binary.resolve()), build_id=bid, sha256=sha)
-
-
-def binary_function_symbols(binary: Path) -> Optional[dict[tuple[str, Optional[str]], int]]:
-    """(name, source file basename or None) -> size of every defined function symbol; None if unreadable/stripped."""
-    try:
-        e = elf.ElfFile(binary)
-    except (OSError, elf.ElfError):
-        return None
-    out = {(sym.name, os.path.basename(sym.file) if sym.file else None): sym.size
-           for table in (".symtab", ".dynsym") for sym in e.symbols(table)
-           if sym.type == elf.STT_FUNC and sym.defined}
-    return out or None
 
 
 def program_name(root: Path) -> str:
@@ -130,8 +104,7 @@ def write_patch(cs: ChangeSet, output: Path, *, version_file: Optional[Path] = N
     if program is None and not vf.program:
         program = program_name(Path(cs.new.root))
     skeleton = skeleton_path(output)
-    plan = make_plan(cs, version_file=vf, program=program or vf.program, binary=binary_identity(binary),
-                     binary_symbols=binary_function_symbols(binary) if binary is not None else None,
+    plan = make_plan(cs, version_file=vf, program=program or vf.program, binary=binary,
                      user_code=user_code, skeleton=skeleton.resolve())
     so = so_path_for(output)
     text = render_patch(plan, so_name=so.name)
