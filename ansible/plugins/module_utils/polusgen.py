@@ -3,11 +3,13 @@
 how to ask the polusgen command on the host about them.
 
 The modules drive the `polusgen` command line (its --json output and exit
-codes are the contract), never polusgen's Python internals, with one
-exception: reading the manifest embedded in a patch, which has no command.
+codes are the contract), and use polusgen's Python modules for two things
+that have no command: selecting the processes a target names (the same
+selection `polusgen apply` makes) and reading the manifest embedded in a patch.
 """
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shlex
@@ -39,15 +41,18 @@ def _exe(pid):
         return None
 
 
-def _pool():
-    """polusgen's own process selection (a tree of one binary, or every process of an executable)."""
+def _polusgen(module):
+    """A module of polusgen, imported on the managed host; a clear error if it is not installed there."""
     try:
-        from polusgen.errors import InjectError
-        from polusgen.inject import pool
+        return importlib.import_module(module)
     except ImportError as e:
         raise TargetError(f"polusgen is not importable by {sys.executable} on this host ({e}); "
                           "install it, or set ansible_python_interpreter to the Python that has it")
-    return pool, InjectError
+
+
+def _pool():
+    """polusgen's own process selection (a tree of one binary, or every process of an executable)."""
+    return _polusgen("polusgen.inject.pool"), _polusgen("polusgen.errors").InjectError
 
 
 def _unit_pids(unit, run):
@@ -148,11 +153,7 @@ def runner(module):
 
 def read_manifest(path):
     """(program, name, from_version, to_version) of a patch library."""
-    try:
-        from polusgen.elf import read_manifest as read
-    except ImportError as e:
-        raise TargetError(f"polusgen is not importable by {sys.executable} on this host ({e}); "
-                          "install it, or set ansible_python_interpreter to the Python that has it")
+    read = _polusgen("polusgen.elf").read_manifest
     try:
         m = read(path)
     except Exception as e:  # ElfError, ValueError (ABI), OSError: all mean "not a patch we can use"
