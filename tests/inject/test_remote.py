@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,17 +27,32 @@ def counts(line: str) -> list[int]:
     return [int(x) for x in line.split()[2:]]
 
 
-def attached(pid):
-    tr = pt.Tracer(pid)
-    tr.attach()
-    return tr, procmem.Memory(pid)
+@contextmanager
+def attached(pid, ready=None, tries: int = 200, pause: float = 0.001):
+    """The target with every thread stopped and its memory open, detached on
+    exit; with `ready`, attached again until ready(tr, mem) (at most `tries` times)."""
+    for _ in range(tries if ready else 1):
+        tr = pt.Tracer(pid)
+        tr.attach()
+        mem = procmem.Memory(pid)
+        if ready is None or ready(tr, mem):
+            break
+        tr.detach_all()
+        mem.close()
+        time.sleep(pause)
+    else:
+        raise AssertionError(f"process {pid}: never stopped in the state the test needs")
+    try:
+        yield tr, mem
+    finally:
+        tr.detach_all()
+        mem.close()
 
 
 def test_getpid_in_a_multithreaded_target(busy, targets):
     t = targets.start([busy])
     before = counts(t.ask("a"))
-    tr, mem = attached(t.pid)
-    try:
+    with attached(t.pid) as (tr, mem):
         assert len(tr.threads) == 5
         # as the threads go on: one stopped in a system call restarts it
         regs = {tid: remote.resumed_regs(st.regs) for tid, st in tr.threads.items()}
@@ -47,9 +63,6 @@ def test_getpid_in_a_multithreaded_target(busy, targets):
             assert r.call_libc("getpid", tid=tid) == t.pid
         assert {tid: st.regs for tid, st in tr.threads.items()} == regs
         assert {tid: pt.getregs(tid) for tid in tr.threads} == regs
-    finally:
-        tr.detach_all()
-        mem.close()
     eventually(lambda: counts(t.ask("b")), lambda after: all(a > b for a, b in zip(after, before)))
     assert t.ask("c").startswith("ok c ")
     assert t.alive()
@@ -57,14 +70,10 @@ def test_getpid_in_a_multithreaded_target(busy, targets):
 
 def test_strings_reach_the_callee(busy, targets):
     t = targets.start([busy])
-    tr, mem = attached(t.pid)
-    try:
+    with attached(t.pid) as (tr, mem):
         r = remote.Remote(tr, mem)
         assert r.call_libc("strlen", "hello, target") == 13
         assert r.call_libc("strlen", b"x" * 1000 + b"\0") == 1000
-    finally:
-        tr.detach_all()
-        mem.close()
     assert t.ask("z").startswith("ok z ")
 
 
@@ -74,15 +83,11 @@ def test_dlopen_into_a_target_blocked_in_a_syscall(busy, targets, tmp_path):
     so = build_so(lib, tmp_path / "libhello.so")
     t = targets.start([busy])
     t.ask("warm")
-    for _ in range(100):
-        tr, mem = attached(t.pid)
-        if tr.threads[t.pid].regs.orig_rax == 0:      # main is blocked in read(2)
-            break
-        tr.detach_all()
-        mem.close()
-        time.sleep(0.01)
-    try:
-        assert tr.threads[t.pid].regs.orig_rax == 0
+
+    def main_blocked_in_read(tr, mem) -> bool:
+        return tr.threads[t.pid].regs.orig_rax == 0
+
+    with attached(t.pid, main_blocked_in_read, tries=100, pause=0.01) as (tr, mem):
         r = remote.Remote(tr, mem)
         h = r.dlopen(str(so))
         assert h != 0
@@ -93,9 +98,6 @@ def test_dlopen_into_a_target_blocked_in_a_syscall(busy, targets, tmp_path):
         base = procmem.load_base(maps, str(so), e.first_load_vaddr)
         assert r.call(base + e.find("hello").value, tid=t.pid) == 42
         assert r.call(base + e.find("hello").value) == 43
-    finally:
-        tr.detach_all()
-        mem.close()
     # main's read(2) restarts as if nothing happened
     assert t.ask("after-dlopen").startswith("ok after-dlopen ")
     assert t.alive()
@@ -103,27 +105,19 @@ def test_dlopen_into_a_target_blocked_in_a_syscall(busy, targets, tmp_path):
 
 def test_dlopen_failure_gives_the_targets_dlerror(busy, targets, tmp_path):
     t = targets.start([busy])
-    tr, mem = attached(t.pid)
-    try:
+    with attached(t.pid) as (tr, mem):
         r = remote.Remote(tr, mem)
         with pytest.raises(remote.RemoteCallError, match="no-such-lib.so"):
             r.dlopen(str(tmp_path / "no-such-lib.so"))
-    finally:
-        tr.detach_all()
-        mem.close()
     assert t.ask("still").startswith("ok still ")
 
 
 def test_a_second_tracer_is_refused(busy, targets):
     t = targets.start([busy])
-    tr, mem = attached(t.pid)
-    try:
+    with attached(t.pid) as (tr, mem):
         with pytest.raises(pt.PtraceError) as ei:
             pt.Tracer(t.pid).attach()
         assert ei.value.errno == 1      # EPERM
-    finally:
-        tr.detach_all()
-        mem.close()
     assert t.ask("x").startswith("ok x ")
 
 
@@ -145,59 +139,44 @@ int main(void) {
 }''')
     exe = build_c([src], tmp_path / "sig", pie=pie)
     t = targets.start([exe])
-    tr, mem = attached(t.pid)
-    try:
+    with attached(t.pid) as (tr, mem):
         os.kill(t.pid, 10)         # SIGUSR1 while every thread is stopped
         time.sleep(0.05)
         r = remote.Remote(tr, mem)
         assert r.call_libc("getpid") == t.pid
-    finally:
-        tr.detach_all()
-        mem.close()
     assert t.ask() == "got 1"
 
 
-def attached_with_lock_held(t, exe):
-    """Attach at a moment the holder thread owns the mutex (read its __owner)."""
+def lock_held(t, exe):
+    """(a `ready` for attached(): the holder thread owns the mutex (its
+    __owner is set), the address of take())."""
     from polusgen.elf import ElfFile
     e = ElfFile(exe)
     base = procmem.load_base(procmem.read_maps(t.pid), str(exe), e.first_load_vaddr)
-    for _ in range(200):
-        tr, mem = attached(t.pid)
-        if mem.read(base + e.find("m").value + 8, 4) != b"\0\0\0\0":
-            return tr, mem, base + e.find("take").value
-        tr.detach_all()
-        mem.close()
-        time.sleep(0.001)
-    raise AssertionError("never saw the lock held")
+    owner = base + e.find("m").value + 8
+    return (lambda tr, mem: mem.read(owner, 4) != b"\0\0\0\0"), base + e.find("take").value
 
 
 def test_call_blocked_on_a_lock_of_a_stopped_thread_lets_it_run(tmp_path, targets):
     exe = build_c([PROGS / "locked.c"], tmp_path / "locked", pie=True)
     t = targets.start([exe])
-    tr, mem, take = attached_with_lock_held(t, exe)
-    try:
+    held, take = lock_held(t, exe)
+    with attached(t.pid, held) as (tr, mem):
         r = remote.Remote(tr, mem)
         assert r.call(take, tid=t.pid, timeout=0.05, retries=20) > 1000000
-    finally:
-        tr.detach_all()
-        mem.close()
     assert t.ask().startswith("held=") and t.alive()
 
 
 def test_call_that_cannot_return_is_taken_back(tmp_path, targets):
     exe = build_c([PROGS / "locked.c"], tmp_path / "locked", pie=False)
     t = targets.start([exe])
-    tr, mem, take = attached_with_lock_held(t, exe)
-    try:
+    held, take = lock_held(t, exe)
+    with attached(t.pid, held) as (tr, mem):
         regs = remote.resumed_regs(tr.threads[t.pid].regs)
         r = remote.Remote(tr, mem)
         with pytest.raises(remote.RemoteTimeout):
             r.call(take, tid=t.pid, timeout=0.05, let_others_run=False)
         assert pt.getregs(t.pid) == regs
-    finally:
-        tr.detach_all()
-        mem.close()
     a = int(t.ask().split("=")[1])
     eventually(lambda: int(t.ask().split("=")[1]), lambda n: n > a)
     assert t.alive()
@@ -205,8 +184,7 @@ def test_call_that_cannot_return_is_taken_back(tmp_path, targets):
 
 def test_remote_calls_leave_errno_as_it_was(busy, targets):
     t = targets.start([busy])
-    tr, mem = attached(t.pid)
-    try:
+    with attached(t.pid) as (tr, mem):
         r = remote.Remote(tr, mem)
         where = r._errno_of(t.pid)
         assert where
@@ -215,16 +193,12 @@ def test_remote_calls_leave_errno_as_it_was(busy, targets):
         assert r.call_libc("close", 0xFFFFFFFF, tid=t.pid) & 0xFFFFFFFF == 0xFFFFFFFF
         assert int.from_bytes(mem.read(where, 4), "little") == 1234
         mem.write(where, (0).to_bytes(4, "little"))
-    finally:
-        tr.detach_all()
-        mem.close()
     assert t.ask("e").startswith("ok e ")
 
 
 def test_a_crashing_callee_is_taken_back_and_the_target_lives(busy, targets):
     t = targets.start([busy])
-    tr, mem = attached(t.pid)
-    try:
+    with attached(t.pid) as (tr, mem):
         # the calling thread (main) as it goes on: stopped in a system call, it restarts it
         regs = {tid: remote.resumed_regs(st.regs) if tid == t.pid else st.regs.copy()
                 for tid, st in tr.threads.items()}
@@ -232,9 +206,6 @@ def test_a_crashing_callee_is_taken_back_and_the_target_lives(busy, targets):
         with pytest.raises(remote.RemoteCallError, match=r"crashed with SIGSEGV at 0x[0-9a-f]+ \(libc"):
             r.call_libc("strlen", 0)             # reads address 0: SEGV_MAPERR, not write-through
         assert {tid: pt.getregs(tid) for tid in tr.threads} == regs
-    finally:
-        tr.detach_all()
-        mem.close()
     assert t.ask("alive").startswith("ok alive ") and t.alive()
 
 
@@ -242,15 +213,11 @@ def test_process_whose_main_thread_has_exited(tmp_path, targets):
     exe = build_c([PROGS / "leaderless.c"], tmp_path / "leaderless", pie=True)
     t = targets.start([exe])
     eventually(lambda: pt.dying(t.pid), bool)          # "ready" comes from a worker
-    tr, mem = attached(t.pid)
-    try:
+    with attached(t.pid) as (tr, mem):
         assert t.pid not in tr.threads and len(tr.threads) == 2
         r = remote.Remote(tr, mem)
         assert r.call_libc("getpid") == t.pid
         assert procmem.load_base(procmem.read_maps(t.pid), str(exe)) is not None
-    finally:
-        tr.detach_all()
-        mem.close()
     a = int(t.ask().split()[1])
     eventually(lambda: int(t.ask().split()[1]), lambda n: n > a)
 
@@ -260,8 +227,7 @@ def test_trampoline_pages_of_successive_applies_share_one_mapping(busy, targets)
     right after it, where the kernel merges the two: a fork server copies
     and tears down every mapping at each fork."""
     t = targets.start([busy])
-    tr, mem = attached(t.pid)
-    try:
+    with attached(t.pid) as (tr, mem):
         r = remote.Remote(tr, mem)
         near = procmem.load_base(procmem.read_maps(t.pid), str(busy)) or 0x400000
         first = r.mmap_near(near)
@@ -271,9 +237,6 @@ def test_trampoline_pages_of_successive_applies_share_one_mapping(busy, targets)
         # the landing page of remote calls comes first, in the same mapping
         assert [(m.start, m.end) for m in anon_code] == [(first - 4096, first + 8192)]
         assert abs(second - near) < 1 << 31
-    finally:
-        tr.detach_all()
-        mem.close()
     assert t.ask("x").startswith("ok x ")
 
 
