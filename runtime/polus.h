@@ -168,6 +168,16 @@ struct polus_rt_redirect_note {
     unsigned char orig[32];
 };
 int  polus_rt_note_redirects(int patch, const struct polus_rt_redirect_note *notes, unsigned n);
+/* A patch library's writable segments, right after
+ * its dlopen and before anything is written there: the first time they are
+ * copied (0), every later time the copy is put back (1), so each apply of
+ * the patch starts from its initializers (rt_library.c).  -1: bad args or
+ * no memory. */
+#define POLUS_RT_MAX_SEGMENTS 4
+struct polus_rt_segment {
+    uint64_t at, len;
+};
+int  polus_rt_fresh_data(const struct polus_rt_segment *segs, unsigned n);
 /* Stack samples of every thread: repeated records of
  *   tid, n, pc[0] ... pc[n-1]     (uint64_t each; pc[0] is the thread's PC)
  * Returns the number of patches still in progress (0: every update terminated). */

@@ -17,8 +17,9 @@ from polusgen.manifest import ABI_VERSION
 # the runtime's constants the injector relies on: C macro -> value
 SCRATCH_SIZE = 1 << 16       # polus_rt_scratch
 JUMP_BYTES = 32              # one jump's room in polus_rt_commit's codes, and in a redirect note
+MAX_SEGMENTS = 4            # a patch library's writable segments polus_rt_fresh_data() takes
 CONSTANTS = {"POLUS_RT_SCRATCH_SIZE": SCRATCH_SIZE, "POLUS_ABI_VERSION": ABI_VERSION,
-             "RT_REDIRECT_BYTES": JUMP_BYTES,
+             "RT_REDIRECT_BYTES": JUMP_BYTES, "POLUS_RT_MAX_SEGMENTS": MAX_SEGMENTS,
              # the kernel's, that ptrace.py reads signals with
              "sizeof(siginfo_t)": SIGINFO_SIZE, "SEGV_ACCERR": SEGV_ACCERR}
 
@@ -42,6 +43,12 @@ class RedirectNote(ctypes.Structure):
         note = cls(at, target, len(orig), 0)
         ctypes.memmove(note.orig, orig, len(orig))     # every byte: code holds NULs
         return note
+
+
+class Segment(ctypes.Structure):
+    """A patch library's writable segment, for polus_rt_fresh_data()."""
+    C_NAME = "struct polus_rt_segment"
+    _fields_ = [("at", ctypes.c_uint64), ("len", ctypes.c_uint64)]
 
 
 class StackT(ctypes.Structure):
@@ -88,8 +95,8 @@ Regs.C_HEADER = "sys/user.h"
 SigInfoHead.C_NAME = "siginfo_t"
 SigInfoHead.C_PREFIX = True
 
-STRUCTS: tuple[type[ctypes.Structure], ...] = (PolusImport, RedirectNote, Regs, StackT, SigContext, UContext,
-                                               SigInfoHead)
+STRUCTS: tuple[type[ctypes.Structure], ...] = (PolusImport, RedirectNote, Segment, Regs, StackT, SigContext,
+                                               UContext, SigInfoHead)
 
 
 def pack(structs) -> bytes:

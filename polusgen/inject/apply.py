@@ -270,9 +270,10 @@ def _apply(pid: int, so: Path, manifest, pelf: elfmod.ElfFile, imports, rt_lib, 
         def psym(name: str) -> int:
             return pbase + pelf.find(name, tables=(".dynsym",)).value
 
-        # -- link
+        # -- link (the library's data as its first dlopen left it, then the imports)
         mark("loaded")
         at_step("link")
+        fresh_data(s, pbase, pelf)
         table = psym("polus_imports")
         s.mem.write(table, abi.pack(abi.PolusImport(a, n) for a, n in imports))
 
@@ -381,6 +382,22 @@ def fill_progress(res, pst: Optional[dict]) -> None:
     res.active = pst.get("active_functions", [])
     res.synchronized = pst.get("synchronized_data", [])
     res.never_left = pst.get("never_left", [])
+
+
+def fresh_data(s: Session, pbase: int, pelf: elfmod.ElfFile) -> None:
+    """A patch library stays loaded after its rollback: the runtime puts its
+    writable segments back as the first dlopen left them (rt_library.c),
+    so a re-apply starts from the patch's initializers like the first."""
+    segs = [abi.Segment(pbase + g.vaddr, g.memsz) for g in pelf.segments
+            if g.type == elfmod.PT_LOAD and g.flags & elfmod.PF_W and g.memsz]
+    if not segs:
+        return
+    if len(segs) > abi.MAX_SEGMENTS:
+        raise InjectError(f"the patch library has {len(segs)} writable segments; the runtime takes "
+                          f"at most {abi.MAX_SEGMENTS}")
+    if s.rt_call32("polus_rt_fresh_data", s.scratch(abi.pack(segs)), len(segs)) < 0:
+        raise InjectError("the runtime could not keep a copy of the patch library's data "
+                          f"({sum(g.len for g in segs)} bytes)")
 
 
 def note_redirects(s: Session, patch_id: int, redirects: list[jumps.Redirect]) -> None:
