@@ -195,8 +195,8 @@ int  polus_rt_commit(int patch, const unsigned char *codes, unsigned n);
 int  polus_rt_rollback(int patch);
 /* A patch rolled back to the end (or aborted) leaves the runtime: its
  * records are freed and its id is free for the next patch on top (its
- * library stays loaded: see polus_rt.c).  -1: not in such a state, or a thread is busy in the runtime
- * (try again later). */
+ * library is never unloaded: see polus_rt.c).  -1: not in such a state, or
+ * a thread is busy in the runtime (try again later). */
 int  polus_rt_unload(int patch);
 /* NUL-terminated JSON describing every patch, its state, active functions,
  * synchronized data and redirects.  Static buffer, no malloc. */

@@ -695,9 +695,19 @@ POLUS_EXPORT int polus_rt_unload(int patch)
         x->nusers = x->capusers = 0;
         x->patch = -1;
     }
-    /* the library itself stays loaded: dlclose here killed the ftpish
-     * listener in about half of its chain rollbacks (something still
-     * pointed into it); a later apply of the same patch reuses it */
+    /* The library itself is never unloaded, on purpose.  Nothing tells us
+     * that the program holds no pointer into it: new code may have stored
+     * the address of one of the patch's functions or constants in the
+     * program's data (a handler given to sigaction, a callback in a table,
+     * a string literal assigned to a global -- and the rollback's sync
+     * new -> old carries such values into the old copies), and a dlclose
+     * turns the next use into a jump to an unmapped address.  (A dlclose
+     * here once killed the ftpish listener in about half of its chain
+     * rollbacks under load; not reproduced since, in 243 dlcloses of the
+     * live corpus tests, which is no proof.)  It costs the library's
+     * mappings once per distinct patch: an apply of the same patch again
+     * reuses the instance, its data first put back as the first dlopen
+     * left it (rt_library.c). */
     free_fns(p->oldf, p->noldf, p->capoldf);
     free_fns(p->newf, p->nnewf, p->capnewf);
     rt_free(p->data, (size_t)p->capdata * sizeof(int));
