@@ -178,6 +178,17 @@ struct polus_rt_segment {
     uint64_t at, len;
 };
 int  polus_rt_fresh_data(const struct polus_rt_segment *segs, unsigned n);
+/* The switch (commit, rollback) as one step even if the injector dies
+ * during it (rt_park.c): the injector fills the gate, then points every
+ * other thread at polus_rt_park(gen) under a signal frame; parked threads
+ * wait there while gen is the gate's.  hold_ms: fault injection only. */
+struct polus_rt_park_gate {
+    uint64_t gen;
+    int32_t nthreads;
+    uint32_t hold_ms;
+};
+extern struct polus_rt_park_gate polus_rt_park_gate;
+long polus_rt_park(uint64_t gen);
 /* Stack samples of every thread: repeated records of
  *   tid, n, pc[0] ... pc[n-1]     (uint64_t each; pc[0] is the thread's PC)
  * Returns the number of patches still in progress (0: every update terminated). */

@@ -507,8 +507,10 @@ static void put_back_jumps(struct rt_patch *p)
     int fd = open_own_mem();
     for (int i = p->nredir - 1; i >= 0; i--) {
         struct rt_redirect *r = &p->redir[i];
-        if (r->code[0] && memcmp((const void *)r->at, r->code, r->len) == 0)
+        if (r->code[0] && memcmp((const void *)r->at, r->code, r->len) == 0) {
             write_code(fd, r->at, r->orig, r->len);
+            rt_switch_hold();
+        }
     }
     if (fd >= 0)
         close(fd);
@@ -550,6 +552,7 @@ POLUS_EXPORT int polus_rt_activate(int patch)
         rt_sync_item(it, SIDE_NEW);
         atomic_store(&it->state, (it->flags & POLUS_DATA_READONLY) ? IS_RETIRED : IS_SYNCED);
     }
+    rt_switch_hold();       /* copied, not yet protected: no thread may run here */
     if (rt_rebuild_regions() != 0) {
         rt_logf("patch %s: region table busy or out of memory", p->name);
         polus_rt_abort(patch);
@@ -561,12 +564,14 @@ POLUS_EXPORT int polus_rt_activate(int patch)
     return 0;
 }
 
-POLUS_EXPORT int polus_rt_commit(int patch, const unsigned char *codes, unsigned n)
+static int commit(int patch, const unsigned char *codes, unsigned n)
 {
     struct rt_patch *p = rt_patch_get(patch);
     if (!p || (n && !codes) || n != (unsigned)p->nredir ||
         (p->state != PS_REGISTERED && p->state != PS_PRE_UPDATED))
         return -1;
+    if (!rt_switch_alone())
+        return -1;          /* nothing changed: the next command aborts the patch */
     for (unsigned i = 0; i < n; i++) {
         struct rt_redirect *r = &p->redir[i];
         if (memcmp((const void *)r->at, r->orig, r->len) != 0) {
@@ -578,10 +583,13 @@ POLUS_EXPORT int polus_rt_commit(int patch, const unsigned char *codes, unsigned
     }
     txn_begin(RT_TXN_COMMIT, patch);
     int rc = polus_rt_activate(patch);
+    rt_switch_hold();
     if (rc == 0) {
         int fd = open_own_mem();
-        for (unsigned i = 0; i < n && rc == 0; i++)
+        for (unsigned i = 0; i < n && rc == 0; i++) {
             rc = write_code(fd, p->redir[i].at, p->redir[i].code, p->redir[i].len);
+            rt_switch_hold();
+        }
         if (fd >= 0)
             close(fd);
         if (rc != 0) {
@@ -590,6 +598,13 @@ POLUS_EXPORT int polus_rt_commit(int patch, const unsigned char *codes, unsigned
         }
     }
     txn_end();
+    return rc;
+}
+
+POLUS_EXPORT int polus_rt_commit(int patch, const unsigned char *codes, unsigned n)
+{
+    int rc = commit(patch, codes, n);
+    rt_switch_over();
     return rc;
 }
 
@@ -617,7 +632,7 @@ POLUS_EXPORT int polus_rt_abort(int patch)
     return 0;
 }
 
-POLUS_EXPORT int polus_rt_rollback(int patch)
+static int rollback(int patch)
 {
     struct rt_patch *p = rt_patch_get(patch);
     if (!p || (p->state != PS_ACTIVE && p->state != PS_TERMINATED))
@@ -630,6 +645,8 @@ POLUS_EXPORT int polus_rt_rollback(int patch)
             return -1;
         }
     }
+    if (!rt_switch_alone())
+        return -1;          /* nothing changed: the patch is still applied */
     txn_begin(RT_TXN_ROLLBACK, patch);
     p->state = PS_ROLLING_BACK;
     p->rollbacks++;
@@ -647,10 +664,18 @@ POLUS_EXPORT int polus_rt_rollback(int patch)
     rt_rebuild_regions();
     FOR_ITEMS(patch, it)
         rt_protect_item(it);
+    rt_switch_hold();
     /* old data is up to date and tracked: the old code may run again */
     put_back_jumps(p);
     txn_end();
     return 0;
+}
+
+POLUS_EXPORT int polus_rt_rollback(int patch)
+{
+    int rc = rollback(patch);
+    rt_switch_over();
+    return rc;
 }
 
 /* ------------------------------------------------------------ unload */

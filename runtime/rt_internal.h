@@ -157,6 +157,8 @@ struct rt_counters {
     _Atomic unsigned long windows;            /* general path: a page opened for a single-step */
     _Atomic unsigned long heap_freed;         /* heap pairs left write-through because freed */
     _Atomic unsigned long reads_bounced;      /* read(2)s into protected pages done through a bounce buffer */
+    _Atomic unsigned long switches_alone;     /* commits/rollbacks finished after the injector died */
+    _Atomic unsigned long threads_parked;     /* threads that waited in polus_rt_park for such a switch */
 };
 
 /* ---- globals (polus_rt.c) ---- */
@@ -204,6 +206,11 @@ extern RT_HIDDEN _Atomic int rt_pending_heap;
 RT_HIDDEN int rt_range_protected(uintptr_t lo, uintptr_t hi);     /* any live copy's page in it */
 RT_HIDDEN void rt_bury_pages(uintptr_t lo, uintptr_t hi);          /* old-copy pages of an unloaded patch */
 RT_HIDDEN void rt_store(void *dst, const void *src, size_t n);     /* write past protection, then sync */
+
+/* ---- the switch as one step (rt_park.c) ---- */
+RT_HIDDEN int rt_switch_alone(void);      /* 1: no other thread runs; 0: do nothing */
+RT_HIDDEN void rt_switch_hold(void);      /* fault injection: dawdle at a step */
+RT_HIDDEN void rt_switch_over(void);      /* the parked threads may go */
 
 /* ---- hooks in the program's GOT: free, read (rt_hooks.c) ---- */
 RT_HIDDEN int rt_install_hooks(void);

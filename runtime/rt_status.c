@@ -200,7 +200,8 @@ POLUS_EXPORT const char *polus_rt_status_json(void)
     out(", \"counters\": {\"trapped_writes\": %lu, \"false_sharing_faults\": %lu, \"syncs\": %lu,"
         " \"chained_faults\": %lu, \"spurious_traps\": %lu, \"sync_faults\": %lu,"
         " \"handler_reinstalls\": %lu, \"lock_timeouts\": %lu, \"emulated_stores\": %lu, \"windows\": %lu,"
-        " \"heap_pairs_freed\": %lu, \"reads_bounced\": %lu}",
+        " \"heap_pairs_freed\": %lu, \"reads_bounced\": %lu, \"switches_without_injector\": %lu,"
+        " \"threads_parked\": %lu}",
         (unsigned long)atomic_load(&rt_counters.trapped_writes),
         (unsigned long)atomic_load(&rt_counters.false_sharing),
         (unsigned long)atomic_load(&rt_counters.syncs),
@@ -212,7 +213,9 @@ POLUS_EXPORT const char *polus_rt_status_json(void)
         (unsigned long)atomic_load(&rt_counters.emulated_stores),
         (unsigned long)atomic_load(&rt_counters.windows),
         (unsigned long)atomic_load(&rt_counters.heap_freed),
-        (unsigned long)atomic_load(&rt_counters.reads_bounced));
+        (unsigned long)atomic_load(&rt_counters.reads_bounced),
+        (unsigned long)atomic_load(&rt_counters.switches_alone),
+        (unsigned long)atomic_load(&rt_counters.threads_parked));
     out(", \"hooked_got_slots\": %d", rt_hook_count());
     int op = atomic_load(&rt_txn.op);
     if (op != RT_TXN_NONE)

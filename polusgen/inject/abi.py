@@ -51,6 +51,13 @@ class Segment(ctypes.Structure):
     _fields_ = [("at", ctypes.c_uint64), ("len", ctypes.c_uint64)]
 
 
+class ParkGate(ctypes.Structure):
+    """polus_rt_park_gate: the generation of the threads parked for a switch,
+    how many there are, and (fault injection only) the switch's hold."""
+    C_NAME = "struct polus_rt_park_gate"
+    _fields_ = [("gen", ctypes.c_uint64), ("nthreads", ctypes.c_int32), ("hold_ms", ctypes.c_uint32)]
+
+
 class StackT(ctypes.Structure):
     """stack_t: a signal stack."""
     C_NAME = "stack_t"
@@ -95,8 +102,8 @@ Regs.C_HEADER = "sys/user.h"
 SigInfoHead.C_NAME = "siginfo_t"
 SigInfoHead.C_PREFIX = True
 
-STRUCTS: tuple[type[ctypes.Structure], ...] = (PolusImport, RedirectNote, Segment, Regs, StackT, SigContext,
-                                               UContext, SigInfoHead)
+STRUCTS: tuple[type[ctypes.Structure], ...] = (PolusImport, RedirectNote, Segment, ParkGate, Regs, StackT,
+                                               SigContext, UContext, SigInfoHead)
 
 
 def pack(structs) -> bytes:

@@ -18,7 +18,7 @@ which finds the patch registered but not committed and aborts it):
               overwrite: step it out or let it run and look again; then
               polus_rt_commit(): activation and every jump in one call
               inside the target (the commit point: a call that runs to its
-              end even if we die)
+              end even if we die, the other threads parked meanwhile)
   committed   resume, detach
   watch       sample stacks for `wait` seconds: has the update terminated?
 
@@ -320,8 +320,8 @@ def _apply(pid: int, so: Path, manifest, pelf: elfmod.ElfFile, imports, rt_lib, 
         make_safe(s, redirects)
         mark("safe")
         codes = b"".join(rd.code.ljust(abi.JUMP_BYTES, b"\0") for rd in redirects)
-        rc = s.rt_call32("polus_rt_commit", patch_id, s.scratch(codes) if codes else 0, len(redirects),
-                         let_others_run=False, timeout=5.0)
+        rc = s.rt_switch("polus_rt_commit", patch_id, s.scratch(codes) if codes else 0, len(redirects),
+                         kill="in-commit")
         if rc != 0:
             raise InjectError(f"the runtime could not commit {manifest.name} (see its log); it put every byte back")
         committed = True

@@ -2,8 +2,11 @@
 
 kill_point(name): with POLUS_KILL_AT=<name>[@<SIGNAL>] in the environment
 the injector sends itself that signal (SIGKILL unless named) right there.
-The named points are the steps of apply and rollback, and "call:N", the
-N-th remote call this process makes (it dies with the callee running).
+The named points are the steps of apply and rollback, "call:N", the N-th
+remote call this process makes (it dies with the callee running), and
+"parking": while the other threads are being parked for a switch (one
+is), "in-commit" / "in-rollback": inside the switch, which the runtime
+then holds at each of its steps until we are gone (runtime/rt_park.c).
 The fault-injection suite (tests/faults/) kills the injector at each.
 
 SIGTERM, SIGINT and SIGHUP raise Interrupted in the operation, which then
@@ -38,6 +41,11 @@ def kill_point(name: str) -> None:
     where, _, sig = spec.partition("@")
     if where == name:
         os.kill(os.getpid(), getattr(signal, f"SIG{sig}") if sig else signal.SIGKILL)
+
+
+def armed(name: str) -> bool:
+    """POLUS_KILL_AT names this point (the runtime is told to hold there)."""
+    return os.environ.get("POLUS_KILL_AT", "").partition("@")[0] == name
 
 
 def next_call() -> None:

@@ -34,6 +34,7 @@ import os
 import signal
 import struct
 import time
+from dataclasses import dataclass
 from typing import Optional, Sequence, Union
 
 from polusgen import elf as elfmod
@@ -64,6 +65,16 @@ UC_FP_XSTATE, UC_SIGCONTEXT_SS, UC_STRICT_RESTORE_SS = 1, 2, 4
 SS_INVALID = 3          # an invalid uc_stack mode: sigreturn leaves the thread's altstack as it is
 FP_XSTATE_MAGIC1, FP_XSTATE_MAGIC2 = 0x46505853, 0x46505845
 SYNC_SIGNALS = (signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGTRAP)
+# every signal blocked but SIGSEGV and SIGTRAP (the runtime's write-through)
+ONLY_SYNC = ((1 << 64) - 1) & ~((1 << (signal.SIGSEGV - 1)) | (1 << (signal.SIGTRAP - 1)))
+
+
+@dataclass
+class Parking:
+    """Where a switch parks the other threads (runtime/rt_park.c)."""
+    fn: int             # polus_rt_park
+    gate: int           # &polus_rt_park_gate
+    hold_ms: int = 0    # fault injection only
 
 
 def resumed_regs(saved: pt.Regs) -> pt.Regs:
@@ -175,15 +186,21 @@ class Remote:
 
     # ---- the call ----
     def call(self, fn: int, *args: Arg, timeout: float = 2.0, tid: Optional[int] = None,
-             let_others_run: bool = True, retries: int = 3) -> int:
+             let_others_run: bool = True, retries: int = 3, parking: Optional[Parking] = None,
+             kill: Optional[str] = None) -> int:
         """Call fn(*args) in thread `tid` (default: pick_thread()); returns rax.
         The thread's registers, signal mask, vector state and errno are as
-        they were afterwards -- whether or not we are still alive to see it."""
+        they were afterwards -- whether or not we are still alive to see it.
+        parking: the call switches the program (a commit, a rollback): every
+        other thread is parked in the runtime meanwhile and the calling one
+        runs with only SIGSEGV/SIGTRAP unblocked, so that if we die during
+        it no thread runs the program's code until it is over.  kill: a
+        kill point (faults.py) once the callee runs."""
         if len(args) > 6:
             raise ValueError("at most 6 arguments")
         tid = tid if tid is not None else self.pick_thread()
         where = self._errno_of(tid)
-        return self._call(fn, args, timeout, tid, let_others_run, retries, self.landing(), where)
+        return self._call(fn, args, timeout, tid, let_others_run, retries, self.landing(), where, parking, kill)
 
     # ---- the landing page ----
     def landing(self) -> int:
@@ -338,21 +355,49 @@ class Remote:
         return self._errno[tid]
 
     def _call(self, fn: int, args, timeout: float, tid: int, let_others_run: bool, retries: int,
-              land: int, errno_at: Optional[int]) -> int:
+              land: int, errno_at: Optional[int], parking: Optional[Parking] = None,
+              kill: Optional[str] = None) -> int:
         """The call, returning into `land`: the landing stub, or (mapping it)
         libc's __restore_rt, which leaves no result to read (0 returned).
         A termination signal waits for its end."""
         with faults.critical():
-            return self._call_critical(fn, args, timeout, tid, let_others_run, retries, land, errno_at)
+            return self._call_critical(fn, args, timeout, tid, let_others_run, retries, land, errno_at,
+                                       parking, kill)
+
+    def _frame_below(self, saved: pt.Regs, mask: int, xstate: bytes, land: int,
+                     errno_at: int = 0, errno_value: int = 0, below: Optional[int] = None) -> int:
+        """Write, below the thread's red zone (or `below`), a signal frame that
+        resumes it at `saved`; returns where it starts (the callee's entry rsp)."""
+        top = below if below is not None else (saved.rsp - RED_ZONE) & ~0xF
+        fp = fpstate_image(xstate)
+        fp_at = (top - len(fp)) & ~63
+        frame_at = ((fp_at - FRAME_SIZE) & ~0xF) - 8        # = 8 (mod 16): the callee's entry rsp
+        self.mem.write(frame_at, signal_frame(resumed_regs(saved), mask, fp_at, errno_at,
+                                              errno_value, land).ljust(fp_at - frame_at, b"\0") + fp)
+        return frame_at
+
+    @staticmethod
+    def _entry_regs(saved: pt.Regs, fn: int, frame_at: int, values: Sequence[int] = ()) -> pt.Regs:
+        regs = saved.copy()
+        regs.rsp = frame_at
+        regs.rip = fn
+        regs.rax = 0
+        regs.orig_rax = 0xFFFFFFFFFFFFFFFF
+        # no trap flag during the call: a thread caught in the runtime's
+        # single-step write window has TF set (the frame keeps it)
+        regs.eflags &= ~0x100
+        for name, v in zip(("rdi", "rsi", "rdx", "rcx", "r8", "r9"), values):
+            setattr(regs, name, v)
+        return regs
 
     def _call_critical(self, fn: int, args, timeout: float, tid: int, let_others_run: bool, retries: int,
-                       land: int, errno_at: Optional[int]) -> int:
+                       land: int, errno_at: Optional[int], parking: Optional[Parking] = None,
+                       kill: Optional[str] = None) -> int:
         st = self.tracer.threads[tid]
         saved = st.regs.copy() if st.regs is not None else self.tracer.refresh_regs(tid).copy()
         mask = pt.getsigmask(tid)
         xstate = pt.getxstate(tid)
         errno_value = int.from_bytes(self.mem.read(errno_at, 4), "little") if errno_at else 0
-        regs = saved.copy()
         # below the red zone: argument bytes, the FPU image, the frame
         top = (saved.rsp - RED_ZONE) & ~0xF
         values = []
@@ -365,31 +410,24 @@ class Remote:
                 values.append(top)
             else:
                 values.append(int(a) & 0xFFFFFFFFFFFFFFFF)
-        fp = fpstate_image(xstate)
-        fp_at = (top - len(fp)) & ~63
-        frame_at = ((fp_at - FRAME_SIZE) & ~0xF) - 8        # = 8 (mod 16): the callee's entry rsp
-        self.mem.write(frame_at, signal_frame(resumed_regs(saved), mask, fp_at, errno_at or 0,
-                                              errno_value, land).ljust(fp_at - frame_at, b"\0") + fp)
-        regs.rsp = frame_at
-        regs.rip = fn
-        regs.rax = 0
-        regs.orig_rax = 0xFFFFFFFFFFFFFFFF
-        # no trap flag during the call: a thread caught in the runtime's
-        # single-step write window has TF set (the frame keeps it)
-        regs.eflags &= ~0x100
-        for name, v in zip(("rdi", "rsi", "rdx", "rcx", "r8", "r9"), values):
-            setattr(regs, name, v)
+        frame_at = self._frame_below(saved, mask, xstate, land, errno_at or 0, errno_value, below=top)
         self.calls += 1
-        pt.setregs(tid, regs)
+        pt.setregs(tid, self._entry_regs(saved, fn, frame_at, values))
         back = saved
+        parked: list[tuple[int, pt.Regs, int]] = []
         try:
+            if parking is not None:
+                # from here the callee runs even if we die: the others first
+                self._park_others(tid, parking, parked)
+                pt.setsigmask(tid, ONLY_SYNC)
             with pt.synchronous_signals_unblocked(tid):
                 r = self._run(tid, st, timeout, let_others_run, retries,
                               land + len(LANDING_CODE) if land == self._landing else land + len(RESTORE_RT),
-                              frame_at + 8)
+                              frame_at + 8, kill)
             back = resumed_regs(saved)
             return r
         finally:
+            self._unpark(parked)
             try:
                 if back is saved:
                     # not back through the frame (timed out, crashed): put it all back ourselves
@@ -405,6 +443,33 @@ class Remote:
                 pass
             self._settle_signal(st)
 
+    def _park_others(self, tid: int, parking: Parking, parked: list[tuple[int, pt.Regs, int]]) -> None:
+        """Point every thread but `tid` at polus_rt_park(gen) under a frame
+        that puts it back as it was (runtime/rt_park.c): they never run while
+        we live (_unpark puts their registers back), and wait there for the
+        switch to end if we die.  `parked` gets what _unpark needs."""
+        others = [t for t in self.tracer.threads if t != tid]
+        gen = int.from_bytes(os.urandom(8), "little") | 1
+        self.mem.write(parking.gate, bytes(abi.ParkGate(gen, len(others), parking.hold_ms)))
+        for t in others:
+            st = self.tracer.threads[t]
+            saved = st.regs.copy() if st.regs is not None else self.tracer.refresh_regs(t).copy()
+            mask = pt.getsigmask(t)
+            frame_at = self._frame_below(saved, mask, pt.getxstate(t), self.landing())
+            parked.append((t, saved, mask))
+            pt.setsigmask(t, ONLY_SYNC)
+            pt.setregs(t, self._entry_regs(saved, parking.fn, frame_at, (gen,)))
+            faults.kill_point("parking")        # some threads parked, the others not
+
+    def _unpark(self, parked: list[tuple[int, pt.Regs, int]]) -> None:
+        """The parked threads as they were (they never ran)."""
+        for t, saved, mask in parked:
+            try:
+                pt.setregs(t, saved)
+                pt.setsigmask(t, mask)
+            except pt.PtraceError:
+                pass
+
     @staticmethod
     def _settle_signal(st: pt.ThreadState) -> None:
         """The thread no longer sits in the signal-delivery-stop it was taken
@@ -416,11 +481,13 @@ class Remote:
             st.signal, st.siginfo = 0, None
 
     def _run(self, tid: int, st: pt.ThreadState, timeout: float, let_others_run: bool, retries: int,
-             land_end: int, land_rsp: int) -> int:
+             land_end: int, land_rsp: int, kill: Optional[str] = None) -> int:
         """Run the callee to the landing stub's rt_sigreturn, let it restore
         the thread, and return the callee's rax (rdi at the stub)."""
         pt.syscall(tid, 0)
         faults.next_call()
+        if kill:
+            faults.kill_point(kill)
         tries = 0
         landed: list[int] = []      # the callee's result, once it reached the stub
         # seized threads that run on may stop on a signal of their own meanwhile

@@ -5,7 +5,7 @@ old, protect, put back the bytes every jump of that patch overwrote, track
 the new functions), then watch until no new function is active.
 
 Kill points (POLUS_KILL_AT, see faults.py): "rollback" before that call,
-"rolled-back" after it, "watch".  SIGTERM/SIGINT/SIGHUP before the call
+"in-rollback" during it, "rolled-back" after it, "watch".  SIGTERM/SIGINT/SIGHUP before the call
 roll nothing back; after it, the rollback is done and is said so."""
 from __future__ import annotations
 
@@ -160,7 +160,7 @@ def _rollback(pid: int, to: Optional[int], wait: float, t0: float, res: Rollback
             s.tracer.stop_all()
             faults.kill_point("rollback")
             with faults.critical():     # once called, the rollback is done: a signal waits to say so
-                if s.rt_call32("polus_rt_rollback", p["id"], let_others_run=False) != 0:
+                if s.rt_switch("polus_rt_rollback", p["id"], kill="in-rollback") != 0:
                     later = [q["name"] for q in pending]
                     raise InjectError(f"the runtime refused to roll back {p['name']}: "
                                       + (f"{', '.join(later)} is still rolling back on top of it; try again later"

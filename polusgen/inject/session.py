@@ -16,6 +16,7 @@ from polusgen.inject import ptrace as pt
 
 RUNTIME_NAME = "libpolus_rt.so"
 LIVE_STATES = ("pre-updated", "active", "terminated", "rolling-back")
+SWITCH_HOLD_MS = 30     # the runtime's pause at each step of a switch killed on purpose (faults.armed)
 
 
 def check_process(pid: int) -> str:
@@ -296,6 +297,17 @@ class Session:
     def rt_call32(self, name: str, *args, **kw) -> int:
         """An int-returning runtime function: the low 32 bits of rax, signed."""
         r = self.remote.call(self.rt_sym(name), *args, **kw) & 0xFFFFFFFF
+        return r - (1 << 32) if r >= (1 << 31) else r
+
+    def rt_switch(self, name: str, *args, kill: str) -> int:
+        """A runtime call that switches the program (polus_rt_commit,
+        polus_rt_rollback), with every other thread parked in the runtime
+        meanwhile: one step for the program even if we die during it
+        (runtime/rt_park.c).  `kill`: its kill point (faults.py)."""
+        parking = remote.Parking(self.rt_sym("polus_rt_park"), self.rt_sym("polus_rt_park_gate"),
+                                 SWITCH_HOLD_MS if faults.armed(kill) else 0)
+        r = self.remote.call(self.rt_sym(name), *args, let_others_run=False, timeout=5.0, parking=parking,
+                             kill=kill) & 0xFFFFFFFF
         return r - (1 << 32) if r >= (1 << 31) else r
 
     def status_json(self) -> dict:

@@ -10,14 +10,19 @@ import signal
 import pytest
 
 from tests.support.build import needs_gcc, needs_ptrace
-from tests.support.faults import APPLY_STEPS, ROLLBACK_STEPS, build_fig2, kill_after, kill_at, random_delays
+from polusgen.inject.status import process_status
+from tests.support.faults import (APPLY_STEPS, ROLLBACK_STEPS, build_fig2, kill_after, kill_at, polusgen,
+                                  random_delays, settle, version_now)
 
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
 
 # what each step leaves: killed before the commit, nothing of the patch ran
+# inside the switch (in-commit, in-rollback), the runtime finishes it alone,
+# the other threads parked, pausing at each step until the injector is gone;
+# killed while it parks them (one is, three are not), the switch does nothing
 APPLY_SETTLES = {"load": "v0", "link": "v0", "register": "v0", "pre-update": "v0", "commit": "v0",
-                 "committed": "v1", "watch": "v1"}
-ROLLBACK_SETTLES = {"rollback": "v1", "rolled-back": "v0", "watch": "v0"}
+                 "parking": "v0", "in-commit": "v1", "committed": "v1", "watch": "v1"}
+ROLLBACK_SETTLES = {"rollback": "v1", "parking": "v1", "in-rollback": "v0", "rolled-back": "v0", "watch": "v0"}
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +35,7 @@ def test_apply_killed_at_each_step(fig, targets, step):
     v, r, status = kill_at(targets, fig, "apply", step)
     assert r.returncode == -signal.SIGKILL, r.stderr
     assert v == APPLY_SETTLES[step]
-    if step in ("pre-update", "commit"):       # registered, never committed: the next command undoes it
+    if step in ("pre-update", "commit", "parking"):    # registered, never committed: the next command undoes it
         assert "first: undid the interrupted apply of fig2" in status, status
 
 
@@ -39,6 +44,28 @@ def test_rollback_killed_at_each_step(fig, targets, step):
     v, r, _ = kill_at(targets, fig, "rollback", step)
     assert r.returncode == -signal.SIGKILL, r.stderr
     assert v == ROLLBACK_SETTLES[step]
+
+
+@pytest.mark.parametrize("op,point,settles", [("apply", "in-commit", "v1"), ("rollback", "in-rollback", "v0")])
+def test_killed_inside_the_switch_every_other_thread_waits_for_its_end(fig, targets, op, point, settles):
+    """The runtime holds the switch at each step until the injector is gone:
+    the four workers of the Fig. 2 program must have waited, parked in the
+    runtime, for the switch to end (the main thread, blocked reading its
+    stdin, is the one that switches)."""
+    t = targets.start([fig.exe])
+    try:
+        if op == "rollback":
+            polusgen("apply", t.pid, fig.so, "--wait", "0.3", env=fig.env)
+        args = ("apply", t.pid, fig.so) if op == "apply" else ("rollback", t.pid)
+        r = polusgen(*args, "--wait", "0", env={**fig.env, "POLUS_KILL_AT": point}, check=False)
+        assert r.returncode == -signal.SIGKILL, r.stderr
+        assert version_now(t) == settles
+        counters = process_status(t.pid).status["counters"]
+        assert counters["switches_without_injector"] == 1, counters
+        assert counters["threads_parked"] == 4, counters
+        settle(t, fig)
+    finally:
+        t.stop()
 
 
 @pytest.mark.parametrize("op,n", [("apply", 1), ("apply", 4), ("apply", 9), ("rollback", 3)])

@@ -19,8 +19,8 @@ from tests.support.build import REPO, build_c
 from tests.support.cases import FIG2
 from tests.support.process import POLUSGEN, eventually, moving_reports, polusgen
 
-APPLY_STEPS = ["load", "link", "register", "pre-update", "commit", "committed", "watch"]
-ROLLBACK_STEPS = ["rollback", "rolled-back", "watch"]
+APPLY_STEPS = ["load", "link", "register", "pre-update", "commit", "parking", "in-commit", "committed", "watch"]
+ROLLBACK_STEPS = ["rollback", "parking", "in-rollback", "rolled-back", "watch"]
 
 
 def popen(*args, env) -> subprocess.Popen:
