@@ -429,6 +429,10 @@ class LoadClient:
     def running(self) -> bool:
         return any(t.is_alive() for t in self._threads)
 
+    def failures_so_far(self) -> list[Failure]:
+        with self._lock:
+            return list(self._results.failures)
+
     def wait(self) -> Results:
         """Waits for every worker to finish its count or its time."""
         limit = self._t0 + self.seconds + 2 * self.timeout + 1

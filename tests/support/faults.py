@@ -12,6 +12,7 @@ import random
 import signal
 import subprocess
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,6 +108,114 @@ def kill_after(targets, fig: Fig2, op: str, delay: float, sig: int) -> str:
     v, _ = settle(t, fig)
     t.stop()
     return v
+
+
+class Subject:
+    """A running program a campaign kills the injector on: it runs v0 or v1
+    of `patch` (built for it); version_now() checks it is wholly one of them
+    and that nothing was lost, and the runtime agrees."""
+    pid: int
+    patch: Path
+    env: dict
+
+    def alive(self) -> bool:
+        raise NotImplementedError
+
+    def version_now(self) -> str:
+        raise NotImplementedError
+
+
+class Fig2Subject(Subject):
+    def __init__(self, t, fig: Fig2):
+        self.t, self.pid, self.patch, self.env = t, t.pid, fig.so, fig.env
+
+    def alive(self) -> bool:
+        return self.t.alive()
+
+    def version_now(self) -> str:
+        from polusgen.inject.status import process_status
+
+        v = version_now(self.t)
+        st = process_status(self.pid)           # the next command: it recovers first
+        assert st.version == int(v[1]), (v, st.describe())
+        return v
+
+
+def campaign(subject: Subject, random_kills: int, seed: int, most: float = 1.5,
+             steps: tuple[list[str], list[str]] = (APPLY_STEPS, ROLLBACK_STEPS),
+             signals: tuple[str, ...] = ("KILL", "TERM"), every_call: bool = True) -> Counter:
+    """`polusgen apply` and `polusgen rollback` killed at every named step
+    and (every_call) during every remote call they make (call:1, call:2, ...
+    until the command gets through), by each of `signals`, then
+    `random_kills` random-delay kills (up to `most` seconds) of the
+    installed command, by SIGKILL and SIGTERM in turn.
+    After each kill the subject must live, run wholly v0 or v1, have lost
+    nothing, and the next command must bring it to a definite version.
+    Returns the tally: (kind of kill, version it left) -> count."""
+    from polusgen.inject.apply import apply_patch
+    from polusgen.inject.rollback import rollback_patch
+    from polusgen.inject.status import process_status
+
+    tally: Counter = Counter()
+
+    def bring_to(version: str) -> None:
+        for _ in range(50):
+            if subject.version_now() == version:
+                return
+            if version == "v0":
+                rollback_patch(subject.pid, wait=5.0)
+            elif all(p["state"] != "rolling-back" for p in process_status(subject.pid).patches):
+                apply_patch(subject.pid, subject.patch, wait=0.0)
+            else:               # the last rollback is still finishing (status samples it along)
+                time.sleep(0.05)
+        assert subject.version_now() == version
+
+    def judge(kind: str) -> None:
+        assert subject.alive(), f"the target died ({kind})"
+        tally[(kind, subject.version_now())] += 1
+
+    def args(op: str) -> tuple:
+        return (("apply", subject.pid, subject.patch, "--wait", "0") if op == "apply" else
+                ("rollback", subject.pid, "--wait", "0"))
+
+    def run(op: str, point: str) -> subprocess.CompletedProcess:
+        bring_to("v0" if op == "apply" else "v1")
+        return polusgen(*args(op), env={**subject.env, "POLUS_KILL_AT": point}, check=False)
+
+    for op, points in zip(("apply", "rollback"), steps):
+        for sig in signals:
+            for step in points:
+                run(op, f"{step}@{sig}")
+                judge(f"{op} {step}@{sig}")
+            n = 1
+            while every_call:           # every remote call of the command, until it gets through
+                r = run(op, f"call:{n}@{sig}")
+                judge(f"{op} call:N@{sig}")
+                if r.returncode == 0:
+                    break
+                n += 1
+            if every_call:
+                tally[(f"{op} remote calls made (with {sig})", "")] = n - 1
+    for k, delay in enumerate(random_delays(random_kills, most, seed)):
+        op = ("apply", "rollback")[k % 2]
+        sig = (signal.SIGKILL, signal.SIGTERM)[k // 2 % 2]
+        bring_to("v0" if op == "apply" else "v1")
+        p = popen(*args(op), env=subject.env)
+        time.sleep(delay)
+        p.send_signal(sig)
+        p.communicate(timeout=60)
+        judge(f"{op} random {signal.Signals(sig).name}")
+    return tally
+
+
+def kills(tally: Counter) -> int:
+    return sum(v for (k, _), v in tally.items() if "remote calls" not in k)
+
+
+def print_tally(title: str, tally: Counter, seconds: float) -> None:
+    print(f"\n{title}: {kills(tally)} kills in {seconds:.0f} s, 0 failures")
+    for (kind, v), n in sorted(tally.items()):
+        print(f"  {kind:32} {v:3} {n}")
 
 
 def random_delays(n: int, most: float, seed: int) -> list[float]:
