@@ -209,6 +209,10 @@ int  polus_rt_rollback(int patch);
  * library is never unloaded: see polus_rt.c).  -1: not in such a state, or
  * a thread is busy in the runtime (try again later). */
 int  polus_rt_unload(int patch);
+/* With every thread stopped and none inside the runtime: free what
+ * unloading had to keep (replaced region tables, unloaded item slots).
+ * Bytes given back, or -1: try again later. */
+long polus_rt_reclaim(void);
 /* NUL-terminated JSON describing every patch, its state, active functions,
  * synchronized data and redirects.  Static buffer, no malloc. */
 const char *polus_rt_status_json(void);

@@ -70,10 +70,37 @@ struct rt_item *rt_item_at(int index)
     return chunk ? &chunk[index % RT_ITEM_CHUNK] : NULL;
 }
 
+/* Slots of unloaded patches' items that polus_rt_reclaim made free again. */
+static int *free_items;
+static int nfree_items, capfree_items;
+static atomic_int free_items_lock;
+
+static struct rt_item *reused_item(int patch, int *index_out)
+{
+    if (!nfree_items || !rt_trylock(&free_items_lock))
+        return NULL;
+    struct rt_item *it = NULL;
+    if (nfree_items) {
+        int index = free_items[--nfree_items];
+        it = rt_item_at(index);
+        if (it) {
+            memset(it, 0, sizeof *it);      /* not ready: no table or loop looks at it */
+            it->patch = patch;
+            if (index_out)
+                *index_out = index;
+        }
+    }
+    rt_unlock(&free_items_lock);
+    return it;
+}
+
 /* A new item slot (not yet ready).  Any thread: heap pairs are registered
  * from sync code running in signal handlers. */
 struct rt_item *rt_item_new(int patch, int *index_out)
 {
+    struct rt_item *reused = reused_item(patch, index_out);
+    if (reused)
+        return reused;
     int index = atomic_fetch_add(&rt_nitems, 1);
     if (index >= RT_ITEM_CHUNK * RT_ITEM_CHUNKS) {
         atomic_fetch_sub(&rt_nitems, 1);
@@ -745,6 +772,52 @@ POLUS_EXPORT int polus_rt_unload(int patch)
         n--;
     atomic_store(&rt_npatches, n);
     return 0;
+}
+
+/* What unloading cannot free at once, because a thread inside the runtime
+ * may still be reading it: the region tables that were replaced, and the
+ * item slots of unloaded patches.  The injector calls this with every
+ * thread stopped and none of them inside the runtime's code (their stacks
+ * sampled): then nothing holds a pointer to them, and memory stays flat
+ * over any number of apply/rollback cycles.  The number of bytes and slots
+ * given back, or -1: a thread is carrying a store (try again later). */
+static long rt_reclaim_pending_items(void)
+{
+    long n = 0;
+    for (int i = 0, k = atomic_load(&rt_nitems); i < k; i++) {
+        struct rt_item *x = rt_item_at(i);
+        if (x && x->patch == -1 && !atomic_load(&x->ready))
+            n++;
+    }
+    return n;
+}
+
+long rt_reclaimable(void)
+{
+    return rt_superseded_bytes() + rt_reclaim_pending_items() * (long)sizeof(struct rt_item);
+}
+
+POLUS_EXPORT long polus_rt_reclaim(void)
+{
+    if (rt_wt_busy())
+        return -1;
+    long freed = rt_free_superseded_tables();
+    if (freed < 0)
+        return -1;
+    if (!rt_trylock(&free_items_lock))
+        return freed;
+    for (int i = 0, n = atomic_load(&rt_nitems); i < n; i++) {
+        struct rt_item *x = rt_item_at(i);
+        if (!x || x->patch != -1 || atomic_load(&x->ready))
+            continue;
+        if (rt_grow((void **)&free_items, &capfree_items, nfree_items + 1, sizeof(int)) != 0)
+            break;
+        x->patch = -2;                  /* free: reclaimed once */
+        free_items[nfree_items++] = i;
+        freed += (long)sizeof *x;
+    }
+    rt_unlock(&free_items_lock);
+    return freed;
 }
 
 /* ------------------------------------------------------------ progress */

@@ -141,7 +141,9 @@ struct rt_region {
 struct rt_rtable {
     int n;
     size_t maxlen;
-    struct rt_region r[];     /* sorted by start */
+    size_t bytes;                     /* its allocation */
+    struct rt_rtable *superseded;     /* the tables before it, until polus_rt_reclaim frees them */
+    struct rt_region r[];             /* sorted by start */
 };
 
 struct rt_counters {
@@ -182,6 +184,8 @@ RT_HIDDEN void *rt_alloc(size_t n);                   /* zeroed, 16-aligned */
 RT_HIDDEN char *rt_strdup(const char *s);
 RT_HIDDEN int rt_grow(void **arr, int *cap, int need, size_t elem);
 RT_HIDDEN void rt_free(void *p, size_t n);           /* back for reuse (registration-time memory only) */
+RT_HIDDEN long rt_mem_in_use(void);                  /* bytes handed out by rt_alloc and not freed */
+RT_HIDDEN size_t rt_alloc_size(size_t n);            /* what rt_alloc(n) takes */
 RT_HIDDEN int rt_trylock(atomic_int *lock);          /* 1 = taken; 0 = gave up */
 RT_HIDDEN void rt_unlock(atomic_int *lock);
 RT_HIDDEN long rt_gettid(void);
@@ -204,6 +208,10 @@ extern RT_HIDDEN atomic_int rt_region_lock;
 extern RT_HIDDEN _Atomic int rt_pending_heap;
 
 RT_HIDDEN int rt_range_protected(uintptr_t lo, uintptr_t hi);     /* any live copy's page in it */
+RT_HIDDEN long rt_free_superseded_tables(void);                    /* bytes freed, or -1: lock busy */
+RT_HIDDEN long rt_superseded_bytes(void);                          /* what that would free */
+RT_HIDDEN size_t rt_wt_slots_bytes(int *count);                    /* per-thread slots (count: how many) */
+RT_HIDDEN long rt_reclaimable(void);                               /* bytes polus_rt_reclaim would free */
 RT_HIDDEN void rt_bury_pages(uintptr_t lo, uintptr_t hi);          /* old-copy pages of an unloaded patch */
 RT_HIDDEN void rt_store(void *dst, const void *src, size_t n);     /* write past protection, then sync */
 

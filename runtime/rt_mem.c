@@ -46,6 +46,20 @@ static void *map_zeroed(size_t n)
 #define FREE_CLASSES 14
 static void *free_lists[FREE_CLASSES];
 static atomic_int free_lock;
+static _Atomic long in_use;         /* for the status: flat over apply/rollback cycles? */
+
+long rt_mem_in_use(void)
+{
+    return atomic_load(&in_use);
+}
+
+static int size_class(size_t n);
+
+size_t rt_alloc_size(size_t n)
+{
+    int c = size_class(n);
+    return c < FREE_CLASSES ? (size_t)16 << c : n;
+}
 
 static int size_class(size_t n)
 {
@@ -77,6 +91,7 @@ void rt_free(void *p, size_t n)
     *(void **)p = free_lists[c];
     free_lists[c] = p;
     rt_unlock(&free_lock);
+    atomic_fetch_sub(&in_use, (long)((size_t)16 << c));
 }
 
 /* Bump allocator, lock-free: any thread, any signal handler.  Big requests
@@ -86,10 +101,13 @@ void *rt_alloc(size_t n)
     int c = size_class(n);
     if (c < FREE_CLASSES) {
         /* whole size classes: what rt_free gives back fits the next request */
+        n = (size_t)16 << c;
+        atomic_fetch_add(&in_use, (long)n);
         void *p = take_freed(n);
         if (p)
             return p;
-        n = (size_t)16 << c;
+    } else {
+        atomic_fetch_add(&in_use, (long)n);
     }
     n = (n + 15) & ~(size_t)15;
     if (n > ARENA_CHUNK / 4)
@@ -130,7 +148,8 @@ char *rt_strdup(const char *s)
     return d;
 }
 
-/* Grow a registration-time array (only the injector's thread touches these). */
+/* Grow a registration-time array (only the injector's thread touches
+ * these, so the old one can go back at once). */
 int rt_grow(void **arr, int *cap, int need, size_t elem)
 {
     if (need <= *cap)
@@ -141,8 +160,10 @@ int rt_grow(void **arr, int *cap, int need, size_t elem)
     void *n = rt_alloc((size_t)ncap * elem);
     if (!n)
         return -1;
-    if (*arr)
+    if (*arr) {
         memcpy(n, *arr, (size_t)*cap * elem);
+        rt_free(*arr, (size_t)*cap * elem);
+    }
     *arr = n;
     *cap = ncap;
     return 0;

@@ -216,7 +216,11 @@ POLUS_EXPORT const char *polus_rt_status_json(void)
         (unsigned long)atomic_load(&rt_counters.reads_bounced),
         (unsigned long)atomic_load(&rt_counters.switches_alone),
         (unsigned long)atomic_load(&rt_counters.threads_parked));
-    out(", \"hooked_got_slots\": %d", rt_hook_count());
+    int thread_slots;
+    size_t slot_bytes = rt_wt_slots_bytes(&thread_slots);
+    out(", \"hooked_got_slots\": %d, \"memory\": {\"records\": %ld, \"reclaimable\": %ld, \"item_slots\": %d,"
+        " \"thread_slots\": %d, \"thread_slot_bytes\": %zu}", rt_hook_count(), rt_mem_in_use() - (long)slot_bytes,
+        rt_reclaimable(), atomic_load(&rt_nitems), thread_slots, slot_bytes);
     int op = atomic_load(&rt_txn.op);
     if (op != RT_TXN_NONE)
         out(", \"transaction\": {\"op\": \"%s\", \"patch\": %d, \"tid\": %ld}",

@@ -146,6 +146,21 @@ static struct wt_slot *slot_get(void)
     return NULL;
 }
 
+/* The per-thread slots' memory: one slot per thread that was ever inside
+ * the fault handler at the same time as others, kept for the process's
+ * life (bounded by its number of threads). */
+size_t rt_wt_slots_bytes(int *count)
+{
+    int n = 0;
+    for (int i = 0; i < MAX_SLOTS; i++)
+        if (atomic_load(&slots[i]))
+            n++;
+    if (count)
+        *count = n;
+    return (size_t)n * (rt_alloc_size(sizeof(struct wt_slot)) + rt_alloc_size(SLOT_SNAPS * rt_pagesize)
+                        + rt_alloc_size(SLOT_SCRATCH));
+}
+
 /* Is some thread in the middle of a store we carry (inside the fault
  * handler, or in a single-step window)?  The injector stops threads anywhere,
  * also between the read and the write of an emulated lock cmpxchg: the pages
@@ -254,7 +269,8 @@ int rt_rebuild_regions(void)
             if (it->addr[s] && it->size[s])
                 count++;
     }
-    struct rt_rtable *t = rt_alloc(sizeof *t + (size_t)count * sizeof(struct rt_region));
+    size_t bytes = sizeof(struct rt_rtable) + (size_t)count * sizeof(struct rt_region);
+    struct rt_rtable *t = rt_alloc(bytes);
     if (!t) {
         rt_unlock(&rt_region_lock);
         return -1;
@@ -280,9 +296,41 @@ int rt_rebuild_regions(void)
     sort_regions(t->r, n);
     t->n = n;
     t->maxlen = maxlen;
+    t->bytes = bytes;
+    /* a handler may still be reading the table this one replaces: it is
+     * kept until polus_rt_reclaim knows no thread is in the runtime */
+    t->superseded = atomic_load(&rt_table);
     atomic_store(&rt_table, t);
     rt_unlock(&rt_region_lock);
     return 0;
+}
+
+long rt_superseded_bytes(void)
+{
+    long n = 0;
+    const struct rt_rtable *t = atomic_load(&rt_table);
+    for (t = t ? t->superseded : NULL; t; t = t->superseded)
+        n += (long)t->bytes;
+    return n;
+}
+
+long rt_free_superseded_tables(void)
+{
+    if (!rt_trylock(&rt_region_lock))
+        return -1;
+    struct rt_rtable *t = atomic_load(&rt_table);
+    struct rt_rtable *old = t ? t->superseded : NULL;
+    if (t)
+        t->superseded = NULL;
+    rt_unlock(&rt_region_lock);
+    long freed = 0;
+    while (old) {
+        struct rt_rtable *next = old->superseded;
+        freed += (long)old->bytes;
+        rt_free(old, old->bytes);
+        old = next;
+    }
+    return freed;
 }
 
 void rt_protect_item(struct rt_item *it)

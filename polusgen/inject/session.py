@@ -238,6 +238,8 @@ class Session:
         states = {p["id"]: p.get("state") for p in st.get("patches", [])}
         if any(v in ("rolled-back", "aborted", "rolling-back") for v in states.values()) or undone:
             self._with_all_stopped(lambda: notes.extend(self._finish_rollbacks_and_unload()))
+        elif st.get("memory", {}).get("reclaimable"):
+            self._with_all_stopped(self.reclaim)
         return notes
 
     def _finish_rollbacks_and_unload(self) -> list[str]:
@@ -251,13 +253,28 @@ class Session:
             self.progress()
             st = self.status_json()
         notes = []
+        any_unloaded = False
         for p in sorted(st.get("patches", []), key=lambda p: -p["id"]):
             if p.get("state") in ("rolled-back", "aborted"):
                 unloaded = self.rt_call32("polus_rt_unload", p["id"], let_others_run=False) == 0
+                any_unloaded |= unloaded
                 if p["id"] in rolling:
                     notes.append(f"{p['name']} has finished rolling back"
                                  + (" and was unloaded" if unloaded else ""))
+        if any_unloaded or st.get("memory", {}).get("reclaimable"):
+            self.reclaim()
         return notes
+
+    def reclaim(self) -> None:
+        """What unloading had to keep while a thread might be reading it
+        (runtime/polus_rt.c: polus_rt_reclaim) is freed when no thread's
+        stack shows it inside the runtime; otherwise at a later command."""
+        base, e, path = self._rt
+        text = [(m.start, m.end) for m in procmem.read_maps(self.pid) if m.path == path and "x" in m.perms]
+        for frames in self.samples().values():
+            if any(lo <= (pc if i == 0 else pc - 1) < hi for i, pc in enumerate(frames) for lo, hi in text):
+                return
+        self.remote.call(self.rt_sym("polus_rt_reclaim"), let_others_run=False)
 
     def _with_all_stopped(self, work) -> None:
         caller = self.remote.pick_thread()

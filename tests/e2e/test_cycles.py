@@ -52,8 +52,14 @@ def test_more_applies_than_the_old_limit_and_nothing_piles_up(fig, targets):
     cycle(t.pid, fig.so)
     process_status(t.pid)                  # the first rolled-back patch is unloaded here
     maps_one = len(procmem.read_maps(t.pid))
+    flat = ("records", "item_slots")       # the runtime's memory but for its per-thread slots
+    mem_one = eventually(lambda: process_status(t.pid).status["memory"], lambda m: not m["reclaimable"])
     for _ in range(70):                    # the runtime used to refuse the 65th
         cycle(t.pid, fig.so)
+    # what unloading kept while a thread might read it is freed by a later
+    # command, once no thread is inside the runtime
+    mem = eventually(lambda: process_status(t.pid).status["memory"], lambda m: not m["reclaimable"])
+    assert {k: mem[k] for k in flat} == {k: mem_one[k] for k in flat}, (mem_one, mem)
     st = process_status(t.pid)
     assert version_now(t) == "v0"
     # every rolled-back patch but the last is gone: unloaded, not listed
