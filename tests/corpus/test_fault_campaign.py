@@ -30,6 +30,7 @@ from tests.support.build import needs_gcc, needs_ptrace
 from tests.support.faults import Subject, campaign, print_tally
 
 RANDOM = int(os.environ.get("POLUS_FAULT_CAMPAIGN", "0"))
+PATIENCE = 30.0
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
 
 
@@ -43,7 +44,10 @@ class ServerSubject(Subject):
         self.env = {**os.environ, "POLUS_CACHE_DIR": str(tmp_path / "cache")}
         self.srv = ServerProcess(bins[server, "v0"], *args)
         self.pid, self.port = self.srv.pid, self.srv.port
-        self.load = LoadClient(self.port, scenario, workers=workers, count=10**9, seconds=3600).start()
+        # a request fails if it gets a wrong answer or none within PATIENCE
+        # seconds (this 2-core VM, shared, stalls for several seconds at times)
+        self.load = LoadClient(self.port, scenario, workers=workers, count=10**9, seconds=3600,
+                               timeout=PATIENCE).start()
 
     def stop(self) -> None:
         try:
@@ -79,11 +83,11 @@ class KVSubject(ServerSubject):
         self.written = 0
 
     def fresh_version(self) -> str:
-        with KVClient(self.port) as c:
+        with KVClient(self.port, PATIENCE) as c:
             return {"kvserver 0": "v0", "kvserver 1": "v1"}[c.cmd("VERSION")]
 
     def no_loss(self) -> None:
-        with KVClient(self.port) as c:
+        with KVClient(self.port, PATIENCE) as c:
             if self.written:
                 got = c.cmd(f"GET campaign-{self.written}")
                 assert got == f"VALUE {self.written}", (self.written, got)
@@ -98,7 +102,7 @@ class FTPSubject(ServerSubject):
                          str(ftp_root(tmp_path / "root")))
 
     def fresh_version(self) -> str:
-        with FTPClient(self.port) as c:
+        with FTPClient(self.port, PATIENCE) as c:
             greeting = c.read_reply()
             c.expect("QUIT", 221)
         return {"ftpish 0 ready": "v0", "ftpish 1 ready": "v1"}[greeting.text]

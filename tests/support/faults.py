@@ -172,7 +172,11 @@ def campaign(subject: Subject, random_kills: int, seed: int, most: float = 1.5,
 
     def judge(kind: str) -> None:
         assert subject.alive(), f"the target died ({kind})"
-        tally[(kind, subject.version_now())] += 1
+        try:
+            v = subject.version_now()
+        except AssertionError as e:
+            raise AssertionError(f"after {kind}: {e}") from e
+        tally[(kind, v)] += 1
 
     def args(op: str) -> tuple:
         return (("apply", subject.pid, subject.patch, "--wait", "0") if op == "apply" else
