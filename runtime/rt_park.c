@@ -81,20 +81,29 @@ static int traced(void)
     return !t || atol(t + 10) != 0;
 }
 
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
 int rt_switch_alone(void)
 {
     uint64_t gen = gate_gen();
     if (!gen)
         return 1;       /* nobody was parked (a single-threaded target, or an older injector) */
     if (polus_rt_park_gate.hold_ms) {
-        /* the fault-injection suite: wait until the injector is gone */
-        for (int i = 0; i < 2000 && traced(); i++)
+        /* the fault-injection suite: wait a moment for the injector to be
+         * gone (it is not, if it was sent SIGTERM: the others are stopped
+         * meanwhile, so not long) */
+        for (long end = now_ms() + 500; traced() && now_ms() < end;)
             nap(1000000);
     }
     if (traced())
         return 1;
     /* the injector died: every thread it parked must be here first */
-    for (int i = 0; i < 20000 && atomic_load(&arrived) < polus_rt_park_gate.nthreads; i++)
+    for (long end = now_ms() + 1000; atomic_load(&arrived) < polus_rt_park_gate.nthreads && now_ms() < end;)
         nap(50000);
     if (atomic_load(&arrived) >= polus_rt_park_gate.nthreads) {
         atomic_fetch_add(&rt_counters.switches_alone, 1);
