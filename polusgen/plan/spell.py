@@ -365,6 +365,10 @@ class PatchWriter:
                 todo.append(m)
                 if _needs_before(e, dep):
                     g.add_edge(m, n)
+            for dep in sorted(_held_through_typedefs(e, (self.old if w == "old" else self.new).types)):
+                if (m := node_for(w, dep)) is not None:
+                    todo.append(m)
+                    g.add_edge(m, n)
         order_key = {}
         for n in g.nodes:
             e = entity(n)
@@ -572,6 +576,26 @@ def _needs_before(e, dep: str) -> bool:
         if isinstance(t, c_ast.TypeDecl) and isinstance(t.type, (c_ast.Struct, c_ast.Union)) and t.type.name:
             return False   # typedef struct X T: a forward declaration is enough
     return True
+
+
+def _held_through_typedefs(e, types) -> set[str]:
+    """The structs, unions and enums e holds by value through typedef names
+    (`T member;` with `typedef union U T;`): their complete definitions must
+    come before e, not only the typedef, which needs a forward declaration."""
+    out: set[str] = set()
+    todo = [d for d in e.deps_by_value if d.startswith("typedef ")]
+    seen: set[str] = set()
+    while todo:
+        t = todo.pop()
+        if t in seen or t not in types:
+            continue
+        seen.add(t)
+        for d in types[t].deps_by_value:
+            if d.startswith("typedef "):
+                todo.append(d)
+            else:
+                out.add(d)
+    return out
 
 
 def _strip_nested_bodies(node, top) -> None:
