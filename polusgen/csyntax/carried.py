@@ -1,7 +1,8 @@
 """How the frontend carries C that pycparser cannot parse, in C that it can.
 
-* an asm statement becomes a call with its whole original text in one string
-  literal, `__polus_asm("...")` (polusgen.frontend.asm writes it);
+* an asm statement becomes a call with its original text in string literals
+  and its operands' C expressions as arguments between them,
+  `__polus_asm("...(", (expr), ")...")` (polusgen.frontend.asm writes it);
 * a string-valued system macro (`_PATH_BSHELL`) becomes a marker string,
   `"\\001polus:_PATH_BSHELL\\001"` (polusgen.frontend.realheaders writes it).
 

@@ -91,9 +91,9 @@ class SourceGenerator(c_generator.CGenerator):
         return super().visit_Constant(n)
 
     def visit_FuncCall(self, n: c_ast.FuncCall) -> str:
-        if isinstance(n.name, c_ast.ID) and n.name.name == ASM_CALL and n.args is not None \
-                and len(n.args.exprs) == 1 and isinstance(n.args.exprs[0], c_ast.Constant):
-            return decode_asm(n.args.exprs[0].value)      # an asm statement, as written
+        if isinstance(n.name, c_ast.ID) and n.name.name == ASM_CALL and n.args is not None:
+            # an asm statement as written, its operands' expressions printed in place
+            return "".join(decode_asm(a.value) if k % 2 == 0 else self.visit(a) for k, a in enumerate(n.args.exprs))
         orig = rewritten_call(n)
         if orig is None:
             return super().visit_FuncCall(n)
