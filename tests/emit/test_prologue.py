@@ -31,13 +31,19 @@ def test_patch_prologue_is_the_programs_recorded_one(tmp_path):
     out = tmp_path / "p.polus.c"
     write_patch(compute_changeset(old, new), out, program="p")
     text = out.read_text()
-    assert _code_lines(text)[:9] == [
+    lines = _code_lines(text)
+    # the program's own lines: compiled as its build compiles them (a #warning stays a warning)
+    start = lines.index("POLUS_PROGRAM_CODE_BEGIN")
+    assert lines[start:start + 11] == [
+        "POLUS_PROGRAM_CODE_BEGIN",
         "#ifndef _GNU_SOURCE", "#define _GNU_SOURCE 1", "#endif",
         "#include <stdio.h>",
         "#ifndef __USE_GNU", "#define __USE_GNU 1", "#endif",
         "#include <utmpx.h>",
+        "POLUS_PROGRAM_CODE_END",
         '#include "polus.h"',
     ]
+    assert not any(l.startswith("#include") for l in lines[:start])
     assert "_POSIX_C_SOURCE" not in text and "string.h" not in text
     r = compile_so(out, tmp_path / "p.so")
     assert r.returncode == 0, r.stderr
