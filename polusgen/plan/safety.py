@@ -16,6 +16,11 @@ crash a real server after an update that reported success:
              the old one uses the new one) and is filled only at start-up (by
              code that never runs again in the running process): new code reads
              its initial value.
+* startup    a new global, or a new member of a changed struct a global
+             holds, that start-up code always fills (a plain assignment of a
+             non-zero value, outside any condition) and never fills again in
+             the running process, read by new code: it reads its initial value
+             where a new process would find the start-up one.
 
 Each finding names the user functions (`user_polus_<what>`, see
 templates/USER_CODE.md) that cover it, with a skeleton of them.  The patch's
@@ -81,14 +86,15 @@ def find_unsafe(plan: PatchPlan, sync: SyncBuilder, w: PatchWriter) -> list[Find
     """Every error-level finding of a patch.  `sync` has made the sync
     functions (what they skip, which converters exist); `w` spells types in
     the patch's names.  Imports what a skeleton refers to."""
-    return _unsynced(plan, sync.skips, w) + _untyped(plan, sync, w) + _replaced(plan)
+    replaced = _replaced(plan)
+    return _unsynced(plan, sync.skips, w) + _untyped(plan, sync, w) + replaced + _startup(plan, replaced)
 
 
 def pre_update_hooks(findings: Iterable[Finding]) -> list[str]:
     """The `<what>` of every void(void) user function the pre-update callback calls."""
     out: dict[str, None] = {}
     for f in findings:
-        if f.code in ("untyped", "replaced"):
+        if f.code in ("untyped", "replaced", "startup"):
             out.setdefault(f.covers[0], None)
     return list(out)
 
@@ -498,4 +504,111 @@ def _replaced(plan: PatchPlan) -> list[Finding]:
                     f"void user_polus_{hook}(void)\n{{\n    /* TODO: {sym} = ... POLUS_OLD_{old_base} ... */\n}}\n")
             out.append(finding("replaced", name, reason, (hook,), text, g.new.coord))
             break
+    return out
+
+
+# ---------------------------------------------------------------- startup
+
+def _lvalue_path(n) -> Optional[tuple[str, Optional[str]]]:
+    """(global name, member) an assignment's target starts from: `g`, `g[i]`
+    -> (g, None); `g.m`, `g.m[i].x` -> (g, m)."""
+    member = None
+    while True:
+        if isinstance(n, c_ast.ArrayRef):
+            n = n.name
+        elif isinstance(n, c_ast.StructRef) and n.type == ".":
+            member, n = n.field.name, n.name
+        elif isinstance(n, c_ast.ID):
+            return n.name, member
+        else:
+            return None
+
+
+def _unconditional_fills(fn) -> set[tuple[str, Optional[str]]]:
+    """What `fn` always assigns a value other than 0 to: the (global, member)
+    targets of its plain `x = value;` statements outside any condition or loop."""
+    out: set = set()
+
+    def walk(n) -> None:
+        if isinstance(n, c_ast.Compound):
+            for item in n.block_items or ():
+                walk(item)
+        elif isinstance(n, c_ast.Assignment) and not _is_constant_zero(n.rvalue):
+            if (t := _lvalue_path(n.lvalue)) is not None:
+                out.add(t)
+
+    if getattr(fn.node, "body", None) is not None:
+        walk(fn.node.body)
+    return out
+
+
+def _is_constant_zero(expr) -> bool:
+    while isinstance(expr, c_ast.Cast):
+        expr = expr.expr
+    return (isinstance(expr, c_ast.Constant) and expr.type in ("int", "char")
+            and expr.value.rstrip("uUlL") in ("0", "'\\0'")) or (isinstance(expr, c_ast.ID) and expr.name == "NULL")
+
+
+def _member_reads(fn, name: str, members: set[str]) -> set[str]:
+    """Members of `members` that `fn` reads as `name.member`."""
+    return {n.field.name for n in _walk(fn.node)
+            if isinstance(n, c_ast.StructRef) and n.type == "." and isinstance(n.name, c_ast.ID)
+            and n.name.name == name and n.field.name in members}
+
+
+def _walk(node):
+    yield node
+    for _, c in node.children():
+        yield from _walk(c)
+
+
+def _added_members(plan: PatchPlan, g) -> tuple[Optional[str], set[str]]:
+    """The struct a changed global is, and the members it has in the new version only."""
+    from polusgen.emit.ctypes import resolve
+
+    cs = plan.cs
+    ro, rn = resolve(g.old.node.type, cs.old), resolve(g.new.node.type, cs.new)
+    if ro.kind != "struct" or rn.kind != "struct" or ro.key != rn.key:
+        return None, set()
+    return rn.key, {d.name for d in rn.node.decls or () if d.name} - {d.name for d in ro.node.decls or () if d.name}
+
+
+def _startup(plan: PatchPlan, replaced: list[Finding]) -> list[Finding]:
+    cs = plan.cs
+    taken = {f.covers[0] for f in replaced}
+    candidates = [(g, None, None) for g in cs.globals.values() if g.status is Status.ADDED and not g.new.const]
+    candidates += [(g, *m) for g in cs.globals.values() if g.status is Status.CHANGED and not g.new.const
+                   and (m := _added_members(plan, g))[1]]
+    if not candidates:
+        return []
+    runs = _runs_after_update(plan)
+    out = []
+    for g, struct, members in candidates:
+        key, name = g.key, g.new.name
+        base, sym = plan.bases[("global", key)], plan.symbols[("global", key)]
+        hook = f"init_{base}"
+        writers = sorted(k for k, f in cs.new.functions.items() if key in f.writes)
+        if hook in taken or not writers or set(writers) & runs:
+            continue    # said by `replaced`, never filled, or filled again while it runs
+        fills = {t for k in writers for t in _unconditional_fills(cs.new.functions[k]) if t[0] == name}
+        if members is None:
+            lost = {None} if fills else set()
+            readers = sorted(k for k in runs if key in cs.new.functions[k].reads)
+        else:
+            lost = {m for _, m in fills if m in members}
+            readers = sorted(k for k in runs if _member_reads(cs.new.functions[k], name, lost))
+        if not lost or not readers:
+            continue
+        shown = shown_name(plan, "global", key)
+        what = ("a new global" if members is None else
+                f"{'members' if len(lost) > 1 else 'member'} {', '.join(sorted(lost))}, new in {struct},")
+        reason = (f"{what} filled only at start-up ({_names(writers)}), which never runs again in the "
+                  f"running process; new code reads it ({_names(readers)}): it would read its initial value")
+        text = (_comment_head(f"{shown} ({g.new.coord}): {reason}.") +
+                " * Called by the pre-update callback, every thread stopped, before anything is redirected.\n"
+                f" * New code's {shown} is {sym}.\n"
+                f" * TODO: fill it as start-up would have, then delete the POLUS_TODO_ line. */\n"
+                f"#define POLUS_TODO_{hook} 1\n"
+                f"void user_polus_{hook}(void)\n{{\n    /* TODO: {sym}... = ... */\n}}\n")
+        out.append(finding("startup", shown, reason, (hook,), text, g.new.coord))
     return out
