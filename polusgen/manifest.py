@@ -59,7 +59,7 @@ class Data:
 class UnsafeFinding:
     """State the patch cannot carry by itself (polusgen.plan.safety): apply refuses
     the patch while one is not covered by the user code built into it."""
-    code: str                    # "unsynced" | "untyped" | "replaced" | "startup"
+    code: str                    # "unsynced" | "untyped" | "stack" | "replaced" | "startup"
     entity: str                  # key of the global or type
     reason: str
     covers: list[str]            # the user_polus_<what> functions that cover it

@@ -16,6 +16,10 @@ crash a real server after an update that reported success:
              the old one uses the new one) and is filled only at start-up (by
              code that never runs again in the running process): new code reads
              its initial value.
+* stack      an object of a changed struct on the stack of a never-left
+             function (main) whose address it passes to a signature-changed
+             function: the stub hands new code the object's counterpart, and
+             an object on a stack has none (NULL).
 * startup    a new global, or a new member of a changed struct a global
              holds, that start-up code always fills (a plain assignment of a
              non-zero value, outside any condition) and never fills again in
@@ -87,7 +91,8 @@ def find_unsafe(plan: PatchPlan, sync: SyncBuilder, w: PatchWriter) -> list[Find
     functions (what they skip, which converters exist); `w` spells types in
     the patch's names.  Imports what a skeleton refers to."""
     replaced = _replaced(plan)
-    return _unsynced(plan, sync.skips, w) + _untyped(plan, sync, w) + replaced + _startup(plan, replaced)
+    return (_unsynced(plan, sync.skips, w) + _untyped(plan, sync, w) + _stack(plan, w) + replaced
+            + _startup(plan, replaced))
 
 
 def pre_update_hooks(findings: Iterable[Finding]) -> list[str]:
@@ -401,6 +406,70 @@ def _untyped(plan: PatchPlan, sync: SyncBuilder, w: PatchWriter) -> list[Finding
                 f"void user_polus_{hook}(void)\n{{\n    /* TODO */\n}}\n")
         out.append(finding("untyped", key, reason, (hook,), text, w.type_coord(key)))
     return out
+
+
+# ---------------------------------------------------------------- stack
+
+def _stack_objects(fn, prog: Program, structs: set[str]) -> dict[str, str]:
+    """Locals of `fn` (not static) that are objects of a type in `structs`, or
+    arrays of them: name -> type key."""
+    from polusgen.emit.ctypes import resolve
+
+    out = {}
+    for n in _walk(fn.node.body):
+        if isinstance(n, c_ast.Decl) and n.name and "static" not in n.storage and "extern" not in n.storage:
+            t = n.type.type if isinstance(n.type, c_ast.ArrayDecl) else n.type
+            r = resolve(t, prog)
+            key = r.key or r.owner
+            if r.kind in ("struct", "union") and key in structs:
+                out[n.name] = key
+    return out
+
+
+def _stack(plan: PatchPlan, w: PatchWriter) -> list[Finding]:
+    from polusgen.emit.sync import ident_of
+
+    cs = plan.cs
+    out = []
+    for st in plan.stubs:
+        old_fn = cs.old.functions[st.key]
+        places = []
+        for caller in st.callers:
+            fn = cs.old.functions[caller]
+            objects = _stack_objects(fn, cs.old, set(plan.changed_types))
+            for call in _walk(fn.node.body):
+                if not (isinstance(call, c_ast.FuncCall) and isinstance(call.name, c_ast.ID)
+                        and call.name.name == old_fn.name and call.args is not None):
+                    continue
+                for a in call.args.exprs:
+                    if isinstance(a, c_ast.UnaryOp) and a.op == "&":
+                        a = a.expr
+                    if isinstance(a, c_ast.ID) and a.name in objects:
+                        places.append((fn.name, a.name, objects[a.name], call.coord.line))
+        if not places:
+            continue
+        hook = f"stub_{ident_of(st.key)}"
+        where = "; ".join(dict.fromkeys(f"{f} ({t} {v}, line {line})" for f, v, t, line in places))
+        types = ", ".join(dict.fromkeys(w.type_spelling(t, "new") for _, _, t, _ in places))
+        reason = (f"new code gets objects on the stack of never-left functions ({where}) through the stub of "
+                  f"{old_fn.name}, which passes their counterparts: an object on a stack has none, and new code "
+                  "would get NULL")
+        proto = w.spell("old", old_fn.node.decl.type, f"user_polus_{hook}")
+        text = (_comment_head(f"{old_fn.name} ({old_fn.coord}): {reason}.") +
+                f" * Replaces the body of the stub that the old {old_fn.name} is redirected to (same prototype).\n"
+                f" * TODO: give new code's {st.target} an object of {types} made from the old one (and copy it\n"
+                " * back after the call), then delete the POLUS_TODO_ line. */\n"
+                f"#define POLUS_TODO_{hook} 1\n"
+                f"{proto}\n{{\n    /* TODO */\n{_skeleton_return(old_fn.node.decl.type)}}}\n")
+        out.append(finding("stack", old_fn.name, reason, (hook,), text, old_fn.coord))
+    return out
+
+
+def _skeleton_return(fd) -> str:
+    """The statement a skeleton function needs to compile: none for void."""
+    t = fd.type
+    void = (isinstance(t, c_ast.TypeDecl) and isinstance(t.type, c_ast.IdentifierType) and t.type.names == ["void"])
+    return "" if void else "    return 0;\n"
 
 
 # ---------------------------------------------------------------- replaced

@@ -1,7 +1,7 @@
 """Nothing silently unsafe: patches that cannot carry the running program's
 state are refused until user code covers it (polusgen.plan.safety).
 
-Each of tests/cases/unsafe_{table,untyped,replaced,startup} is really run: v0 is
+Each of tests/cases/unsafe_{table,untyped,replaced,stack,startup} is really run: v0 is
 started and given some state, `polusgen diff` names the finding and writes a
 skeleton, `polusgen build` refuses, a library built without polusgen's check
 (as the Makefile would) is refused by `polusgen apply` with the process left
@@ -38,13 +38,17 @@ SCRIPTS = {
     "unsafe_replaced": ([("say hi", "v0 hi")],
                         [("count", "v0 outputs=1")],
                         [("count", "v1 outputs=1"), ("say hello", "v1 hello")]),
+    "unsafe_stack": ([("a", "v0 a calls=1 limit=5")],
+                     [],
+                     [("b", "v1 b calls=2 limit=5 fails=0"), ("x", "v1 x calls=3 limit=5 fails=1"),
+                      ("c", "v1 c calls=4 limit=5 fails=0")]),
     "unsafe_startup": ([],
                        [("show", "v0 port=11211 verbose=0")],
                        [("show", "v1 port=11211 verbose=0 item_max=1048576 dispatcher=7 quiet=0 trace=0")]),
 }
 FINDINGS = {"unsafe_table": ("unsynced", ["tab"]), "unsafe_untyped": ("untyped", ["struct conn"]),
             "unsafe_replaced": ("replaced", ["n_out", "out_fds"]),
-            "unsafe_startup": ("startup", ["dispatcher_id", "settings"])}
+            "unsafe_stack": ("stack", ["serve"]), "unsafe_startup": ("startup", ["dispatcher_id", "settings"])}
 
 
 def ask(t: Target, command: str, answer) -> None:
