@@ -611,6 +611,17 @@ def _unconditional_fills(fn) -> set[tuple[str, Optional[str]]]:
     return out
 
 
+def _assigned(fn) -> set[tuple[str, Optional[str]]]:
+    """Every (global, member) target `fn` assigns, increments or takes the address of, anywhere."""
+    out = set()
+    for n in _walk(fn.node):
+        target = (n.lvalue if isinstance(n, c_ast.Assignment) else
+                  n.expr if isinstance(n, c_ast.UnaryOp) and n.op in ("++", "--", "p++", "p--", "&") else None)
+        if target is not None and (t := _lvalue_path(target)) is not None:
+            out.add(t)
+    return out
+
+
 def _is_constant_zero(expr) -> bool:
     while isinstance(expr, c_ast.Cast):
         expr = expr.expr
@@ -642,6 +653,13 @@ def _added_members(plan: PatchPlan, g) -> tuple[Optional[str], set[str]]:
     return rn.key, {d.name for d in rn.node.decls or () if d.name} - {d.name for d in ro.node.decls or () if d.name}
 
 
+def _startup_only(cs, writers: list[str], runs: set[str], target) -> bool:
+    """Some writer always fills the target (`target(path)`), and none runs after the update."""
+    if not writers or set(writers) & runs:
+        return False    # never filled, or filled again while it runs
+    return any(target(t) for k in writers for t in _unconditional_fills(cs.new.functions[k]))
+
+
 def _startup(plan: PatchPlan, replaced: list[Finding]) -> list[Finding]:
     cs = plan.cs
     taken = {f.covers[0] for f in replaced}
@@ -657,14 +675,16 @@ def _startup(plan: PatchPlan, replaced: list[Finding]) -> list[Finding]:
         base, sym = plan.bases[("global", key)], plan.symbols[("global", key)]
         hook = f"init_{base}"
         writers = sorted(k for k, f in cs.new.functions.items() if key in f.writes)
-        if hook in taken or not writers or set(writers) & runs:
-            continue    # said by `replaced`, never filled, or filled again while it runs
-        fills = {t for k in writers for t in _unconditional_fills(cs.new.functions[k]) if t[0] == name}
+        if hook in taken:
+            continue    # said by `replaced`
         if members is None:
-            lost = {None} if fills else set()
+            lost = {None} if _startup_only(cs, writers, runs, lambda t: t[0] == name) else set()
             readers = sorted(k for k in runs if key in cs.new.functions[k].reads)
         else:
-            lost = {m for _, m in fills if m in members}
+            # a member's own writers: others of the struct may well be set while it runs
+            member_writers = {m: [k for k in writers if (name, m) in _assigned(cs.new.functions[k])] for m in members}
+            lost = {m for m, ws in member_writers.items() if _startup_only(cs, ws, runs, lambda t, m=m: t == (name, m))}
+            writers = sorted({k for m in lost for k in member_writers[m]})
             readers = sorted(k for k in runs if _member_reads(cs.new.functions[k], name, lost))
         if not lost or not readers:
             continue

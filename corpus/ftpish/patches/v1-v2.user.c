@@ -17,3 +17,14 @@ void user_polus_stub_reply(int fd, int code, const char *text)
 
     POLUS_OLD_write_all(fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
+
+/* v2 adds config.idle_timeout, which config_defaults() sets to 300 at
+ * start-up (and a config file may set); the running v1 read its file with a
+ * parser that knew no idle_timeout, so 300 is what a restart of v2 with the
+ * same file would give.  Without it the new sessions' SO_RCVTIMEO would be 0:
+ * no idle timeout at all.  config_v2 is the new copy of config in the chain
+ * v0 -> v1 -> v2 (this step is patch 2). */
+void user_polus_init_config(void)
+{
+    config_v2.idle_timeout = 300;
+}
