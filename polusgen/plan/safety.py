@@ -413,7 +413,7 @@ def _untyped(plan: PatchPlan, sync: SyncBuilder, w: PatchWriter) -> list[Finding
 def _stack_objects(fn, prog: Program, structs: set[str]) -> dict[str, str]:
     """Locals of `fn` (not static) that are objects of a type in `structs`, or
     arrays of them: name -> type key."""
-    from polusgen.emit.ctypes import resolve
+    from .ctypes import resolve
 
     out = {}
     for n in _walk(fn.node.body):
@@ -427,7 +427,7 @@ def _stack_objects(fn, prog: Program, structs: set[str]) -> dict[str, str]:
 
 
 def _stack(plan: PatchPlan, w: PatchWriter) -> list[Finding]:
-    from polusgen.emit.sync import ident_of
+    from .sync import ident_of
 
     cs = plan.cs
     out = []
@@ -644,7 +644,7 @@ def _walk(node):
 
 def _added_members(plan: PatchPlan, g) -> tuple[Optional[str], set[str]]:
     """The struct a changed global is, and the members it has in the new version only."""
-    from polusgen.emit.ctypes import resolve
+    from .ctypes import resolve
 
     cs = plan.cs
     ro, rn = resolve(g.old.node.type, cs.old), resolve(g.new.node.type, cs.new)
