@@ -19,7 +19,7 @@ from typing import List, Optional
 import typer
 
 from polusgen import __version__
-from polusgen.errors import EXIT_CODES, Exit, NothingToDo, PolusError
+from polusgen.errors import EXIT_CODES, Exit
 
 
 def _exit_table() -> str:
@@ -51,21 +51,14 @@ def _main(version: bool = typer.Option(False, "--version", callback=_show_versio
 
 
 def _run(fn, *args, json_on_stdout: bool = False, **kwargs):
-    """Call a stage; turn its user-facing errors into one clear line and their
-    exit status (docs/cli.md, "Exit status")."""
-    from polusgen.output import say
+    """Call a stage; its user-facing errors become one clear line and their
+    exit status (polusgen.output.run_stage)."""
+    from polusgen.output import run_stage
 
-    try:
-        return fn(*args, **kwargs)
-    except NothingToDo as e:
-        say(str(e), sys.stderr if json_on_stdout else sys.stdout)
-        raise typer.Exit(e.exit_code)
-    except PolusError as e:
-        say(f"error: {e}", sys.stderr)
-        raise typer.Exit(e.exit_code)
-    except KeyboardInterrupt:
-        say("interrupted", sys.stderr)
-        raise typer.Exit(Exit.INTERRUPTED)
+    result, status = run_stage(fn, *args, json_on_stdout=json_on_stdout, **kwargs)
+    if status:
+        raise typer.Exit(status)
+    return result
 
 
 def _bars(quiet: bool):
@@ -89,7 +82,7 @@ NO_CACHE = typer.Option(False, "--no-cache", help="parse every file again: do no
 QUIET = typer.Option(False, "-q", "--quiet", help="no progress bars (they are drawn only when stderr is a terminal)")
 JSON = typer.Option(False, "--json", help="print the outcome as one JSON document (docs/json.md)")
 WAIT = typer.Option(1.0, "--wait", metavar="SECONDS", min=0.0,
-                    help="how long to watch the update terminate before detaching")
+                    help="how long to watch the update (or rollback) terminate before detaching")
 
 
 # ---------------------------------------------------------------- constructor
@@ -187,57 +180,70 @@ def evolve(
 
 
 # ---------------------------------------------------------------- runtime side
-# The same commands as polusgen.inject.__main__, which normally runs them
-# without typer (polusgen.entry).
+# The same commands as polusgen.entry runs without typer when their command
+# line is whole (parse_fast): options and values must stay the same there.
 
-TARGET_HELP = "process id, or the path of an executable: every process running it (checked by build-id)"
-TREE_HELP = "the process and every descendant running the same binary (a pre-forked server)"
+TARGET = typer.Argument(..., metavar="TARGET",
+                        help="process id, or the path of an executable: every process running it "
+                             "(checked by build-id)")
+TREE = typer.Option(False, "--tree", help="TARGET is a process id: it and every descendant running the same "
+                                          "binary (a pre-forked server)")
 
 
 def _runtime_side(cmd: str, **kwargs) -> None:
-    """apply / status / rollback: polusgen.inject's front end prints; its status is ours."""
-    from polusgen.inject.__main__ import run
+    """apply / status / rollback: polusgen.inject.commands prints; its status is ours."""
+    from polusgen.inject.commands import run
 
-    code = _run(run, cmd, **kwargs)
+    code = _run(run, cmd, json_on_stdout=kwargs.get("json_out", False), **kwargs)
     if code:
         raise typer.Exit(code)
 
 
 @app.command()
 def apply(
-    pid: str = typer.Argument(..., help=TARGET_HELP),
-    patch: Path = typer.Argument(..., help="patch.so built by `polusgen build`"),
-    tree: bool = typer.Option(False, "--tree", help=TREE_HELP),
-    wait: float = typer.Option(1.0, "--wait", help="seconds to watch for the update to terminate before detaching"),
-    force: bool = typer.Option(False, "--force", help="apply even if the patch cannot carry some state (see diff's errors)"),
+    target: str = TARGET,
+    patch: Path = typer.Argument(..., metavar="PATCH.so", help="the library `polusgen build` made"),
+    tree: bool = TREE,
+    wait: float = WAIT,
+    force: bool = typer.Option(False, "--force", help="apply even if the patch cannot carry some state "
+                                                      "(see diff's errors)"),
+    json_out: bool = JSON,
 ) -> None:
-    """Live-update a running process (or every process of a server)."""
-    _runtime_side("apply", target=pid, patch=str(patch), tree=tree, wait=wait, force=force)
+    """Live-update a running process (or every process of a server).
+
+    Exits with status 3, touching nothing, when every process runs the patch already.
+    """
+    _runtime_side("apply", target=target, patch=str(patch), tree=tree, wait=wait, force=force, json_out=json_out)
 
 
 @app.command()
 def status(
-    pid: str = typer.Argument(..., help=TARGET_HELP),
-    tree: bool = typer.Option(False, "--tree", help=TREE_HELP),
-    json_out: bool = typer.Option(False, "--json", help="print the raw status JSON"),
+    target: str = TARGET,
+    tree: bool = TREE,
+    json_out: bool = typer.Option(False, "--json", help="print the runtime's own status JSON (docs/json.md)"),
     interval: Optional[float] = typer.Option(
-        None, "--interval", help="seconds over which to count write-through faults per second "
-                                 "(default 0.5; 0 or --json: do not)"),
+        None, "--interval", metavar="SECONDS", min=0.0,
+        help="how long to count write-through faults per second (default 0.5; 0, or --json: do not)"),
 ) -> None:
     """Applied versions, update in progress or terminated, what is still old."""
-    _runtime_side("status", target=pid, tree=tree, json_out=json_out, interval=interval)
+    _runtime_side("status", target=target, tree=tree, json_out=json_out, interval=interval)
 
 
 @app.command()
 def rollback(
-    pid: str = typer.Argument(..., help=TARGET_HELP),
-    to: Optional[int] = typer.Option(None, "--to", help="version to go back to (default: the previous one)"),
-    tree: bool = typer.Option(False, "--tree", help=TREE_HELP),
-    wait: float = typer.Option(1.0, "--wait", help="seconds to watch for the rollback to terminate"),
+    target: str = TARGET,
+    to: Optional[int] = typer.Option(None, "--to", metavar="VERSION", min=0,
+                                     help="version to go back to (default: the one before the newest update)"),
+    tree: bool = TREE,
+    wait: float = WAIT,
+    json_out: bool = JSON,
 ) -> None:
-    """Take back the newest update (or every update above --to); exit 1 if
-    the version asked for is not reached (the output says what still runs)."""
-    _runtime_side("rollback", target=pid, tree=tree, to=to, wait=wait)
+    """Take back the newest update (or every update above --to).
+
+    Exits with status 1 if the version asked for is not reached (the output
+    says what still runs), 3 when there is nothing to roll back.
+    """
+    _runtime_side("rollback", target=target, tree=tree, to=to, wait=wait, json_out=json_out)
 
 
 # ---------------------------------------------------------------- the rest

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Optional
 
 from polusgen.errors import PolusError
+from polusgen.output import PipeSafe
 
 
 class DemoError(PolusError):
@@ -73,7 +75,7 @@ def run_demo(workdir: Optional[Path] = None, use_cache: bool = True) -> None:
     from polusgen.pipeline import run_diff
     from polusgen.resources import example_dir
 
-    con = Console(highlight=False)
+    con = Console(highlight=False, file=PipeSafe(sys.stdout))
     tmp = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="polus-demo-"))
     tmp.mkdir(parents=True, exist_ok=True)
     for v in ("v0", "v1"):

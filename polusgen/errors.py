@@ -3,6 +3,7 @@ prints an error as one line and exits with its status; anything else is a
 bug and keeps its traceback."""
 from __future__ import annotations
 
+import signal
 from enum import IntEnum
 
 
@@ -19,8 +20,9 @@ EXIT_CODES = {
     Exit.OK: "done",
     Exit.ERROR: "failed: the message says why; the target process and your files are as they were",
     Exit.USAGE: "bad command line (unknown option, missing argument, bad value)",
-    Exit.NO_CHANGES: "nothing to do: the versions do not differ (diff, evolve)",
-    Exit.INTERRUPTED: "interrupted (Ctrl-C)",
+    Exit.NO_CHANGES: "nothing to do: the versions do not differ (diff, evolve), the patch is already applied "
+                     "(apply), there is nothing to roll back (rollback); nothing was touched",
+    Exit.INTERRUPTED: "interrupted by Ctrl-C (SIGINT); apply and rollback say what they finished or undid",
 }
 
 
@@ -32,6 +34,21 @@ class PolusError(Exception):
 class NothingToDo(PolusError):
     """Not a failure: the requested change is already there (exit status 3)."""
     exit_code = Exit.NO_CHANGES
+
+
+def exit_status(e: PolusError) -> int:
+    """The exit status of a command that raised `e`.  A wrapper (apply adds
+    "nothing of the program was changed" to any error) keeps the status of
+    what it wraps when that was nothing to do, or an interruption by Ctrl-C
+    (polusgen.inject.faults.Interrupted carries its signal as `sig`)."""
+    cause: BaseException | None = e
+    while cause is not None:
+        if isinstance(cause, NothingToDo):
+            return Exit.NO_CHANGES
+        if getattr(cause, "sig", None) == signal.SIGINT:
+            return Exit.INTERRUPTED
+        cause = cause.__cause__
+    return e.exit_code
 
 
 class SourceError(PolusError):
@@ -69,4 +86,9 @@ class VersionFileError(PolusError):
 
 class InjectError(PolusError):
     """Applying, inspecting or rolling back failed; the target was left as it was."""
+
+
+class AlreadyDone(InjectError, NothingToDo):
+    """The process already is where the command would bring it (the patch is
+    applied, nothing is left to roll back): nothing was touched (exit status 3)."""
 

@@ -7,6 +7,7 @@ and columns added / deleted / changed; `render_table` draws exactly that.
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any, Iterable
 
 from rich.console import Console, Group
@@ -14,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from polusgen.model import Change, ChangeSet, Kind, Status, Warning_
+from polusgen.output import PipeSafe
 
 JSON_FORMAT = 1
 _ROWS = (("Functions", "functions", Kind.FUNCTION), ("Types", "types", Kind.TYPE), ("Globals", "globals", Kind.GLOBAL))
@@ -28,7 +30,7 @@ UNBOUNDED_WIDTH = 10_000
 def report_console(stderr: bool = False) -> Console:
     """A console that wraps to the terminal's width, and not at all when the
     output is not a terminal (unless COLUMNS asks for a width)."""
-    console = Console(highlight=False, stderr=stderr)
+    console = Console(highlight=False, file=PipeSafe(sys.stderr if stderr else sys.stdout))
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = UNBOUNDED_WIDTH
     return console

@@ -4,6 +4,7 @@ exit codes, files written with the user's umask, no traceback on a closed
 pipe, progress only on a terminal, the parse cache shown and cleared."""
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import pty
@@ -77,6 +78,77 @@ def test_usage_errors_have_one_style_and_status_2(argv):
     assert re.search(r"^Usage: polusgen( \w+)? \[OPTIONS\]", r.stderr, re.M), r.stderr
     assert "Try 'polusgen" in r.stderr and "Error:" in r.stderr
     assert "python -m polusgen.inject" not in r.stderr and "Traceback" not in r.stderr
+
+
+# apply/status/rollback: the typer-free parser of polusgen.entry takes a command
+# line only whole; everything else is the typer app's, in its one style
+FAST_VALID = [["apply", "12", "p.so"], ["apply", "--tree", "12", "p.so", "--wait", "0.5", "--force", "--json"],
+              ["apply", "/usr/sbin/srv", "p.so", "--wait=0"], ["status", "12", "--json", "--interval", "0"],
+              ["status", "--tree", "12"], ["rollback", "12"], ["rollback", "12", "--to", "0", "--wait", "2", "--json"],
+              ["rollback", "--", "12"]]
+FAST_INVALID = [["rollback", "12", "--to", "-1"], ["rollback", "12", "--to", "x"], ["apply", "12"],
+                ["apply", "12", "p.so", "--wait", "-1"], ["status", "12", "--interval", "nan"], ["status"],
+                ["status", "12", "--frob"], ["status", "12", "-h"], ["apply", "-h"], ["rollback", "12", "--json=1"],
+                ["status", "12", "13"], ["rollback", "12", "--to"], ["apply", "12", "p.so", "--wai", "1"]]
+
+
+def test_fast_parser_is_in_step_with_the_app():
+    from polusgen.entry import FAST, parse_fast
+    from polusgen.inject.commands import run
+
+    cmds = commands()
+    for name, (arguments, options) in FAST.items():
+        params = cmds[name].params
+        assert set(options) == {o for p in params if p.param_type_name == "option" for o in p.opts} - {"-h", "--help"}
+        assert list(arguments) == [p.name for p in params if p.param_type_name == "argument"]
+        assert {param for param, _ in options.values()} | set(arguments) == {p.name for p in params}
+    # what the app passes to run() is what the fast parser passes, defaults included
+    defaults = {k: p.default for k, p in inspect.signature(run).parameters.items() if p.default is not p.empty}
+    for argv in FAST_VALID:
+        cmd, got = parse_fast(argv)
+        ctx = cmds[cmd].make_context(cmd, argv[1:])
+        app_params = {k: str(v) if isinstance(v, Path) else v for k, v in ctx.params.items()}
+        assert app_params == {**{k: defaults[k] for k in app_params if k in defaults}, **got}, argv
+    for argv in FAST_INVALID:
+        assert parse_fast(argv) is None, argv
+
+
+@pytest.mark.parametrize("argv", FAST_INVALID[:3] + FAST_INVALID[5:7])
+def test_runtime_commands_usage_errors_are_the_apps(argv):
+    r = polusgen_run(*argv)
+    assert r.returncode == 2, (argv, r.stdout, r.stderr)
+    assert r.stderr.startswith(f"Usage: polusgen {argv[0]} [OPTIONS] ") and "Error:" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+    if "--to" in argv:
+        assert "Invalid value for '--to'" in r.stderr
+
+
+def with_closed_pipe(*args, env=None) -> subprocess.CompletedProcess:
+    """Run polusgen with stdout a real pipe whose reader has exited (what
+    `polusgen ... | head -1` leaves once head has its line)."""
+    read, write = os.pipe()
+    reader = subprocess.Popen(["head", "-c", "0"], stdin=read)
+    reader.wait(timeout=60)
+    os.close(read)
+    try:
+        return subprocess.run([sys.executable, "-m", "polusgen", *map(str, args)], cwd=REPO, stdout=write,
+                              stderr=subprocess.PIPE, text=True, env=env, timeout=600)
+    finally:
+        os.close(write)
+
+
+def test_closed_pipe_is_no_failure(tmp_path, cache_env):
+    patch = tmp_path / "p.polus.c"
+    r = with_closed_pipe("diff", FIG2 / "v0", FIG2 / "v1", "--report", "-v", "-o", patch, env=cache_env)
+    assert r.returncode == 0 and "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr, r.stderr
+    assert patch.is_file()              # the report went nowhere; the work was done all the same
+    sleeper = subprocess.Popen(["sleep", "600"])
+    try:
+        r = with_closed_pipe("status", sleeper.pid, env=cache_env)
+        assert r.returncode == 0 and "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr, r.stderr
+    finally:
+        sleeper.kill()
+        sleeper.wait()
 
 
 def test_exit_codes_are_in_help_and_docs():

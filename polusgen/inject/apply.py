@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Optional
 
 from polusgen import elf as elfmod
-from polusgen.errors import InjectError
+from polusgen.errors import AlreadyDone, InjectError
 from polusgen.inject import abi, faults, jumps, procmem, remote, stacks
 from polusgen.inject import ptrace as pt
 from polusgen.inject.session import (LIVE_STATES, Session, active_line, check_process, loaded_patches,
@@ -250,7 +250,7 @@ def _apply(pid: int, so: Path, manifest, pelf: elfmod.ElfFile, imports, rt_lib, 
                               "still runs in some thread): apply it again when the rollback has finished")
         if manifest.name in live:
             rolling = [p["name"] for p in st.get("patches", []) if p.get("state") == "rolling-back"]
-            raise InjectError(f"patch {manifest.name} is already applied to process {pid} ({live[manifest.name]})"
+            raise AlreadyDone(f"patch {manifest.name} is already applied to process {pid} ({live[manifest.name]})"
                         + (f"; {', '.join(rolling)} is still rolling back (its new code still runs), so a "
                            f"rollback below it has not reached {manifest.name} yet: run the rollback "
                            "again when it has finished" if rolling else ""))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from polusgen import elf as elfmod
-from polusgen.errors import InjectError
+from polusgen.errors import AlreadyDone, InjectError
 from polusgen.inject import procmem
 from polusgen.inject import ptrace as pt
 
@@ -308,7 +308,7 @@ def rollback_pool(select: Callable[[], Selection], to: Optional[int] = None, wai
             except InjectError:
                 pass
         if not any(versions):
-            raise InjectError(f"nothing to roll back in {sel.what}")
+            raise AlreadyDone(f"nothing to roll back in {sel.what}")
         to = max(versions) - 1
     res = PoolResult("rollback", sel.what, to)
     deadline = t0 + max(wait, 0.0)

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Optional
 
-from polusgen.errors import InjectError
+from polusgen.errors import AlreadyDone, InjectError
 from polusgen.inject import faults
 from polusgen.inject.session import Session, active_line, check_process, watch
 
@@ -132,7 +132,7 @@ def _rollback(pid: int, to: Optional[int], wait: float, t0: float, res: Rollback
     while True:
         with Session.brief(pid) as s:      # read the status with one thread stopped; stop all to change code
             if s.runtime() is None:
-                raise InjectError(f"no update was applied to process {pid} (the polusgen runtime is not loaded)")
+                raise AlreadyDone(f"no update was applied to process {pid} (the polusgen runtime is not loaded)")
             res.warnings += s.recover()
             st = s.status_json()
             if any(p.get("state") == "rolling-back" for p in st.get("patches", [])):
@@ -153,7 +153,7 @@ def _rollback(pid: int, to: Optional[int], wait: float, t0: float, res: Rollback
                 todo = [p for p in live if p.get("to_version", 0) > to][-1:]
             if not todo:
                 if not res.patches:
-                    raise InjectError(f"nothing to roll back in process {pid}"
+                    raise AlreadyDone(f"nothing to roll back in process {pid}"
                                       + (f" above version {to}" if to is not None else ""))
                 break
             p = todo[0]

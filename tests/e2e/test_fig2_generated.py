@@ -51,7 +51,7 @@ def test_generated_patch_through_the_cli(tmp_path, targets, pie, cache_env):
     st = polusgen("status", t.pid, env=cache_env).stdout
     assert "runs version 1" in st
     again = polusgen("apply", t.pid, so, env=cache_env, check=False)
-    assert again.returncode == 1 and "already applied" in again.stderr
+    assert again.returncode == 3 and "already applied" in again.stdout       # nothing to do
     runs(t, "v1")
     out = polusgen("rollback", t.pid, "--wait", "0.5", env=cache_env).stdout
     assert "version 0" in out
@@ -71,17 +71,20 @@ def test_generated_patch_refuses_another_binary(tmp_path, targets, cache_env):
     runs(t, "v0")
 
 
-def test_fast_entry_point_gives_the_same_result(tmp_path, targets, cache_env):
+def test_typer_app_gives_the_same_result(tmp_path, targets, cache_env):
+    """apply/rollback normally run without typer (polusgen.entry); through the
+    typer app (as for -h and usage errors) they do the same."""
     exe = build_c(FIG2.sources(0), tmp_path / "fig2", pie=True)
     so = generate(tmp_path, exe, cache_env)
     t = targets.start([exe])
-    r = subprocess.run([sys.executable, "-m", "polusgen.inject", "apply", str(t.pid), str(so), "--wait", "0.2"],
+    through_typer = [sys.executable, "-c", "import sys; from polusgen.cli import main; sys.exit(main(sys.argv[1:]))"]
+    r = subprocess.run([*through_typer, "apply", str(t.pid), str(so), "--wait", "0.2"],
                        cwd=REPO, capture_output=True, text=True, env=cache_env)
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == 0 and f"to process {t.pid}" in r.stdout, r.stderr
     runs(t, "v1")
-    r = subprocess.run([sys.executable, "-m", "polusgen.inject", "rollback", str(t.pid)],
-                       cwd=REPO, capture_output=True, text=True, env=cache_env)
-    assert r.returncode == 0, r.stderr
+    r = subprocess.run([*through_typer, "rollback", str(t.pid)], cwd=REPO, capture_output=True, text=True,
+                       env=cache_env)
+    assert r.returncode == 0 and "rolled back process" in r.stdout, r.stderr
     runs(t, "v0")
 
 

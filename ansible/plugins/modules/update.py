@@ -106,13 +106,13 @@ def bring(pg, pid, params, patches, target, check):
             entry["actions"].append(f"apply {os.path.basename(path)}")
             if not check:
                 rc, out, err = pg.call("apply", pid, path, "--wait", params["wait"])
-                if rc != 0:
+                if rc not in (0, 3):      # 3: applied already (nothing to do); the version is checked below
                     raise TargetError(f"process {pid}: apply {path} failed: {(err or out).strip()}")
     elif before > target:
         entry["actions"].append(f"rollback to {target}")
         if not check:
             rc, out, err = pg.call("rollback", pid, "--to", target, "--wait", params["wait"])
-            if rc != 0:
+            if rc not in (0, 3):          # 3: nothing to roll back
                 raise TargetError(f"process {pid}: rollback to version {target} failed: {(err or out).strip()}")
     if check or not entry["actions"]:
         entry.update(version_after=target if entry["actions"] else before, pending=st.get("pending", []))
