@@ -10,8 +10,11 @@ and, when POLUS_VSFTPD_DIR is set, vsftpd 2.0.0 -> 2.0.4 from it.  The
 targets (issue 12): cold at most 4x gcc, warm at most 1x.  Each measurement
 runs in a fresh process whose imports are done before the clock starts
 (their cost, the same for any tree, is printed apart: "start", a whole
-`polusgen diff --help`); the CPU time includes the worker processes.  The
-cache is a temporary folder of its own.
+`polusgen diff --help`); the CPU time includes the worker processes and
+the compiler runs (gcc -E where it preprocesses, and the questions about
+the real headers, asked once per machine and answered from the cache
+after).  The cache is a temporary folder of its own.  "pcpp cold" is cold
+again with pcpp doing all the preprocessing (POLUS_PREPROCESSOR=pcpp).
 """
 from __future__ import annotations
 
@@ -88,13 +91,15 @@ def measure(old: Path, new: Path, repeat: int) -> dict:
     for _ in range(repeat):
         g_old, g_new = gcc_syntax(old), gcc_syntax(new)
         keep("gcc", (g_old[0] + g_new[0], g_old[1] + g_new[1]))
-        cache = Path(tempfile.mkdtemp(prefix="polus-bench-frontend-"))
-        env = {**os.environ, "POLUS_CACHE_DIR": str(cache)}
-        try:
-            keep("cold", in_child(old, new, env))
-            keep("warm", in_child(old, new, env))
-        finally:
-            shutil.rmtree(cache, ignore_errors=True)
+        for name, preprocessor in (("cold", "auto"), ("cold pcpp", "pcpp")):
+            cache = Path(tempfile.mkdtemp(prefix="polus-bench-frontend-"))
+            env = {**os.environ, "POLUS_CACHE_DIR": str(cache), "POLUS_PREPROCESSOR": preprocessor}
+            try:
+                keep(name, in_child(old, new, env))
+                if name == "cold":
+                    keep("warm", in_child(old, new, env))
+            finally:
+                shutil.rmtree(cache, ignore_errors=True)
     return best
 
 
@@ -123,17 +128,17 @@ def main() -> int:
         ap.error("give both OLD and NEW, or neither")
     if shutil.which("gcc") is None:
         sys.exit("gcc is needed: it is what the frontend is measured against")
-    print(f"{'pair':48} {'gcc CPU':>8} {'cold CPU':>9} {'ratio':>6} {'warm CPU':>9} {'ratio':>6}  "
-          f"(wall: gcc / cold / warm)")
+    print(f"{'pair':40} {'gcc CPU':>8} {'cold CPU':>9} {'ratio':>6} {'warm CPU':>9} {'ratio':>6} "
+          f"{'pcpp cold':>9} {'ratio':>6}  (wall: gcc / cold / warm)")
     worst = [0.0, 0.0]
     for old, new in pairs(args):
         b = measure(old, new, max(1, args.repeat))
         g = b["gcc"][0]
-        cold, warm = b["cold"][0] / g, b["warm"][0] / g
+        cold, warm, pcpp = b["cold"][0] / g, b["warm"][0] / g, b["cold pcpp"][0] / g
         worst = [max(worst[0], cold), max(worst[1], warm)]
         name = f"{old.parent.name}/{old.name} -> {new.name}"
-        print(f"{name:48} {g:7.2f}s {b['cold'][0]:8.2f}s {cold:5.1f}x {b['warm'][0]:8.2f}s {warm:5.1f}x  "
-              f"({b['gcc'][1]:.2f} / {b['cold'][1]:.2f} / {b['warm'][1]:.2f} s)")
+        print(f"{name:40} {g:7.2f}s {b['cold'][0]:8.2f}s {cold:5.1f}x {b['warm'][0]:8.2f}s {warm:5.1f}x "
+              f"{b['cold pcpp'][0]:8.2f}s {pcpp:5.1f}x  ({b['gcc'][1]:.2f} / {b['cold'][1]:.2f} / {b['warm'][1]:.2f} s)")
     start = min(timed([sys.executable, "-m", "polusgen", "diff", "--help"])[0] for _ in range(max(1, args.repeat)))
     print(f"start: {start:.2f}s CPU before any command runs (interpreter, typer, rich)")
     print(f"worst: cold {worst[0]:.1f}x gcc (target <= {COLD_TARGET:g}x), "

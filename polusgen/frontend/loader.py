@@ -16,6 +16,7 @@ from polusgen.progress import NO_PROGRESS, ProgressFn
 
 from . import cache
 from .preprocess import FileNames, preprocess
+from .realheaders import ask_once
 from .sources import SourceArg, Unit, resolve_sources, unit_options
 from .tu import TUFacts, build_tu, parse_c
 
@@ -103,6 +104,7 @@ def _load_program(source, include_dirs, defines, use_cache, system_dirs, progres
     advance(len(src.units) - len(todo))
     workers = _workers(len(todo))
     if workers > 1 and len(todo) >= MIN_PARALLEL:
+        ask_once()
         try:
             with ProcessPoolExecutor(max_workers=workers) as ex:
                 # longest first: the workers finish together

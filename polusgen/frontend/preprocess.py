@@ -20,6 +20,7 @@ import io
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pcpp import Preprocessor
@@ -53,6 +54,15 @@ _INTEGER = re.compile(r"(0[xX][0-9a-fA-F]+|\d+)[uUlL]*")
 
 def is_feature_macro(name: str) -> bool:
     return name in FEATURE_MACROS or name.startswith("__USE_")
+
+
+def feature_state(prologue: list[str], name: str):
+    """The prologue's last "#define NAME ..." or "#undef NAME" line, or None."""
+    for line in reversed(prologue):
+        words = line.split(None, 2)
+        if words[0] in ("#define", "#undef") and words[1] == name:
+            return line
+    return None
 
 # attributes that matter to a patch (layout, placement); the rest (format,
 # unused, noreturn, ...) are harmless to drop
@@ -97,6 +107,11 @@ def prelude_defines(fake_dir: Path) -> list[str]:
         if s.startswith("#define ") and not s.startswith("#define _POLUS_PRELUDE_H"):
             out.append(s[len("#define "):])
     return out
+
+
+@lru_cache(maxsize=None)
+def _prelude_names(fake: Path) -> frozenset[str]:
+    return frozenset(d.split(None, 1)[0].split("(")[0] for d in prelude_defines(fake))
 
 
 class FileNames:
@@ -183,12 +198,7 @@ class _Pcpp(Preprocessor):
         return super().define(tokens)
 
     def feature_state(self, name: str):
-        """The prologue's last "#define NAME ..." or "#undef NAME" line, or None."""
-        for line in reversed(self.result.prologue):
-            words = line.split(None, 2)
-            if words[0] in ("#define", "#undef") and words[1] == name:
-                return line
-        return None
+        return feature_state(self.result.prologue, name)
 
     def undef(self, tokens):
         source = getattr(self, "source", None)
@@ -346,8 +356,17 @@ def preprocess(path: Path, include_dirs: list[Path], root: Path, defines: list[s
                std: str | None = None) -> Preprocessed:
     """Preprocess one translation unit; `names` (made with the same
     system_dirs) names files in errors and tells system headers apart.
-    The options are gcc's: -I, -D, -include, -isystem, -iquote, -U, -std."""
+    The options are gcc's: -I, -D, -include, -isystem, -iquote, -U, -std.
+    The C compiler's preprocessor does it where it gives what pcpp gives
+    (polusgen.frontend.compiler_pp), unless POLUS_PREPROCESSOR=pcpp."""
     fake = fake_libc_dir()
+    if os.environ.get("POLUS_PREPROCESSOR", "") != "pcpp" and not (forced_includes or undefines or std):
+        from .compiler_pp import preprocess_with_compiler
+
+        got = preprocess_with_compiler(path, include_dirs, root, defines, names, system_dirs, quote_dirs,
+                                       _prelude_names(fake))
+        if got is not None:
+            return got
     p = _Pcpp(names)
     for d in prelude_defines(fake):
         p.define(d)

@@ -85,7 +85,7 @@ def search_path() -> tuple[Path, ...]:
 def std_macros(std: str) -> dict[str, Optional[str]]:
     """What the compiler predefines differently under -std=`std`:
     __STDC_VERSION__ and __STRICT_ANSI__ (None: not defined)."""
-    got = _dump(compiler(), "", (f"-std={std}",)) or {}
+    got = predefined(compiler(), (f"-std={std}",))
     return {n: got[n][1] if n in got else None for n in ("__STDC_VERSION__", "__STRICT_ANSI__")}
 
 
@@ -106,8 +106,9 @@ def _dump(cc: str, text: str, flags: tuple[str, ...] = ()) -> Optional[dict[str,
 
 
 @lru_cache(maxsize=None)
-def _predefined(cc: str, flags: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(_dump(cc, "", flags) or ())
+def predefined(cc: str, flags: tuple[str, ...] = ()) -> dict[str, tuple[Optional[str], str]]:
+    """Every macro the compiler predefines: {name: (params or None, body)}."""
+    return _dump(cc, "", flags) or {}
 
 
 @lru_cache(maxsize=None)
@@ -115,7 +116,17 @@ def predefined_macros(flags: tuple[str, ...] = ()) -> dict[str, str]:
     """The object-like macros the compiler predefines ({name: body}):
     __DBL_MANT_DIG__, __INT_MAX__, __SIZEOF_INT128__, ... (gcc's <float.h>
     and programs' #if read them)."""
-    return {n: body for n, (params, body) in (_dump(compiler(), "", flags) or {}).items() if params is None}
+    return {n: body for n, (params, body) in predefined(compiler(), flags).items() if params is None}
+
+
+def ask_once() -> None:
+    """Ask the compiler what every translation unit needs from it, so that
+    worker processes forked afterwards inherit the answers instead of each
+    running the compiler again."""
+    cc = compiler()
+    _compiler_id(cc)
+    search_path()
+    predefined(cc)
 
 
 def _stored(key: str) -> Optional[dict]:
@@ -151,8 +162,8 @@ def real_macros(header: str, features: tuple[str, ...], flags: tuple[str, ...] =
     got = _stored(key)
     if got is None:
         dumped = _dump(cc, "".join(f"{f}\n" for f in features) + f"#include <{header}>\n", flags)
-        predefined = _predefined(cc, flags)
-        got = {n: list(v) for n, v in (dumped or {}).items() if n not in predefined}
+        before = predefined(cc, flags)
+        got = {n: list(v) for n, v in (dumped or {}).items() if n not in before}
         if dumped is not None:
             _store(key, got)
     return got
