@@ -274,7 +274,7 @@ class PatchWriter:
                               f"{q.name} (same type); define user_polus_stub_{ident_of(st.key)} if that is wrong",
                               ch.new.coord)
                     break
-        args = []
+        args, fallbacks = [], []
         for i, p in enumerate(nparams):
             op = chosen[i]
             if op is None:
@@ -282,7 +282,7 @@ class PatchWriter:
                 self.warn("stub", f"stub for {st.key}: the new parameter {p.name or i} has no old counterpart; "
                           f"the stub passes 0 (define user_polus_stub_{ident_of(st.key)} to do better)", ch.new.coord)
                 continue
-            arg = self._convert_arg(op, p, st.key, ch)
+            arg = self._convert_arg(op, p, st.key, ch, fallbacks)
             if variadic and i == len(nparams) - 1 and _is_char_pointer(p.type, self.new):
                 # the old text becomes the new printf-like function's format: pass it as "%s"
                 args.extend(['"%s"', arg])
@@ -304,15 +304,31 @@ class PatchWriter:
         return {"key": st.key, "symbol": st.symbol, "target": st.target, "proto": cprint(old_decl),
                 "args": args, "void": void, "callers": st.callers,
                 "params": [p.name for p in oparams if p.name], "user": f"stub_{ident_of(st.key)}",
-                "ret_open": wrap[0], "ret_close": wrap[1],
+                "ret_open": wrap[0], "ret_close": wrap[1], "fallbacks": fallbacks,
                 "ret_type": self.spell("old", oret) if not void else "void"}
 
-    def _convert_arg(self, op, p, key, ch) -> str:
+    def _convert_arg(self, op, p, key, ch, fallbacks: list) -> str:
         if same_type(op.type, p.type, self.old, self.new, self.plan.changed_types):
             return op.name
         ro, rn = resolve(op.type, self.old), resolve(p.type, self.new)
         if ro.kind == rn.kind == "ptr":
             nt = self.spell("new", p.type)
+            to, tn = resolve(ro.node.type, self.old), resolve(rn.node.type, self.new)
+            if to.kind == tn.kind == "struct" and (to.key or to.owner) == (tn.key or tn.owner):
+                # an object with no counterpart (on a stack, say) is never passed as NULL: the stub
+                # gives new code a copy and carries it back after the call (render_patch: the ops)
+                old_t, new_t = copy.deepcopy(ro.node.type), copy.deepcopy(rn.node.type)
+                for t in (old_t, new_t):
+                    if isinstance(t, c_ast.TypeDecl):
+                        t.quals = []
+                fallbacks.append({"name": op.name, "arg": self.spell("new", p.type, f"polus_arg_{op.name}"),
+                                  "copy_decl": self.spell("new", new_t, f"polus_copy_{op.name}"),
+                                  "ptr": nt, "old_ptr": self.spell("old", pointer_to(old_t)),
+                                  "old_t": old_t, "new_t": new_t, "coord": ch.new.coord})
+                self.warn("stub", f"stub for {key}: parameter {op.name} points to a changed type; the stub passes "
+                          "the registered counterpart, or a copy carried back after the call if the object has "
+                          "none", ch.new.coord)
+                return f"polus_arg_{op.name}"
             self.warn("stub", f"stub for {key}: parameter {op.name} points to a changed type; the stub passes the "
                       "registered counterpart (NULL if the object has none)", ch.new.coord)
             return f"({nt})polus_counterpart({op.name})"

@@ -83,8 +83,13 @@ class SyncBuilder:
 
     # ------------------------------------------------------------ entry points
     def global_ops(self, d: str, old_t: c_ast.Node, new_t: c_ast.Node, where: str, coord) -> list:
-        self._owner, self._dir = ("global", where), d
-        ops = self.copy(d, "(*d)", "(*s)", old_t, new_t, 0, where, coord)
+        return self.object_ops(d, "(*d)", "(*s)", old_t, new_t, ("global", where), coord)
+
+    def object_ops(self, d: str, dst: str, src: str, old_t: c_ast.Node, new_t: c_ast.Node,
+                   owner: tuple[str, str], coord) -> list:
+        """Copy one object `src` into `dst` (a global's copies; a stub's argument)."""
+        self._owner, self._dir = owner, d
+        ops = self.copy(d, dst, src, old_t, new_t, 0, owner[1], coord)
         self.flush()
         return ops
 

@@ -93,6 +93,7 @@ def verify(draft: Draft, user_code: Optional[Path], skeleton: Optional[Path]) ->
     w = PatchWriter(draft, user_functions(user_code), str(Path(user_code).resolve()) if user_code else None)
     code = spell_code(draft, w, user_code)
     sb = SyncBuilder(w)
+    stub_fallbacks(code["stubs"], sb)
     data = sync_data(draft, w, sb)
     w.heap_analysis(sb)
     errors = find_unsafe(draft, sb, w)
@@ -121,6 +122,18 @@ def spell_code(draft: Draft, w: PatchWriter, user_code: Optional[Path]) -> dict:
     copies = w.copy_items()
     return {"functions": functions, "globals": globals_, "stubs": stubs, "copies": copies,
             "runtime_inits": [g["runtime_init"] for g in globals_ if g["runtime_init"]]}
+
+
+def stub_fallbacks(stubs: list[dict], sb: SyncBuilder) -> None:
+    """The copy in and out of a stub's argument that has no counterpart (an
+    object on a stack): new code is given a copy, never NULL."""
+    for s in stubs:
+        for f in s["fallbacks"]:
+            owner = ("stub", s["key"])
+            old_t, new_t, coord = f.pop("old_t"), f.pop("new_t"), f.pop("coord")
+            f["o2n"] = sb.object_ops("o2n", f"polus_copy_{f['name']}", f"(*{f['name']})", old_t, new_t, owner, coord)
+            f["n2o"] = sb.object_ops("n2o", f"(*({f['old_ptr']}){f['name']})", f"polus_copy_{f['name']}",
+                                     old_t, new_t, owner, coord)
 
 
 def sync_data(draft: Draft, w: PatchWriter, sb: SyncBuilder) -> list[dict]:

@@ -147,3 +147,19 @@ def test_force_applies_loudly_and_the_state_is_lost(running, tmp_path):
     assert "WARNING" in a.stderr and "out_fds" in a.stderr and "n_out" in a.stderr
     ask(t, "say lost", None)                        # v1 code, no output to say it on ...
     ask(t, "count", "v1 outputs=0")                 # ... as the finding said
+
+
+@pytest.mark.parametrize("running", ["unsafe_stack"], indirect=True)
+def test_forced_stub_never_hands_new_code_null(running, tmp_path):
+    """The object on main's stack has no counterpart: forced, the generated
+    stub gives new code a copy for each call and carries it back (the process
+    lives and keeps v0's state); what only v1 keeps is lost between calls."""
+    name, t, exe = running
+    patch = tmp_path / "p.polus.c"
+    assert diff(name, exe, patch).returncode == 0
+    assert polusgen("build", patch, "-o", tmp_path / "p.so", "--force").returncode == 0
+    a = polusgen("apply", t.pid, tmp_path / "p.so", "--force")
+    assert a.returncode == 0, a.stdout + a.stderr
+    ask(t, "b", "v1 b calls=2 limit=5 fails=0")
+    ask(t, "x", "v1 x calls=3 limit=5 fails=1")
+    ask(t, "c", "v1 c calls=4 limit=5 fails=0")
