@@ -158,7 +158,7 @@ struct rt_counters {
     _Atomic unsigned long emulated_stores;    /* faulting stores done for the thread: no window */
     _Atomic unsigned long windows;            /* general path: a page opened for a single-step */
     _Atomic unsigned long heap_freed;         /* heap pairs left write-through because freed */
-    _Atomic unsigned long reads_bounced;      /* read(2)s into protected pages done through a bounce buffer */
+    _Atomic unsigned long reads_bounced;      /* system calls into protected pages done through bounce buffers */
     _Atomic unsigned long switches_alone;     /* commits/rollbacks finished after the injector died */
     _Atomic unsigned long threads_parked;     /* threads that waited in polus_rt_park for such a switch */
 };

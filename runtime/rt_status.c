@@ -226,8 +226,9 @@ POLUS_EXPORT const char *polus_rt_status_json(void)
         out(", \"transaction\": {\"op\": \"%s\", \"patch\": %d, \"tid\": %ld}",
             op == RT_TXN_COMMIT ? "commit" : "rollback", rt_txn.patch, rt_txn.tid);
     out(", \"hazards\": [\"a system call writing into a protected page fails with EFAULT instead of"
-        " faulting: read/pread/recv/recvfrom called through a hooked GOT are bounced, a raw syscall"
-        " or a call from inside libc is not\", \"a write the fault handler cannot emulate (AVX, string"
+        " faulting: the libc calls that hand the kernel a buffer to write (read, recvmsg, poll, stat,"
+        " ...: rt_hooks.c) are bounced when called through a hooked GOT; a raw syscall or a call from"
+        " inside libc (stdio) is not\", \"a write the fault handler cannot emulate (AVX, string"
         " store, bit test) opens its page for every thread: another thread's write to a live copy on"
         " that page meanwhile is carried across late (counter: windows)\", \"free() of a heap pair's"
         " object through a hooked GOT takes the pair out first; a free from inside another library is"

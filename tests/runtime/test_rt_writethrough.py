@@ -102,6 +102,22 @@ def test_a_read_into_a_protected_copy_is_bounced_and_carried_across(rig):
     assert f["raw_read_efault"] == 1
 
 
+KERNEL_WRITES = ["recvmsg", "readv", "recvfrom", "getsockname", "getsockopt", "accept", "select", "poll",
+                 "epoll_wait", "fstat", "stat", "lstat", "pipe", "waitpid", "clock_gettime"]
+
+
+def test_every_call_the_kernel_writes_through_is_bounced(rig):
+    r = ok(rig.run("kernel_writes"))
+    assert {c: r.facts.get(c) for c in KERNEL_WRITES} == {c: 1 for c in KERNEL_WRITES}
+    assert r.facts["ab_b_untouched"] == 1
+    assert r.status["counters"]["reads_bounced"] >= len(KERNEL_WRITES)
+
+
+def test_without_hooks_each_of_those_calls_fails(rig):
+    r = ok(rig.run("kernel_writes", env={"POLUS_NO_HOOKS": "1"}))
+    assert {c: r.facts.get(c) for c in KERNEL_WRITES} == {c: 0 for c in KERNEL_WRITES}
+
+
 def test_without_hooks_the_kernel_write_fails_with_efault(rig):
     r = ok(rig.run("efault", env={"POLUS_NO_HOOKS": "1"}))
     assert r.facts["read_efault"] == 1 and r.status["hooked_got_slots"] == 0
