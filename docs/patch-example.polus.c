@@ -137,4 +137,4 @@ static const char polus_manifest[] =
     " {\"name\": \"report\", \"symbol\": \"report_v1\", \"stub\": false}],"
     " \"redirects\": [{\"old\": 0, \"new\": 1}, {\"old\": 1, \"new\": 2}],"
     " \"data\": [{\"name\": \"ab\", \"old_import\": 0, \"new_symbol\": \"ab_v1\", \"readonly\": false}],"
-    " \"f2d\": [[0, 0], [1, 0]], \"warnings\": [], \"abi\": 1}";
+    " \"f2d\": [[0, 0], [1, 0]], \"warnings\": [], \"abi\": 2}";

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Optional
 
 MANIFEST_SECTION = ".polus_manifest"
-ABI_VERSION = 1
+ABI_VERSION = 2
 
 
 @dataclass

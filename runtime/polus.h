@@ -11,7 +11,7 @@
  * registers old and new functions, old and new data (address, size and the
  * two state-synchronization functions), the old<->new mappings of both, the
  * f2d mapping (old function -> data it uses; d2f is its inverse) and the five
- * callbacks.
+ * callbacks (and a sixth, at a rollback).
  *
  * Life of a patch inside the target (driven by the injector, all other
  * threads stopped while code bytes change):
@@ -41,7 +41,7 @@
 extern "C" {
 #endif
 
-#define POLUS_ABI_VERSION 1
+#define POLUS_ABI_VERSION 2
 
 #if defined(__GNUC__)
 #define POLUS_EXPORT __attribute__((visibility("default"), used))
@@ -69,7 +69,8 @@ struct polus_import {
     size_t size;        /* st_size of the symbol: bytes of a function or object */
 };
 
-/* The five callbacks of the paper (section 4.1.4).  Any may be NULL. */
+/* The five callbacks of the paper (section 4.1.4), and one at a rollback.
+ * Any may be NULL. */
 struct polus_callbacks {
     /* before any code or data changes; nonzero return aborts the update and
      * the target runs on untouched.  Generated heap-tracing code runs here
@@ -83,6 +84,10 @@ struct polus_callbacks {
     void (*data)(const char *name, void *old_addr, void *new_addr);
     /* the update has terminated: nothing old is active any more */
     void (*post_update)(void);
+    /* a rollback starts: every thread stopped, before new data is synchronized
+     * back and before the old code is back (undo what the other callbacks did
+     * to state no sync function carries, e.g. a string made at start-up) */
+    void (*rollback)(void);
 };
 
 /* data flags */

@@ -675,6 +675,13 @@ static int rollback(int patch)
     if (!rt_switch_alone())
         return -1;          /* nothing changed: the patch is still applied */
     txn_begin(RT_TXN_ROLLBACK, patch);
+    if (p->cb.rollback) {
+        /* the user's undo of what no sync function carries, while the new code is still in */
+        int saved = rt_tls_patch;
+        rt_tls_patch = patch + 1;
+        p->cb.rollback();
+        rt_tls_patch = saved;
+    }
     p->state = PS_ROLLING_BACK;
     p->rollbacks++;
     reset_fns(p->newf, p->nnewf);

@@ -2,7 +2,7 @@
  * A hand-written patch for the progress tests: three old functions (one
  * never left), four data items (one read-only) with f2d
  *     f -> d1, f -> d3, g -> d2, loop -> d3
- * and all five callbacks, which append what they saw to polus_test_log.
+ * and all six callbacks, which append what they saw to polus_test_log.
  * Imports (filled by rt_driver): f, g, loop, d1, d2, d3, d4.
  */
 #include <stdio.h>
@@ -51,6 +51,13 @@ static void cb_data(const char *name, void *old_addr, void *new_addr)
 
 static void cb_post(void) { logf_("post", NULL); }
 
+static void cb_rollback(void)
+{
+    char b[32];
+    snprintf(b, sizeof b, "patch %d d3_v1 %ld", polus_current_patch(), d3_v1);
+    logf_("rollback", b);
+}
+
 static void o2n_int(void *dst, const void *src) { *(long *)dst = *(const int *)src; }
 static void n2o_int(void *dst, const void *src) { *(int *)dst = (int)*(const long *)src; }
 
@@ -58,7 +65,7 @@ POLUS_EXPORT int register_patch(void);
 
 int register_patch(void)
 {
-    static const struct polus_callbacks cb = { cb_pre, cb_thread, cb_function, cb_data, cb_post };
+    static const struct polus_callbacks cb = { cb_pre, cb_thread, cb_function, cb_data, cb_post, cb_rollback };
     int p = polus_begin_patch("cbprog", "cbprog-v1", 0, 1, POLUS_ABI_VERSION);
     if (p < 0)
         return -1;

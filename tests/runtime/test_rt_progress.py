@@ -17,7 +17,7 @@ def test_callbacks_fire_when_their_moment_comes(rig):
     r = ok(rig.run("progress", "callbacks"))
     f = r.facts
     assert f["pre_update_rc"] == 0 and f["activate_rc"] == 0
-    pre, first, second, third, fourth = (events(x) for x in r.logs)
+    pre, first, second, third, fourth, rollback = (events(x) for x in r.logs)
     assert pre == ["pre"]
     # 101 in f (from loop), 102 nowhere, 103 in g: only 102 is a free thread
     assert f["left_1"] == 1 and first == ["thread:102"]
@@ -32,6 +32,8 @@ def test_callbacks_fire_when_their_moment_comes(rig):
     # loop finally gone: d3 retires too
     assert f["left_4"] == 0 and fourth == ["data:d3"]
     assert f["d3_v1_after_retired"] == 80
+    # a rollback calls its callback first, in the patch, new data as new code left it
+    assert f["rollback_rc"] == 0 and rollback == [f"rollback:patch {f['patch_id']} d3_v1 80"]
 
 
 def test_readonly_data_is_copied_once_and_never_protected(rig):
