@@ -68,6 +68,21 @@ class UnsafeFinding:
 
 
 @dataclass
+class Transfer:
+    """A usable transfer point of a never-left function (polusgen.transfer):
+    a thread whose frame of `function` waits for `callee` to return to
+    `return_pc` (a link-time address of the binary, `offset` bytes into the
+    function) moves to the new code when that return address is replaced by
+    the patch's `symbol`."""
+    function: str
+    callee: str
+    line: int
+    return_pc: int
+    offset: int
+    symbol: str
+
+
+@dataclass
 class Binary:
     path: Optional[str] = None
     build_id: Optional[str] = None   # hex of NT_GNU_BUILD_ID
@@ -90,6 +105,7 @@ class Manifest:
     f2d: list[tuple[int, int]] = field(default_factory=list)   # (old function index, data index)
     warnings: list[str] = field(default_factory=list)
     findings: list[UnsafeFinding] = field(default_factory=list)
+    transfers: list[Transfer] = field(default_factory=list)
     abi: int = ABI_VERSION
 
     def uncovered(self) -> list[UnsafeFinding]:
@@ -117,6 +133,7 @@ class Manifest:
             f2d=[tuple(x) for x in d.get("f2d", [])],
             warnings=list(d.get("warnings", [])),
             findings=[UnsafeFinding(**x) for x in d.get("findings", [])],
+            transfers=[Transfer(**x) for x in d.get("transfers", [])],
             abi=d["abi"],
         )
 

@@ -239,6 +239,8 @@ class ChangeSet:
     never_left: set[str] = field(default_factory=set)        # function keys that never return (main, event loops)
     graph: Any = None        # the call/use graph (networkx): who calls, reads and writes what, in both versions
     written_globals: frozenset[str] = frozenset()   # globals a function of either version writes (its write edges)
+    # filled by polusgen.transfer with --binary: never-left function key -> its transfer points
+    transfers: dict[str, list] = field(default_factory=dict)
 
     def section(self, kind: Kind) -> dict[str, Change]:
         return {Kind.TYPE: self.types, Kind.GLOBAL: self.globals, Kind.FUNCTION: self.functions}[kind]

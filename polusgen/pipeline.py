@@ -37,7 +37,23 @@ def load_changeset(old: Path, new: Path, *, include: Sequence[str] = (), define:
         vf = VersionFile.load(Path(version_file))
         if output is not None:
             vf.reopen_step(Path(output))
-    return compute_changeset(old_prog, new_prog, binary=Path(binary) if binary else None, version_file=vf)
+    cs = compute_changeset(old_prog, new_prog, binary=Path(binary) if binary else None, version_file=vf)
+    if binary is not None:
+        from polusgen.transfer.points import annotate_warnings, find_points
+
+        cs.transfers, notes = find_points(cs, Path(binary), patched=_patched(vf))
+        annotate_warnings(cs, notes)
+    return cs
+
+
+def _patched(vf):
+    """fn -> the patch library an earlier patch put its live version in, or None (the binary's)."""
+    from polusgen.versionfile import vf_key
+
+    def lib(fn):
+        rec = vf.lookup("functions", vf_key(fn)) if vf is not None else None
+        return rec.lib if rec is not None and not rec.deleted else None
+    return lib
 
 
 def run_diff(old: Path, new: Path, *, output: Optional[Path] = None, report: bool = True, verbose: bool = False,
@@ -68,6 +84,11 @@ def run_diff(old: Path, new: Path, *, output: Optional[Path] = None, report: boo
     console = report_console(stderr=to_stdout)
     if report or verbose:
         print_report(cs, console, verbose=verbose, warnings=output is None)
+        if cs.transfers:
+            from polusgen.transfer.points import transfer_report
+
+            console.print("\n".join(["transfer points of never-left functions:"] + transfer_report(cs.transfers)),
+                          markup=False, soft_wrap=True)
     if summary_line(cs) == "no changes":
         raise NothingToDo(f"no changes between {old} and {new}" + (f": {output} not written" if output else ""))
     if output is not None:

@@ -222,6 +222,27 @@ long polus_rt_reclaim(void);
  * synchronized data and redirects.  Static buffer, no malloc. */
 const char *polus_rt_status_json(void);
 
+/* ======================================================================
+ * 4. Moving a never-left activation to the new code (polusgen.transfer)
+ * ====================================================================== */
+
+/* The registers of a thread that just returned into polus_transfer_land from
+ * a call its never-left function made (the callee-saved ones are still the
+ * old function's), and what the thread returns with: a patch's transfer
+ * function gathers the old frame's variables from it, writes out_rsp (the old
+ * frame's CFA - 8) and the callee-saved registers of the old function's
+ * caller, then runs the resume entry and stores its result in rax. */
+struct polus_xfer_frame {
+    uint64_t rax, rdx, rbx, rbp, r12, r13, r14, r15;
+    uint64_t rsp;        /* at the landing: the old frame's stack pointer after the call */
+    uint64_t out_rsp;    /* where `ret` takes the old function's return address from */
+    uint64_t spare[2];
+};
+/* The landing: a patch's per-point entry loads its transfer function into
+ * %r11 and jumps here; the injector wrote that entry's address over the return
+ * address of the call the old activation waits in. */
+void polus_transfer_land(void);
+
 #ifdef __cplusplus
 }
 #endif

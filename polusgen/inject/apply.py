@@ -38,7 +38,7 @@ from typing import Optional
 
 from polusgen import elf as elfmod
 from polusgen.errors import AlreadyDone, InjectError
-from polusgen.inject import abi, faults, jumps, procmem, remote, stacks
+from polusgen.inject import abi, faults, jumps, procmem, remote, stacks, transfer
 from polusgen.inject import ptrace as pt
 from polusgen.inject.session import (LIVE_STATES, Session, active_line, check_process, loaded_patches,
                                      stage_for, watch)
@@ -66,6 +66,8 @@ class ApplyResult:
     active: list[dict] = field(default_factory=list)
     synchronized: list[str] = field(default_factory=list)
     never_left: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)      # never-left activations moved to the new code
+    not_moved: list[str] = field(default_factory=list)  # and those still waiting, with the reason
     warnings: list[str] = field(default_factory=list)
     timings: dict = field(default_factory=dict)    # ms per named step
 
@@ -87,6 +89,8 @@ class ApplyResult:
                 lines.append(f"    data still synchronized: {', '.join(self.synchronized)}")
         if self.never_left:
             lines.append(f"  never-left functions (their old activation lives on): {', '.join(self.never_left)}")
+        lines += [f"  moved to the new code: {m}" for m in self.moved]
+        lines += [f"  not moved: {m}" for m in self.not_moved]
         for w in self.warnings:
             lines.append(f"  warning: {w}")
         return "\n".join(lines)
@@ -303,6 +307,12 @@ def _apply(pid: int, so: Path, manifest, pelf: elfmod.ElfFile, imports, rt_lib, 
         for rd in redirects:
             jumps.read_entry(rd, s.mem)
         note_redirects(s, patch_id, redirects)
+        # where never-left activations move to the new code (looked up before anything changes)
+        try:
+            points = transfer.Points.of(manifest, imports, psym)
+        except elfmod.SymbolLookupError as e:
+            raise InjectError(f"{so.name} does not export a transfer point's landing: {e}")
+        moves = transfer.Progress(t0)
 
         # -- stop every thread: from here on code and data change
         mark("registered")
@@ -327,6 +337,7 @@ def _apply(pid: int, so: Path, manifest, pelf: elfmod.ElfFile, imports, rt_lib, 
         committed = True
         mark("activated")
         at_step("committed")
+        transfer.move_stopped(s, points, moves)
     except BaseException as e:
         with faults.critical():
             if patch_id is not None and not committed:
@@ -364,6 +375,8 @@ def _apply(pid: int, so: Path, manifest, pelf: elfmod.ElfFile, imports, rt_lib, 
     t1 = time.monotonic()
     try:
         faults.kill_point("watch")
+        transfer.move_until(pid, points, moves, max(wait, 0.0))
+        res.moved, res.not_moved = moves.moved, [f"thread {t}: {why}" for t, why in sorted(moves.waiting.items())]
         pst, rounds, sample_stops = watch(pid, max(wait, 0.0), manifest.name)
     except (InjectError, faults.Interrupted) as e:      # the update is in; only watching it failed
         res.warnings.append(f"the update was applied, but watching it {'was interrupted by' if isinstance(e, faults.Interrupted) else 'failed:'} {e}")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from polusgen.errors import AlreadyDone, InjectError
-from polusgen.inject import faults
+from polusgen.inject import faults, transfer
 from polusgen.inject.session import Session, active_line, check_process, watch
 
 
@@ -158,6 +158,7 @@ def _rollback(pid: int, to: Optional[int], wait: float, t0: float, res: Rollback
                 break
             p = todo[0]
             s.tracer.stop_all()
+            transfer.refuse_rollback_of_moved(s, p["name"])
             faults.kill_point("rollback")
             with faults.critical():     # once called, the rollback is done: a signal waits to say so
                 if s.rt_switch("polus_rt_rollback", p["id"], kill="in-rollback") != 0:

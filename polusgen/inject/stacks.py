@@ -19,6 +19,7 @@ from polusgen.inject import procmem
 from polusgen.inject import ptrace as pt
 
 UNW_REG_IP = 16          # UNW_X86_64_RIP
+UNW_REG_SP = 7           # UNW_X86_64_RSP
 MAX_FRAMES = 256
 SCAN_LIMIT = 512 * 1024  # bytes of stack the fallback scan reads at most
 
@@ -51,7 +52,9 @@ class _Libunwind:
         self.g._Ux86_64_set_caching_policy(a, 1)     # UNW_CACHE_GLOBAL: unwind info found once per sample
         return a
 
-    def walk(self, aspace: int, tid: int) -> Optional[list[int]]:
+    def walk(self, aspace: int, tid: int, sps: Optional[list[int]] = None) -> Optional[list[int]]:
+        """The frames' IPs; `sps` (if given) gets each frame's stack pointer
+        (a caller's is its callee's CFA: the return address is just below it)."""
         info = self.p._UPT_create(tid)
         if not info:
             return None
@@ -60,12 +63,16 @@ class _Libunwind:
             if self.g._Ux86_64_init_remote(cur, aspace, info) < 0:
                 return None
             out: list[int] = []
-            ip = ctypes.c_uint64()
+            ip, sp = ctypes.c_uint64(), ctypes.c_uint64()
             for _ in range(MAX_FRAMES):
                 if self.g._Ux86_64_get_reg(cur, UNW_REG_IP, ctypes.byref(ip)) < 0:
                     break
                 if ip.value == 0:
                     break
+                if sps is not None:
+                    if self.g._Ux86_64_get_reg(cur, UNW_REG_SP, ctypes.byref(sp)) < 0:
+                        break
+                    sps.append(sp.value)
                 out.append(ip.value)
                 if self.g._Ux86_64_step(cur) <= 0:
                     break

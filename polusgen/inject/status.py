@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Optional
 
+from polusgen.inject import transfer
 from polusgen.inject.session import Session, active_line, check_process
 
 # what counts as a write-through fault: a write into a tracked copy, or
@@ -61,6 +62,9 @@ class StatusResult:
                 lines.append("    never-left functions: " + ", ".join(
                     n + (f" (old activation in thread(s) {', '.join(map(str, running[n]))})" if running.get(n) else "")
                     for n in p["never_left"]))
+            if p.get("moved_threads"):
+                lines.append("    never-left activations moved to its new code: thread(s) "
+                             + ", ".join(map(str, p["moved_threads"])))
             if st == "rolling-back":
                 from polusgen.inject.rollback import pending_of
                 lines.append(f"    {pending_of(p).describe()}")
@@ -100,6 +104,9 @@ def process_status(pid: int, rate_interval: float = 0.0) -> StatusResult:
         res.recovered = s.recover()
         s.progress()
         res.status = s.status_json()
+        for p in res.patches:
+            if p.get("state") in ("active", "terminated"):
+                p["moved_threads"] = transfer.moved_activations(s, p.get("name", ""))
     t0 = time.monotonic()
     if rate_interval > 0 and any(p.get("synchronized_data") or p.get("heap_pairs_synchronized")
                                  for p in res.patches if p.get("state") in ("active", "terminated", "rolling-back")):

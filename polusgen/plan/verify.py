@@ -19,6 +19,7 @@ from typing import Any, Mapping, Optional
 
 from polusgen.manifest import Binary, Manifest
 from polusgen.model import ChangeSet, Warning_
+from polusgen.transfer.emit import transfer_items
 
 from .draft import DataPlan, Draft, ImportPlan, NewFunctionPlan, OldFunctionPlan, StubPlan, sanitize
 from .prologue import build_prologue
@@ -92,6 +93,7 @@ def frozen(value: Any) -> Any:
 def verify(draft: Draft, user_code: Optional[Path], skeleton: Optional[Path]) -> PatchPlan:
     w = PatchWriter(draft, user_functions(user_code), str(Path(user_code).resolve()) if user_code else None)
     code = spell_code(draft, w, user_code)
+    transfers, transfer_records = transfer_items(w, draft.cs) if draft.cs.transfers else ([], [])
     sb = SyncBuilder(w)
     stub_fallbacks(code["stubs"], sb)
     data = sync_data(draft, w, sb)
@@ -101,7 +103,8 @@ def verify(draft: Draft, user_code: Optional[Path], skeleton: Optional[Path]) ->
     declarations = spell_declarations(w)
     warnings = errors + without_replaced(list(draft.warnings) + sb.warnings + w.warnings, errors)
     manifest, calls = registration(draft, warnings, str(skeleton) if skeleton is not None else None)
-    spelled = {**code, **declarations, **_prologue(draft, sb), "data": data,
+    manifest.transfers = transfer_records
+    spelled = {**code, "transfers": transfers, **declarations, **_prologue(draft, sb), "data": data,
                "converters": list(sb.converters.values()), "heap": list(sb.heap.values()),
                "overrides": [o[len("polus_"):] for o in w.overrides],
                "user_hooks": _user_hooks(errors, sb), "user_code": w.user_code, "user_names": w.user_names,

@@ -1,0 +1,219 @@
+"""Transfer points of the never-left functions of a change set.
+
+A transfer point is the return address of a call that a changed never-left
+function makes itself (its thread waits in usleep, accept, epoll_wait, fgets).
+Matched to the source by the line of the call instruction: the k-th call of
+callee X in the old body is the k-th call of X in the new body.  A point is
+usable when every variable live after it in the new body has a value in the
+old frame there (debug information), of an unchanged type, and the frame can
+be rebuilt from the CFI; otherwise `problems` says why.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from pycparser import c_ast
+
+from polusgen.model import ChangeSet, Status, Warning_
+
+from . import source
+
+
+@dataclass
+class LiveValue:
+    name: str
+    by_ref: bool
+    kind: str                    # Location.kind: reg | mem | const
+    reg: Optional[str] = None
+    base: Optional[str] = None
+    offset: int = 0
+
+
+@dataclass
+class TransferPoint:
+    function: str                # key of the never-left function
+    callee: Optional[str]
+    line: int                    # line of the call in the old source
+    return_pc: int               # link-time address (offset from the load base for PIE)
+    offset: int = 0              # return_pc - the function's first address
+    call_index: int = -1         # the call among every call of the new body (pre-order)
+    cfa_reg: Optional[str] = None
+    cfa_offset: int = 0
+    saved: dict[str, int] = field(default_factory=dict)
+    live: list[LiveValue] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    symbol: str = ""             # the patch's landing symbol (set by the emitter)
+
+    @property
+    def usable(self) -> bool:
+        return not self.problems
+
+    def describe(self) -> str:
+        where = f"{self.callee or 'an indirect call'} (line {self.line}, return address {self.return_pc:#x})"
+        if self.usable:
+            names = ", ".join(v.name + (" in place" if v.by_ref else "") for v in self.live) or "no variables"
+            return f"{where}: usable, carries {names}"
+        return f"{where}: not usable: {'; '.join(self.problems)}"
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["usable"] = self.usable
+        return d
+
+
+def _changed_types(cs: ChangeSet) -> set[str]:
+    return {k for k, c in cs.types.items() if c.status is not Status.UNCHANGED}
+
+
+def _type_keys(tnode) -> set[str]:
+    out = set()
+    for n in source._walk(tnode):
+        if isinstance(n, (c_ast.Struct, c_ast.Union, c_ast.Enum)) and n.name:
+            out.add(f"{type(n).__name__.lower()} {n.name}")
+        elif isinstance(n, c_ast.IdentifierType):
+            out |= {f"typedef {x}" for x in n.names}
+    return out
+
+
+def _type_text(decl) -> str:
+    """The declared type of a local, without its name."""
+    from polusgen.csyntax.cgen import SourceGenerator
+
+    d = copy.deepcopy(c_ast.Decl(None, decl.quals, [], [], [], decl.type, None, None))
+    source._rename_declname(d.type, None)
+    return SourceGenerator().visit(d)
+
+
+def functions_to_move(cs: ChangeSet) -> list[str]:
+    from polusgen.graph import activation_lives_on, never_left_functions
+
+    why = never_left_functions(cs.old)
+    out = []
+    for key in sorted(cs.never_left):
+        ch = cs.functions.get(key)
+        if ch is None or ch.status is not Status.CHANGED or ch.old is None or ch.new is None:
+            continue
+        if activation_lives_on(why.get(key, "")):
+            out.append(key)
+    return out
+
+
+def find_points(cs: ChangeSet, binary: Path, patched=lambda fn: None) -> tuple[dict[str, list[TransferPoint]],
+                                                                                 dict[str, str]]:
+    """{never-left function key: its transfer points} for the changed never-left
+    functions, and {key: what happens to its running activation, and why}.
+    `patched(fn)`: the earlier patch whose library runs fn's live version, or
+    None if the binary does (only the binary's debug information is read)."""
+    keys = functions_to_move(cs)
+    notes = {k: f"its running activation runs the code of patch {patched(cs.functions[k].old)}, and moving an "
+                f"activation out of patch code is not supported yet" for k in keys if patched(cs.functions[k].old)}
+    keys = [k for k in keys if k not in notes]
+    if not keys:
+        return {}, notes
+    from .dwarf import DebugInfo, NoDebugInfo
+
+    try:
+        info = DebugInfo(Path(binary))
+    except NoDebugInfo as e:
+        return {}, {**notes, **{k: f"{e}: with it, its running activation would move to the new code" for k in keys}}
+    out: dict[str, list[TransferPoint]] = {}
+    changed_types = _changed_types(cs)
+    try:
+        for key in keys:
+            ch = cs.functions[key]
+            try:
+                sites = info.call_sites(ch.old.name, ch.old.file if ch.old.static else None)
+            except Exception as e:    # noqa: BLE001 - debug information pyelftools cannot read: nothing moves
+                notes[key] = f"the debug information of {binary} could not be read ({e}): nothing moves"
+                continue
+            out[key] = [_point(key, ch, s, changed_types) for s in sites]
+            usable = sorted({p.callee for p in out[key] if p.usable})
+            notes[key] = (f"but its running activation moves to the new code when it returns from "
+                          f"{', '.join(usable)} (transfer points)" if usable else
+                          "and it has no usable transfer point (`diff --binary` lists them): its running "
+                          "activation stays in the old code")
+    finally:
+        info.close()
+    return out, notes
+
+
+def annotate_warnings(cs: ChangeSet, notes: dict[str, str]) -> None:
+    """Each never-left function's warnings say what becomes of its running
+    activation (one more warning only if it had none)."""
+    for key, note in notes.items():
+        hits = [w for w in cs.warnings if (w.code == "never-left" and w.message.startswith(f"{key} is changed"))
+                or (w.code == "inlined-never-left" and f"inlined into {key}, which" in w.message)]
+        for w in hits:
+            w.message += f"; {note}"
+        if not hits:
+            cs.warnings.append(Warning_("never-left", f"{key} never left: {note}", cs.functions[key].old.coord))
+
+
+def _point(key: str, ch, site, changed_types: set[str]) -> TransferPoint:
+    p = TransferPoint(key, site.callee, site.line, site.return_pc, site.offset, cfa_reg=site.cfa_reg,
+                      cfa_offset=site.cfa_offset, saved=dict(site.saved))
+    if site.callee is None:
+        p.problems.append("an indirect call")
+        return p
+    if site.inlined_from:
+        p.problems.append(f"made by {site.inlined_from}, which gcc inlined here")
+        return p
+    if site.cfi_problem:
+        p.problems.append(site.cfi_problem)
+    if site.decl_line and ch.old.coord and site.decl_line != ch.old.coord.line:
+        p.problems.append(f"the binary's {ch.old.name} is declared at line {site.decl_line}, the old source's at "
+                          f"line {ch.old.coord.line}: the binary was not built from this source")
+        return p
+    old_calls = [c for c in source.calls(ch.old.node) if source.callee_name(c) == site.callee]
+    here = [i for i, c in enumerate(old_calls) if c.coord is not None and c.coord.line == site.line]
+    if len(here) != 1:
+        p.problems.append(f"{'no' if not here else 'more than one'} call of {site.callee} at line {site.line} "
+                          f"of the source")
+        return p
+    new_all = source.calls(ch.new.node)
+    new_calls = [i for i, c in enumerate(new_all) if source.callee_name(c) == site.callee]
+    if len(new_calls) != len(old_calls):
+        p.problems.append(f"the new version calls {site.callee} {len(new_calls)} times, the old one "
+                          f"{len(old_calls)}: the calls cannot be matched")
+        return p
+    p.call_index = new_calls[here[0]]
+    found = source.locate(ch.new.node, p.call_index)
+    if found.problem:
+        p.problems.append(found.problem)
+        return p
+    if found.uses_result and not site.returns_in_rax:
+        p.problems.append(f"{site.callee} returns its value in a vector register")
+    old_decls = {n.name: n for n in source._walk(ch.old.node) if isinstance(n, c_ast.Decl) and n.name}
+    for v in found.live:
+        old = old_decls.get(v.name)
+        loc = site.variables.get(v.name)
+        if old is None:
+            p.problems.append(f"{v.name} is new: the old activation has no value for it")
+            continue
+        if _type_text(old) != _type_text(v.decl):
+            p.problems.append(f"{v.name} changed type ({_type_text(old)} -> {_type_text(v.decl)})")
+            continue
+        hit = _type_keys(v.decl.type) & changed_types
+        if hit:
+            p.problems.append(f"{v.name} is of changed type {sorted(hit)[0]} (no converter for locals)")
+            continue
+        if loc is None or loc.kind == "none":
+            p.problems.append(f"{v.name} is {loc.why if loc else 'not described'} at the call's return")
+            continue
+        if v.by_ref and loc.kind != "mem":
+            p.problems.append(f"{v.name} must be used in place but is not in memory at the call's return")
+            continue
+        p.live.append(LiveValue(v.name, v.by_ref, loc.kind, loc.reg, loc.base, loc.offset))
+    return p
+
+
+def transfer_report(points: dict[str, list[TransferPoint]]) -> list[str]:
+    lines = []
+    for key, pts in sorted(points.items()):
+        usable = sum(p.usable for p in pts)
+        lines.append(f"{key}: {usable} of {len(pts)} transfer points usable")
+        lines += [f"  {p.describe()}" for p in pts]
+    return lines

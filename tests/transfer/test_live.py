@@ -1,0 +1,101 @@
+"""Never-left activations moved to the new code while they run (issue 13,
+stage 3): the one-file Fig. 2 program built gcc -O2 -g, whose workers run
+bar -> foo inlined into their loop and whose main inlines report.  After the
+apply, main prints the new report and the workers run the new foo, without
+losing an increment, on the unmodified binary."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from polusgen.demo import parse_report
+from tests.support.build import REPO, build_c, needs_gcc, needs_ptrace
+from tests.support.process import eventually
+
+HERE = Path(__file__).parent / "fig2_single"
+pytestmark = [pytest.mark.e2e, needs_gcc, needs_ptrace]
+
+
+def polusgen(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "polusgen", *map(str, args)], cwd=REPO, capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.mark.parametrize("pie", [True, False], ids=["pie", "no-pie"])
+def test_loops_move_to_the_new_code(tmp_path, pie):
+    exe = build_c([HERE / "v0.c"], tmp_path / "v0", pie=pie, extra=["-g"])
+    patch = tmp_path / "p.polus.c"
+    r = polusgen("diff", HERE / "v0.c", HERE / "v1.c", "--binary", exe, "-o", patch,
+                 "--version-file", tmp_path / "vf.json")
+    assert r.returncode == 0, r.stderr
+    r = polusgen("build", patch, "-o", tmp_path / "p.so")
+    assert r.returncode == 0, r.stderr
+    p = subprocess.Popen([str(exe)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout.readline().strip() == "ready"
+
+        def report() -> dict:
+            p.stdin.write("\n")
+            p.stdin.flush()
+            return parse_report(p.stdout.readline())
+
+        eventually(report, lambda d: d["calls"] > 0, what="the workers count")
+        r = polusgen("apply", p.pid, tmp_path / "p.so")
+        assert r.returncode == 0, r.stderr
+        moved = [l for l in r.stdout.splitlines() if "moved to the new code:" in l]
+        assert sum("worker" in l for l in moved) == 4 and sum("main in thread" in l for l in moved) == 1, r.stdout
+        assert "update terminated" in r.stdout, r.stdout
+        first = report()
+        assert first["version"] == "v1", first          # main runs the new report
+        # the workers run the new foo (j counts), and no increment of i is lost
+        later = eventually(report, lambda d: d["j"] > first["j"] + 100, what="the new foo in the workers")
+        assert later["i"] == later["calls"], later
+        # status names the moved activations; a rollback refuses (moving back is not done yet)
+        r = polusgen("status", p.pid)
+        assert r.returncode == 0 and "never-left activations moved to its new code" in r.stdout, r.stdout
+        r = polusgen("rollback", p.pid)
+        assert r.returncode == 1 and "moving them back is not supported yet" in r.stderr, r.stdout + r.stderr
+        after = eventually(report, lambda d: d["j"] > later["j"], what="the new code after the refused rollback")
+        assert after["version"] == "v1" and after["i"] == after["calls"], after
+        assert p.poll() is None
+    finally:
+        p.kill()
+        p.wait()
+
+
+def test_an_accept_loop_moves(tmp_path):
+    """kvserver v1 -> v2 counts connections in queue_push, which gcc inlined into
+    main's accept loop (`int fd = accept(...)`): built -g, main moves at its
+    next accept and the new count runs there."""
+    kv = REPO / "corpus" / "kvserver"
+    exe = build_c(sorted((kv / "v1").glob("*.c")), tmp_path / "kv1", extra=["-g", "-pthread"])
+    patch = tmp_path / "p.polus.c"
+    r = polusgen("diff", kv / "v1", kv / "v2", "--binary", exe, "-o", patch, "--version-file", tmp_path / "vf.json")
+    assert r.returncode == 0, r.stderr
+    assert polusgen("build", patch, "-o", tmp_path / "p.so").returncode == 0
+    p = subprocess.Popen([str(exe), "0", "2"], stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(p.stdout.readline().split()[1])
+
+        def cmd(line: str) -> str:
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s, s.makefile("rw") as f:
+                f.write(line + "\n")
+                f.flush()
+                return f.readline().strip()
+
+        assert cmd("VERSION") == "kvserver 1"
+        r = polusgen("apply", p.pid, tmp_path / "p.so")
+        assert r.returncode == 0, r.stderr
+        assert any("moved to the new code: main in thread" in l and "(after accept)" in l
+                   for l in r.stdout.splitlines()), r.stdout
+        assert cmd("VERSION") == "kvserver 2"
+        counted = [int(cmd("STATS").rsplit("connections=", 1)[1]) for _ in range(3)]
+        assert counted[0] >= 1 and counted[1] == counted[0] + 1 and counted[2] == counted[1] + 1, counted
+        assert p.poll() is None
+    finally:
+        p.kill()
+        p.wait()

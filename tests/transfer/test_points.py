@@ -1,0 +1,139 @@
+"""Transfer points of never-left functions, read from a -O2 -g binary's DWARF
+(issue 13, stage 1) and the resume entries made from the new body (stage 2)."""
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pycparser import c_parser
+
+from polusgen.csyntax.cgen import SourceGenerator
+from polusgen.transfer import source
+from tests.support.build import REPO, build_c, needs_gcc
+
+HERE = Path(__file__).parent / "fig2_single"
+
+
+def diff(tmp: Path, exe: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "polusgen", "diff", str(HERE / "v0.c"), str(HERE / "v1.c"),
+                           "--binary", str(exe), *extra], cwd=REPO, capture_output=True, text=True, timeout=300)
+
+
+@needs_gcc
+@pytest.mark.parametrize("pie", [True, False], ids=["pie", "no-pie"])
+def test_diff_lists_the_transfer_points(tmp_path, pie):
+    exe = build_c([HERE / "v0.c"], tmp_path / "v0", pie=pie, extra=["-g"])
+    r = diff(tmp_path, exe)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout + r.stderr
+    lines = [l.strip() for l in out.splitlines()]
+    assert "worker@v1.c: 3 of 3 transfer points usable" in lines
+    for callee in ("sem_wait", "sem_post", "usleep"):
+        assert any(l.startswith(f"{callee} (line") and l.endswith("usable, carries id") for l in lines), out
+    # main waits in fgets; its buffer is used in place in the old frame
+    assert any(l.startswith("fgets (line") and l.endswith("usable, carries line in place") for l in lines), out
+    # calls of code gcc inlined into main are not main's own
+    assert any(l.startswith("printf (line") and "not usable: made by report, which gcc inlined here" in l
+               for l in lines), out
+    assert "its running activation moves to the new code when it returns from" in " ".join(out.split())
+
+
+@needs_gcc
+def test_without_debug_information_nothing_moves_and_the_warning_says_why(tmp_path):
+    exe = build_c([HERE / "v0.c"], tmp_path / "v0")
+    r = diff(tmp_path, exe, "-o", str(tmp_path / "p.polus.c"))
+    assert r.returncode == 0, r.stderr
+    out = " ".join((r.stdout + r.stderr).split())     # however the console wraps it
+    assert "build it with -g" in out and "its running activation would move to the new code" in out
+    assert "transfer points" not in out
+    assert "polus_transfer_land" not in (tmp_path / "p.polus.c").read_text()
+
+
+def _fn(text: str):
+    return c_parser.CParser().parse(text).ext[-1]
+
+
+def _problem(body: str) -> str:
+    fn = _fn("int f(int); int g(int x) { int a[4]; int n = 0; " + body + " return n; }")
+    idx = next(i for i, c in enumerate(source.calls(fn)) if source.callee_name(c) == "f")
+    return source.locate(fn, idx).problem
+
+
+def test_where_no_resume_entry_can_start():
+    assert "for statement" in _problem("for (n = 0; n < f(1); n++) ;")
+    assert _problem("int k = f(1); n = k;") == ""
+    assert "outside a block" in _problem("for (int k = f(1); k < 3; k++) n++;")
+    assert "only on some paths" in _problem("if (x && f(1)) n++;")
+    assert "does more than the call" in _problem("n = x++ + f(1);")
+    assert _problem("while (f(n)) n++;") == ""
+
+
+def test_live_variables_and_in_place_use():
+    fn = _fn("int f(int); int g(int x) { int a[4]; int n = 0; int dead = x; "
+             "for (;;) { f(n); a[n & 3] = n; n++; } return 0; }")
+    idx = next(i for i, c in enumerate(source.calls(fn)) if source.callee_name(c) == "f")
+    found = source.locate(fn, idx)
+    assert [(v.name, v.by_ref) for v in found.live] == [("a", True), ("n", False)]
+    text = SourceGenerator().visit(source.resume_entry(copy.deepcopy(fn), idx, "g_resume"))
+    assert "g_resume(long __polus_result, int (*__polus_ref_a)[4], int __polus_in_n)" in text
+    assert "goto __polus_resume;" in text and "n = __polus_in_n;" in text
+    assert "(*__polus_ref_a)[n & 3] = n;" in text
+
+
+@needs_gcc
+def test_resume_entry_runs_from_the_point(tmp_path):
+    """The resume entry compiled by gcc and called directly: it continues the
+    loop after the call with the values given, and returns what the function returns."""
+    fn = _fn("int f(int); int g(int x) { int n = 0; int sum = 0; "
+             "while (n < 5) { sum += f(n); n++; } return sum * 100 + x; }")
+    idx = 0
+    entry = SourceGenerator().visit(source.resume_entry(copy.deepcopy(fn), idx, "g_resume"))
+    c = tmp_path / "r.c"
+    c.write_text("#include <stdio.h>\nint f(int v) { return v; }\n" + entry +
+                 "\nint main(void) { printf(\"%d\\n\", g_resume(7, 4, 3, 10)); return 0; }\n")
+    exe = tmp_path / "r"
+    subprocess.run(["gcc", "-O2", "-Wall", "-o", str(exe), str(c)], check=True, capture_output=True)
+    assert "g_resume(long __polus_result, int __polus_in_x, int __polus_in_n, int __polus_in_sum)" in entry
+    # resumed after f(3) returned 7 with x = 4, n = 3, sum = 10: sum = 17, then f(4): 21 -> 2100 + 4
+    out = int(subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout)
+    assert out == 2104
+
+
+@needs_gcc
+def test_a_second_patch_does_not_move_activations_out_of_patch_code(tmp_path):
+    """After v0 -> v1 moved the loops into v1's patch code, v1 -> v2 finds their
+    live version in that library, whose code no debug information describes."""
+    exe = build_c([HERE / "v0.c"], tmp_path / "v0", extra=["-g"])
+    v2 = tmp_path / "v2.c"
+    v2.write_text((HERE / "v1.c").read_text().replace("a->j++;", "a->j += 2;"))
+    vf = tmp_path / "vf.json"
+    r = diff(tmp_path, exe, "-o", str(tmp_path / "p1.polus.c"), "--version-file", str(vf))
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([sys.executable, "-m", "polusgen", "diff", str(HERE / "v1.c"), str(v2), "--binary", str(exe),
+                        "-o", str(tmp_path / "p2.polus.c"), "--version-file", str(vf)],
+                       cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    out = " ".join((r.stdout + r.stderr).split())
+    assert "worker@v2.c is changed but never left" in out or "inlined into worker" in out, out
+    assert "moving an activation out of patch code is not supported yet" in out, out
+    assert "polus_transfer_land" not in (tmp_path / "p2.polus.c").read_text()
+
+
+@needs_gcc
+def test_resume_entry_after_a_declaration_initialized_by_the_call(tmp_path):
+    """`int fd = accept(...)`: the declaration stays in its block, the label goes
+    just before it, and the old call's value initializes it."""
+    fn = _fn("int f(int); int g(int x) { int sum = 0; for (;;) { int v = f(sum); if (v < 0) break; sum += v; } "
+             "return sum; }")
+    entry = SourceGenerator().visit(source.resume_entry(copy.deepcopy(fn), 0, "g_resume"))
+    assert "g_resume(long __polus_result, int __polus_in_sum)" in entry
+    c = tmp_path / "d.c"
+    c.write_text("#include <stdio.h>\nint f(int s) { return s < 50 ? 10 : -1; }\n" + entry +
+                 "\nint main(void) { printf(\"%d\\n\", g_resume(5, 20)); return 0; }\n")
+    exe = tmp_path / "d"
+    subprocess.run(["gcc", "-O2", "-Wall", "-o", str(exe), str(c)], check=True, capture_output=True)
+    # resumed with v = 5, sum = 20: 25, 35, 45, 55 then f says stop
+    assert int(subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout) == 55
