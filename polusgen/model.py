@@ -199,7 +199,7 @@ class Change:
 WARNING, ERROR = "warning", "error"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Warning_:
     """A finding for the user, tied to a place in the source.  Severity
     "warning": the patch is right as far as polusgen can tell, read it;

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 from pycparser import c_ast
@@ -921,8 +921,7 @@ class TUBuilder:
         knr = prototype_from_knr(f)
         self.register_types(d.type)
         if knr is not None and not self.system(f):
-            knr.coord = self.coord(f)
-            self.facts.warnings.append(knr)
+            self.facts.warnings.append(replace(knr, coord=self.coord(f)))
         if self.system(f):
             self.scope.names[d.name] = ("func", d.name)
             return

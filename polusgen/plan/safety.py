@@ -38,7 +38,7 @@ and deleted the marker.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
@@ -56,7 +56,7 @@ _FRESH = re.compile(r"alloc|^strn?dup$|^mmap$", re.I)
 _LOOPS = (c_ast.For, c_ast.While, c_ast.DoWhile)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Finding(Warning_):
     """An error-level finding: `message` is "<entity>: <reason>"."""
     entity: str = ""              # the global or type, as messages name it
@@ -118,13 +118,12 @@ def user_todos(path: Optional[Path]) -> set[str]:
     return set(re.findall(r"^\s*#\s*define\s+POLUS_TODO_(\w+)", strip_c(Path(path).read_text()), re.M))
 
 
-def mark_covered(findings: Iterable[Finding], user_code: Optional[Path]) -> None:
-    """Set `covered` of every finding the user code covers (as far as `diff` can tell)."""
+def mark_covered(findings: Iterable[Finding], user_code: Optional[Path]) -> list[Finding]:
+    """The findings, each `covered` if the user code covers it (as far as `diff` can tell)."""
     from .usercode import user_functions
 
     have = set(user_functions(user_code)) - user_todos(user_code)
-    for f in findings:
-        f.covered = set(f.covers) <= have
+    return [replace(f, covered=set(f.covers) <= have) for f in findings]
 
 
 def skeleton_note(findings: list[Finding], path: Path) -> str:
