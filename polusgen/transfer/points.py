@@ -11,7 +11,7 @@ be rebuilt from the CFI; otherwise `problems` says why.
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
@@ -144,10 +144,11 @@ def annotate_warnings(cs: ChangeSet, notes: dict[str, str]) -> None:
     """Each never-left function's warnings say what becomes of its running
     activation (one more warning only if it had none)."""
     for key, note in notes.items():
-        hits = [w for w in cs.warnings if (w.code == "never-left" and w.message.startswith(f"{key} is changed"))
+        hits = [i for i, w in enumerate(cs.warnings)
+                if (w.code == "never-left" and w.message.startswith(f"{key} is changed"))
                 or (w.code == "inlined-never-left" and f"inlined into {key}, which" in w.message)]
-        for w in hits:
-            w.message += f"; {note}"
+        for i in hits:   # warnings are frozen: each is replaced by an annotated copy
+            cs.warnings[i] = replace(cs.warnings[i], message=f"{cs.warnings[i].message}; {note}")
         if not hits:
             cs.warnings.append(Warning_("never-left", f"{key} never left: {note}", cs.functions[key].old.coord))
 
