@@ -158,6 +158,7 @@ def _rollback(pid: int, to: Optional[int], wait: float, t0: float, res: Rollback
                 break
             p = todo[0]
             s.tracer.stop_all()
+            transfer.disarm(s, p["name"])
             transfer.refuse_rollback_of_moved(s, p["name"])
             faults.kill_point("rollback")
             with faults.critical():     # once called, the rollback is done: a signal waits to say so

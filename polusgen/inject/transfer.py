@@ -145,6 +145,53 @@ def moved_activations(s, patch: str) -> list[int]:
     return moved_into(s, path)
 
 
+def disarm(s, patch: str) -> list[int]:
+    """Before a rollback of `patch`, with every thread stopped: a return
+    address that still points at one of its landings (the callee has not
+    returned yet, so the activation has not moved) is put back to the old
+    return address, or the rollback would leave that activation to enter the
+    rolled-back new code when its call returns.  Each store is checked and
+    atomic: an injector that dies between two leaves every slot valid.
+    Returns the threads disarmed."""
+    from polusgen import elf as elfmod
+    from polusgen.inject import procmem
+    from polusgen.inject.apply import open_target, resolve_imports
+    from polusgen.inject.session import loaded_patches
+
+    libs = loaded_patches(s.pid)
+    path = libs.get(patch)
+    if path is None:
+        return []
+    try:
+        manifest = elfmod.read_manifest(procmem.host_path(s.pid, path))
+        if not manifest.transfers:
+            return []
+        pelf = elfmod.ElfFile(procmem.host_path(s.pid, path))
+        base = procmem.load_base(procmem.read_maps(s.pid), path, pelf.first_load_vaddr)
+        imports = resolve_imports(manifest, open_target(s.pid), libs)
+        points = Points.of(manifest, imports, lambda name: base + pelf.find(name, tables=(".dynsym",)).value)
+    except (OSError, ValueError, elfmod.ElfError, elfmod.SymbolLookupError):
+        return []
+    back = {landing: ip for ip, (_, _, landing) in points.at.items()}
+    lu = stacks.libunwind()
+    if lu is None or not back:
+        return []
+    aspace = stacks._addr_space(lu, s.pid)
+    out = []
+    for tid in s.tracer.threads:
+        sps: list[int] = []
+        ips = lu.walk(aspace, tid, sps) or []
+        for k in range(1, len(ips)):
+            ip = back.get(ips[k])
+            if ip is None:
+                continue
+            slot = sps[k] - 8
+            if struct.unpack("<Q", s.mem.read(slot, 8))[0] == ips[k]:
+                s.mem.write(slot, struct.pack("<Q", ip))
+                out.append(tid)
+    return out
+
+
 def refuse_rollback_of_moved(s, patch: str) -> None:
     """Moved activations cannot be moved back yet: a rollback of their patch
     would leave them running its new code on data no longer synchronized."""

@@ -99,3 +99,43 @@ def test_an_accept_loop_moves(tmp_path):
     finally:
         p.kill()
         p.wait()
+
+
+def test_a_rollback_before_the_move_puts_the_return_address_back(tmp_path):
+    """apply arms main's accept loop (its return address points at a landing)
+    but no connection comes, so nothing has moved yet; a rollback then puts
+    the old return address back, and the next accept returns to the old
+    main: no activation ever enters the rolled-back patch's code."""
+    from polusgen.inject import transfer
+    from polusgen.inject.session import Session
+
+    kv = REPO / "corpus" / "kvserver"
+    exe = build_c(sorted((kv / "v1").glob("*.c")), tmp_path / "kv1", extra=["-g", "-pthread"])
+    patch = tmp_path / "p.polus.c"
+    r = polusgen("diff", kv / "v1", kv / "v2", "--binary", exe, "-o", patch, "--version-file", tmp_path / "vf.json")
+    assert r.returncode == 0, r.stderr
+    assert polusgen("build", patch, "-o", tmp_path / "p.so").returncode == 0
+    p = subprocess.Popen([str(exe), "0", "2"], stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(p.stdout.readline().split()[1])
+
+        def cmd(line: str) -> str:
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s, s.makefile("rw") as f:
+                f.write(line + "\n")
+                f.flush()
+                return f.readline().strip()
+
+        assert cmd("VERSION") == "kvserver 1"
+        r = polusgen("apply", p.pid, tmp_path / "p.so")
+        assert r.returncode == 0 and "(after accept)" in r.stdout, r.stdout + r.stderr
+        r = polusgen("rollback", p.pid)            # no connection in between: main still waits in accept
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert [cmd("VERSION") for _ in range(3)] == ["kvserver 1"] * 3
+        assert "connections=" not in cmd("STATS")
+        with Session.brief(p.pid) as s:
+            s.tracer.stop_all()
+            assert transfer.moved_into(s, str(tmp_path / "p.so")) == []
+        assert p.poll() is None
+    finally:
+        p.kill()
+        p.wait()
