@@ -94,8 +94,8 @@ def _statement_of(call, parents) -> tuple[c_ast.Node, c_ast.Node]:
     """(the statement holding the call, the statement's expression holding it)."""
     child, n = call, parents.get(id(call))
     while n is not None:
-        if isinstance(n, c_ast.Compound) or isinstance(n, (c_ast.Label, c_ast.Case, c_ast.Default)) and child is n.stmt:
-            return child, child
+        if isinstance(n, (c_ast.Compound, c_ast.Case, c_ast.Default)) or isinstance(n, c_ast.Label) and child is n.stmt:
+            return child, child                # a statement of a block, of a case's list, or a labelled one
         if isinstance(n, (c_ast.If, c_ast.While, c_ast.DoWhile, c_ast.Switch)) and child is n.cond:
             return n, child
         if isinstance(n, c_ast.For) and child is not n.stmt:
@@ -194,8 +194,8 @@ def _after(fn: c_ast.FuncDef, stmt, call, parents) -> set[str]:
     while n is not None:
         if isinstance(n, LOOPS):
             out |= _ids(n)
-        elif isinstance(n, c_ast.Compound):
-            items = n.block_items or []
+        elif isinstance(n, (c_ast.Compound, c_ast.Case, c_ast.Default)):
+            items = (n.block_items if isinstance(n, c_ast.Compound) else n.stmts) or []
             k = next(i for i, it in enumerate(items) if it is child)
             for it in items[k + 1:]:
                 out |= _ids(it)

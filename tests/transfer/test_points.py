@@ -137,3 +137,21 @@ def test_resume_entry_after_a_declaration_initialized_by_the_call(tmp_path):
     subprocess.run(["gcc", "-O2", "-Wall", "-o", str(exe), str(c)], check=True, capture_output=True)
     # resumed with v = 5, sum = 20: 25, 35, 45, 55 then f says stop
     assert int(subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout) == 55
+
+
+@needs_gcc
+def test_resume_entry_from_a_call_in_a_switch_case(tmp_path):
+    """A call that is a statement of a `case` (pycparser keeps a case's
+    statements in a list, not in a block): the entry starts there, and what
+    the rest of the case reads is live."""
+    fn = _fn("int f(int); int g(int x) { int t = x * 2; int r = 0; "
+             "switch (x) { case 1: f(x); r = t; break; default: r = -1; } return r; }")
+    assert [v.name for v in source.locate(fn, 0).live] == ["t", "r"]
+    entry = SourceGenerator().visit(source.resume_entry(copy.deepcopy(fn), 0, "g_resume"))
+    c = tmp_path / "s.c"
+    c.write_text("#include <stdio.h>\nint f(int v) { return v; }\n" + entry +
+                 "\nint main(void) { printf(\"%d\\n\", g_resume(1, 6, 0)); return 0; }\n")
+    exe = tmp_path / "s"
+    subprocess.run(["gcc", "-O2", "-Wall", "-o", str(exe), str(c)], check=True, capture_output=True)
+    # resumed after f(x) with t = 6: the rest of case 1 gives r = t
+    assert int(subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout) == 6
