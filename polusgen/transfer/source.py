@@ -378,6 +378,11 @@ def _as_local(p: c_ast.Decl) -> c_ast.Decl:
     d = copy.deepcopy(p)
     d.init = None
     d.storage = []
+    # a parameter declared as an array or a function is a pointer (C11 6.7.6.3p7-8): so is its local
+    if isinstance(d.type, c_ast.ArrayDecl):
+        d.type = c_ast.PtrDecl(d.type.dim_quals or [], d.type.type)
+    elif isinstance(d.type, c_ast.FuncDecl):
+        d.type = c_ast.PtrDecl([], d.type)
     _drop_const(d.type)
     return d
 

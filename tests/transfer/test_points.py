@@ -155,3 +155,21 @@ def test_resume_entry_from_a_call_in_a_switch_case(tmp_path):
     subprocess.run(["gcc", "-O2", "-Wall", "-o", str(exe), str(c)], check=True, capture_output=True)
     # resumed after f(x) with t = 6: the rest of case 1 gives r = t
     assert int(subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout) == 6
+
+
+@needs_gcc
+def test_resume_entry_of_a_function_with_an_array_parameter(tmp_path):
+    """`int main(int argc, char *argv[])`: the parameters become locals of the
+    resume entry, and an array parameter is a pointer there, as it was."""
+    fn = _fn("int f(int); int g(int argc, char *argv[]) { int n = 0; "
+             "for (;;) { f(n); n++; if (n > argc) return n + (argv[0][0] == 'x'); } }")
+    entry = SourceGenerator().visit(source.resume_entry(copy.deepcopy(fn), 0, "g_resume"))
+    assert "char **argv;" in entry
+    c = tmp_path / "a.c"
+    c.write_text("#include <stdio.h>\nint f(int v) { return v; }\n" + entry +
+                 "\nint main(void) { char *v[] = {\"x\", 0}; printf(\"%d\\n\", g_resume(0, 2, v, 1)); return 0; }\n")
+    exe = tmp_path / "a"
+    r = subprocess.run(["gcc", "-O2", "-Wall", "-o", str(exe), str(c)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr + entry
+    # resumed after f(1) with argc = 2, n = 1: n = 2, then f(2), n = 3 > 2: 3 + 1
+    assert int(subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout) == 4
