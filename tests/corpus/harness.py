@@ -112,8 +112,15 @@ class ServerProcess:
         return self.proc.poll() is None
 
     def stderr_text(self) -> str:
+        """What the server wrote to stderr, and how it ended if it did (a
+        signal says more about a crash than an empty stderr)."""
         self._stderr.seek(0)
-        return self._stderr.read().decode(errors="replace")
+        text = self._stderr.read().decode(errors="replace")
+        rc = self.proc.poll()
+        if rc is not None:
+            how = f"killed by {signal.Signals(-rc).name}" if rc < 0 else f"exited with status {rc}"
+            text = f"server {self.proc.pid} {how}; stderr: {text!r}"
+        return text
 
     def stop(self) -> None:
         """Kills the server's process group (its forked sessions too) and reaps it."""
