@@ -153,6 +153,29 @@ def annotate_warnings(cs: ChangeSet, notes: dict[str, str]) -> None:
             cs.warnings.append(Warning_("never-left", f"{key} never left: {note}", cs.functions[key].old.coord))
 
 
+_INTEGER_WORDS = {"void", "char", "short", "int", "long", "signed", "unsigned", "_Bool"}
+_INTEGER_TYPEDEFS = {"size_t", "ssize_t", "pid_t", "off_t", "uid_t", "gid_t", "mode_t", "socklen_t", "bool",
+                     "intptr_t", "uintptr_t", "int8_t", "int16_t", "int32_t", "int64_t",
+                     "uint8_t", "uint16_t", "uint32_t", "uint64_t"}
+
+
+def _return_problem(returns) -> str:
+    """The landing hands the resume entry's result back in rax: only a
+    function returning nothing, an integer or a pointer can resume there (a
+    struct comes back in two registers or through memory, a float in xmm0)."""
+    if isinstance(returns, c_ast.PtrDecl):
+        return ""
+    if isinstance(returns, c_ast.TypeDecl):
+        t = returns.type
+        if isinstance(t, c_ast.Enum):
+            return ""
+        if isinstance(t, c_ast.IdentifierType) and (set(t.names) <= _INTEGER_WORDS or
+                                                    (len(t.names) == 1 and t.names[0] in _INTEGER_TYPEDEFS)):
+            return ""
+    return "the function returns a value the landing cannot hand back in rax (a struct, a union, a float " \
+           "or a type polusgen does not know to be an integer)"
+
+
 def _point(key: str, ch, site, changed_types: set[str]) -> TransferPoint:
     p = TransferPoint(key, site.callee, site.line, site.return_pc, site.offset, cfa_reg=site.cfa_reg,
                       cfa_offset=site.cfa_offset, saved=dict(site.saved))
@@ -181,6 +204,10 @@ def _point(key: str, ch, site, changed_types: set[str]) -> TransferPoint:
                           f"{len(old_calls)}: the calls cannot be matched")
         return p
     p.call_index = new_calls[here[0]]
+    why = _return_problem(ch.new.node.decl.type.type)
+    if why:
+        p.problems.append(why)
+        return p
     found = source.locate(ch.new.node, p.call_index)
     if found.problem:
         p.problems.append(found.problem)

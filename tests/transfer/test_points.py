@@ -173,3 +173,21 @@ def test_resume_entry_of_a_function_with_an_array_parameter(tmp_path):
     assert r.returncode == 0, r.stderr + entry
     # resumed after f(1) with argc = 2, n = 1: n = 2, then f(2), n = 3 > 2: 3 + 1
     assert int(subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout) == 4
+
+
+def test_only_a_function_returning_in_rax_can_resume():
+    """The landing hands the result back in rax: a struct or a float return
+    makes every point of the function unusable, an integer or a pointer does not."""
+    from polusgen.transfer.points import _return_problem
+
+    def ret(src: str):
+        return _fn(src).decl.type.type
+
+    assert _return_problem(ret("int g(void) { return 0; }")) == ""
+    assert _return_problem(ret("unsigned long g(void) { return 0; }")) == ""
+    assert _return_problem(ret("char *g(void) { return 0; }")) == ""
+    assert _return_problem(ret("void g(void) { }")) == ""
+    assert _return_problem(ret("enum e { A } g(void) { return A; }")) == ""
+    assert "struct" in _return_problem(ret("struct s { long a, b, c; }; struct s g(void) { struct s x = {0}; return x; }"))
+    assert _return_problem(ret("double g(void) { return 0; }"))
+    assert _return_problem(ret("typedef struct { int a; } T; T g(void) { T x = {0}; return x; }"))
