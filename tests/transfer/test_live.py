@@ -5,6 +5,7 @@ apply, main prints the new report and the workers run the new foo, without
 losing an increment, on the unmodified binary."""
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -67,10 +68,11 @@ def test_loops_move_to_the_new_code(tmp_path, pie):
         p.wait()
 
 
-def test_an_accept_loop_moves(tmp_path):
-    """kvserver v1 -> v2 counts connections in queue_push, which gcc inlined into
-    main's accept loop (`int fd = accept(...)`): built -g, main moves at its
-    next accept and the new count runs there."""
+@contextlib.contextmanager
+def kvserver_v1_with_patch(tmp_path):
+    """kvserver v1 built -g and running (2 workers), the v1 -> v2 patch built
+    beside it: yields (process, patch library, cmd) where cmd sends one
+    request on a fresh connection and returns the reply line."""
     kv = REPO / "corpus" / "kvserver"
     exe = build_c(sorted((kv / "v1").glob("*.c")), tmp_path / "kv1", extra=["-g", "-pthread"])
     patch = tmp_path / "p.polus.c"
@@ -87,8 +89,19 @@ def test_an_accept_loop_moves(tmp_path):
                 f.flush()
                 return f.readline().strip()
 
+        yield p, tmp_path / "p.so", cmd
+    finally:
+        p.kill()
+        p.wait()
+
+
+def test_an_accept_loop_moves(tmp_path):
+    """kvserver v1 -> v2 counts connections in queue_push, which gcc inlined into
+    main's accept loop (`int fd = accept(...)`): built -g, main moves at its
+    next accept and the new count runs there."""
+    with kvserver_v1_with_patch(tmp_path) as (p, so, cmd):
         assert cmd("VERSION") == "kvserver 1"
-        r = polusgen("apply", p.pid, tmp_path / "p.so")
+        r = polusgen("apply", p.pid, so)
         assert r.returncode == 0, r.stderr
         assert any("moved to the new code: main in thread" in l and "(after accept)" in l
                    for l in r.stdout.splitlines()), r.stdout
@@ -96,9 +109,6 @@ def test_an_accept_loop_moves(tmp_path):
         counted = [int(cmd("STATS").rsplit("connections=", 1)[1]) for _ in range(3)]
         assert counted[0] >= 1 and counted[1] == counted[0] + 1 and counted[2] == counted[1] + 1, counted
         assert p.poll() is None
-    finally:
-        p.kill()
-        p.wait()
 
 
 def test_a_rollback_before_the_move_puts_the_return_address_back(tmp_path):
@@ -109,24 +119,9 @@ def test_a_rollback_before_the_move_puts_the_return_address_back(tmp_path):
     from polusgen.inject import transfer
     from polusgen.inject.session import Session
 
-    kv = REPO / "corpus" / "kvserver"
-    exe = build_c(sorted((kv / "v1").glob("*.c")), tmp_path / "kv1", extra=["-g", "-pthread"])
-    patch = tmp_path / "p.polus.c"
-    r = polusgen("diff", kv / "v1", kv / "v2", "--binary", exe, "-o", patch, "--version-file", tmp_path / "vf.json")
-    assert r.returncode == 0, r.stderr
-    assert polusgen("build", patch, "-o", tmp_path / "p.so").returncode == 0
-    p = subprocess.Popen([str(exe), "0", "2"], stdout=subprocess.PIPE, text=True)
-    try:
-        port = int(p.stdout.readline().split()[1])
-
-        def cmd(line: str) -> str:
-            with socket.create_connection(("127.0.0.1", port), timeout=10) as s, s.makefile("rw") as f:
-                f.write(line + "\n")
-                f.flush()
-                return f.readline().strip()
-
+    with kvserver_v1_with_patch(tmp_path) as (p, so, cmd):
         assert cmd("VERSION") == "kvserver 1"
-        r = polusgen("apply", p.pid, tmp_path / "p.so")
+        r = polusgen("apply", p.pid, so)
         assert r.returncode == 0 and "(after accept)" in r.stdout, r.stdout + r.stderr
         r = polusgen("rollback", p.pid)            # no connection in between: main still waits in accept
         assert r.returncode == 0, r.stdout + r.stderr
@@ -134,8 +129,5 @@ def test_a_rollback_before_the_move_puts_the_return_address_back(tmp_path):
         assert "connections=" not in cmd("STATS")
         with Session.brief(p.pid) as s:
             s.tracer.stop_all()
-            assert transfer.moved_into(s, str(tmp_path / "p.so")) == []
+            assert transfer.moved_into(s, str(so)) == []
         assert p.poll() is None
-    finally:
-        p.kill()
-        p.wait()

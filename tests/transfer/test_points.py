@@ -56,6 +56,17 @@ def _fn(text: str):
     return c_parser.CParser().parse(text).ext[-1]
 
 
+def run_entry(tmp_path: Path, callee: str, entry: str, main: str) -> int:
+    """Compiles a resume entry with gcc -Wall beside the callee it calls, runs
+    `main`'s statements (which print one number) and returns that number."""
+    c = tmp_path / "entry.c"
+    c.write_text(f"#include <stdio.h>\n{callee}\n{entry}\nint main(void) {{ {main} return 0; }}\n")
+    exe = tmp_path / "entry"
+    r = subprocess.run(["gcc", "-O2", "-Wall", "-o", str(exe), str(c)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr + entry
+    return int(subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout)
+
+
 def _problem(body: str) -> str:
     fn = _fn("int f(int); int g(int x) { int a[4]; int n = 0; " + body + " return n; }")
     idx = next(i for i, c in enumerate(source.calls(fn)) if source.callee_name(c) == "f")
@@ -91,14 +102,10 @@ def test_resume_entry_runs_from_the_point(tmp_path):
              "while (n < 5) { sum += f(n); n++; } return sum * 100 + x; }")
     idx = 0
     entry = SourceGenerator().visit(source.resume_entry(copy.deepcopy(fn), idx, "g_resume"))
-    c = tmp_path / "r.c"
-    c.write_text("#include <stdio.h>\nint f(int v) { return v; }\n" + entry +
-                 "\nint main(void) { printf(\"%d\\n\", g_resume(7, 4, 3, 10)); return 0; }\n")
-    exe = tmp_path / "r"
-    subprocess.run(["gcc", "-O2", "-Wall", "-o", str(exe), str(c)], check=True, capture_output=True)
+    out = run_entry(tmp_path, "int f(int v) { return v; }", entry,
+                    'printf("%d\\n", g_resume(7, 4, 3, 10));')
     assert "g_resume(long __polus_result, int __polus_in_x, int __polus_in_n, int __polus_in_sum)" in entry
     # resumed after f(3) returned 7 with x = 4, n = 3, sum = 10: sum = 17, then f(4): 21 -> 2100 + 4
-    out = int(subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout)
     assert out == 2104
 
 
@@ -130,13 +137,10 @@ def test_resume_entry_after_a_declaration_initialized_by_the_call(tmp_path):
              "return sum; }")
     entry = SourceGenerator().visit(source.resume_entry(copy.deepcopy(fn), 0, "g_resume"))
     assert "g_resume(long __polus_result, int __polus_in_sum)" in entry
-    c = tmp_path / "d.c"
-    c.write_text("#include <stdio.h>\nint f(int s) { return s < 50 ? 10 : -1; }\n" + entry +
-                 "\nint main(void) { printf(\"%d\\n\", g_resume(5, 20)); return 0; }\n")
-    exe = tmp_path / "d"
-    subprocess.run(["gcc", "-O2", "-Wall", "-o", str(exe), str(c)], check=True, capture_output=True)
+    out = run_entry(tmp_path, "int f(int s) { return s < 50 ? 10 : -1; }", entry,
+                    'printf("%d\\n", g_resume(5, 20));')
     # resumed with v = 5, sum = 20: 25, 35, 45, 55 then f says stop
-    assert int(subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout) == 55
+    assert out == 55
 
 
 @needs_gcc
@@ -148,13 +152,10 @@ def test_resume_entry_from_a_call_in_a_switch_case(tmp_path):
              "switch (x) { case 1: f(x); r = t; break; default: r = -1; } return r; }")
     assert [v.name for v in source.locate(fn, 0).live] == ["t", "r"]
     entry = SourceGenerator().visit(source.resume_entry(copy.deepcopy(fn), 0, "g_resume"))
-    c = tmp_path / "s.c"
-    c.write_text("#include <stdio.h>\nint f(int v) { return v; }\n" + entry +
-                 "\nint main(void) { printf(\"%d\\n\", g_resume(1, 6, 0)); return 0; }\n")
-    exe = tmp_path / "s"
-    subprocess.run(["gcc", "-O2", "-Wall", "-o", str(exe), str(c)], check=True, capture_output=True)
+    out = run_entry(tmp_path, "int f(int v) { return v; }", entry,
+                    'printf("%d\\n", g_resume(1, 6, 0));')
     # resumed after f(x) with t = 6: the rest of case 1 gives r = t
-    assert int(subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout) == 6
+    assert out == 6
 
 
 @needs_gcc
@@ -165,14 +166,10 @@ def test_resume_entry_of_a_function_with_an_array_parameter(tmp_path):
              "for (;;) { f(n); n++; if (n > argc) return n + (argv[0][0] == 'x'); } }")
     entry = SourceGenerator().visit(source.resume_entry(copy.deepcopy(fn), 0, "g_resume"))
     assert "char **argv;" in entry
-    c = tmp_path / "a.c"
-    c.write_text("#include <stdio.h>\nint f(int v) { return v; }\n" + entry +
-                 "\nint main(void) { char *v[] = {\"x\", 0}; printf(\"%d\\n\", g_resume(0, 2, v, 1)); return 0; }\n")
-    exe = tmp_path / "a"
-    r = subprocess.run(["gcc", "-O2", "-Wall", "-o", str(exe), str(c)], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr + entry
+    out = run_entry(tmp_path, "int f(int v) { return v; }", entry,
+                    'char *v[] = {"x", 0}; printf("%d\\n", g_resume(0, 2, v, 1));')
     # resumed after f(1) with argc = 2, n = 1: n = 2, then f(2), n = 3 > 2: 3 + 1
-    assert int(subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout) == 4
+    assert out == 4
 
 
 def test_only_a_function_returning_in_rax_can_resume():
