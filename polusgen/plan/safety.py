@@ -533,6 +533,12 @@ def _names(keys: Iterable[str]) -> str:
     return ", ".join(dict.fromkeys(split_key(k)[0] for k in keys))
 
 
+def _holds_type(new_type: str, old_type: str) -> bool:
+    """Whether a global of type `new_type` can hold what one of `old_type` held:
+    the same type, or an array of it (`int` -> `int [4]`, `int []`)."""
+    return new_type == old_type or re.fullmatch(re.escape(old_type) + r" \[\d*\]", new_type) is not None
+
+
 def _replaced(plan: PatchPlan) -> list[Finding]:
     from polusgen.graph import NEW, global_writers
 
@@ -549,29 +555,41 @@ def _replaced(plan: PatchPlan) -> list[Finding]:
         readers = sorted(k for k in runs if key in cs.new.functions[k].reads | cs.new.functions[k].writes)
         if not writers or not readers or set(writers) & runs:
             continue    # never filled, never read after the update, or filled again while it runs
+        # every deleted global a function used where it now uses g; one whose type is g's (or g's
+        # element type: int -> int[4]) first
+        candidates = []
         for d in deleted:
-            users = sorted(k for k, f in cs.old.functions.items()
-                           if d.key in f.reads | f.writes and k in cs.new.functions
-                           and key in cs.new.functions[k].reads | cs.new.functions[k].writes)
-            if not users:
-                continue
-            base, sym = plan.bases[("global", key)], plan.symbols[("global", key)]
-            old_base = plan.bases[("global", d.key)]
-            name, old_name = shown_name(plan, "global", key), shown_name(plan, "global", d.key)
-            plan.import_for("global", d.key)      # the skeleton reads it as POLUS_OLD_<base>
-            hook = f"init_{base}"
-            reason = (f"replaces {old_name}, which the new version deletes ({_names(users)} used {old_name} "
-                      f"and now uses {name}); {name} is filled only at start-up ({_names(writers)}), which "
-                      f"never runs again in the running process, and new code reads it ({_names(readers)}): "
-                      "it would read its initial value")
-            text = (_comment_head(f"{name} ({g.new.coord}): {reason}.") +
-                    " * Called by the pre-update callback, every thread stopped, before anything is redirected.\n"
-                    f" * The running program's {old_name} is POLUS_OLD_{old_base}; new code's {name} is {sym}.\n"
-                    f" * TODO: fill {sym} from the running program's state, then delete the POLUS_TODO_ line. */\n"
-                    f"#define POLUS_TODO_{hook} 1\n"
-                    f"void user_polus_{hook}(void)\n{{\n    /* TODO: {sym} = ... POLUS_OLD_{old_base} ... */\n}}\n")
-            out.append(finding("replaced", name, reason, (hook,), text, g.new.coord))
-            break
+            users = [k for k, f in cs.old.functions.items()
+                     if d.key in f.reads | f.writes and k in cs.new.functions
+                     and key in cs.new.functions[k].reads | cs.new.functions[k].writes]
+            if users:
+                candidates.append((not _holds_type(g.new.type_text, d.old.type_text), d.key, users))
+        if not candidates:
+            continue
+        candidates.sort()
+        olds = [d for _, d, _ in candidates]
+        base, sym = plan.bases[("global", key)], plan.symbols[("global", key)]
+        name = shown_name(plan, "global", key)
+        old_names = [shown_name(plan, "global", d) for d in olds]
+        old_bases = [plan.bases[("global", d)] for d in olds]
+        for d in olds:
+            plan.import_for("global", d)      # the skeleton reads each as POLUS_OLD_<base>
+        hook = f"init_{base}"
+        used = ", ".join(f"{_names(sorted(us))} used {n}" for (_, _, us), n in zip(candidates, old_names))
+        now = "now uses" if len(olds) == 1 else "they now use"
+        reason = (f"replaces {' or '.join(old_names)}, which the new version deletes ({used} and {now} {name}); "
+                  f"{name} is filled only at start-up ({_names(writers)}), which "
+                  f"never runs again in the running process, and new code reads it ({_names(readers)}): "
+                  "it would read its initial value")
+        text = (_comment_head(f"{name} ({g.new.coord}): {reason}.") +
+                " * Called by the pre-update callback, every thread stopped, before anything is redirected.\n" +
+                "".join(f" * The running program's {n} is POLUS_OLD_{b}.\n" for n, b in zip(old_names, old_bases)) +
+                f" * New code's {name} is {sym}.\n"
+                f" * TODO: fill {sym} from the running program's state, then delete the POLUS_TODO_ line. */\n"
+                f"#define POLUS_TODO_{hook} 1\n"
+                f"void user_polus_{hook}(void)\n{{\n"
+                f"    /* TODO: {sym} = ... {' ... '.join(f'POLUS_OLD_{b}' for b in old_bases)} ... */\n}}\n")
+        out.append(finding("replaced", name, reason, (hook,), text, g.new.coord))
     return out
 
 

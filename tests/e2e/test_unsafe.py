@@ -1,7 +1,7 @@
 """Nothing silently unsafe: patches that cannot carry the running program's
 state are refused until user code covers it (polusgen.plan.safety).
 
-Each of tests/cases/unsafe_{table,untyped,replaced,stack,startup} is really run: v0 is
+Each of tests/cases/unsafe_{table,untyped,replaced,replaced_several,stack,startup} is really run: v0 is
 started and given some state, `polusgen diff` names the finding and writes a
 skeleton, `polusgen build` refuses, a library built without polusgen's check
 (as the Makefile would) is refused by `polusgen apply` with the process left
@@ -38,6 +38,9 @@ SCRIPTS = {
     "unsafe_replaced": ([("say hi", "v0 hi")],
                         [("count", "v0 outputs=1")],
                         [("count", "v1 outputs=1"), ("say hello", "v1 hello")]),
+    "unsafe_replaced_several": ([("say hi", "v0 hi")],
+                                [("count", "v0 outputs=1")],
+                                [("count", "v1 outputs=1"), ("say hello", "v1 hello")]),
     "unsafe_stack": ([("a", "v0 a calls=1 limit=5")],
                      [],
                      [("b", "v1 b calls=2 limit=5 fails=0"), ("x", "v1 x calls=3 limit=5 fails=1"),
@@ -48,6 +51,7 @@ SCRIPTS = {
 }
 FINDINGS = {"unsafe_table": ("unsynced", ["tab"]), "unsafe_untyped": ("untyped", ["struct conn"]),
             "unsafe_replaced": ("replaced", ["n_out", "out_fds"]),
+            "unsafe_replaced_several": ("replaced", ["out_fds"]),
             "unsafe_stack": ("stack", ["serve"]), "unsafe_startup": ("startup", ["dispatcher_id", "settings"])}
 
 
