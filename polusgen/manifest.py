@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Optional
+from typing import Iterable, Optional
 
 MANIFEST_SECTION = ".polus_manifest"
 ABI_VERSION = 2
@@ -65,6 +65,7 @@ class UnsafeFinding:
     covers: list[str]            # the user_polus_<what> functions that cover it
     skeleton: Optional[str] = None   # the skeleton file `polusgen diff` wrote
     covered: bool = False        # decided by the preprocessor when the patch was compiled
+    or_covers: list[str] = field(default_factory=list)   # another set of functions that covers it as well
 
 
 @dataclass
@@ -140,12 +141,19 @@ class Manifest:
 
 # ---- messages of a refused (or forced) build or apply
 
+def covers_text(covers: Iterable[str], or_covers: Iterable[str] = ()) -> str:
+    """`user_polus_a, user_polus_b`, or `... (or user_polus_c)` when another set covers too."""
+    text = ", ".join(f"user_polus_{c}" for c in covers)
+    alt = ", ".join(f"user_polus_{c}" for c in or_covers)
+    return f"{text} (or {alt})" if alt else text
+
+
 def refusal(records: list[UnsafeFinding], what: str) -> str:
     """The message of a refused build or apply: every uncovered finding and how to cover it."""
     lines = [f"{what}: the patch cannot carry the running program's state by itself "
              f"({len(records)} uncovered finding{'s' if len(records) != 1 else ''}):"]
     for r in records:
-        funcs = ", ".join(f"user_polus_{c}" for c in r.covers)
+        funcs = covers_text(r.covers, r.or_covers)
         lines.append(f"  {r.entity}: {r.reason}")
         lines.append(f"    fill in {funcs}" + (f" (skeleton: {r.skeleton})" if r.skeleton else ""))
     lines.append("  build with that user code (--user-code), or give --force to accept losing this state")

@@ -78,7 +78,8 @@ def manifest_c_lines(manifest: Manifest) -> list[str]:
     pieces = re.split(r'"@@polus_covered_(\d+)@@"', marked.to_json())
     out = c_string_lines(pieces[0])
     for i in range(1, len(pieces), 2):
-        cond = coverage_condition(manifest.findings[int(pieces[i])].covers)
+        f = manifest.findings[int(pieces[i])]
+        cond = coverage_condition(f.covers, f.or_covers)
         out += [f"#if {cond}", '"true"', "#else", '"false"', "#endif"] + c_string_lines(pieces[i + 1])
     return out
 

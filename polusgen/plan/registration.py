@@ -33,7 +33,8 @@ def registration(plan: Draft, warnings: list[Warning_],
                  to_version=plan.to_version, binary=plan.binary, requires=list(plan.requires),
                  imports=[Import(i.name, i.kind, i.file, i.lib) for i in plan.imports],
                  warnings=[str(w) for w in warnings if not w.is_error],
-                 findings=[UnsafeFinding(f.code, f.entity, f.reason, list(f.covers), skeleton)
+                 findings=[UnsafeFinding(f.code, f.entity, f.reason, list(f.covers), skeleton,
+                                         or_covers=list(f.or_covers))
                            for f in warnings if f.is_error])
     calls: list[dict] = []
     for i, o in enumerate(plan.old_functions):

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Iterable, Optional
 
 from pycparser import c_ast
 
+from polusgen.manifest import covers_text
 from polusgen.model import ERROR, Coord, Program, Status, Warning_
 
 if TYPE_CHECKING:
@@ -64,18 +65,20 @@ class Finding(Warning_):
     covers: tuple[str, ...] = ()  # every user_polus_<what> that must be defined (and no longer TODO)
     skeleton: str = ""            # C text of those functions, to be filled in
     covered: bool = False         # by the user code given to `polusgen diff`
+    or_covers: tuple[str, ...] = ()   # another set of functions that covers it as well (none: only `covers`)
     replaces: tuple[Warning_, ...] = ()   # warnings that said less about the same thing
 
     def __str__(self) -> str:
         text = super().__str__()
         if self.covered:
-            text += f" (covered by the user code: {', '.join(f'user_polus_{c}' for c in self.covers)})"
+            text += f" (covered by the user code: {covers_text(self.covers, self.or_covers)})"
         return text
 
 
 def finding(code: str, entity: str, reason: str, covers: tuple[str, ...], skeleton: str,
-            coord: Optional[Coord], replaces: tuple[Warning_, ...] = ()) -> Finding:
-    return Finding(code, f"{entity}: {reason}", coord, ERROR, entity, reason, covers, skeleton, replaces=replaces)
+            coord: Optional[Coord], replaces: tuple[Warning_, ...] = (), or_covers: tuple[str, ...] = ()) -> Finding:
+    return Finding(code, f"{entity}: {reason}", coord, ERROR, entity, reason, covers, skeleton, replaces=replaces,
+                   or_covers=or_covers)
 
 
 def without_replaced(warnings: Iterable[Warning_], errors: Iterable[Finding]) -> list[Warning_]:
@@ -104,9 +107,12 @@ def pre_update_hooks(findings: Iterable[Finding]) -> list[str]:
     return list(out)
 
 
-def coverage_condition(covers: Iterable[str]) -> str:
+def coverage_condition(covers: Iterable[str], or_covers: Iterable[str] = ()) -> str:
     """A preprocessor condition true when the user code covers a finding."""
-    return " && ".join(f"(defined(POLUS_HAVE_USER_{c}) && !defined(POLUS_TODO_{c}))" for c in covers)
+    def every(names: Iterable[str]) -> str:
+        return " && ".join(f"(defined(POLUS_HAVE_USER_{c}) && !defined(POLUS_TODO_{c}))" for c in names)
+
+    return " || ".join(f"({every(s)})" for s in (covers, or_covers) if s)
 
 
 def user_todos(path: Optional[Path]) -> set[str]:
@@ -123,7 +129,8 @@ def mark_covered(findings: Iterable[Finding], user_code: Optional[Path]) -> list
     from .usercode import user_functions
 
     have = set(user_functions(user_code)) - user_todos(user_code)
-    return [replace(f, covered=set(f.covers) <= have) for f in findings]
+    return [replace(f, covered=set(f.covers) <= have or bool(f.or_covers) and set(f.or_covers) <= have)
+            for f in findings]
 
 
 def skeleton_note(findings: list[Finding], path: Path) -> str:
@@ -710,11 +717,14 @@ def _startup(plan: PatchPlan, replaced: list[Finding]) -> list[Finding]:
                 f"{'members' if len(lost) > 1 else 'member'} {', '.join(sorted(lost))}, new in {struct},")
         reason = (f"{what} filled only at start-up ({_names(writers)}), which never runs again in the "
                   f"running process; new code reads it ({_names(readers)}): it would read its initial value")
+        # a new member: the user's converter of the global, which makes the new copy, may fill it instead
+        converter = () if members is None else (f"o2n_{base}",)
         text = (_comment_head(f"{shown} ({g.new.coord}): {reason}.") +
                 " * Called by the pre-update callback, every thread stopped, before anything is redirected.\n"
-                f" * New code's {shown} is {sym}.\n"
+                f" * New code's {shown} is {sym}.\n" +
+                (f" * (A user_polus_o2n_{base} that fills it covers this too.)\n" if converter else "") +
                 f" * TODO: fill it as start-up would have, then delete the POLUS_TODO_ line. */\n"
                 f"#define POLUS_TODO_{hook} 1\n"
                 f"void user_polus_{hook}(void)\n{{\n    /* TODO: {sym}... = ... */\n}}\n")
-        out.append(finding("startup", shown, reason, (hook,), text, g.new.coord))
+        out.append(finding("startup", shown, reason, (hook,), text, g.new.coord, or_covers=converter))
     return out

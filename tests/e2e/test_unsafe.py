@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from polusgen.build import gcc_command
+from polusgen.elf import read_manifest
 from tests.support.build import build_c, needs_gcc, needs_ptrace
 from tests.support.cases import CONSTRUCTOR, case
 from tests.support.process import Target, polusgen
@@ -132,6 +133,27 @@ def test_covered_patch_applies_and_carries_the_state(running, tmp_path):
     assert flat.count("(covered by the user code: user_polus_") == len(FINDINGS[name][1]), r.stdout
     assert not (tmp_path / "p.skeleton.c").exists()
     polusgen("build", patch, "-o", tmp_path / "p.so", "--user-code", user)
+    a = polusgen("apply", t.pid, tmp_path / "p.so")
+    assert "WARNING" not in a.stderr
+    for c, ans in SCRIPTS[name][2]:
+        ask(t, c, ans)
+
+
+@pytest.mark.parametrize("running", ["unsafe_startup"], indirect=True)
+def test_the_converter_of_a_global_covers_its_new_member(running, tmp_path):
+    """A member new in a global's struct that only start-up fills is carried
+    as well by the user's converter of that global (user_polus_o2n_<g>) as by
+    user_polus_init_<g>: covered, built, and the updated program reads it."""
+    name, t, exe = running
+    user = case(CONSTRUCTOR, name) / "user_converter.c"
+    patch = tmp_path / "p.polus.c"
+    r = diff(name, exe, patch, user)
+    flat = " ".join(r.stdout.split())
+    assert "error[startup]: settings: " in flat and "(or user_polus_o2n_settings))" in flat, r.stdout
+    assert flat.count("(covered by the user code: user_polus_") == 2, r.stdout
+    assert not (tmp_path / "p.skeleton.c").exists()
+    polusgen("build", patch, "-o", tmp_path / "p.so", "--user-code", user)
+    assert not read_manifest(tmp_path / "p.so").uncovered()
     a = polusgen("apply", t.pid, tmp_path / "p.so")
     assert "WARNING" not in a.stderr
     for c, ans in SCRIPTS[name][2]:
