@@ -20,6 +20,7 @@ objects) once per changed struct reached through a pointer.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -59,6 +60,15 @@ class HeapType:
     new_type: str
     coord: Optional[Coord] = None
     aliased: bool = False
+
+
+def _unqualified(t: c_ast.Node) -> c_ast.Node:
+    """A pointee's type without its own qualifiers (`const void` -> `void`)."""
+    if not getattr(t, "quals", None) or isinstance(t, c_ast.FuncDecl):
+        return t
+    t = copy.copy(t)
+    t.quals = []
+    return t
 
 
 def ident_of(key: str) -> str:
@@ -158,6 +168,9 @@ class SyncBuilder:
             po, pn = ro.node.type, rn.node.type
             if same_type(po, pn, self.old, self.new, self.changed):
                 return [{"op": "assign", "dst": dst, "src": src}]
+            if same_type(_unqualified(po), _unqualified(pn), self.old, self.new, self.changed):
+                # `void *` <-> `const void *`: one representation (C11 6.2.5p28), only the qualifier moves
+                return [{"op": "assign", "dst": dst, "src": f"(void *){src}"}]
             tro, trn = resolve(po, self.old), resolve(pn, self.new)
             if tro.kind == trn.kind and tro.kind in ("struct", "union"):
                 key = trn.key or trn.owner
