@@ -3,7 +3,7 @@
 # headers with  make X.so PATCH_INCLUDES="-I/path/to/src".
 CC ?= gcc
 RUNTIME_DIR := $(dir $(lastword $(MAKEFILE_LIST)))runtime
-PATCH_CFLAGS := -O2 -Wall -Werror -fPIC -shared -Wl,-z,noseparate-code -Wl,-z,norelro
+PATCH_CFLAGS := -O2 -g -Wall -Werror -fPIC -shared -Wl,-z,noseparate-code -Wl,-z,norelro
 PATCH_INCLUDES ?=
 
 %.so: %.polus.c $(RUNTIME_DIR)/polus.h

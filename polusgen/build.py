@@ -2,7 +2,7 @@
 
     build_patch(c_path, out_so=None, include_dirs=(), user_code=None) -> Path
 
-gcc -O2 -Wall -Werror -fPIC -shared -I<runtime dir> [-iquote <include>...] <recorded flags> patch.polus.c -o patch.so
+gcc -O2 -g -Wall -Werror -fPIC -shared -I<runtime dir> [-iquote <include>...] <recorded flags> patch.polus.c -o patch.so
 (the top-level Makefile's `%.so: %.polus.c` rule does the same, without the
 include options the patch records: the program's -isystem folders, and its
 own folders as -iquote).  On failure
@@ -27,7 +27,7 @@ from polusgen.errors import BuildError
 from polusgen.outputs import replacing, write_text
 from polusgen.resources import runtime_dir
 
-CFLAGS = ["-O2", "-Wall", "-Werror", "-fPIC", "-shared"]
+CFLAGS = ["-O2", "-g", "-Wall", "-Werror", "-fPIC", "-shared"]
 # Two mappings per library (code+rodata, data) instead of four or five: a fork
 # server copies and tears down every mapping on each connection, and after a
 # chain of updates that showed in its connect time (fork+exit, 20 empty

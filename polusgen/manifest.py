@@ -81,6 +81,23 @@ class Transfer:
     return_pc: int
     offset: int
     symbol: str
+    resume: str = ""             # the resume entry it lands in (a new function of the patch)
+
+
+@dataclass
+class BackTransfer:
+    """Where an activation moved into this patch's resume entries moves back to
+    the old code on rollback: the `rank`-th of the `calls` calls of `callee`
+    in the new body (by source line) returns to `symbol`, which runs the old
+    body resumed after its own `rank`-th call of `callee`, given `variables`
+    ([name, used in place]) read from the resume entry's frame (the patch's
+    debug information says where, at rollback)."""
+    function: str
+    callee: str
+    rank: int
+    calls: int
+    symbol: str
+    variables: list[list] = field(default_factory=list)
 
 
 @dataclass
@@ -107,6 +124,7 @@ class Manifest:
     warnings: list[str] = field(default_factory=list)
     findings: list[UnsafeFinding] = field(default_factory=list)
     transfers: list[Transfer] = field(default_factory=list)
+    back_transfers: list[BackTransfer] = field(default_factory=list)
     abi: int = ABI_VERSION
 
     def uncovered(self) -> list[UnsafeFinding]:
@@ -135,6 +153,7 @@ class Manifest:
             warnings=list(d.get("warnings", [])),
             findings=[UnsafeFinding(**x) for x in d.get("findings", [])],
             transfers=[Transfer(**x) for x in d.get("transfers", [])],
+            back_transfers=[BackTransfer(**x) for x in d.get("back_transfers", [])],
             abi=d["abi"],
         )
 

@@ -66,8 +66,8 @@ class ApplyResult:
     active: list[dict] = field(default_factory=list)
     synchronized: list[str] = field(default_factory=list)
     never_left: list[str] = field(default_factory=list)
-    moved: list[str] = field(default_factory=list)      # never-left activations moved to the new code
-    not_moved: list[str] = field(default_factory=list)  # and those still waiting, with the reason
+    armed: list[str] = field(default_factory=list)      # never-left activations that move when their call returns
+    not_armed: list[str] = field(default_factory=list)  # and those still in the old code, with the reason
     warnings: list[str] = field(default_factory=list)
     timings: dict = field(default_factory=dict)    # ms per named step
 
@@ -89,8 +89,10 @@ class ApplyResult:
                 lines.append(f"    data still synchronized: {', '.join(self.synchronized)}")
         if self.never_left:
             lines.append(f"  never-left functions (their old activation lives on): {', '.join(self.never_left)}")
-        lines += [f"  moved to the new code: {m}" for m in self.moved]
-        lines += [f"  not moved: {m}" for m in self.not_moved]
+        lines += [f"  armed to move to the new code when its call returns: {m}" for m in self.armed]
+        if self.armed:
+            lines.append(f"    (`polusgen status {self.pid}` names the activations that have moved)")
+        lines += [f"  not armed, stays in the old code for now: {m}" for m in self.not_armed]
         for w in self.warnings:
             lines.append(f"  warning: {w}")
         return "\n".join(lines)
@@ -309,7 +311,8 @@ def _apply(pid: int, so: Path, manifest, pelf: elfmod.ElfFile, imports, rt_lib, 
         note_redirects(s, patch_id, redirects)
         # where never-left activations move to the new code (looked up before anything changes)
         try:
-            points = transfer.Points.of(manifest, imports, psym)
+            points = transfer.Points.of(manifest, {o.name: imports[o.import_index] for o in manifest.old_functions},
+                                        psym)
         except elfmod.SymbolLookupError as e:
             raise InjectError(f"{so.name} does not export a transfer point's landing: {e}")
         moves = transfer.Progress(t0)
@@ -376,7 +379,7 @@ def _apply(pid: int, so: Path, manifest, pelf: elfmod.ElfFile, imports, rt_lib, 
     try:
         faults.kill_point("watch")
         transfer.move_until(pid, points, moves, max(wait, 0.0))
-        res.moved, res.not_moved = moves.moved, [f"thread {t}: {why}" for t, why in sorted(moves.waiting.items())]
+        res.armed, res.not_armed = moves.armed, [f"thread {t}: {why}" for t, why in sorted(moves.waiting.items())]
         pst, rounds, sample_stops = watch(pid, max(wait, 0.0), manifest.name)
     except (InjectError, faults.Interrupted) as e:      # the update is in; only watching it failed
         res.warnings.append(f"the update was applied, but watching it {'was interrupted by' if isinstance(e, faults.Interrupted) else 'failed:'} {e}")

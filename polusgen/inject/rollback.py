@@ -27,6 +27,8 @@ class RolledBack:
     state: str = "rolling-back"
     active: list[dict] = field(default_factory=list)
     stopped_ms: float = 0.0
+    armed: list[str] = field(default_factory=list)       # activations that move back when their call returns
+    not_armed: list[str] = field(default_factory=list)   # and those in the new code still, with the reason
 
 
 @dataclass
@@ -106,6 +108,8 @@ class RollbackResult:
                      f"new calls run version {self.version}, but newer code still runs {timing}"]
         for p in self.patches:
             lines.append(f"  {p.name}: v{p.to_version} -> v{p.from_version}, {p.redirects} jump(s) taken back, {p.state}")
+            lines += [f"    armed to move back to the old code when its call returns: {m}" for m in p.armed]
+            lines += [f"    not armed, runs the new code for now: {m}" for m in p.not_armed]
             for a in p.active:
                 lines.append(active_line(a, "new"))
         if self.pending:
@@ -129,7 +133,13 @@ def rollback_patch(pid: int, to: Optional[int] = None, wait: float = 1.0) -> Rol
 
 def _rollback(pid: int, to: Optional[int], wait: float, t0: float, res: RollbackResult) -> RollbackResult:
     t_watch = 0.0
+    backs: dict[str, tuple[transfer.Loaded, transfer.Points, list[str]]] = {}   # patch -> where its loops move back
+    need: Optional[transfer.Loaded] = None
     while True:
+        if need is not None:     # its debug information is read with no thread stopped
+            backs[need.manifest.name] = (need, *transfer.back_points(need))
+            need = None
+        back = None
         with Session.brief(pid) as s:      # read the status with one thread stopped; stop all to change code
             if s.runtime() is None:
                 raise AlreadyDone(f"no update was applied to process {pid} (the polusgen runtime is not loaded)")
@@ -157,9 +167,15 @@ def _rollback(pid: int, to: Optional[int], wait: float, t0: float, res: Rollback
                                       + (f" above version {to}" if to is not None else ""))
                 break
             p = todo[0]
+            if p["name"] not in backs:
+                need = transfer.loaded(pid, p["name"])
+                if need is not None:
+                    continue
             s.tracer.stop_all()
-            transfer.disarm(s, p["name"])
-            transfer.refuse_rollback_of_moved(s, p["name"])
+            if p["name"] in backs:
+                lib, back, why = backs[p["name"]]
+                transfer.disarm(s, lib, p)
+                transfer.refuse_rollback_of_moved(s, lib, back, why)
             faults.kill_point("rollback")
             with faults.critical():     # once called, the rollback is done: a signal waits to say so
                 if s.rt_switch("polus_rt_rollback", p["id"], kill="in-rollback") != 0:
@@ -170,12 +186,18 @@ def _rollback(pid: int, to: Optional[int], wait: float, t0: float, res: Rollback
                 rb = RolledBack(p["name"], p.get("from_version", 0), p.get("to_version", 0),
                                 len(p.get("redirects", [])))
                 res.patches.append(rb)
+                if back is not None and back.at:
+                    moves = transfer.Progress(t0)
+                    transfer.move_stopped(s, back, moves)
             faults.kill_point("rolled-back")
         rb.stopped_ms = s.tracer.stop_time * 1000
         res.stopped_ms += rb.stopped_ms
         t1 = time.monotonic()
         try:
             faults.kill_point("watch")
+            if back is not None and back.at:
+                transfer.move_until(pid, back, moves, max(wait, 0.0))
+                rb.armed, rb.not_armed = moves.armed, [f"thread {t}: {w}" for t, w in sorted(moves.waiting.items())]
             pst, _, _ = watch(pid, max(wait, 0.0), p["name"], rolling_back=True)
         except InjectError as e:     # the jumps are back; only watching failed
             res.warnings.append(f"{p['name']} was rolled back, but watching it failed: {e}")

@@ -15,7 +15,7 @@ import networkx as nx
 from pycparser import c_ast
 
 from polusgen.csyntax.arrays import implied_dim
-from polusgen.model import Coord, Program, Status, Warning_
+from polusgen.model import Coord, Program, Status, Warning_, split_key
 
 from .ctypes import resolve, same_type
 from .draft import Draft, inlined_away
@@ -61,6 +61,7 @@ class PatchWriter:
         # away): the patch carries a private copy instead of importing them
         self.binary_symbols: Optional[dict[tuple[str, Optional[str]], int]] = plan.binary_symbols
         self.copies: dict[str, str] = {}
+        self.old_copies: dict[str, str] = {}       # the same for old code (old_code_renamer)
         self.anon_types: dict[str, str] = {}       # typedef name -> its definition (named_type)
 
     # ------------------------------------------------------------ renaming
@@ -147,6 +148,48 @@ class PatchWriter:
                           f"callers): the patch carries its own copy, {sym}", ent.coord)
                 done[key] = FuncItem(key, sym, cprint(node.decl), cprint(node).rstrip(), ent.coord,
                                      ["unchanged; a private copy: no symbol in the binary"])
+        return list(done.values())
+
+    def old_code_renamer(self, refs: dict) -> Renamer:
+        """For old code compiled into the patch (where a rollback moves a
+        never-left activation back to): old types, and every function and
+        global of the old program reached through its import (a function
+        the binary has no symbol for: a private copy of its old version)."""
+        def ident(kind: str, key: str) -> Optional[str]:
+            section = self.old.functions if kind == "function" else self.old.globals
+            ent = section.get(key)
+            if ent is None and "@" in key:       # a static of a renamed file: re-keyed by pair_files
+                name, file = split_key(key)
+                key, ent = next(((k, e) for k, e in section.items() if e.name == name and e.file == file),
+                                (key, None))
+            if ent is None:
+                return None     # not the program's (libc's)
+            if kind == "global" and ent.extern_only:
+                self.externs.setdefault(key, None)
+                return None
+            if kind == "function" and self._missing_in_binary(ent):
+                if key not in self.old_copies:
+                    self.old_copies[key] = f"{self.plan.bases.get(('function', key)) or ident_of(ent.name)}" \
+                                           f"_old_copy{self.plan.suffix}"
+                return self.old_copies[key]
+            return self.plan.import_for(kind, key).macro
+        return Renamer(self._type_name("old"), self._enumerator("old"), ident, refs)
+
+    def old_copy_items(self) -> list[FuncItem]:
+        """Private copies of the old version of inlined-away static functions
+        that old code compiled into the patch calls (and of what they call)."""
+        done: dict[str, FuncItem] = {}
+        while len(done) < len(self.old_copies):
+            for key, sym in list(self.old_copies.items()):
+                if key in done:
+                    continue
+                ent = self.old.functions[key]
+                node: c_ast.FuncDef = self.old_code_renamer(ent.refs).rename(ent.node)
+                _rename_decl(node.decl, sym)
+                node.decl.storage = ["static"]
+                node.decl.funcspec = [f for f in node.decl.funcspec if f != "inline"]
+                done[key] = FuncItem(key, sym, cprint(node.decl), cprint(node).rstrip(), ent.coord,
+                                     ["the old version; a private copy: no symbol in the binary"])
         return list(done.values())
 
     def renamer(self, world: str, refs: Optional[dict] = None, const: bool = False) -> Renamer:

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, Optional
 
-from polusgen.manifest import Binary, Manifest
+from polusgen.manifest import Binary, Manifest, NewFunction
 from polusgen.model import ChangeSet, Warning_
 from polusgen.transfer.emit import transfer_items
 
@@ -93,7 +93,7 @@ def frozen(value: Any) -> Any:
 def verify(draft: Draft, user_code: Optional[Path], skeleton: Optional[Path]) -> PatchPlan:
     w = PatchWriter(draft, user_functions(user_code), str(Path(user_code).resolve()) if user_code else None)
     code = spell_code(draft, w, user_code)
-    transfers, transfer_records = transfer_items(w, draft.cs) if draft.cs.transfers else ([], [])
+    transfers, transfer_records, back_records = transfer_items(w, draft.cs) if draft.cs.transfers else ([], [], [])
     sb = SyncBuilder(w)
     stub_fallbacks(code["stubs"], sb)
     data = sync_data(draft, w, sb)
@@ -103,6 +103,11 @@ def verify(draft: Draft, user_code: Optional[Path], skeleton: Optional[Path]) ->
     warnings = errors + without_replaced(list(draft.warnings) + sb.warnings + w.warnings, errors)
     manifest, calls = registration(draft, warnings, str(skeleton) if skeleton is not None else None)
     manifest.transfers = transfer_records
+    manifest.back_transfers = back_records
+    for t in transfer_records:       # a rollback waits for the activations running them (they move back)
+        calls.append({"op": "new_function", "id": len(manifest.new_functions), "key": t.function,
+                      "symbol": t.resume, "flags": "0"})
+        manifest.new_functions.append(NewFunction(t.function, t.resume))
     spelled = {**code, "transfers": transfers, **declarations, **_prologue(draft, sb), "data": data,
                "converters": list(sb.converters.values()), "heap": list(sb.heap.values()),
                "overrides": [o[len("polus_"):] for o in w.overrides],

@@ -214,6 +214,12 @@ def _address_taken(fn: c_ast.FuncDef) -> set[str]:
             if isinstance(n, c_ast.UnaryOp) and n.op == "&" and isinstance(n.expr, c_ast.ID)}
 
 
+def in_place(fn: c_ast.FuncDef, name: str) -> bool:
+    """Whether a resume entry of `fn` uses local `name` in place (an array, or its address is taken)."""
+    decl = next((d for d in _walk(fn) if isinstance(d, c_ast.Decl) and d.name == name), None)
+    return name in _address_taken(fn) or (decl is not None and isinstance(decl.type, c_ast.ArrayDecl))
+
+
 def declared_names(fn: c_ast.FuncDef) -> list[str]:
     names = [p.name for p in (fn.decl.type.args.params if fn.decl.type.args else []) if getattr(p, "name", None)]
     names += [n.name for n in _walk(fn.body) if isinstance(n, c_ast.Decl) and n.name]
@@ -312,10 +318,11 @@ def _replace(parent, attr: str, old, new) -> None:
         setattr(parent, attr, new)
 
 
-def resume_entry(fn: c_ast.FuncDef, index: int, symbol: str) -> c_ast.FuncDef:
-    """The resume entry of the `index`-th call of `fn` (a renamed copy of the new
-    function: it is changed in place), named `symbol`: parameters
-    `__polus_result` (what the call returned) then one per live variable."""
+def resume_entry(fn: c_ast.FuncDef, index: int, symbol: str, static: bool = True) -> c_ast.FuncDef:
+    """The resume entry of the `index`-th call of `fn` (a renamed copy of a
+    version of the function: it is changed in place), named `symbol`:
+    parameters `__polus_result` (what the call returned) then one per live
+    variable."""
     found = locate(fn, index)
     if found.problem:
         raise ValueError(found.problem)
@@ -369,7 +376,7 @@ def resume_entry(fn: c_ast.FuncDef, index: int, symbol: str) -> c_ast.FuncDef:
     fn.body.block_items = [_as_local(p) for p in old_params] + fn.body.block_items
     fn.decl.name = symbol
     _rename_declname(fn.decl.type, symbol)
-    fn.decl.storage = ["static"]
+    fn.decl.storage = ["static"] if static else []
     fn.decl.funcspec = []
     return fn
 

@@ -2,7 +2,8 @@
 stage 3): the one-file Fig. 2 program built gcc -O2 -g, whose workers run
 bar -> foo inlined into their loop and whose main inlines report.  After the
 apply, main prints the new report and the workers run the new foo, without
-losing an increment, on the unmodified binary."""
+losing an increment, on the unmodified binary; after a rollback, the old
+ones again."""
 from __future__ import annotations
 
 import contextlib
@@ -14,6 +15,9 @@ from pathlib import Path
 import pytest
 
 from polusgen.demo import parse_report
+from polusgen.elf import read_manifest
+from polusgen.inject import transfer
+from polusgen.inject.session import Session
 from tests.support.build import REPO, build_c, needs_gcc, needs_ptrace
 from tests.support.process import eventually
 
@@ -47,21 +51,32 @@ def test_loops_move_to_the_new_code(tmp_path, pie):
         eventually(report, lambda d: d["calls"] > 0, what="the workers count")
         r = polusgen("apply", p.pid, tmp_path / "p.so")
         assert r.returncode == 0, r.stderr
-        moved = [l for l in r.stdout.splitlines() if "moved to the new code:" in l]
-        assert sum("worker" in l for l in moved) == 4 and sum("main in thread" in l for l in moved) == 1, r.stdout
+        armed = [l for l in r.stdout.splitlines() if "armed to move to the new code when its call returns:" in l]
+        assert sum("worker" in l for l in armed) == 4 and sum("main in thread" in l for l in armed) == 1, r.stdout
         assert "update terminated" in r.stdout, r.stdout
         first = report()
         assert first["version"] == "v1", first          # main runs the new report
         # the workers run the new foo (j counts), and no increment of i is lost
         later = eventually(report, lambda d: d["j"] > first["j"] + 100, what="the new foo in the workers")
         assert later["i"] == later["calls"], later
-        # status names the moved activations; a rollback refuses (moving back is not done yet)
         r = polusgen("status", p.pid)
-        assert r.returncode == 0 and "never-left activations moved to its new code" in r.stdout, r.stdout
+        assert r.returncode == 0 and "never-left activations moved to its new code: thread(s) " \
+            f"{p.pid}, " in r.stdout, r.stdout
+        # rollback: every moved activation is armed to move back (to the old body compiled into the patch)
         r = polusgen("rollback", p.pid)
-        assert r.returncode == 1 and "moving them back is not supported yet" in r.stderr, r.stdout + r.stderr
-        after = eventually(report, lambda d: d["j"] > later["j"], what="the new code after the refused rollback")
-        assert after["version"] == "v1" and after["i"] == after["calls"], after
+        assert r.returncode == 0 and "rolled-back" in r.stdout, r.stdout + r.stderr
+        back = [l for l in r.stdout.splitlines() if "armed to move back to the old code when its call returns:" in l]
+        assert sum("worker" in l for l in back) == 4 and sum("main (polus_resume_main_" in l for l in back) == 1, \
+            r.stdout
+        old = report()
+        assert old["version"] == "v0" and "j" not in old, old          # main runs the old report again
+        # the workers run the old foo on the old data: every increment since the start is in ab.a.i
+        after = eventually(report, lambda d: d["calls"] > old["calls"] + 100, what="the old foo in the workers")
+        assert after["version"] == "v0" and after["i"] == after["calls"], after
+        with Session.brief(p.pid) as s:
+            s.tracer.stop_all()
+            assert transfer.moved_activations(s, read_manifest(tmp_path / "p.so").name) == []
+        assert "runs version 0" in polusgen("status", p.pid).stdout
         assert p.poll() is None
     finally:
         p.kill()
@@ -103,7 +118,7 @@ def test_an_accept_loop_moves(tmp_path):
         assert cmd("VERSION") == "kvserver 1"
         r = polusgen("apply", p.pid, so)
         assert r.returncode == 0, r.stderr
-        assert any("moved to the new code: main in thread" in l and "(after accept)" in l
+        assert any("armed to move to the new code when its call returns: main in thread" in l and "(after accept)" in l
                    for l in r.stdout.splitlines()), r.stdout
         assert cmd("VERSION") == "kvserver 2"
         counted = [int(cmd("STATS").rsplit("connections=", 1)[1]) for _ in range(3)]
@@ -116,9 +131,6 @@ def test_a_rollback_before_the_move_puts_the_return_address_back(tmp_path):
     but no connection comes, so nothing has moved yet; a rollback then puts
     the old return address back, and the next accept returns to the old
     main: no activation ever enters the rolled-back patch's code."""
-    from polusgen.inject import transfer
-    from polusgen.inject.session import Session
-
     with kvserver_v1_with_patch(tmp_path) as (p, so, cmd):
         assert cmd("VERSION") == "kvserver 1"
         r = polusgen("apply", p.pid, so)
@@ -129,5 +141,45 @@ def test_a_rollback_before_the_move_puts_the_return_address_back(tmp_path):
         assert "connections=" not in cmd("STATS")
         with Session.brief(p.pid) as s:
             s.tracer.stop_all()
-            assert transfer.moved_into(s, str(so)) == []
+            assert transfer.moved_activations(s, read_manifest(so).name) == []
+        assert p.poll() is None
+
+
+def test_a_rollback_is_refused_when_the_patch_has_no_debug_information(tmp_path):
+    """Where a resume entry keeps its variables is known only from the patch's
+    own debug information: a patch stripped of it, whose loop moved, is not
+    rolled back (its activation could not leave the new code) and says why."""
+    with kvserver_v1_with_patch(tmp_path) as (p, so, cmd):
+        stripped = tmp_path / "stripped.so"
+        subprocess.run(["strip", "--strip-debug", "-o", str(stripped), str(so)], check=True)
+        r = polusgen("apply", p.pid, stripped)
+        assert r.returncode == 0 and "(after accept)" in r.stdout, r.stdout + r.stderr
+        assert cmd("VERSION") == "kvserver 2"            # main moved at this accept
+        r = polusgen("rollback", p.pid)
+        assert r.returncode == 1 and "none of its calls can move them back" in r.stderr \
+            and "built with -g" in r.stderr, r.stdout + r.stderr
+        assert cmd("VERSION") == "kvserver 2"
+        assert "connections=" in cmd("STATS")
+        assert p.poll() is None
+
+
+def test_a_moved_accept_loop_moves_back_on_rollback(tmp_path):
+    """main moved into v2's accept loop at an accept; a rollback arms it to
+    move back, and at the next accept it returns into v1's loop compiled into
+    the patch (with its own copy of v1's queue_push, which gcc inlined away):
+    v2's connection count no longer runs, and the rollback finished."""
+    with kvserver_v1_with_patch(tmp_path) as (p, so, cmd):
+        r = polusgen("apply", p.pid, so)
+        assert r.returncode == 0 and "(after accept)" in r.stdout, r.stdout + r.stderr
+        assert cmd("VERSION") == "kvserver 2"
+        assert "connections=" in cmd("STATS")             # main moved: v2's count runs in its loop
+        r = polusgen("rollback", p.pid)
+        assert r.returncode == 0 and "rolled-back" in r.stdout, r.stdout + r.stderr
+        assert any("armed to move back to the old code when its call returns: main (polus_resume_main" in l
+                   and "(after accept)" in l for l in r.stdout.splitlines()), r.stdout
+        assert [cmd("VERSION") for _ in range(3)] == ["kvserver 1"] * 3
+        assert "connections=" not in cmd("STATS")
+        with Session.brief(p.pid) as s:
+            s.tracer.stop_all()
+            assert transfer.moved_activations(s, read_manifest(so).name) == []
         assert p.poll() is None
