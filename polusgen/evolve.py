@@ -80,6 +80,10 @@ def evolve(versions: Sequence[Path], out_dir: Path, *, binary: Optional[Path] = 
         # inlined there still lives on inside its v0 callers at step N; and
         # against the patch libraries the live versions of the others are in.
         cs = compute_changeset(old_prog, new_prog, binary=binary, version_file=vf)
+        if binary is not None:
+            from polusgen.pipeline import find_transfers
+
+            find_transfers(cs, Path(binary), vf)
         patch_c = out_dir / f"{program}-v{i}.polus.c"
         user = (user_code or {}).get(i)
         if user is None and user_code_dir and (Path(user_code_dir) / f"v{i}.c").is_file():

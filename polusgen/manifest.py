@@ -82,6 +82,8 @@ class Transfer:
     offset: int
     symbol: str
     resume: str = ""             # the resume entry it lands in (a new function of the patch)
+    lib: Optional[str] = None    # the old activation runs resume entry `within` of earlier patch `lib`:
+    within: str = ""             # then return_pc is that library's, offset is from `within`
 
 
 @dataclass
@@ -98,6 +100,11 @@ class BackTransfer:
     calls: int
     symbol: str
     variables: list[list] = field(default_factory=list)
+
+    @property
+    def entry(self) -> str:
+        """The back entry the landing runs (exported)."""
+        return self.symbol.replace("polus_bland_", "polus_back_", 1)
 
 
 @dataclass

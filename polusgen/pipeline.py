@@ -39,20 +39,31 @@ def load_changeset(old: Path, new: Path, *, include: Sequence[str] = (), define:
             vf.reopen_step(Path(output))
     cs = compute_changeset(old_prog, new_prog, binary=Path(binary) if binary else None, version_file=vf)
     if binary is not None:
-        from polusgen.transfer.points import annotate_warnings, find_points
-
-        cs.transfers, notes = find_points(cs, Path(binary), patched=_patched(vf))
-        annotate_warnings(cs, notes)
+        find_transfers(cs, Path(binary), vf)
     return cs
 
 
+def find_transfers(cs: ChangeSet, binary: Path, vf) -> None:
+    """The transfer points of cs's changed never-left functions (cs.transfers),
+    and what each one's warnings say becomes of its running activation."""
+    from polusgen.transfer.points import annotate_warnings, find_points
+
+    cs.transfers, notes = find_points(cs, binary, patched=_patched(vf))
+    annotate_warnings(cs, notes)
+
+
 def _patched(vf):
-    """fn -> the patch library an earlier patch put its live version in, or None (the binary's)."""
+    """fn -> (name, library path) of the earlier patch its live version is in, or None (the binary's)."""
     from polusgen.versionfile import vf_key
 
     def lib(fn):
         rec = vf.lookup("functions", vf_key(fn)) if vf is not None else None
-        return rec.lib if rec is not None and not rec.deleted else None
+        if rec is None or rec.deleted or rec.lib is None:
+            return None
+        so = Path(rec.so or "")
+        if vf.path is not None and (vf.path.parent / so.name).is_file():     # look beside the version file first
+            so = vf.path.parent / so.name
+        return rec.lib, so
     return lib
 
 

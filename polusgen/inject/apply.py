@@ -211,6 +211,10 @@ def apply_patch(pid: int, so_path, wait: float = 1.0, force: bool = False) -> Ap
             raise InjectError(f"patch {manifest.name} requires {req}, which is not applied to process {pid}: "
                               f"apply {req} first")
     imports = resolve_imports(manifest, target, libs)
+    if transfer.moved_back_code(pid, manifest.from_version):     # before anything is loaded again
+        with Session.brief(pid) as s:
+            s.tracer.stop_all()
+            transfer.refuse_if_moved_back(s, manifest.from_version, f"{manifest.name} cannot be applied")
     for name in ("polus_imports", "register_patch"):
         try:
             pelf.find(name, tables=(".dynsym",))
@@ -311,8 +315,7 @@ def _apply(pid: int, so: Path, manifest, pelf: elfmod.ElfFile, imports, rt_lib, 
         note_redirects(s, patch_id, redirects)
         # where never-left activations move to the new code (looked up before anything changes)
         try:
-            points = transfer.Points.of(manifest, {o.name: imports[o.import_index] for o in manifest.old_functions},
-                                        psym)
+            points = transfer.Points.of(manifest, transfer_code(manifest, imports), psym)
         except elfmod.SymbolLookupError as e:
             raise InjectError(f"{so.name} does not export a transfer point's landing: {e}")
         moves = transfer.Progress(t0)
@@ -390,6 +393,16 @@ def _apply(pid: int, so: Path, manifest, pelf: elfmod.ElfFile, imports, rt_lib, 
     return res
 
 
+def transfer_code(manifest, imports):
+    """t -> (address, size) of the code transfer point t is in: the old
+    function, or the resume entry of an earlier patch (both imported)."""
+    olds: dict[str, tuple[int, int]] = {}
+    for o in manifest.old_functions:      # the function first, then earlier patches' resume entries
+        olds.setdefault(o.name, imports[o.import_index])
+    entries = {(i.lib, i.name): imports[k] for k, i in enumerate(manifest.imports) if i.lib}
+    return lambda t: entries.get((t.lib, t.within)) if t.lib else olds.get(t.function)
+
+
 def fill_progress(res, pst: Optional[dict]) -> None:
     if not pst:
         return
@@ -397,7 +410,7 @@ def fill_progress(res, pst: Optional[dict]) -> None:
     res.terminated = res.state in ("terminated", "rolled-back")
     res.active = pst.get("active_functions", [])
     res.synchronized = pst.get("synchronized_data", [])
-    res.never_left = pst.get("never_left", [])
+    res.never_left = list(dict.fromkeys(pst.get("never_left", [])))   # a function and its earlier resume entries
 
 
 def fresh_data(s: Session, pbase: int, pelf: elfmod.ElfFile) -> None:

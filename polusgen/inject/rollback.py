@@ -176,6 +176,7 @@ def _rollback(pid: int, to: Optional[int], wait: float, t0: float, res: Rollback
                 lib, back, why = backs[p["name"]]
                 transfer.disarm(s, lib, p)
                 transfer.refuse_rollback_of_moved(s, lib, back, why)
+            transfer.refuse_if_moved_back(s, p.get("to_version", 0), f"{p['name']} cannot be rolled back")
             faults.kill_point("rollback")
             with faults.critical():     # once called, the rollback is done: a signal waits to say so
                 if s.rt_switch("polus_rt_rollback", p["id"], kill="in-rollback") != 0:

@@ -42,15 +42,17 @@ class Points:
     sites: tuple[int, int] = (0, 0)
 
     @classmethod
-    def of(cls, manifest, where: dict[str, tuple[int, int]], psym) -> "Points":
-        """`where`: old function key -> (address, size) in the target."""
+    def of(cls, manifest, where, psym) -> "Points":
+        """`where(t)`: (address, size) in the target of the code transfer point
+        t is in (the old function, or an earlier patch's resume entry), or None."""
         out = cls()
         for t in manifest.transfers:
-            if t.function not in where:
+            found = where(t)
+            if found is None:
                 continue
-            addr, size = where[t.function]
-            out.functions[t.function] = (addr, size)
-            out.at[addr + t.offset] = (t.function, t.callee, psym(t.symbol), None)
+            label = f"{t.function} ({t.within})" if t.lib else t.function
+            out.functions[label] = found
+            out.at[found[0] + t.offset] = (label, t.callee, psym(t.symbol), None)
         return out
 
 
@@ -219,7 +221,18 @@ def disarm(s, lib: Loaded, status: dict) -> list[int]:
     every slot valid.  Returns the threads disarmed."""
     from polusgen import elf as elfmod
 
-    where = {o["name"]: (int(o["addr"], 16), o["size"]) for o in status.get("old_functions", [])}
+    olds: dict[str, tuple[int, int]] = {}
+    for o in status.get("old_functions", []):       # the function first, then earlier patches' resume entries
+        olds.setdefault(o["name"], (int(o["addr"], 16), o["size"]))
+
+    def where(t):
+        if not t.lib:
+            return olds.get(t.function)
+        earlier = loaded(s.pid, t.lib)
+        if earlier is None:
+            return None
+        sym = earlier.elf.find(t.within, tables=(".dynsym",))
+        return earlier.base + sym.value, sym.size
     try:
         points = Points.of(lib.manifest, where, lib.sym)
     except elfmod.SymbolLookupError:
@@ -297,6 +310,7 @@ def back_points(lib: Loaded) -> tuple[Points, list[str]]:
     except elfmod.SymbolLookupError as e:
         return Points(), [f"{lib.manifest.name} does not export its back sites: {e}"]
     backs = {(b.function, b.callee, b.rank, b.calls): b for b in lib.manifest.back_transfers}
+    source_name = {f.symbol: f.name.split("@", 1)[0] for f in lib.manifest.new_functions}
     try:
         info = DebugInfo(Path(lib.host))
     except NoDebugInfo as e:
@@ -307,6 +321,8 @@ def back_points(lib: Loaded) -> tuple[Points, list[str]]:
                 continue
             label = f"{t.function} ({t.resume})"
             sites = [c for c in info.call_sites(t.resume) if c.callee and not c.inlined_from]
+            for c in sites:      # report_v1 is the source's report
+                c.callee = source_name.get(c.callee, c.callee)
             lines: dict[str, list[int]] = {}
             for c in sites:
                 lines.setdefault(c.callee, [])
@@ -339,3 +355,45 @@ def refuse_rollback_of_moved(s, lib: Loaded, back: Points, why: list[str]) -> No
                           f"{', '.join(map(str, tids))} moved to its new code, and none of its calls can move "
                           f"them back ({'; '.join(why[:3])}); process {s.pid} runs on with "
                           f"{lib.manifest.name} applied")
+
+
+def moved_back_code(pid: int, version: int) -> list[tuple[int, int, str]]:
+    """(address, size, patch) of the back entries carrying version `version`
+    in the patches loaded in process `pid`, and of their landings (a thread
+    armed to move there has its return address at one)."""
+    from polusgen import elf as elfmod
+    from polusgen.inject.session import loaded_patches
+
+    ranges = []
+    for name in loaded_patches(pid):
+        lib = loaded(pid, name)
+        if lib is None or lib.manifest.from_version != version:
+            continue
+        for b in lib.manifest.back_transfers:
+            for symbol in (b.entry, b.symbol):
+                try:
+                    sym = lib.elf.find(symbol, tables=(".dynsym",))
+                except elfmod.SymbolLookupError:
+                    continue
+                ranges.append((lib.base + sym.value, max(sym.size, 1), name))
+    return ranges
+
+
+def refuse_if_moved_back(s, version: int, what: str) -> None:
+    """A patch's rollback moved activations back into the old code it carries
+    (its back entries, version `version`): moving an activation out of them
+    again is not supported yet, so neither a rollback below that version nor
+    a patch from it may go on (it would leave them running that code on data
+    no longer synchronized; a patch loaded again even resets the imports that
+    code calls through).  `s`: a session with every thread stopped; `what`:
+    the refusal's beginning."""
+    ranges = moved_back_code(s.pid, version)
+    if not ranges:
+        return
+    hits = {tid: lib for tid, frames in s.samples().items() for ip in frames
+            for lo, n, lib in ranges if lo <= ip < lo + n}
+    if hits:
+        raise InjectError(f"{what}: the never-left activations in thread(s) {', '.join(map(str, sorted(hits)))} "
+                          f"run (or are armed to run) version {version} in the code of "
+                          f"{', '.join(sorted(set(hits.values())))} (moved back there by that patch's rollback), "
+                          f"and moving them out of it is not supported yet; process {s.pid} runs on as it was")

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, Optional
 
-from polusgen.manifest import Binary, Manifest, NewFunction
+from polusgen.manifest import Binary, Manifest, NewFunction, OldFunction
 from polusgen.model import ChangeSet, Warning_
 from polusgen.transfer.emit import transfer_items
 
@@ -94,6 +94,7 @@ def verify(draft: Draft, user_code: Optional[Path], skeleton: Optional[Path]) ->
     w = PatchWriter(draft, user_functions(user_code), str(Path(user_code).resolve()) if user_code else None)
     code = spell_code(draft, w, user_code)
     transfers, transfer_records, back_records = transfer_items(w, draft.cs) if draft.cs.transfers else ([], [], [])
+    earlier = _import_earlier_entries(draft, transfer_records)
     sb = SyncBuilder(w)
     stub_fallbacks(code["stubs"], sb)
     data = sync_data(draft, w, sb)
@@ -108,6 +109,17 @@ def verify(draft: Draft, user_code: Optional[Path], skeleton: Optional[Path]) ->
         calls.append({"op": "new_function", "id": len(manifest.new_functions), "key": t.function,
                       "symbol": t.resume, "flags": "0"})
         manifest.new_functions.append(NewFunction(t.function, t.resume))
+    # an earlier patch's resume entries are old code of their function: this
+    # update waits for them as for it (never left), and keeps its data synchronized
+    old_index = {o.name: i for i, o in enumerate(manifest.old_functions)}
+    for fn, idx in earlier:
+        i = len(manifest.old_functions)
+        manifest.old_functions.append(OldFunction(fn, idx, True))
+        calls.append({"op": "old_function", "id": i, "key": fn, "import_index": idx, "flags": "POLUS_FN_NEVER_LEFT"})
+        for a, b in list(manifest.f2d):
+            if a == old_index.get(fn):
+                manifest.f2d.append((i, b))
+                calls.append({"op": "f2d", "old": i, "data": b})
     spelled = {**code, "transfers": transfers, **declarations, **_prologue(draft, sb), "data": data,
                "converters": list(sb.converters.values()), "heap": list(sb.heap.values()),
                "overrides": [o[len("polus_"):] for o in w.overrides],
@@ -116,6 +128,16 @@ def verify(draft: Draft, user_code: Optional[Path], skeleton: Optional[Path]) ->
                "registration": calls, "counts": draft.cs.counts(),
                "ident": sanitize(draft.name)}
     return _freeze(draft, warnings, sb, data, manifest, spelled)
+
+
+def _import_earlier_entries(draft: Draft, records) -> list[tuple[str, int]]:
+    """(function key, import index) of each resume entry of an earlier patch
+    that a transfer point of this one is in (imported from that patch)."""
+    out = []
+    for lib, within, fn in sorted({(t.lib, t.within, t.function) for t in records if t.lib}):
+        draft.imports.append(ImportPlan("function", f"{fn} ({within})", within, None, lib, f"POLUS_OLD_{within}"))
+        out.append((fn, len(draft.imports) - 1))
+    return out
 
 
 def spell_code(draft: Draft, w: PatchWriter, user_code: Optional[Path]) -> dict:

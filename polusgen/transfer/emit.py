@@ -27,6 +27,12 @@ from . import source
 from .layout import BACK_SUPPORT, BACK_VARS
 from .points import TransferPoint, _changed_types, _return_problem, _type_keys, _type_text
 
+# Two entries with the same body (two calls of the old code that match one
+# call of the new) must not become one calling the other (gcc's identical
+# code folding): the caller would stay on the stack, in the entry's range.
+NO_IPA = "__attribute__((noipa)) "
+
+
 def _source_of(v, cfa: str) -> str:
     """A C expression for the address the value of `v` is read from (or the value itself)."""
     if v.kind == "reg":
@@ -52,11 +58,11 @@ def transfer_items(w, cs) -> tuple[list[str], list[Transfer], list[BackTransfer]
             node = w.renamer("new", ent.refs).rename(ent.node)
             source.resume_entry(node, p.call_index, resume, static=False)
             texts.append(f"/* {key}: resumed after the call of {p.callee} at line {p.line} of the old source */\n"
-                         "POLUS_EXPORT " + cprint(node).rstrip())
+                         "POLUS_EXPORT " + NO_IPA + cprint(node).rstrip())
             texts.append(_xfer_function(xfer, resume, node, p, cprint))
             texts.append(_landing(land, xfer))
             p.symbol = land
-            records.append(Transfer(key, p.callee, p.line, p.return_pc, p.offset, land, resume))
+            records.append(Transfer(key, p.callee, p.line, p.return_pc, p.offset, land, resume, p.lib, p.within))
         if any(p.usable for p in points):
             t, b = _back_items(w, cs, key, cprint)
             back_texts += t
@@ -104,9 +110,9 @@ def _back_items(w, cs, key: str, cprint) -> tuple[list[str], list[BackTransfer]]
                 continue
             ident = f"{sanitize(key)}_{j}"
             back, xfer, land = f"polus_back_{ident}", f"polus_bxfer_{ident}", f"polus_bland_{ident}"
-            node = source.resume_entry(copy.deepcopy(old), j, back)
+            node = source.resume_entry(copy.deepcopy(old), j, back, static=False)
             texts.append(f"/* {key}, old version: resumed after its call {rank + 1} of {callee} (rollback) */\n"
-                         + cprint(node).rstrip())
+                         + "POLUS_EXPORT " + NO_IPA + cprint(node).rstrip())
             texts.append(_back_xfer_function(xfer, back, node, cprint))
             texts.append(_landing(land, xfer))
             out.append(BackTransfer(key, callee, rank, len(olds), land, [[v.name, v.by_ref] for v in found.live]))
@@ -131,7 +137,7 @@ def _xfer_function(name: str, resume: str, node: c_ast.FuncDef, p: TransferPoint
     for v, decl in zip(p.live, params):
         d = copy.deepcopy(decl)
         lines.append(f"    {cprint(d)};")
-        if v.by_ref:
+        if v.by_ref and not v.indirect:
             lines.append(f"    {decl.name} = (void *)({cfa if v.base == 'cfa' else 'f->' + v.base} + {v.offset});")
         elif v.kind == "const":
             lines.append(f"    {decl.name} = {v.offset};")

@@ -30,6 +30,7 @@ class LiveValue:
     reg: Optional[str] = None
     base: Optional[str] = None
     offset: int = 0
+    indirect: bool = False       # by_ref, and the location holds the pointer (the old code is a resume entry)
 
 
 @dataclass
@@ -46,13 +47,16 @@ class TransferPoint:
     live: list[LiveValue] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     symbol: str = ""             # the patch's landing symbol (set by the emitter)
+    lib: Optional[str] = None    # the earlier patch whose resume entry `within` the old activation runs
+    within: str = ""             # (return_pc and offset are then the library's, and from that entry)
 
     @property
     def usable(self) -> bool:
         return not self.problems
 
     def describe(self) -> str:
-        where = f"{self.callee or 'an indirect call'} (line {self.line}, return address {self.return_pc:#x})"
+        where = f"{self.callee or 'an indirect call'} (line {self.line}, return address {self.return_pc:#x}" + \
+            (f" in {self.within} of patch {self.lib})" if self.lib else ")")
         if self.usable:
             names = ", ".join(v.name + (" in place" if v.by_ref else "") for v in self.live) or "no variables"
             return f"{where}: usable, carries {names}"
@@ -105,39 +109,96 @@ def find_points(cs: ChangeSet, binary: Path, patched=lambda fn: None) -> tuple[d
                                                                                  dict[str, str]]:
     """{never-left function key: its transfer points} for the changed never-left
     functions, and {key: what happens to its running activation, and why}.
-    `patched(fn)`: the earlier patch whose library runs fn's live version, or
-    None if the binary does (only the binary's debug information is read)."""
-    keys = functions_to_move(cs)
-    notes = {k: f"its running activation runs the code of patch {patched(cs.functions[k].old)}, and moving an "
-                f"activation out of patch code is not supported yet" for k in keys if patched(cs.functions[k].old)}
-    keys = [k for k in keys if k not in notes]
-    if not keys:
-        return {}, notes
+    `patched(fn)`: (name, library) of the earlier patch that runs fn's live
+    version, or None if the binary does.  In the binary, the points are the
+    calls of the old function; in an earlier patch, the calls of the resume
+    entries its activation moved into (that patch's debug information)."""
     from .dwarf import DebugInfo, NoDebugInfo
 
-    try:
-        info = DebugInfo(Path(binary))
-    except NoDebugInfo as e:
-        return {}, {**notes, **{k: f"{e}: with it, its running activation would move to the new code" for k in keys}}
     out: dict[str, list[TransferPoint]] = {}
+    notes: dict[str, str] = {}
     changed_types = _changed_types(cs)
-    try:
-        for key in keys:
-            ch = cs.functions[key]
-            try:
-                sites = info.call_sites(ch.old.name, ch.old.file if ch.old.static else None)
-            except Exception as e:    # noqa: BLE001 - debug information pyelftools cannot read: nothing moves
-                notes[key] = f"the debug information of {binary} could not be read ({e}): nothing moves"
-                continue
-            out[key] = [_point(key, ch, s, changed_types) for s in sites]
-            usable = sorted({p.callee for p in out[key] if p.usable})
-            notes[key] = (f"but its running activation moves to the new code when it returns from "
-                          f"{', '.join(usable)} (transfer points)" if usable else
-                          "and it has no usable transfer point (`diff --binary` lists them): its running "
-                          "activation stays in the old code")
-    finally:
-        info.close()
+    by_source: dict[Optional[tuple], list[str]] = {}
+    for key in functions_to_move(cs):
+        by_source.setdefault(patched(cs.functions[key].old), []).append(key)
+    for where, keys in by_source.items():
+        path = Path(binary) if where is None else Path(where[1])
+        try:
+            info = DebugInfo(path)
+        except (NoDebugInfo, OSError) as e:
+            if where is None:
+                why = f"{e}: with it, its running activation would move to the new code"
+            else:
+                why = (f"its running activation runs the code of patch {where[0]}, whose library {path} cannot be "
+                       f"read for its transfer points ({e}): it stays there")
+            notes.update({k: why for k in keys})
+            continue
+        try:
+            for key in keys:
+                ch = cs.functions[key]
+                try:
+                    out[key] = _points_in_binary(key, ch, info, changed_types) if where is None else \
+                        _points_in_patch(key, ch, info, where, changed_types)
+                except Exception as e:    # noqa: BLE001 - debug information pyelftools cannot read: nothing moves
+                    notes[key] = f"the debug information of {path} could not be read ({e}): nothing moves"
+                    continue
+                usable = sorted({p.callee for p in out[key] if p.usable})
+                notes[key] = (f"but its running activation moves to the new code when it returns from "
+                              f"{', '.join(usable)} (transfer points)" if usable else
+                              "and it has no usable transfer point (`diff --binary` lists them): its running "
+                              "activation stays in the old code")
+        finally:
+            info.close()
     return out, notes
+
+
+def _points_in_binary(key: str, ch, info, changed_types: set[str]) -> list[TransferPoint]:
+    sites = info.call_sites(ch.old.name, ch.old.file if ch.old.static else None)
+    return [_point(key, ch, s, changed_types) for s in sites]
+
+
+def _points_in_patch(key: str, ch, info, where: tuple, changed_types: set[str]) -> list[TransferPoint]:
+    """The calls of every resume entry of `key` in the earlier patch `where`
+    (name, library), each matched to the old body's call by its callee and
+    its rank among that callee's calls by source line (as back entries are)."""
+    from polusgen import elf as elfmod
+
+    lib, path = where
+    manifest = elfmod.read_manifest(path)
+    # the patch's functions by their source names (report_v1 is report); a static of a single-file
+    # program is keyed by that file's name, which changes from version to version (worker@v1.c)
+    source_name = {f.symbol: f.name.split("@", 1)[0] for f in manifest.new_functions}
+    entries = sorted({t.resume for t in manifest.transfers if t.resume and
+                      (t.function == key or ("@" in key and t.function.split("@", 1)[0] == ch.old.name))})
+    old_calls: dict[str, list[int]] = {}
+    for i, c in enumerate(source.calls(ch.old.node)):
+        if source.callee_name(c):
+            old_calls.setdefault(source.callee_name(c), []).append(i)
+    out = []
+    for entry in entries:
+        sites = info.call_sites(entry)
+        for c in sites:
+            c.callee = source_name.get(c.callee, c.callee)
+        lines: dict[str, list[int]] = {}
+        for c in sites:
+            if c.callee and not c.inlined_from and c.line not in lines.setdefault(c.callee, []):
+                lines[c.callee].append(c.line)
+        for site in sites:
+            p = TransferPoint(key, site.callee, site.line, site.return_pc, site.offset, cfa_reg=site.cfa_reg,
+                              cfa_offset=site.cfa_offset, saved=dict(site.saved), lib=lib, within=entry)
+            out.append(p)
+            if site.callee is None or site.inlined_from:
+                p.problems.append("an indirect call" if site.callee is None else
+                                  f"made by {site.inlined_from}, which gcc inlined here")
+                continue
+            ranks = sorted(lines[site.callee])
+            olds = old_calls.get(site.callee, [])
+            if len(ranks) != len(olds):
+                p.problems.append(f"{entry} calls {site.callee} on {len(ranks)} lines, the old source "
+                                  f"{len(olds)} times: the calls cannot be matched")
+                continue
+            _match(p, ch, site, olds[ranks.index(site.line)], changed_types, in_entry=True)
+    return out
 
 
 def annotate_warnings(cs: ChangeSet, notes: dict[str, str]) -> None:
@@ -185,39 +246,51 @@ def _point(key: str, ch, site, changed_types: set[str]) -> TransferPoint:
     if site.inlined_from:
         p.problems.append(f"made by {site.inlined_from}, which gcc inlined here")
         return p
-    if site.cfi_problem:
-        p.problems.append(site.cfi_problem)
     if site.decl_line and ch.old.coord and site.decl_line != ch.old.coord.line:
         p.problems.append(f"the binary's {ch.old.name} is declared at line {site.decl_line}, the old source's at "
                           f"line {ch.old.coord.line}: the binary was not built from this source")
         return p
-    old_calls = [c for c in source.calls(ch.old.node) if source.callee_name(c) == site.callee]
-    here = [i for i, c in enumerate(old_calls) if c.coord is not None and c.coord.line == site.line]
+    old_calls = [i for i, c in enumerate(source.calls(ch.old.node)) if source.callee_name(c) == site.callee]
+    here = [i for i in old_calls if source.calls(ch.old.node)[i].coord is not None
+            and source.calls(ch.old.node)[i].coord.line == site.line]
     if len(here) != 1:
         p.problems.append(f"{'no' if not here else 'more than one'} call of {site.callee} at line {site.line} "
                           f"of the source")
         return p
+    _match(p, ch, site, here[0], changed_types)
+    return p
+
+
+def _match(p: TransferPoint, ch, site, old_index: int, changed_types: set[str], in_entry: bool = False) -> None:
+    """Fill p from the old body's call `old_index` the activation waits in at
+    `site`: the new body's matching call (the k-th call of the same callee),
+    the variables live after it and where the old frame has them (`in_entry`:
+    the old code is a resume entry, which holds a variable used in place as
+    a pointer, __polus_ref_<name>)."""
+    if site.cfi_problem:
+        p.problems.append(site.cfi_problem)
+    old_all = source.calls(ch.old.node)
+    old_calls = [i for i, c in enumerate(old_all) if source.callee_name(c) == site.callee]
     new_all = source.calls(ch.new.node)
     new_calls = [i for i, c in enumerate(new_all) if source.callee_name(c) == site.callee]
     if len(new_calls) != len(old_calls):
         p.problems.append(f"the new version calls {site.callee} {len(new_calls)} times, the old one "
                           f"{len(old_calls)}: the calls cannot be matched")
-        return p
-    p.call_index = new_calls[here[0]]
+        return
+    p.call_index = new_calls[old_calls.index(old_index)]
     why = _return_problem(ch.new.node.decl.type.type)
     if why:
         p.problems.append(why)
-        return p
+        return
     found = source.locate(ch.new.node, p.call_index)
     if found.problem:
         p.problems.append(found.problem)
-        return p
+        return
     if found.uses_result and not site.returns_in_rax:
         p.problems.append(f"{site.callee} returns its value in a vector register")
     old_decls = {n.name: n for n in source._walk(ch.old.node) if isinstance(n, c_ast.Decl) and n.name}
     for v in found.live:
         old = old_decls.get(v.name)
-        loc = site.variables.get(v.name)
         if old is None:
             p.problems.append(f"{v.name} is new: the old activation has no value for it")
             continue
@@ -228,14 +301,18 @@ def _point(key: str, ch, site, changed_types: set[str]) -> TransferPoint:
         if hit:
             p.problems.append(f"{v.name} is of changed type {sorted(hit)[0]} (no converter for locals)")
             continue
+        indirect = in_entry and source.in_place(ch.old.node, v.name)
+        if indirect and not v.by_ref:
+            p.problems.append(f"{v.name} is used in place by the old code, by value by the new")
+            continue
+        loc = site.variables.get(("__polus_ref_" if indirect else "") + v.name)
         if loc is None or loc.kind == "none":
             p.problems.append(f"{v.name} is {loc.why if loc else 'not described'} at the call's return")
             continue
-        if v.by_ref and loc.kind != "mem":
+        if v.by_ref and not indirect and loc.kind != "mem":
             p.problems.append(f"{v.name} must be used in place but is not in memory at the call's return")
             continue
-        p.live.append(LiveValue(v.name, v.by_ref, loc.kind, loc.reg, loc.base, loc.offset))
-    return p
+        p.live.append(LiveValue(v.name, v.by_ref, loc.kind, loc.reg, loc.base, loc.offset, indirect))
 
 
 def transfer_report(points: dict[str, list[TransferPoint]]) -> list[str]:

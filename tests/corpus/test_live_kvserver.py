@@ -24,11 +24,11 @@ import pytest
 
 from polusgen.inject.rollback import rollback_patch
 from polusgen.inject.status import process_status
-from tests.support.build import has_symbol
+from tests.support.build import build_c
 from tests.support.process import eventually
 
 from .client import KVClient, KVCounterScenario, KVScenario, LoadClient
-from .harness import source_dir
+from .harness import ServerProcess, source_dir
 from .live import apply_step, build_chain, random_walk, stopped_clean
 
 pytestmark = pytest.mark.e2e
@@ -40,16 +40,6 @@ WORKERS = 8     # server threads: 3 load + 1 counter load + the old connection +
 @pytest.fixture(scope="module")
 def chain(corpus_bins, tmp_path_factory):
     return build_chain("kvserver", corpus_bins["kvserver", "v0"], tmp_path_factory.mktemp("kv-chain"))
-
-
-def inlining_warnings(binary) -> list[str]:
-    """What polusgen says about v1->v2 against the running v0 binary."""
-    from polusgen.diff import compute_changeset
-    from polusgen.frontend import load_program
-
-    cs = compute_changeset(load_program(source_dir("kvserver", "v1")), load_program(source_dir("kvserver", "v2")),
-                           binary=binary)
-    return [str(w) for w in cs.warnings]
 
 
 def fresh(port: int) -> KVClient:
@@ -137,36 +127,51 @@ def test_chain_under_load_and_rollback(chain, start_server):
         old.close()
 
 
-def test_connections_counted_across_v2_and_v3(chain, start_server):
+@pytest.fixture(scope="module")
+def chain_g(tmp_path_factory):
+    """v0 built -g and its chain to v3: main's accept loop, where gcc inlined
+    queue_push, can move to the new code (issue 13)."""
+    out = tmp_path_factory.mktemp("kv-chain-g")
+    exe = build_c(sorted(source_dir("kvserver", "v0").glob("*.c")), out / "kvserver", extra=["-g", "-pthread"])
+    return build_chain("kvserver", exe, out / "patches", upto=3)
+
+
+def test_connections_counted_across_v2_and_v3(chain_g):
     """v2 counts connections in a new global (total_connections, in queue_push);
     v3 deletes it for stats.connections, which the hand-written data callback
     (corpus/kvserver/patches/v2-v3.user.c) fills from it, so no connection
-    counted before v3 is lost."""
-    if chain.last < 3:
-        pytest.skip(f"the chain stops at v{chain.last}")
-    srv = start_server("kvserver", "v0", "4")
-    opened = 0
-    for n in (1, 2):
-        apply_step(chain, n, srv)
-    for _ in range(3):
+    counted before v3 is lost.  gcc inlined queue_push into main's accept
+    loop, which never returns: it moves into v2's code at the first accept
+    after the v2 patch, out of it into v3's at the first accept after the v3
+    patch, and back into v2's code on the rollback to v2."""
+    if chain_g.last < 3:
+        pytest.skip(f"the chain stops at v{chain_g.last}: {chain_g.errors}")
+    srv = ServerProcess(chain_g.binary, "4")
+    try:
+        opened = 0
+        for n in (1, 2):
+            apply_step(chain_g, n, srv)
+        for _ in range(3):
+            with fresh(srv.port) as c:
+                opened += 1
+                assert c.cmd("VERSION") == "kvserver 2"
+        apply_step(chain_g, 3, srv)
         with fresh(srv.port) as c:
             opened += 1
+            assert c.stats()["connections"] == opened
+        with fresh(srv.port) as c:
+            opened += 1
+            assert c.stats()["connections"] == opened      # counted by v3's queue_push in the moved loop
+        rb = rollback_patch(srv.pid, to=2, wait=0.2)
+        assert rb.reached, rb.describe()
+        with fresh(srv.port) as c:
             assert c.cmd("VERSION") == "kvserver 2"
-    apply_step(chain, 3, srv)
-    with fresh(srv.port) as c:
-        opened += 1
-        counted = c.stats()["connections"]
-    if counted != opened and not has_symbol(chain.binary, "queue_push"):
-        warned = [w for w in inlining_warnings(chain.binary) if "queue_push" in w and "never left" in w]
-        assert warned, "polusgen should say that queue_push's change cannot reach main's accept loop"
-        pytest.xfail(f"STATS connections={counted} after {opened} connections: gcc -O2 inlined queue_push "
-                     "(where v2 and v3 count connections) into main's accept loop, which never returns, so "
-                     f"neither count runs in the updated process; polusgen says so: {warned[0]}")
-    assert counted == opened
-    rollback_patch(srv.pid, to=2, wait=0.2)
-    with fresh(srv.port) as c:
-        assert c.cmd("VERSION") == "kvserver 2"
-        assert c.stats()["connections"] == opened + 1      # carried back into total_connections
+            assert c.stats()["connections"] == opened + 1      # carried back into total_connections
+        with fresh(srv.port) as c:
+            assert c.stats()["connections"] == opened + 2      # v2's queue_push counts in the loop moved back
+        assert srv.alive(), srv.stderr_text()
+    finally:
+        srv.stop()
 
 
 def server_with_keys(start_server):

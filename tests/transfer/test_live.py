@@ -30,15 +30,10 @@ def polusgen(*args) -> subprocess.CompletedProcess:
                           text=True, timeout=300)
 
 
-@pytest.mark.parametrize("pie", [True, False], ids=["pie", "no-pie"])
-def test_loops_move_to_the_new_code(tmp_path, pie):
-    exe = build_c([HERE / "v0.c"], tmp_path / "v0", pie=pie, extra=["-g"])
-    patch = tmp_path / "p.polus.c"
-    r = polusgen("diff", HERE / "v0.c", HERE / "v1.c", "--binary", exe, "-o", patch,
-                 "--version-file", tmp_path / "vf.json")
-    assert r.returncode == 0, r.stderr
-    r = polusgen("build", patch, "-o", tmp_path / "p.so")
-    assert r.returncode == 0, r.stderr
+@contextlib.contextmanager
+def fig2_running(exe: Path):
+    """The Fig. 2 program running, its workers counting: yields (process,
+    report) where report() asks main for a report line and parses it."""
     p = subprocess.Popen([str(exe)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert p.stdout.readline().strip() == "ready"
@@ -49,6 +44,22 @@ def test_loops_move_to_the_new_code(tmp_path, pie):
             return parse_report(p.stdout.readline())
 
         eventually(report, lambda d: d["calls"] > 0, what="the workers count")
+        yield p, report
+    finally:
+        p.kill()
+        p.wait()
+
+
+@pytest.mark.parametrize("pie", [True, False], ids=["pie", "no-pie"])
+def test_loops_move_to_the_new_code(tmp_path, pie):
+    exe = build_c([HERE / "v0.c"], tmp_path / "v0", pie=pie, extra=["-g"])
+    patch = tmp_path / "p.polus.c"
+    r = polusgen("diff", HERE / "v0.c", HERE / "v1.c", "--binary", exe, "-o", patch,
+                 "--version-file", tmp_path / "vf.json")
+    assert r.returncode == 0, r.stderr
+    r = polusgen("build", patch, "-o", tmp_path / "p.so")
+    assert r.returncode == 0, r.stderr
+    with fig2_running(exe) as (p, report):
         r = polusgen("apply", p.pid, tmp_path / "p.so")
         assert r.returncode == 0, r.stderr
         armed = [l for l in r.stdout.splitlines() if "armed to move to the new code when its call returns:" in l]
@@ -78,9 +89,6 @@ def test_loops_move_to_the_new_code(tmp_path, pie):
             assert transfer.moved_activations(s, read_manifest(tmp_path / "p.so").name) == []
         assert "runs version 0" in polusgen("status", p.pid).stdout
         assert p.poll() is None
-    finally:
-        p.kill()
-        p.wait()
 
 
 @contextlib.contextmanager
@@ -182,4 +190,51 @@ def test_a_moved_accept_loop_moves_back_on_rollback(tmp_path):
         with Session.brief(p.pid) as s:
             s.tracer.stop_all()
             assert transfer.moved_activations(s, read_manifest(so).name) == []
+        assert p.poll() is None
+
+
+@pytest.mark.parametrize("pie", [True, False], ids=["pie", "no-pie"])
+def test_loops_move_again_out_of_patch_code_and_back(tmp_path, pie):
+    """v0 -> v1 -> v2 (v2's foo adds 2 to j, its worker sleeps 99 us): the loops move into v1's patch
+    code, then out of it into v2's (their points are the calls of v1's resume
+    entries, from v1's library's debug information); a rollback to v1 moves
+    them back to v1's code (carried by v2's patch), and a rollback below v1
+    or a new apply of v2 is refused.  No increment of i is lost anywhere."""
+    exe = build_c([HERE / "v0.c"], tmp_path / "v0", pie=pie, extra=["-g"])
+    v2 = tmp_path / "v2.c"
+    v2.write_text((HERE / "v1.c").read_text().replace("a->j++;", "a->j += 2;").replace('"v1 i=', '"v2 i=')
+                  .replace("usleep(100);", "usleep(99);"))      # worker changes too: it must move again
+    vf = tmp_path / "vf.json"
+    for old, new, n in ((HERE / "v0.c", HERE / "v1.c", 1), (HERE / "v1.c", v2, 2)):
+        r = polusgen("diff", old, new, "--binary", exe, "-o", tmp_path / f"p{n}.polus.c", "--version-file", vf)
+        assert r.returncode == 0, r.stderr
+        r = polusgen("build", tmp_path / f"p{n}.polus.c", "-o", tmp_path / f"p{n}.so")
+        assert r.returncode == 0, r.stderr
+    with fig2_running(exe) as (p, report):
+        assert polusgen("apply", p.pid, tmp_path / "p1.so").returncode == 0
+        v1 = eventually(report, lambda d: d["version"] == "v1" and d["j"] > 100, what="v1's foo in the workers")
+        r = polusgen("apply", p.pid, tmp_path / "p2.so")
+        assert r.returncode == 0, r.stderr
+        armed = [l for l in r.stdout.splitlines() if "armed to move to the new code when its call returns:" in l]
+        assert sum("worker@v2.c (polus_resume_worker" in l for l in armed) == 4 and \
+            sum("main (polus_resume_main" in l for l in armed) == 1, r.stdout
+        first = report()
+        assert first["version"] == "v2", first
+        # v2's foo adds 2 to j in every worker: j grows twice as fast as i from now on
+        later = eventually(report, lambda d: d["i"] > first["i"] + 200, what="v2's foo in the workers")
+        assert later["j"] - first["j"] >= 2 * (later["i"] - first["i"]) - 8, (first, later)
+        assert later["i"] == later["calls"] and later["j"] > v1["j"], later
+        r = polusgen("rollback", p.pid)
+        assert r.returncode == 0 and "rolled-back" in r.stdout, r.stdout + r.stderr
+        back = report()
+        assert back["version"] == "v1", back
+        after = eventually(report, lambda d: d["i"] > back["i"] + 200, what="v1's foo in the workers again")
+        assert after["j"] - back["j"] <= after["i"] - back["i"] + 8 and after["i"] == after["calls"], (back, after)
+        # they run v1's code carried by v2's patch: moving them out of it again is not done, and said so
+        r = polusgen("rollback", p.pid)
+        assert r.returncode == 1 and "moved back there by that patch's rollback" in r.stderr, r.stdout + r.stderr
+        r = polusgen("apply", p.pid, tmp_path / "p2.so")        # nor can they move to v2 again
+        assert r.returncode == 1 and "moved back there by that patch's rollback" in r.stderr, r.stdout + r.stderr
+        last = eventually(report, lambda d: d["i"] > after["i"] + 200, what="v1 after the refused rollback")
+        assert last["version"] == "v1" and last["i"] == last["calls"], last
         assert p.poll() is None
