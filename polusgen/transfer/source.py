@@ -112,7 +112,9 @@ def _statement_of(call, parents) -> tuple[c_ast.Node, c_ast.Node]:
 
 def _side_effects_outside(expr, call) -> bool:
     """Anything in `expr` besides `call` (and its arguments) that a second
-    evaluation would do again: another call, ++/--, an assignment not at the top."""
+    evaluation would do again: another call, ++/--, an assignment not at the
+    top other than `v = call` (the resumed evaluation assigns the call's value
+    as the old activation was about to)."""
     found = False
 
     def walk(n, top):
@@ -123,7 +125,8 @@ def _side_effects_outside(expr, call) -> bool:
             found = True
         elif isinstance(n, c_ast.UnaryOp) and n.op in ("++", "--", "p++", "p--"):
             found = True
-        elif isinstance(n, c_ast.Assignment) and not top:
+        elif isinstance(n, c_ast.Assignment) and not top and not (
+                n.op == "=" and n.rvalue is call and isinstance(n.lvalue, c_ast.ID)):
             found = True
         for _, c in n.children():
             walk(c, False)
@@ -131,16 +134,22 @@ def _side_effects_outside(expr, call) -> bool:
     return found
 
 
-def _conditional_path(expr, call, parents) -> bool:
+def _force_path(expr, call, parents) -> None:
+    """The call is evaluated only on some paths of its expression (the right
+    of && or ||, a branch of ?:): on the resumed evaluation, take the path
+    the old activation took to reach it (it did: it waited in the call),
+    without evaluating the conditions again (they may read what changed)."""
     n = parents.get(id(call))
     child = call
     while n is not None and child is not expr:
         if isinstance(n, c_ast.BinaryOp) and n.op in ("&&", "||") and child is n.right:
-            return True
-        if isinstance(n, c_ast.TernaryOp) and child is not n.cond:
-            return True
+            # a && CALL: a was true; a || CALL: a was false
+            n.left = c_ast.BinaryOp("||", c_ast.ID(RESUMING), n.left) if n.op == "&&" else \
+                c_ast.BinaryOp("&&", c_ast.UnaryOp("!", c_ast.ID(RESUMING)), n.left)
+        elif isinstance(n, c_ast.TernaryOp) and child is not n.cond:
+            n.cond = c_ast.BinaryOp("||", c_ast.ID(RESUMING), n.cond) if child is n.iftrue else \
+                c_ast.BinaryOp("&&", c_ast.UnaryOp("!", c_ast.ID(RESUMING)), n.cond)
         child, n = n, parents.get(id(n))
-    return False
 
 
 def _visible_locals(fn: c_ast.FuncDef, stmt) -> dict[str, c_ast.Decl]:
@@ -239,9 +248,6 @@ def locate(fn: c_ast.FuncDef, index: int) -> CallInBody:
     if isinstance(stmt, c_ast.Decl) and not isinstance(parents.get(id(stmt)), c_ast.Compound):
         out.problem = "the call initializes a declaration outside a block"
         return out
-    if _conditional_path(expr, call, parents):
-        out.problem = "the call is evaluated only on some paths of its expression (&&, ||, ?:)"
-        return out
     if _side_effects_outside(expr, call):
         out.problem = "its statement does more than the call (another call, ++, --, an inner assignment)"
         return out
@@ -328,7 +334,7 @@ def resume_entry(fn: c_ast.FuncDef, index: int, symbol: str, static: bool = True
         raise ValueError(found.problem)
     call = calls(fn)[index]
     parents = _parents(fn)
-    stmt, _ = _statement_of(call, parents)
+    stmt, expr = _statement_of(call, parents)
     # the call returns what the old activation's call returned, once
     typeof = c_ast.Typename(None, [], None, c_ast.TypeDecl(None, [], None, c_ast.IdentifierType(
         ["__typeof__(" + _c(call) + ")"])))
@@ -337,6 +343,7 @@ def resume_entry(fn: c_ast.FuncDef, index: int, symbol: str, static: bool = True
         c_ast.ExprList([c_ast.Assignment("=", c_ast.ID(RESUMING), c_ast.Constant("int", "0")),
                         c_ast.Cast(typeof, c_ast.ID(RESULT))]),
         call)
+    _force_path(expr, call, parents)
     cparent = parents[id(call)]
     for attr, child in cparent.children():
         if child is call:

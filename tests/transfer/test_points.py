@@ -77,7 +77,10 @@ def test_where_no_resume_entry_can_start():
     assert "for statement" in _problem("for (n = 0; n < f(1); n++) ;")
     assert _problem("int k = f(1); n = k;") == ""
     assert "outside a block" in _problem("for (int k = f(1); k < 3; k++) n++;")
-    assert "only on some paths" in _problem("if (x && f(1)) n++;")
+    assert _problem("if (x && f(1)) n++;") == ""
+    assert _problem("while (x || (n = f(n)) > 0) ;") == ""
+    assert _problem("n = x ? n : f(2);") == ""
+    assert "does more than the call" in _problem("while ((n += f(n)) > 0) ;")
     assert "does more than the call" in _problem("n = x++ + f(1);")
     assert _problem("while (f(n)) n++;") == ""
 
@@ -190,3 +193,18 @@ def test_only_a_function_returning_in_rax_can_resume():
     assert "struct" in _return_problem(ret("struct s { long a, b, c; }; struct s g(void) { struct s x = {0}; return x; }"))
     assert _return_problem(ret("double g(void) { return 0; }"))
     assert _return_problem(ret("typedef struct { int a; } T; T g(void) { T x = {0}; return x; }"))
+
+
+@needs_gcc
+def test_resume_entry_from_a_call_under_and(tmp_path):
+    """`while (ok && (x = f(n)) > 0)`: the old activation waited in f, so ok
+    was true; the resumed evaluation takes that path without reading ok again
+    (it may have changed since), assigns f's value to x and goes on."""
+    fn = _fn("int f(int); int ok; int g(int x) { int n = 0; while (ok && (x = f(n)) > 0) n += x; return n; }")
+    entry = SourceGenerator().visit(source.resume_entry(copy.deepcopy(fn), 0, "g_resume"))
+    assert "g_resume(long __polus_result, int __polus_in_x, int __polus_in_n)" in entry
+    out = run_entry(tmp_path, "int ok = 1; int f(int v) { return v; }", entry,
+                    'ok = 0; printf("%d\\n", g_resume(5, 0, 10));')
+    # resumed with f's value 5 and n = 10: n = 15, then ok (now 0) ends the loop
+    assert out == 15
+
