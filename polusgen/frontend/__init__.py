@@ -10,7 +10,8 @@ searched last.
 
 Each translation unit is preprocessed with pcpp against polusgen's fake libc
 headers (fake_libc_include/README.md: names, never values), parsed with
-pycparser, and reduced to its types, globals and functions, with every
+pycparser (each header once for all the TUs that include it the same way:
+polusgen.frontend.segments), and reduced to its types, globals and functions, with every
 identifier of every body resolved by C scoping.  The TUs are then merged:
 statics keyed "name@file", extern-only globals flagged, duplicate external
 definitions refused, a tag defined differently in two .c files kept twice
@@ -19,8 +20,8 @@ UnsupportedError) naming the file and line.
 
 Cache: each TU's result is pickled under $POLUS_CACHE_DIR (default
 ~/.cache/polusgen), keyed by its text, every header of the version tree, the
-fake headers, the options and the frontend's code.  Cold loads parse the TUs
-in $POLUS_JOBS worker processes (default: one per core).
+fake headers, the options and the frontend's code.  Cold loads of many TUs
+parse them in $POLUS_JOBS worker processes (default: one per core).
 
 Canonical texts (what the diff compares) are printed by
 polusgen.csyntax.cgen, which the patch's code is printed by too.

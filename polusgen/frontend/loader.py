@@ -18,12 +18,14 @@ from . import cache
 from .preprocess import FileNames, preprocess
 from .realheaders import ask_once
 from .sources import SourceArg, Unit, resolve_sources, unit_options
-from .tu import TUFacts, build_tu, parse_c
+from .segments import parse_tu
+from .tu import TUFacts, build_tu
 
 # deep expression trees (long else-if chains) need more than the default
 RECURSION_LIMIT = 20000
-# below this many TUs to parse, starting worker processes costs more than it saves
-MIN_PARALLEL = 4
+# below this many TUs to parse, worker processes cost more CPU than they save
+# wall time: each parses the headers again (bench/README.md, bench_frontend)
+MIN_PARALLEL = 16
 
 
 class _NoGC:
@@ -58,7 +60,7 @@ def _process_unit_gc(root: Path, unit: Unit, key: str | None) -> bytes:
     names = FileNames(root, unit.system_dirs)
     pp = preprocess(unit.path, unit.include_dirs, root, unit.defines, names, unit.forced_includes,
                     unit.system_dirs, quote_dirs=unit.quote_dirs, undefines=unit.undefines, std=unit.std)
-    ast = parse_c(pp.text, names, str(unit.path))
+    ast = parse_tu(pp.text, names, str(unit.path), names.is_system, use_cache=key is not None)
     facts = build_tu(ast, unit.name, names.is_system, names, pp.system_includes, pp.dropped, pp.prologue)
     payload = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
     if key is not None:

@@ -11,6 +11,7 @@ from polusgen.csyntax.cgen import SourceGenerator
 from polusgen.errors import SourceError
 from polusgen.frontend import load_program
 from polusgen.frontend import cache as fcache
+from polusgen.frontend.loader import MIN_PARALLEL
 
 DATA = Path(__file__).parent / "data"
 
@@ -641,18 +642,19 @@ def test_array_members_of_globals_passed_to_functions_are_written(tree):
 
 
 def test_parallel_and_serial_loads_agree(tree, monkeypatch):
-    files = {f"m{i}.c": f"static int n{i};\nint f{i}(void) {{ return n{i}++ + f{(i + 1) % 6}(); }}\n" for i in range(6)}
+    n = MIN_PARALLEL                          # enough files for worker processes
+    files = {f"m{i}.c": f"static int n{i};\nint f{i}(void) {{ return n{i}++ + f{(i + 1) % n}(); }}\n" for i in range(n)}
     root = tree(files)
     monkeypatch.setenv("POLUS_JOBS", "2")
     par = load_program(root, use_cache=False)
     monkeypatch.setenv("POLUS_JOBS", "1")
     ser = load_program(root, use_cache=False)
     assert _summary(par) == _summary(ser)
-    assert par.functions["f5"].calls == {"f0"} and par.functions["f2"].writes == {"n2@m2.c"}
+    assert par.functions[f"f{n - 1}"].calls == {"f0"} and par.functions["f2"].writes == {"n2@m2.c"}
 
 
 def test_error_in_a_worker_names_file_and_line(tree, monkeypatch):
-    files = {f"m{i}.c": f"int f{i}(void) {{ return {i}; }}\n" for i in range(5)}
+    files = {f"m{i}.c": f"int f{i}(void) {{ return {i}; }}\n" for i in range(MIN_PARALLEL)}
     files["m3.c"] = "int f3(void)\n{\n  return 3 +;\n}\n"
     monkeypatch.setenv("POLUS_JOBS", "2")
     with pytest.raises(SourceError) as e:
