@@ -110,8 +110,8 @@ def prelude_defines(fake_dir: Path) -> list[str]:
 
 
 @lru_cache(maxsize=None)
-def _prelude_names(fake: Path) -> frozenset[str]:
-    return frozenset(d.split(None, 1)[0].split("(")[0] for d in prelude_defines(fake))
+def _prelude(fake: Path) -> tuple[str, ...]:
+    return tuple(prelude_defines(fake))
 
 
 class FileNames:
@@ -360,11 +360,11 @@ def preprocess(path: Path, include_dirs: list[Path], root: Path, defines: list[s
     The C compiler's preprocessor does it where it gives what pcpp gives
     (polusgen.frontend.compiler_pp), unless POLUS_PREPROCESSOR=pcpp."""
     fake = fake_libc_dir()
-    if os.environ.get("POLUS_PREPROCESSOR", "") != "pcpp" and not (forced_includes or undefines or std):
+    if os.environ.get("POLUS_PREPROCESSOR", "") != "pcpp":
         from .compiler_pp import preprocess_with_compiler
 
         got = preprocess_with_compiler(path, include_dirs, root, defines, names, system_dirs, quote_dirs,
-                                       _prelude_names(fake))
+                                       _prelude(fake), forced_includes, undefines, std)
         if got is not None:
             return got
     p = _Pcpp(names)

@@ -7,6 +7,7 @@ pcpp takes the rest (asm statements, no compiler)."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 
 import pytest
@@ -80,3 +81,47 @@ def test_without_a_compiler_pcpp_does_it(tmp_path, monkeypatch, compiler_calls):
     prog = load(tmp_path, monkeypatch, "auto")
     assert compiler_calls == {"compiler": 0, "pcpp": 1}
     assert "printf" in prog["functions:main"]["body_text"]
+
+
+def compile_commands(tmp_path, *options: str):
+    """A two-file tree built with `options`: an -include'd config header that
+    sets a feature macro and includes system headers, a macro given with -D and
+    taken back with -U, and code that reads what -std predefines."""
+    (tmp_path / "config.h").write_text(
+        "#define _GNU_SOURCE 1\n#define PORT 2121\n#include <string.h>\n"
+        "struct __attribute__((packed)) wire { char tag; int len; };\n")
+    (tmp_path / "a.c").write_text(
+        "#include <stdio.h>\n#include <unistd.h>\n"
+        "#ifdef GONE\nint gone;\n#endif\n"
+        "#if defined(__STRICT_ANSI__)\nint strict;\n#endif\n"
+        "long version = __STDC_VERSION__;\n"
+        "int port(void) { return PORT + (int)strlen(\"x\"); } // a comment\n")
+    (tmp_path / "b.c").write_text("#include <stdlib.h>\nstruct wire w;\nint b(void) { return abs(w.len); }\n")
+    (tmp_path / "compile_commands.json").write_text(json.dumps([
+        {"directory": str(tmp_path), "file": f,
+         "arguments": ["cc", "-include", "config.h", "-DGONE", "-UGONE", *options, "-c", f]}
+        for f in ("a.c", "b.c")]))
+    return tmp_path / "compile_commands.json"
+
+
+@pytest.mark.parametrize("std", ["gnu99", "c99", "c11", None])
+def test_compile_commands_options_through_the_compiler(tmp_path, monkeypatch, compiler_calls, std):
+    tree = compile_commands(tmp_path, *([f"-std={std}"] if std else []))
+    with_pcpp = load(tree, monkeypatch, "pcpp")
+    with_compiler = load(tree, monkeypatch, "auto")
+    assert with_compiler == with_pcpp
+    assert compiler_calls == {"compiler": 2, "pcpp": 0}
+    assert "2121" in with_compiler["functions:port"]["body_text"]
+    assert "globals:gone" not in with_compiler
+    assert ("globals:strict" in with_compiler) == (std is not None and std.startswith("c"))
+    assert with_compiler["system_prologue"]["a.c"][:2] == ["#define _GNU_SOURCE 1", "#include <string.h>"]
+
+
+@pytest.mark.parametrize("options", [["-std=c89"], ["-include", "stdio.h"]],
+                         ids=["c90-comments", "include-system-header"])
+def test_compile_commands_options_pcpp_keeps(tmp_path, monkeypatch, compiler_calls, options):
+    """What gcc would read otherwise than pcpp: C90 (// is no comment), a
+    system header given to -include (no #include line records it)."""
+    tree = compile_commands(tmp_path, *options)
+    load(tree, monkeypatch, "auto")
+    assert compiler_calls == {"compiler": 0, "pcpp": 2}
