@@ -13,7 +13,10 @@ class Exit(IntEnum):
     ERROR = 1
     USAGE = 2
     NO_CHANGES = 3
-    INTERRUPTED = 130
+    # 128 + the signal, as a shell reports a command the signal ended
+    HANGUP = 128 + signal.SIGHUP
+    INTERRUPTED = 128 + signal.SIGINT
+    TERMINATED = 128 + signal.SIGTERM
 
 
 EXIT_CODES = {
@@ -22,7 +25,9 @@ EXIT_CODES = {
     Exit.USAGE: "bad command line (unknown option, missing argument, bad value)",
     Exit.NO_CHANGES: "nothing to do: the versions do not differ (diff, evolve), the patch is already applied "
                      "(apply), there is nothing to roll back (rollback); nothing was touched",
+    Exit.HANGUP: "hung up (SIGHUP); apply and rollback say what they finished or undid",
     Exit.INTERRUPTED: "interrupted by Ctrl-C (SIGINT); apply and rollback say what they finished or undid",
+    Exit.TERMINATED: "terminated (SIGTERM); apply and rollback say what they finished or undid",
 }
 
 
@@ -39,14 +44,16 @@ class NothingToDo(PolusError):
 def exit_status(e: PolusError) -> int:
     """The exit status of a command that raised `e`.  A wrapper (apply adds
     "nothing of the program was changed" to any error) keeps the status of
-    what it wraps when that was nothing to do, or an interruption by Ctrl-C
-    (polusgen.inject.faults.Interrupted carries its signal as `sig`)."""
+    what it wraps when that was nothing to do, or an interruption by SIGINT,
+    SIGTERM or SIGHUP (polusgen.inject.faults.Interrupted carries its signal
+    as `sig`)."""
     cause: BaseException | None = e
     while cause is not None:
         if isinstance(cause, NothingToDo):
             return Exit.NO_CHANGES
-        if getattr(cause, "sig", None) == signal.SIGINT:
-            return Exit.INTERRUPTED
+        sig = getattr(cause, "sig", None)
+        if sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            return Exit(128 + sig)
         cause = cause.__cause__
     return e.exit_code
 

@@ -74,12 +74,14 @@ def test_killed_with_a_thread_inside_a_remote_call(fig, targets, op, n):
     kill_at(targets, fig, op, f"call:{n}")
 
 
-@pytest.mark.parametrize("op,step", [("apply", "register"), ("apply", "commit"), ("apply", "call:5"),
-                                     ("rollback", "rollback")])
-def test_sigterm_undoes_or_finishes_and_says_so(fig, targets, op, step):
-    v, r, _ = kill_at(targets, fig, op, f"{step}@TERM")
-    assert r.returncode == 1, r.stderr
-    assert "interrupted by SIGTERM" in r.stderr
+@pytest.mark.parametrize("op,step,sig", [("apply", "register", "TERM"), ("apply", "commit", "TERM"),
+                                         ("apply", "call:5", "TERM"), ("rollback", "rollback", "TERM"),
+                                         ("apply", "register", "HUP"), ("rollback", "rollback", "HUP")])
+def test_sigterm_undoes_or_finishes_and_says_so(fig, targets, op, step, sig):
+    """... and exits 128 + the signal, as a shell reports a command it ended."""
+    v, r, _ = kill_at(targets, fig, op, f"{step}@{sig}")
+    assert r.returncode == 128 + getattr(signal, f"SIG{sig}"), r.stderr
+    assert f"interrupted by SIG{sig}" in r.stderr
     if op == "apply":
         assert v == "v0" and "the update was undone" in r.stderr
     else:
