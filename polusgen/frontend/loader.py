@@ -60,7 +60,7 @@ def _process_unit_gc(root: Path, unit: Unit, key: str | None) -> bytes:
     names = FileNames(root, unit.system_dirs)
     pp = preprocess(unit.path, unit.include_dirs, root, unit.defines, names, unit.forced_includes,
                     unit.system_dirs, quote_dirs=unit.quote_dirs, undefines=unit.undefines, std=unit.std)
-    ast = parse_tu(pp.text, names, str(unit.path), names.is_system, use_cache=key is not None)
+    ast = parse_tu(pp.text, names, str(unit.path))
     facts = build_tu(ast, unit.name, names.is_system, names, pp.system_includes, pp.dropped, pp.prologue)
     payload = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
     if key is not None:

@@ -9,9 +9,9 @@ file scope carries over, so the typedef names an earlier segment declared
 stay known.  A header segment's result -- its declarations and what it adds
 to the file scope -- depends only on its text (which starts with the marker
 naming the header and line) and on what the scope says about the
-identifiers in it, and is kept under those for the next TU: in this
-process, and for system headers also in the parse cache
-(polusgen.frontend.cache), where other trees and versions find them.
+identifiers in it, and is kept under those for the next TU of this
+process.  (Kept on disk as well, the segments cost more to store than
+they saved: bench/README.md.)
 
 The concatenated declarations are those of parsing the whole text: a
 segment that is not a sequence of whole external declarations (a header
@@ -21,26 +21,23 @@ on every case and corpus tree.
 """
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 import re
 from collections import OrderedDict
 from typing import Callable, NamedTuple
 
-import pycparser
 from pycparser import c_ast
 from pycparser.c_parser import CParser, ParseError
 
-from . import cache
 from .tu import parse_c
 
 # gcc's `# 12 "file" 1` and pcpp's `#line 12 "file"`
 _MARKER = re.compile(r'#(?:line)?\s*\d+(?:\s+"((?:[^"\\]|\\.)*)"((?:\s+\d+)*))?\s*$')
 _IDENT = re.compile(r"[A-Za-z_]\w*")
-# parsed header segments kept in this process: {key: (declarations, scope added)}
-_KEPT: OrderedDict[str, tuple[list, dict]] = OrderedDict()
-KEEP = 512
+# parsed header segments kept in this process: {(text, the scope of its
+# identifiers): (declarations, scope added)}, the least recently used dropped
+_KEPT: OrderedDict[tuple, tuple[list, dict]] = OrderedDict()
+KEEP = 256
 # switched off by the test that compares against parsing the whole text
 ENABLED = True
 
@@ -96,8 +93,7 @@ def split(text: str) -> list[Segment]:
     return [Segment(f, "\n".join(lines[a:b + 1])) for a, b, f in pieces]
 
 
-def parse_tu(text: str, display: Callable[[str], str], tu_display: str, is_system: Callable[[str], bool],
-             use_cache: bool = True) -> c_ast.FileAST:
+def parse_tu(text: str, display: Callable[[str], str], tu_display: str) -> c_ast.FileAST:
     """pycparser's FileAST of the whole text, the headers' segments reused."""
     main = {None, os.path.abspath(tu_display), os.path.realpath(tu_display)}    # not kept: parsed here
     segments = split(text) if ENABLED else []
@@ -113,7 +109,7 @@ def parse_tu(text: str, display: Callable[[str], str], tu_display: str, is_syste
                 ext.extend(parser.parse(seg.text, tu_display).ext)
                 scope = parser._scope_stack[0]
             else:
-                decls, added = _header_segment(parser, seg.text, scope, use_cache and is_system(seg.file))
+                decls, added = _header_segment(parser, seg.text, scope)
                 ext.extend(decls)
                 scope.update(added)
     except ParseError:
@@ -121,24 +117,15 @@ def parse_tu(text: str, display: Callable[[str], str], tu_display: str, is_syste
     return c_ast.FileAST(ext)
 
 
-def _header_segment(parser: _Parser, text: str, scope: dict, on_disk: bool) -> tuple[list, dict]:
-    names = _identifiers(text)
-    known = {n: scope[n] for n in (names & scope.keys())}
-    key = _key(text, known)
-    got = _KEPT.get(key)
-    if got is None and on_disk:
-        stored = cache.load(key)
-        if stored is not None:
-            got = pickle.loads(stored)
+def _header_segment(parser: _Parser, text: str, scope: dict) -> tuple[list, dict]:
+    known = {n: scope[n] for n in (_identifiers(text) & scope.keys())}
+    key = (text, tuple(sorted(known.items())))
+    got = _KEPT.pop(key, None)
     if got is None:
         parser.file_scope = dict(known)
         decls = parser.parse(text).ext
         after = parser._scope_stack[0]
         got = (decls, {n: v for n, v in after.items() if known.get(n) != v})
-        if on_disk:
-            cache.store(key, pickle.dumps(got, protocol=pickle.HIGHEST_PROTOCOL), [])
-    else:
-        _KEPT.pop(key, None)
     _KEPT[key] = got
     while len(_KEPT) > KEEP:
         _KEPT.popitem(last=False)
@@ -150,15 +137,9 @@ _IDS: dict[str, frozenset[str]] = {}
 
 def _identifiers(text: str) -> frozenset[str]:
     """Every identifier-like word of the text (a superset of what the parser looks up)."""
-    h = hashlib.sha1(text.encode("utf-8", "surrogateescape")).hexdigest()
-    got = _IDS.get(h)
+    got = _IDS.get(text)
     if got is None:
         if len(_IDS) > KEEP:
             _IDS.clear()
-        got = _IDS[h] = frozenset(_IDENT.findall(text))
+        got = _IDS[text] = frozenset(_IDENT.findall(text))
     return got
-
-
-def _key(text: str, known: dict[str, bool]) -> str:
-    return cache.unit_key("system segment", text.encode("utf-8", "surrogateescape"),
-                          (pycparser.__version__, sorted(known.items())), "")
