@@ -30,6 +30,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -466,9 +467,8 @@ def make_safe(s: Session, redirects: list[jumps.Redirect], attempts: int = 30) -
         problem = [(tid, what) for tid, frames in samples.items() for what in jumps.overlaps(frames, ranges)]
         if not problem:
             return
-        if all(kind == "pc" for _, (kind, _) in problem):
-            for tid in {tid for tid, _ in problem}:
-                step_out(s, tid, ranges)
+        if all(kind == "pc" for _, (kind, _) in problem) and \
+                all([step_out(s, tid, ranges) for tid in {tid for tid, _ in problem}]):
             continue
         s.tracer.resume_all()
         time.sleep(0.001 * (attempt + 1))
@@ -478,22 +478,27 @@ def make_safe(s: Session, redirects: list[jumps.Redirect], attempts: int = 30) -
                       f"tried {attempts} times, try again later")
 
 
-def step_out(s: Session, tid: int, ranges, max_steps: int = 64) -> None:
-    with pt.synchronous_signals_unblocked(tid):     # the step's SIGTRAP must not be blocked
-        _step_out(s, tid, ranges, max_steps)
-
-
-def _step_out(s: Session, tid: int, ranges, max_steps: int) -> None:
+def step_out(s: Session, tid: int, ranges, max_steps: int = 64) -> bool:
+    """Single-step a thread until its PC is out of `ranges`; False if it
+    cannot be: it blocks SIGTRAP (pt.synchronous_blocked: it is let run
+    instead), or a step faults (a store to a write-through page: the fault
+    is the runtime's, taken when the thread runs again)."""
+    if pt.synchronous_blocked(tid):
+        return False
     st = s.tracer.threads[tid]
     for _ in range(max_steps):
         pc = st.regs.rip
         if not any(lo < pc < hi for lo, hi, _ in ranges):
-            return
+            return True
         pt.singlestep(tid, 0)
         status = pt.wait(tid, 1.0)
         if os.WIFEXITED(status) or os.WIFSIGNALED(status):
             raise pt.ProcessGone(f"thread {tid} exited")
-        if os.WIFSTOPPED(status) and status >> 16 == 0 and os.WSTOPSIG(status) != 5:
-            st.deferred.append(os.WSTOPSIG(status))
+        sig = os.WSTOPSIG(status) if os.WIFSTOPPED(status) and status >> 16 == 0 else 0
         st.in_signal_stop = status >> 16 == 0
         s.tracer.refresh_regs(tid)
+        if sig in remote.SYNC_SIGNALS and sig != signal.SIGTRAP:
+            return False        # the instruction did not run; it faults again when the thread does
+        if sig and sig != signal.SIGTRAP:
+            st.deferred.append(sig)
+    return not any(lo < st.regs.rip < hi for lo, hi, _ in ranges)

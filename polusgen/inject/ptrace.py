@@ -7,7 +7,6 @@ back when it resumes (with its original siginfo), never swallowed.
 """
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import errno
 import os
@@ -168,33 +167,25 @@ def setsigmask(tid: int, mask: int) -> None:
     _call(PTRACE_SETSIGMASK, tid, 8, ctypes.addressof(m))
 
 
-@contextlib.contextmanager
-def synchronous_signals_unblocked(tid: int):
-    """While we make a stopped thread run code of ours, SIGSEGV and SIGTRAP
-    must not be blocked in it (a thread stopped inside the runtime's own
-    SIGSEGV handler has them blocked): the kernel forces a blocked
+SYNCHRONOUS = (1 << (signal.SIGSEGV - 1)) | (1 << (signal.SIGTRAP - 1))
+
+
+def synchronous_blocked(tid: int) -> bool:
+    """Does the thread block SIGSEGV or SIGTRAP (it is inside a signal
+    handler whose mask holds them: the runtime's own, for one)?  Such a
+    thread must not run into a fault or a trap: the kernel forces a blocked
     synchronous signal through by resetting the process's handler to
-    SIG_DFL, which would silently end write-through for every thread.
-    The thread's mask is put back afterwards -- unless the thread changed
-    it itself meanwhile: run out of the handler it was stopped in (to leave
-    malloc), it got the program's mask back from sigreturn, and putting the
-    handler's back would leave the program with every signal blocked."""
-    sync = (1 << (signal.SIGSEGV - 1)) | (1 << (signal.SIGTRAP - 1))
+    SIG_DFL, which ends write-through silently or kills the process.  Our
+    own callees run with the two unblocked (remote.py: the call's frame
+    puts the mask back); the thread's own code never runs with a mask we
+    changed: a signal it takes meanwhile saves that mask in its frame, and
+    no later guess can tell which of the thread's masks to put back (a
+    guess once left SIGSEGV blocked inside the runtime's sync code, and the
+    next write-through fault killed the ftpish listener)."""
     try:
-        mask = getsigmask(tid)
+        return bool(getsigmask(tid) & SYNCHRONOUS)
     except PtraceError:
-        mask = 0
-    if mask & sync:
-        setsigmask(tid, mask & ~sync)
-    try:
-        yield
-    finally:
-        if mask & sync:
-            try:
-                if getsigmask(tid) == mask & ~sync:
-                    setsigmask(tid, mask)
-            except PtraceError:
-                pass
+        return True
 
 
 def tgkill(pid: int, tid: int, sig: int) -> None:

@@ -270,7 +270,7 @@ class Remote:
             self._mranges = ranges
         return self._mranges
 
-    def out_of_malloc(self, tid: int, tries: int = 8) -> None:
+    def out_of_malloc(self, tid: int, tries: int = 20) -> None:
         """glibc's malloc takes no lock while a process has one thread: a remote
         call that allocates (dlopen, registration, sync code) on a thread stopped
         inside malloc or free would corrupt the heap (seen on the fork-per-session
@@ -294,7 +294,9 @@ class Remote:
             if not hits:
                 return
             out = hits[-1] + 1
-            if out < len(frames) and self._run_to(tid, frames[out]):
+            # (a thread inside a handler that blocks SIGTRAP cannot take our
+            # breakpoint: it is only let run, briefly, and looked at again)
+            if out < len(frames) and not pt.synchronous_blocked(tid) and self._run_to(tid, frames[out]):
                 continue        # back in the caller: look again (a signal handler may allocate)
             resumed = self.tracer.resume_all()
             time.sleep(min(0.0005 * (k + 1), 0.01))
@@ -306,34 +308,34 @@ class Remote:
     def _run_to(self, tid: int, addr: int, timeout: float = 1.0) -> bool:
         """Let the only thread run until it reaches `addr` (an int3 there, put
         back at once).  True: stopped at addr; False: it did not get there in
-        time (stopped again wherever it was)."""
+        time (stopped again wherever it was).  The thread must not block
+        SIGTRAP (pt.synchronous_blocked): its mask is left as it is."""
         st = self.tracer.threads[tid]
         orig = self.mem.read(addr, 1)
         self.mem.write(addr, b"\xcc")
         hit = False
-        with pt.synchronous_signals_unblocked(tid):
-            try:
-                self.tracer.resume_all()        # the only thread (out_of_malloc's case)
-                deadline = time.monotonic() + timeout
-                while True:
-                    try:
-                        status = pt.wait(tid, max(deadline - time.monotonic(), 0.001))
-                    except pt.WaitTimeout:
-                        self.tracer.stop_threads([tid])
-                        if st.signal == signal.SIGTRAP and st.regs.rip == addr + 1:
-                            hit = True      # it got there just as we gave up: our trap, not its
-                        break
-                    if os.WIFEXITED(status) or os.WIFSIGNALED(status):
-                        raise pt.ProcessGone(f"process {self.pid} exited")
-                    if not os.WIFSTOPPED(status):
-                        continue
-                    sig, event = os.WSTOPSIG(status), status >> 16
-                    if event == 0 and sig == signal.SIGTRAP and pt.getregs(tid).rip == addr + 1:
-                        hit = True
-                        break
-                    pt.cont(tid, sig if event == 0 else 0)   # the program's own signals go on
-            finally:
-                self.mem.write(addr, orig)
+        try:
+            self.tracer.resume_all()        # the only thread (out_of_malloc's case)
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    status = pt.wait(tid, max(deadline - time.monotonic(), 0.001))
+                except pt.WaitTimeout:
+                    self.tracer.stop_threads([tid])
+                    if st.signal == signal.SIGTRAP and st.regs.rip == addr + 1:
+                        hit = True      # it got there just as we gave up: our trap, not its
+                    break
+                if os.WIFEXITED(status) or os.WIFSIGNALED(status):
+                    raise pt.ProcessGone(f"process {self.pid} exited")
+                if not os.WIFSTOPPED(status):
+                    continue
+                sig, event = os.WSTOPSIG(status), status >> 16
+                if event == 0 and sig == signal.SIGTRAP and pt.getregs(tid).rip == addr + 1:
+                    hit = True
+                    break
+                pt.cont(tid, sig if event == 0 else 0)   # the program's own signals go on
+        finally:
+            self.mem.write(addr, orig)
         if hit:
             regs = pt.getregs(tid)
             regs.rip = addr
@@ -420,10 +422,13 @@ class Remote:
                 # from here the callee runs even if we die: the others first
                 self._park_others(tid, parking, parked)
                 pt.setsigmask(tid, ONLY_SYNC)
-            with pt.synchronous_signals_unblocked(tid):
-                r = self._run(tid, st, timeout, let_others_run, retries,
-                              land + len(LANDING_CODE) if land == self._landing else land + len(RESTORE_RT),
-                              frame_at + 8, kill)
+            elif mask & pt.SYNCHRONOUS:
+                # the callee's faults and traps go to the runtime (pt.synchronous_blocked);
+                # the frame's sigreturn puts the thread's own mask back
+                pt.setsigmask(tid, mask & ~pt.SYNCHRONOUS)
+            r = self._run(tid, st, timeout, let_others_run, retries,
+                          land + len(LANDING_CODE) if land == self._landing else land + len(RESTORE_RT),
+                          frame_at + 8, kill)
             back = resumed_regs(saved)
             return r
         finally:

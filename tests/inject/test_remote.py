@@ -282,6 +282,34 @@ def test_a_thread_run_out_of_malloc_through_a_signal_handler_gets_its_own_mask_b
     assert t.alive()
 
 
+def test_a_thread_run_out_of_free_through_a_fault_handler_keeps_sigsegv_unblocked(tmp_path, targets):
+    """The thread is stopped inside free() within a handler that unblocked
+    SIGSEGV itself (the runtime's before its sync code), and the free
+    faults: a fault handler runs in between.  The injector must never run
+    the thread's own code with a signal mask it changed (the fault's frame
+    saves that mask and gives it back later, where no guess can tell it
+    from the thread's own): once the injector put back the mask it had seen
+    inside the fault handler, SIGSEGV stayed blocked in the runtime's sync
+    code, and its next write-through fault killed the ftpish listener (1 in
+    about 150 chain updates under load).  An attach that cannot get the
+    thread out of the allocator gives up, changing nothing."""
+    from polusgen.inject.remote import RemoteCallError
+    from polusgen.inject.session import Session
+
+    exe = build_c([PROGS / "syncfault.c"], tmp_path / "syncfault")
+    t = targets.start([exe])
+    for _ in range(25):
+        try:
+            with Session(t.pid):
+                pass
+        except RemoteCallError as e:
+            assert "malloc/free" in str(e), e
+        assert t.alive()
+    ticks = int(t.ask("x").split()[2])
+    r = eventually(lambda: t.ask("y").split(), lambda r: int(r[2]) > ticks)
+    assert r[3] == "0", f"SIGSEGV was found blocked {r[3]} time(s) after free() returned"
+
+
 def sig_bits(status: str, field: str) -> int:
     """A signal mask line (SigBlk, SigCgt, ...) of a /proc status file: bit n-1 is signal n."""
     for line in Path(status).read_text().splitlines():
