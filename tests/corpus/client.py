@@ -416,6 +416,9 @@ class LoadClient:
                 conn = None
                 continue
             latencies.append(time.perf_counter() - t)
+            if not seen <= self._results.versions:
+                with self._lock:
+                    self._results.versions |= seen
             if not persistent:
                 conn.close()
                 conn = None
@@ -432,6 +435,11 @@ class LoadClient:
     def failures_so_far(self) -> list[Failure]:
         with self._lock:
             return list(self._results.failures)
+
+    def versions_so_far(self) -> set[str]:
+        """The version strings the workers have seen until now."""
+        with self._lock:
+            return set(self._results.versions)
 
     def wait(self) -> Results:
         """Waits for every worker to finish its count or its time."""

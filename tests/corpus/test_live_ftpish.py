@@ -119,6 +119,9 @@ def test_chain_under_load_and_rollback(chain, start_server, root, per_request):
             apply_step(chain, n, srv)
             check_fresh(port, n)
             check_old(old)
+        if short is not None:   # the load's sessions reach v4 too (asserted below), before the rollback
+            eventually(short.versions_so_far, lambda v: "ftpish 4 ready" in v, timeout=60,
+                       what="a load session greeted by v4")
         rb = rollback_patch(srv.pid, to=0, wait=0.2)
         assert rb.version == 0
         assert srv.alive(), srv.stderr_text()
