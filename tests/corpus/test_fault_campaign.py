@@ -1,35 +1,45 @@
 """The injector killed while it updates the corpus servers under load:
-kvserver (threads, one per connection) and ftpish (a listener that forks a
-process per session), each a long-lived v0 process updated to v1 and back
-while clients keep working.  After each kill the server must live, answer
-wholly as v0 or as v1 on fresh connections (VERSION; the FTP greeting),
+kvserver (threads, one per connection), ftpish (a listener that forks a
+process per session) and poolhttp (a master and its pre-forked children,
+updated as a whole with --tree), each a long-lived v0 server updated to v1
+and back while clients keep working.  After each kill the server must live,
+answer wholly as v0 or as v1 on fresh connections (VERSION; the FTP
+greeting; every child of the pool as the version its own runtime says),
 have failed no client request and lost no stored value (a key written
-before each kill reads back after it), and the next command (status, in
-process) must agree and bring it to a definite version.
+before each kill reads back after it; a child's count of served requests
+never goes back), and the next command (status, in process) must agree
+and bring it to a definite version.  A kill in the middle of a pool may
+leave some processes on v0 and others on v1 ("mixed"), each wholly one.
 
 By default a sample (the kill points inside the switch, SIGKILL, and two
 random-delay kills per server); POLUS_FAULT_CAMPAIGN=N runs the campaign:
 every named step and every remote call of apply and of rollback, by
-SIGKILL and by SIGTERM, then N random-delay kills per server (figures in
-the README).
+SIGKILL and by SIGTERM, then N random-delay kills per server, or as many
+as POLUS_FAULT_CAMPAIGN_SECONDS allow (figures in the README).
 
     POLUS_FAULT_CAMPAIGN=300 nice -n 10 python3 -m pytest -q -s tests/corpus/test_fault_campaign.py
 """
 from __future__ import annotations
 
 import os
+import re
 import time
+from collections import Counter
 
 import pytest
 
+from polusgen.errors import InjectError
+from polusgen.inject.pool import apply_pool, process_tree, rollback_pool
+from polusgen.inject.ptrace import process_dying
 from polusgen.inject.status import process_status
-from .client import FTPClient, FTPScenario, KVClient, KVScenario, LoadClient
+from .client import FTPClient, FTPScenario, HTTPScenario, KVClient, KVScenario, LoadClient, http_get
 from .harness import ServerProcess, ftp_root
 from .live import build_chain
 from tests.support.build import needs_gcc, needs_ptrace
-from tests.support.faults import Subject, campaign, print_tally
+from tests.support.faults import Subject, campaign, campaign_size, print_tally
+from tests.support.process import eventually
 
-RANDOM = int(os.environ.get("POLUS_FAULT_CAMPAIGN", "0"))
+RANDOM, SECONDS = campaign_size()
 PATIENCE = 30.0
 pytestmark = [needs_gcc, needs_ptrace, pytest.mark.e2e]
 
@@ -58,6 +68,9 @@ class ServerSubject(Subject):
 
     def alive(self) -> bool:
         return self.srv.alive()
+
+    def last_words(self) -> str:
+        return self.srv.stderr_text() if not self.alive() else "the server lives"
 
     def fresh_version(self) -> str:
         raise NotImplementedError
@@ -108,20 +121,91 @@ class FTPSubject(ServerSubject):
         return {"ftpish 0 ready": "v0", "ftpish 1 ready": "v1"}[greeting.text]
 
 
-SUBJECTS = {"kvserver": KVSubject, "ftpish": FTPSubject}
+class PoolSubject(ServerSubject):
+    """poolhttp: a master keeping CHILDREN children, each replaced after
+    MAX_REQUESTS connections (children are forked all along, by whichever
+    version the master runs)."""
+    tree = True
+    CHILDREN, MAX_REQUESTS = 3, 100
+
+    def __init__(self, bins, tmp_path):
+        super().__init__("poolhttp", bins, tmp_path, HTTPScenario(), 2, str(self.CHILDREN),
+                         str(self.MAX_REQUESTS))
+        self.served: dict[tuple[int, int], int] = {}    # (pid, start time) -> the count it answered last
+        self.select = lambda: process_tree(self.pid)
+
+    def apply(self) -> None:
+        apply_pool(self.select, self.patch, wait=0.0)
+
+    def rollback(self) -> None:
+        rollback_pool(self.select, to=0, wait=5.0)
+
+    def rolling_back(self) -> bool:
+        return any(p["state"] == "rolling-back" for st in self.runtimes().values() for p in st.patches)
+
+    def runtimes(self) -> dict:
+        """pid -> what the runtime of each process of the pool says (status
+        recovers an interrupted operation first); processes that exit
+        meanwhile are left out."""
+        out = {}
+        for p in self.select().pids:
+            try:
+                out[p] = process_status(p)
+            except InjectError:
+                if os.path.exists(f"/proc/{p}") and not process_dying(p):
+                    raise
+        return out
+
+    def version_now(self) -> str:
+        runs = {p: st.version for p, st in self.runtimes().items()}
+        assert self.pid in runs, "the master is gone"
+        # the pool stays full: the master's config (changed data) carried across
+        eventually(lambda: len(self.select().pids), lambda k: k == self.CHILDREN + 1, timeout=PATIENCE,
+                   what="the pool full again")
+        # every child answers as the version its runtime says (a child forked
+        # since: as the master), with a count of served requests that only grows
+        for _ in range(4 * self.CHILDREN):
+            body = http_get(self.port, "/", PATIENCE).body
+            m = re.fullmatch(r"poolhttp (\d+) pid (\d+) served (\d+)\n", body)
+            assert m, body
+            v, pid, served = map(int, m.groups())
+            assert v == runs.get(pid, runs[self.pid]), (pid, v, runs)
+            who = started(pid)      # (pid, start time): pids are reused here (pid_max 32768)
+            if who is not None:
+                assert served > self.served.get(who, -1), f"process {pid} served {served}, {self.served[who]} before"
+                self.served[who] = served
+        assert not self.load.failures_so_far(), self.load.failures_so_far()[:3]
+        seen = set(runs.values())
+        return f"v{seen.pop()}" if len(seen) == 1 else "mixed"
+
+
+def started(pid: int):
+    """(pid, its start time in clock ticks): one process, unlike a pid alone; None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return pid, int(f.read().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+SUBJECTS = {"kvserver": KVSubject, "ftpish": FTPSubject, "poolhttp": PoolSubject}
 
 
 @pytest.mark.parametrize("server", sorted(SUBJECTS))
 def test_kills_inside_the_switch_and_at_random(server, corpus_bins, tmp_path):
     s = SUBJECTS[server](corpus_bins, tmp_path)
+    tally: Counter = Counter()
+    t0 = time.monotonic()
     try:
-        t0 = time.monotonic()
         if RANDOM:
-            tally = campaign(s, RANDOM, seed=17)
+            campaign(s, RANDOM, seed=17, seconds=SECONDS, tally=tally)
         else:
-            tally = campaign(s, 2, seed=17, steps=(["parking", "in-commit"], ["in-rollback"]), signals=("KILL",),
-                             every_call=False)
-        print_tally(f"fault campaign ({server})", tally, time.monotonic() - t0)
+            campaign(s, 2, seed=17, steps=(["parking", "in-commit"], ["in-rollback"]), signals=("KILL",),
+                     every_call=False, tally=tally)
         assert s.alive()
+    except BaseException:
+        print_tally(f"fault campaign ({server})", tally, time.monotonic() - t0, failed=True)
+        raise
     finally:
         s.stop()
+    print_tally(f"fault campaign ({server})", tally, time.monotonic() - t0)

@@ -113,16 +113,43 @@ def kill_after(targets, fig: Fig2, op: str, delay: float, sig: int) -> str:
 class Subject:
     """A running program a campaign kills the injector on: it runs v0 or v1
     of `patch` (built for it); version_now() checks it is wholly one of them
-    and that nothing was lost, and the runtime agrees."""
+    and that nothing was lost, and the runtime agrees.  A subject of several
+    processes (tree: a pre-forked pool, updated with --tree) may answer
+    "mixed" after a kill: each of its processes wholly v0 or v1, not all
+    the same one yet."""
     pid: int
     patch: Path
     env: dict
+    tree = False
 
     def alive(self) -> bool:
         raise NotImplementedError
 
     def version_now(self) -> str:
         raise NotImplementedError
+
+    def last_words(self) -> str:
+        """How the program ended, if it did (for a failure's message)."""
+        return "alive" if self.alive() else "dead"
+
+    def command(self, op: str) -> tuple:
+        """The `polusgen` command line of apply or rollback."""
+        tree = ("--tree",) if self.tree else ()
+        return (("apply", self.pid, self.patch, "--wait", "0", *tree) if op == "apply" else
+                ("rollback", self.pid, "--wait", "0", *tree))
+
+    def apply(self) -> None:
+        from polusgen.inject.apply import apply_patch
+        apply_patch(self.pid, self.patch, wait=0.0)
+
+    def rollback(self) -> None:
+        from polusgen.inject.rollback import rollback_patch
+        rollback_patch(self.pid, wait=5.0)
+
+    def rolling_back(self) -> bool:
+        """A rollback still finishes (its new code runs on in some thread)."""
+        from polusgen.inject.status import process_status
+        return any(p["state"] == "rolling-back" for p in process_status(self.pid).patches)
 
 
 class Fig2Subject(Subject):
@@ -143,68 +170,74 @@ class Fig2Subject(Subject):
 
 def campaign(subject: Subject, random_kills: int, seed: int, most: float = 1.5,
              steps: tuple[list[str], list[str]] = (APPLY_STEPS, ROLLBACK_STEPS),
-             signals: tuple[str, ...] = ("KILL", "TERM"), every_call: bool = True) -> Counter:
+             signals: tuple[str, ...] = ("KILL", "TERM"), every_call: bool = True,
+             seconds: float = float("inf"), tally: Counter | None = None) -> Counter:
     """`polusgen apply` and `polusgen rollback` killed at every named step
     and (every_call) during every remote call they make (call:1, call:2, ...
     until the command gets through), by each of `signals`, then
     `random_kills` random-delay kills (up to `most` seconds) of the
-    installed command, by SIGKILL and SIGTERM in turn.
+    installed command, by SIGKILL and SIGTERM in turn.  All of it within
+    `seconds`: what does not fit is left out (the tally says what ran).
     After each kill the subject must live, run wholly v0 or v1, have lost
     nothing, and the next command must bring it to a definite version.
-    Returns the tally: (kind of kill, version it left) -> count."""
-    from polusgen.inject.apply import apply_patch
-    from polusgen.inject.rollback import rollback_patch
-    from polusgen.inject.status import process_status
-
-    tally: Counter = Counter()
+    Returns the tally (`tally`, filled as it goes: what ran before a
+    failure): (kind of kill, version it left) -> count."""
+    tally = Counter() if tally is None else tally
+    end = time.monotonic() + seconds
 
     def bring_to(version: str) -> None:
         for _ in range(50):
             if subject.version_now() == version:
                 return
             if version == "v0":
-                rollback_patch(subject.pid, wait=5.0)
-            elif all(p["state"] != "rolling-back" for p in process_status(subject.pid).patches):
-                apply_patch(subject.pid, subject.patch, wait=0.0)
+                subject.rollback()
+            elif not subject.rolling_back():
+                subject.apply()
             else:               # the last rollback is still finishing (status samples it along)
                 time.sleep(0.05)
         assert subject.version_now() == version
 
     def judge(kind: str) -> None:
-        assert subject.alive(), f"the target died ({kind})"
+        assert subject.alive(), f"the target died ({kind}): {subject.last_words()}"
         try:
             v = subject.version_now()
-        except AssertionError as e:
-            raise AssertionError(f"after {kind}: {e}") from e
+        except Exception as e:
+            raise AssertionError(f"after {kind}: {e}; {subject.last_words()}") from e
         tally[(kind, v)] += 1
-
-    def args(op: str) -> tuple:
-        return (("apply", subject.pid, subject.patch, "--wait", "0") if op == "apply" else
-                ("rollback", subject.pid, "--wait", "0"))
 
     def run(op: str, point: str) -> subprocess.CompletedProcess:
         bring_to("v0" if op == "apply" else "v1")
-        return polusgen(*args(op), env={**subject.env, "POLUS_KILL_AT": point}, check=False)
+        return polusgen(*subject.command(op), env={**subject.env, "POLUS_KILL_AT": point}, check=False)
+
+    def killed(r: subprocess.CompletedProcess) -> bool:
+        """Did the kill point stop the command (not: it got through, done or refused)?"""
+        return r.returncode < 0 or "interrupted by SIG" in r.stderr
 
     for op, points in zip(("apply", "rollback"), steps):
         for sig in signals:
             for step in points:
+                if time.monotonic() > end:
+                    return tally
                 run(op, f"{step}@{sig}")
                 judge(f"{op} {step}@{sig}")
             n = 1
             while every_call:           # every remote call of the command, until it gets through
+                if time.monotonic() > end:
+                    return tally
                 r = run(op, f"call:{n}@{sig}")
                 judge(f"{op} call:N@{sig}")
-                if r.returncode == 0:
+                if not killed(r):
                     break
                 n += 1
             if every_call:
                 tally[(f"{op} remote calls made (with {sig})", "")] = n - 1
     for k, delay in enumerate(random_delays(random_kills, most, seed)):
+        if time.monotonic() > end:
+            break
         op = ("apply", "rollback")[k % 2]
         sig = (signal.SIGKILL, signal.SIGTERM)[k // 2 % 2]
         bring_to("v0" if op == "apply" else "v1")
-        p = popen(*args(op), env=subject.env)
+        p = popen(*subject.command(op), env=subject.env)
         time.sleep(delay)
         p.send_signal(sig)
         p.communicate(timeout=60)
@@ -216,8 +249,9 @@ def kills(tally: Counter) -> int:
     return sum(v for (k, _), v in tally.items() if "remote calls" not in k)
 
 
-def print_tally(title: str, tally: Counter, seconds: float) -> None:
-    print(f"\n{title}: {kills(tally)} kills in {seconds:.0f} s, 0 failures")
+def print_tally(title: str, tally: Counter, seconds: float, failed: bool = False) -> None:
+    print(f"\n{title}: {kills(tally)} kills in {seconds:.0f} s, "
+          + ("then the failure below" if failed else "0 failures"))
     for (kind, v), n in sorted(tally.items()):
         print(f"  {kind:32} {v:3} {n}")
 
@@ -228,3 +262,11 @@ def random_delays(n: int, most: float, seed: int) -> list[float]:
 
 
 SIGNALS = {"KILL": signal.SIGKILL, "TERM": signal.SIGTERM}
+
+
+def campaign_size() -> tuple[int, float]:
+    """The opt-in campaign's random kills per program (0: only the default
+    sample runs) and the seconds they may take at most:
+    POLUS_FAULT_CAMPAIGN=N, POLUS_FAULT_CAMPAIGN_SECONDS=S."""
+    return (int(os.environ.get("POLUS_FAULT_CAMPAIGN", "0")),
+            float(os.environ.get("POLUS_FAULT_CAMPAIGN_SECONDS", "inf")))
