@@ -113,12 +113,23 @@ def signal_frame(regs: pt.Regs, mask: int, fpstate: int, errno_at: int, errno_va
 
 
 def fpstate_image(xstate: bytes) -> bytes:
-    """The XSAVE bytes of a signal frame: ptrace's layout plus the second
-    magic word after xstate_size (a legacy FXSAVE image without the first one)."""
-    magic1, ext, _, size = struct.unpack_from("<IIQI", xstate, 464)
-    if magic1 != FP_XSTATE_MAGIC1 or size > len(xstate) or ext < size + 4:
+    """The XSAVE bytes of a signal frame, from ptrace's NT_X86_XSTATE image.
+    Both are the standard XSAVE layout, but in ptrace's the software bytes
+    of the legacy area (464..511) hold XCR0, and a signal frame's must hold
+    struct _fpx_sw_bytes (magic1, extended size, features, state size) with
+    FP_XSTATE_MAGIC2 right after the state: without them sigreturn restores
+    only the legacy x87/SSE part and resets the rest (one remote call lost
+    a thread's AVX-512 registers, zmm16-31, which glibc's EVEX string
+    functions use).  An image that already holds magic1 is kept as it is."""
+    if len(xstate) <= 512:
         return xstate[:512]
-    return xstate[:size] + struct.pack("<I", FP_XSTATE_MAGIC2)
+    magic1, ext, _, size = struct.unpack_from("<IIQI", xstate, 464)
+    if magic1 == FP_XSTATE_MAGIC1 and size <= len(xstate) and ext >= size + 4:
+        return xstate[:size] + struct.pack("<I", FP_XSTATE_MAGIC2)
+    xcr0 = struct.unpack_from("<Q", xstate, 464)[0]
+    size = len(xstate)
+    sw = struct.pack("<IIQI", FP_XSTATE_MAGIC1, size + 4, xcr0, size).ljust(48, b"\0")
+    return xstate[:464] + sw + xstate[512:] + struct.pack("<I", FP_XSTATE_MAGIC2)
 
 
 def describe_addr(pid: int, addr: int) -> str:

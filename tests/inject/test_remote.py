@@ -310,6 +310,26 @@ def test_a_thread_run_out_of_free_through_a_fault_handler_keeps_sigsegv_unblocke
     assert r[3] == "0", f"SIGSEGV was found blocked {r[3]} time(s) after free() returned"
 
 
+def test_a_borrowed_thread_gets_its_whole_vector_state_back(tmp_path, targets):
+    """The signal frame a remote call returns through carries the thread's
+    whole XSAVE state: built from ptrace's image as it was, it lacked the
+    signal frame's magic words, and sigreturn put back only the x87/SSE
+    part (one call lost zmm17 of a thread on this AVX-512 machine)."""
+    from polusgen.inject.session import Session
+
+    exe = build_c([PROGS / "vectors.c"], tmp_path / "vectors")
+    t = targets.start([exe], ready=None)
+    first = t.readline()
+    if not first.startswith("ready"):
+        pytest.skip(f"this CPU has no AVX2 ({first})")
+    for _ in range(5):
+        with Session(t.pid) as s:
+            assert s.remote.call_libc("getpid") == t.pid
+        assert t.alive(), f"the thread's vector registers changed (exit {t.proc.poll()}: 7 ymm1, 8 zmm17)"
+    time.sleep(0.05)
+    assert t.alive(), f"the thread's vector registers changed (exit {t.proc.poll()}: 7 ymm1, 8 zmm17)"
+
+
 def sig_bits(status: str, field: str) -> int:
     """A signal mask line (SigBlk, SigCgt, ...) of a /proc status file: bit n-1 is signal n."""
     for line in Path(status).read_text().splitlines():
