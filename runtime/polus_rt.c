@@ -591,14 +591,16 @@ POLUS_EXPORT int polus_rt_activate(int patch)
     return 0;
 }
 
-static int commit(int patch, const unsigned char *codes, unsigned n)
+/* The journal covers the whole switch, from the moment it is called: a
+ * command that attaches meanwhile (its injector died: it may wait up to a
+ * second for the parked threads) must wait for it, never abort and unload
+ * the patch under its feet (seen: a pool master killed by a NULL p->redir
+ * in the loop below after the next `status` unloaded the patch). */
+static int commit_switch(struct rt_patch *p, int patch, const unsigned char *codes, unsigned n)
 {
-    struct rt_patch *p = rt_patch_get(patch);
-    if (!p || (n && !codes) || n != (unsigned)p->nredir ||
-        (p->state != PS_REGISTERED && p->state != PS_PRE_UPDATED))
-        return -1;
     if (!rt_switch_alone())
         return -1;          /* nothing changed: the next command aborts the patch */
+    rt_switch_hold();       /* (the fault-injection suite's next command may attach here) */
     for (unsigned i = 0; i < n; i++) {
         struct rt_redirect *r = &p->redir[i];
         if (memcmp((const void *)r->at, r->orig, r->len) != 0) {
@@ -608,7 +610,6 @@ static int commit(int patch, const unsigned char *codes, unsigned n)
         }
         memcpy(r->code, codes + (size_t)i * RT_REDIRECT_BYTES, r->len);
     }
-    txn_begin(RT_TXN_COMMIT, patch);
     int rc = polus_rt_activate(patch);
     rt_switch_hold();
     if (rc == 0) {
@@ -624,6 +625,17 @@ static int commit(int patch, const unsigned char *codes, unsigned n)
             polus_rt_abort(patch);
         }
     }
+    return rc;
+}
+
+static int commit(int patch, const unsigned char *codes, unsigned n)
+{
+    struct rt_patch *p = rt_patch_get(patch);
+    if (!p || (n && !codes) || n != (unsigned)p->nredir ||
+        (p->state != PS_REGISTERED && p->state != PS_PRE_UPDATED))
+        return -1;
+    txn_begin(RT_TXN_COMMIT, patch);
+    int rc = commit_switch(p, patch, codes, n);
     txn_end();
     return rc;
 }
@@ -659,22 +671,11 @@ POLUS_EXPORT int polus_rt_abort(int patch)
     return 0;
 }
 
-static int rollback(int patch)
+static int rollback_switch(struct rt_patch *p, int patch)
 {
-    struct rt_patch *p = rt_patch_get(patch);
-    if (!p || (p->state != PS_ACTIVE && p->state != PS_TERMINATED))
-        return -1;
-    int n = atomic_load(&rt_npatches);
-    for (int i = patch + 1; i < n; i++) {
-        int st = rt_patches[i].state;
-        if (st == PS_PRE_UPDATED || live_state(st)) {
-            rt_logf("rollback of %s refused: %s is applied on top of it", p->name, rt_patches[i].name);
-            return -1;
-        }
-    }
     if (!rt_switch_alone())
         return -1;          /* nothing changed: the patch is still applied */
-    txn_begin(RT_TXN_ROLLBACK, patch);
+    rt_switch_hold();
     if (p->cb.rollback) {
         /* the user's undo of what no sync function carries, while the new code is still in */
         int saved = rt_tls_patch;
@@ -701,8 +702,26 @@ static int rollback(int patch)
     rt_switch_hold();
     /* old data is up to date and tracked: the old code may run again */
     put_back_jumps(p);
-    txn_end();
     return 0;
+}
+
+static int rollback(int patch)
+{
+    struct rt_patch *p = rt_patch_get(patch);
+    if (!p || (p->state != PS_ACTIVE && p->state != PS_TERMINATED))
+        return -1;
+    int n = atomic_load(&rt_npatches);
+    for (int i = patch + 1; i < n; i++) {
+        int st = rt_patches[i].state;
+        if (st == PS_PRE_UPDATED || live_state(st)) {
+            rt_logf("rollback of %s refused: %s is applied on top of it", p->name, rt_patches[i].name);
+            return -1;
+        }
+    }
+    txn_begin(RT_TXN_ROLLBACK, patch);      /* from the start: see commit_switch */
+    int rc = rollback_switch(p, patch);
+    txn_end();
+    return rc;
 }
 
 POLUS_EXPORT int polus_rt_rollback(int patch)

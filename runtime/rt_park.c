@@ -22,8 +22,9 @@
  * switch does nothing and says so (-1): the patch is then left registered
  * (the next command aborts it) or, for a rollback, still applied.
  *
- * The injector writes polus_rt_park_gate before it parks anyone: gen (a
- * fresh nonzero number), how many threads it parks, and, for the
+ * The injector writes polus_rt_park_gate before it parks anyone: gen (its
+ * own pid in the low 32 bits, fresh random bits above), how many threads it
+ * parks, and, for the
  * fault-injection suite only, a hold in milliseconds that makes the switch
  * wait for the injector to be gone and then dawdle at each of its steps
  * (POLUS_KILL_AT=in-commit / in-rollback: apply.py, rollback.py).
@@ -65,20 +66,26 @@ POLUS_EXPORT long polus_rt_park(uint64_t gen)
     return 0;
 }
 
-/* Is this thread traced (by the injector)?  /proc/thread-self/status. */
+/* Is this thread traced by the injector that parked the others?  Its pid
+ * is the low half of the gate's gen.  Another tracer -- the next command,
+ * attached after that injector died -- holds no thread for this switch.
+ * /proc/thread-self/status; if it cannot be read, trust the injector. */
 static int traced(void)
 {
     char buf[2048];
     int fd = open("/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return 1;       /* cannot tell: trust the injector to hold the others */
+        return 1;
     ssize_t n = read(fd, buf, sizeof buf - 1);
     close(fd);
     if (n <= 0)
         return 1;
     buf[n] = 0;
     const char *t = strstr(buf, "TracerPid:");
-    return !t || atol(t + 10) != 0;
+    if (!t)
+        return 1;
+    long tracer = atol(t + 10);
+    return tracer != 0 && (uint32_t)tracer == (uint32_t)gate_gen();
 }
 
 static long now_ms(void)

@@ -465,7 +465,8 @@ class Remote:
         we live (_unpark puts their registers back), and wait there for the
         switch to end if we die.  `parked` gets what _unpark needs."""
         others = [t for t in self.tracer.threads if t != tid]
-        gen = int.from_bytes(os.urandom(8), "little") | 1
+        # our pid in the low half: the runtime tells us from a later command's tracer
+        gen = int.from_bytes(os.urandom(4), "little") << 32 | os.getpid()
         self.mem.write(parking.gate, bytes(abi.ParkGate(gen, len(others), parking.hold_ms)))
         for t in others:
             st = self.tracer.threads[t]

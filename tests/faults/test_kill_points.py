@@ -68,6 +68,31 @@ def test_killed_inside_the_switch_every_other_thread_waits_for_its_end(fig, targ
         t.stop()
 
 
+@pytest.mark.parametrize("op,point,settles", [("apply", "in-commit", "v1"), ("rollback", "in-rollback", "v0")])
+def test_the_next_command_at_once_lets_a_switch_left_running_finish(fig, targets, op, point, settles):
+    """The next command arrives while the switch the dead injector started
+    is still running (it holds at each step): the switch is in the journal
+    from its first instruction, so the command waits for its end.  Before,
+    the switch was journalled only from its activation: a command that came
+    while it waited for the injector to be gone took the patch for one
+    never committed, aborted and unloaded it, and the switch went on with
+    freed records (a pool master died of it, a NULL dereference)."""
+    t = targets.start([fig.exe])
+    try:
+        if op == "rollback":
+            polusgen("apply", t.pid, fig.so, "--wait", "0.3", env=fig.env)
+        args = ("apply", t.pid, fig.so) if op == "apply" else ("rollback", t.pid)
+        r = polusgen(*args, "--wait", "0", env={**fig.env, "POLUS_KILL_AT": point}, check=False)
+        assert r.returncode == -signal.SIGKILL, r.stderr
+        st = process_status(t.pid)          # at once: the switch holds for 30 ms at each step
+        assert t.alive()
+        assert st.version == int(settles[1]), st.describe()
+        assert version_now(t) == settles
+        settle(t, fig)
+    finally:
+        t.stop()
+
+
 @pytest.mark.parametrize("op,n", [("apply", 1), ("apply", 4), ("apply", 9), ("rollback", 3)])
 def test_killed_with_a_thread_inside_a_remote_call(fig, targets, op, n):
     """call:N: SIGKILL while the N-th remote call runs in the target."""
