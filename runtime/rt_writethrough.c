@@ -773,6 +773,19 @@ static int buried(uintptr_t pg)
     return 0;
 }
 
+/* A fault or trap delivered at the entry of polus_rt_park did not happen
+ * there: the thread sat in its delivery stop when the injector parked it
+ * for a switch and died, and the kernel delivers the stop's signal as the
+ * thread resumes -- during the switch.  Nothing is done now: the park
+ * frame's sigreturn puts the thread back at its store, which faults again
+ * (a single-step's TF is in that frame too) once the switch is over.
+ * Handled here, it opened a window and claimed the write in the middle of
+ * the switch (the Fig. 2 campaign lost an increment after a random kill). */
+static int delivered_at_park(const ucontext_t *uc)
+{
+    return uc->uc_mcontext.gregs[REG_RIP] == (greg_t)(uintptr_t)polus_rt_park;
+}
+
 static void on_segv(int sig, siginfo_t *si, void *ucv)
 {
     int saved_errno = errno;
@@ -781,6 +794,10 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
         uintptr_t a = (uintptr_t)si->si_addr;
         uintptr_t pg = page_of(a);
         const struct rt_rtable *t = atomic_load(&rt_table);
+        if (delivered_at_park(uc) && (range_has_region(t, pg, pg + rt_pagesize, 0) || buried(pg))) {
+            errno = saved_errno;
+            return;
+        }
         if (t && range_has_region(t, pg, pg + rt_pagesize, 0) && !page_wanted(t, pg) && !tls_in_sync) {
             /* the page was made writable again between the fault and now (its
              * data retired while this thread sat stopped with the signal
@@ -845,6 +862,8 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 {
     int saved_errno = errno;
     ucontext_t *uc = ucv;
+    if (delivered_at_park(uc))
+        return;
     struct wt_slot *s = tls_slot;
     if (s && s->trap_pending) {
         uc->uc_mcontext.gregs[REG_EFL] &= ~(greg_t)TF_FLAG;
