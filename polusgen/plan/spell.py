@@ -494,7 +494,10 @@ class PatchWriter:
                 out.append({"macro": imp.macro, "index": i, "expr": f"(*({ptr})polus_imports[{i}].addr)",
                             "const_expr": f"(*({ptr})0)", "name": imp.name, "kind": imp.kind})
             elif imp.used:
-                world = "new" if imp.key in self.new.functions else "old"
+                # a signature that changed is called only by old code (the
+                # old copies a rollback moves back into): its old type
+                ch = self.cs.functions.get(imp.key)
+                world = "new" if imp.key in self.new.functions and not (ch and ch.signature_changed) else "old"
                 ent = (self.new if world == "new" else self.old).functions[imp.key]
                 fd = copy.deepcopy(ent.node.decl.type)
                 ptr = self.spell(world, pointer_to(fd))

@@ -238,3 +238,70 @@ def test_loops_move_again_out_of_patch_code_and_back(tmp_path, pie):
         last = eventually(report, lambda d: d["i"] > after["i"] + 200, what="v1 after the refused rollback")
         assert last["version"] == "v1" and last["i"] == last["calls"], last
         assert p.poll() is None
+
+
+def test_a_loop_whose_inlined_helper_calls_a_changed_signature_moves_and_back(tmp_path):
+    """main's loop inlines step(), which calls serve(), whose signature the
+    patch changes.  The rollback's old body and its private copy of step
+    call the old serve with its old arguments (the patch compiles: a
+    signature-changed import is spelled with its old type), and the loop
+    moves to v1 and back to v0 with every line counted."""
+    case = Path(__file__).parent / "sig_change"
+    exe = build_c([case / "v0.c"], tmp_path / "v0", extra=["-g"])
+    patch = tmp_path / "p.polus.c"
+    r = polusgen("diff", case / "v0.c", case / "v1.c", "--binary", exe, "-o", patch)
+    assert r.returncode == 0, r.stderr
+    assert "polus_back_main_" in patch.read_text()          # main can move back
+    r = polusgen("build", patch, "-o", tmp_path / "p.so")
+    assert r.returncode == 0, r.stderr
+    p = subprocess.Popen([str(exe)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout.readline().strip() == "ready"
+
+        def line() -> tuple[str, int]:
+            p.stdin.write("\n")
+            p.stdin.flush()
+            version, total = p.stdout.readline().split(" total=")
+            return version, int(total)
+
+        assert line() == ("v0", 1)
+        r = polusgen("apply", p.pid, tmp_path / "p.so")
+        assert r.returncode == 0 and "main in thread" in r.stdout, r.stdout + r.stderr
+        assert line() == ("v1", 11)            # moved at fgets's return: v1's step adds 10
+        r = polusgen("rollback", p.pid)
+        assert r.returncode == 0 and "rolled-back" in r.stdout, r.stdout + r.stderr
+        assert line() == ("v0", 12)            # back in the old body: the old serve, with its one argument
+        assert "runs version 0" in polusgen("status", p.pid).stdout
+    finally:
+        p.kill()
+        p.wait()
+
+
+def test_a_pool_masters_moved_loop_moves_back_on_rollback(tmp_path):
+    """poolhttp built -g: the master's loop (spawn inlined into it) moves to
+    v1's resume entry at usleep's return, and the rollback moves it back
+    from the same call: the entry's live listen_fd must be found in the
+    patch's own debug information there (gcc described it as the entry
+    value of a parameter, "optimized out", until the entry pinned it)."""
+    pool = REPO / "corpus" / "poolhttp"
+    exe = build_c(sorted((pool / "v0").glob("*.c")), tmp_path / "pool0", extra=["-g", "-pthread"])
+    patch = tmp_path / "p.polus.c"
+    r = polusgen("diff", pool / "v0", pool / "v1", "--binary", exe, "-o", patch)
+    assert r.returncode == 0, r.stderr
+    r = polusgen("build", patch, "-o", tmp_path / "p.so")
+    assert r.returncode == 0, r.stderr
+    p = subprocess.Popen([str(exe), "0", "2", "1000"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout.readline().startswith("listening ")
+        r = polusgen("apply", p.pid, "--tree", tmp_path / "p.so", "--wait", "1")
+        assert r.returncode == 0, r.stdout + r.stderr
+        eventually(lambda: polusgen("status", p.pid).stdout,
+                   lambda out: f"never-left activations moved to its new code: thread(s) {p.pid}" in out,
+                   what="the master's loop in v1's code")
+        r = polusgen("rollback", p.pid, "--tree", "--wait", "3")
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert f"{p.pid}: rolled-back: runs v0" in r.stdout and "blocked" not in r.stdout, r.stdout
+        assert "runs version 0" in polusgen("status", p.pid).stdout
+    finally:
+        p.terminate()
+        p.wait(timeout=30)
