@@ -355,6 +355,11 @@ def resume_entry(fn: c_ast.FuncDef, index: int, symbol: str, static: bool = True
     # values first, then the statement
     sets = [c_ast.Assignment("=", c_ast.ID(v.name), c_ast.ID("__polus_in_" + v.name))
             for v in found.live if not v.by_ref]
+    # each value goes through an empty asm that may change it in memory: gcc
+    # can then describe it neither as the parameter's entry value nor as
+    # optimized out, so the entry's own debug information locates it at
+    # every later call (where a rollback or the next patch moves it from)
+    sets += [c_ast.ID(f'__asm__ __volatile__("" : "+m"({v.name}))') for v in found.live if not v.by_ref]
     guarded = c_ast.If(c_ast.ID(RESUMING), c_ast.Compound(sets), None) if sets else None
     sparent = parents[id(stmt)]
     if isinstance(stmt, c_ast.Decl):
