@@ -555,6 +555,8 @@ static void txn_end(void)
     atomic_store(&rt_txn.op, RT_TXN_NONE);
 }
 
+static int abort_patch(int patch);
+
 POLUS_EXPORT int polus_rt_activate(int patch)
 {
     struct rt_patch *p = rt_patch_get(patch);
@@ -582,7 +584,7 @@ POLUS_EXPORT int polus_rt_activate(int patch)
     rt_switch_hold();       /* copied, not yet protected: no thread may run here */
     if (rt_rebuild_regions() != 0) {
         rt_logf("patch %s: region table busy or out of memory", p->name);
-        polus_rt_abort(patch);
+        abort_patch(patch);
         return -1;
     }
     FOR_ITEMS(patch, it)
@@ -605,7 +607,7 @@ static int commit_switch(struct rt_patch *p, int patch, const unsigned char *cod
         struct rt_redirect *r = &p->redir[i];
         if (memcmp((const void *)r->at, r->orig, r->len) != 0) {
             rt_logf("patch %s: the code at %p changed since it was noted", p->name, (void *)r->at);
-            polus_rt_abort(patch);
+            abort_patch(patch);
             return -1;
         }
         memcpy(r->code, codes + (size_t)i * RT_REDIRECT_BYTES, r->len);
@@ -622,7 +624,7 @@ static int commit_switch(struct rt_patch *p, int patch, const unsigned char *cod
             close(fd);
         if (rc != 0) {
             rt_logf("patch %s: cannot write its jumps", p->name);
-            polus_rt_abort(patch);
+            abort_patch(patch);
         }
     }
     return rc;
@@ -635,7 +637,13 @@ static int commit(int patch, const unsigned char *codes, unsigned n)
         (p->state != PS_REGISTERED && p->state != PS_PRE_UPDATED))
         return -1;
     txn_begin(RT_TXN_COMMIT, patch);
-    int rc = commit_switch(p, patch, codes, n);
+    /* checked again once journalled: a command that attached before the
+     * journal entry (this call's injector had died) may have aborted and
+     * unloaded the patch meanwhile; from here on it waits for us instead */
+    int rc = -1;
+    if (rt_patch_get(patch) == p && (p->state == PS_REGISTERED || p->state == PS_PRE_UPDATED) &&
+        n == (unsigned)p->nredir)
+        rc = commit_switch(p, patch, codes, n);
     txn_end();
     return rc;
 }
@@ -647,7 +655,17 @@ POLUS_EXPORT int polus_rt_commit(int patch, const unsigned char *codes, unsigned
     return rc;
 }
 
+/* The injector's abort.  A commit of the patch already journalled (its
+ * injector died during that call, which runs on by itself) owns it: the
+ * command must wait for its end, never free what the switch is using. */
 POLUS_EXPORT int polus_rt_abort(int patch)
+{
+    if (atomic_load(&rt_txn.op) == RT_TXN_COMMIT && rt_txn.patch == patch)
+        return -2;
+    return abort_patch(patch);
+}
+
+static int abort_patch(int patch)
 {
     struct rt_patch *p = rt_patch_get(patch);
     if (!p)

@@ -211,6 +211,30 @@ class Session:
             return []
         notes: list[str] = []
         deadline = time.monotonic() + wait
+        while True:
+            st = self._after_transaction(notes, deadline, wait)
+            undone, started = [], False
+            for p in st.get("patches", []):
+                if p.get("state") in ("registering", "registered", "pre-updated"):
+                    rc = self.rt_call32("polus_rt_abort", p["id"], let_others_run=False)
+                    if rc == 0:
+                        undone.append(p["id"])
+                        notes.append(f"undid the interrupted apply of {p['name']} to process {self.pid} (it had "
+                                     f"reached '{p['state']}', before its commit: none of it ever ran)")
+                    elif rc == -2:      # its commit, left by the dead injector, began after we looked
+                        started = True
+            if not started:
+                break
+        states = {p["id"]: p.get("state") for p in st.get("patches", [])}
+        if any(v in ("rolled-back", "aborted", "rolling-back") for v in states.values()) or undone:
+            self._with_all_stopped(lambda: notes.extend(self._finish_rollbacks_and_unload()))
+        elif st.get("memory", {}).get("reclaimable"):
+            self._with_all_stopped(self.reclaim)
+        return notes
+
+    def _after_transaction(self, notes: list[str], deadline: float, wait: float) -> dict:
+        """The runtime's status once no commit or rollback left by an earlier
+        injector is running (the threads run meanwhile)."""
         st = self.status_json()
         while st.get("transaction"):
             txn = st["transaction"]
@@ -228,19 +252,7 @@ class Session:
             else:
                 self.tracer.stop_threads(resumed)
             st = self.status_json()
-        undone = []
-        for p in st.get("patches", []):
-            if p.get("state") in ("registering", "registered", "pre-updated"):
-                if self.rt_call32("polus_rt_abort", p["id"], let_others_run=False) == 0:
-                    undone.append(p["id"])
-                    notes.append(f"undid the interrupted apply of {p['name']} to process {self.pid} (it had "
-                                 f"reached '{p['state']}', before its commit: none of it ever ran)")
-        states = {p["id"]: p.get("state") for p in st.get("patches", [])}
-        if any(v in ("rolled-back", "aborted", "rolling-back") for v in states.values()) or undone:
-            self._with_all_stopped(lambda: notes.extend(self._finish_rollbacks_and_unload()))
-        elif st.get("memory", {}).get("reclaimable"):
-            self._with_all_stopped(self.reclaim)
-        return notes
+        return st
 
     def _finish_rollbacks_and_unload(self) -> list[str]:
         """A rollback left rolling back: one stack sample may see it
