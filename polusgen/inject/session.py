@@ -16,7 +16,15 @@ from polusgen.inject import ptrace as pt
 
 RUNTIME_NAME = "libpolus_rt.so"
 LIVE_STATES = ("pre-updated", "active", "terminated", "rolling-back")
+# polus_rt_abort's answer for a patch whose commit is journalled (runtime/polus_rt.c)
+ABORT_COMMIT_RUNNING = -2
 SWITCH_HOLD_MS = 30     # the runtime's pause at each step of a switch killed on purpose (faults.armed)
+
+
+def _int32(rax: int) -> int:
+    """An int a runtime function returned: the low 32 bits of rax, signed."""
+    r = rax & 0xFFFFFFFF
+    return r - (1 << 32) if r >= (1 << 31) else r
 
 
 def check_process(pid: int) -> str:
@@ -221,7 +229,7 @@ class Session:
                         undone.append(p["id"])
                         notes.append(f"undid the interrupted apply of {p['name']} to process {self.pid} (it had "
                                      f"reached '{p['state']}', before its commit: none of it ever ran)")
-                    elif rc == -2:      # its commit, left by the dead injector, began after we looked
+                    elif rc == ABORT_COMMIT_RUNNING:    # the dead injector's commit began after we looked
                         started = True
             if not started:
                 break
@@ -325,8 +333,7 @@ class Session:
 
     def rt_call32(self, name: str, *args, **kw) -> int:
         """An int-returning runtime function: the low 32 bits of rax, signed."""
-        r = self.remote.call(self.rt_sym(name), *args, **kw) & 0xFFFFFFFF
-        return r - (1 << 32) if r >= (1 << 31) else r
+        return _int32(self.remote.call(self.rt_sym(name), *args, **kw))
 
     def rt_switch(self, name: str, *args, kill: str) -> int:
         """A runtime call that switches the program (polus_rt_commit,
@@ -335,9 +342,8 @@ class Session:
         (runtime/rt_park.c).  `kill`: its kill point (faults.py)."""
         parking = remote.Parking(self.rt_sym("polus_rt_park"), self.rt_sym("polus_rt_park_gate"),
                                  SWITCH_HOLD_MS if faults.armed(kill) else 0)
-        r = self.remote.call(self.rt_sym(name), *args, let_others_run=False, timeout=5.0, parking=parking,
-                             kill=kill) & 0xFFFFFFFF
-        return r - (1 << 32) if r >= (1 << 31) else r
+        return _int32(self.remote.call(self.rt_sym(name), *args, let_others_run=False, timeout=5.0,
+                                       parking=parking, kill=kill))
 
     def status_json(self) -> dict:
         if self._rt is None and self.runtime() is None:
