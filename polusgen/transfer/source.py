@@ -18,6 +18,8 @@ from typing import Optional
 
 from pycparser import c_ast
 
+from polusgen.csyntax import carried
+
 LOOPS = (c_ast.While, c_ast.DoWhile, c_ast.For)
 RESUMING = "__polus_resuming"
 RESULT = "__polus_result"
@@ -359,7 +361,7 @@ def resume_entry(fn: c_ast.FuncDef, index: int, symbol: str, static: bool = True
     # can then describe it neither as the parameter's entry value nor as
     # optimized out, so the entry's own debug information locates it at
     # every later call (where a rollback or the next patch moves it from)
-    sets += [c_ast.ID(f'__asm__ __volatile__("" : "+m"({v.name}))') for v in found.live if not v.by_ref]
+    sets += [_pin(v.name) for v in found.live if not v.by_ref]
     guarded = c_ast.If(c_ast.ID(RESUMING), c_ast.Compound(sets), None) if sets else None
     sparent = parents[id(stmt)]
     if isinstance(stmt, c_ast.Decl):
@@ -391,6 +393,13 @@ def resume_entry(fn: c_ast.FuncDef, index: int, symbol: str, static: bool = True
     fn.decl.storage = ["static"] if static else []
     fn.decl.funcspec = []
     return fn
+
+
+def _pin(name: str) -> c_ast.FuncCall:
+    """`__asm__ __volatile__("" : "+m"(name))`, in the carried form the printer writes back."""
+    text = lambda t: c_ast.Constant("string", f'"{carried.encode(t)}"')
+    return c_ast.FuncCall(c_ast.ID(carried.ASM_CALL), c_ast.ExprList(
+        [text('__asm__ __volatile__("" : "+m"('), c_ast.ID(name), text("))")]))
 
 
 def _as_local(p: c_ast.Decl) -> c_ast.Decl:
