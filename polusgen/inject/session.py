@@ -252,15 +252,19 @@ class Session:
             if time.monotonic() > deadline:
                 raise InjectError(f"a {txn['op']} left by an earlier injector is still running in thread "
                                   f"{txn['tid']} of process {self.pid} after {wait:.0f} s: try again later")
-            all_stopped = self.tracer.stopped
-            resumed = self.tracer.resume_all()
-            time.sleep(0.005)
-            if all_stopped:
-                self.tracer.stop_all()
-            else:
-                self.tracer.stop_threads(resumed)
+            self._let_run(0.005)
             st = self.status_json()
         return st
+
+    def _let_run(self, seconds: float) -> None:
+        """Let the threads this injector holds run a moment, then hold them again."""
+        all_stopped = self.tracer.stopped
+        resumed = self.tracer.resume_all()
+        time.sleep(seconds)
+        if all_stopped:
+            self.tracer.stop_all()
+        else:
+            self.tracer.stop_threads(resumed)
 
     def _finish_rollbacks_and_unload(self) -> list[str]:
         """A rollback left rolling back: one stack sample may see it
@@ -285,16 +289,22 @@ class Session:
             self.reclaim()
         return notes
 
-    def reclaim(self) -> None:
+    def reclaim(self, tries: int = 8) -> None:
         """What unloading had to keep while a thread might be reading it
         (runtime/polus_rt.c: polus_rt_reclaim) is freed when no thread's
-        stack shows it inside the runtime; otherwise at a later command."""
+        stack shows it inside the runtime.  A thread caught in a runtime
+        hook is let run a moment and the stacks sampled again, a few times:
+        left to a later command, the next apply would take fresh item
+        slots, and the runtime's memory would creep up under load."""
         base, e, path = self._rt
         text = [(m.start, m.end) for m in procmem.read_maps(self.pid) if m.path == path and "x" in m.perms]
-        for frames in self.samples().values():
-            if any(lo <= (pc if i == 0 else pc - 1) < hi for i, pc in enumerate(frames) for lo, hi in text):
+        for attempt in range(tries):
+            if attempt:
+                self._let_run(0.002)
+            if not any(lo <= (pc if i == 0 else pc - 1) < hi for frames in self.samples().values()
+                       for i, pc in enumerate(frames) for lo, hi in text):
+                self.remote.call(self.rt_sym("polus_rt_reclaim"), let_others_run=False)
                 return
-        self.remote.call(self.rt_sym("polus_rt_reclaim"), let_others_run=False)
 
     def _with_all_stopped(self, work) -> None:
         caller = self.remote.pick_thread()
