@@ -66,6 +66,30 @@ def resolve(tnode: c_ast.Node, prog: Program) -> Resolved:
     return Resolved("unknown", None, tnode)
 
 
+def arithmetic(tnode: c_ast.Node, prog: Program) -> bool:
+    """Is this type a number (an integer, a floating type or an enum),
+    system typedefs followed too?  For a system typedef this is what the
+    fake headers say (fake_libc_include/: arithmetic typedefs are written as
+    such): a good guess, which the patch's static assertion checks against
+    the real header when gcc builds it (templates/macros.j2, op "arith")."""
+    for _ in range(64):
+        if isinstance(tnode, c_ast.Typename):
+            tnode = tnode.type
+            continue
+        if not isinstance(tnode, c_ast.TypeDecl):
+            return False
+        inner = tnode.type
+        if isinstance(inner, c_ast.Enum):
+            return True
+        if not isinstance(inner, c_ast.IdentifierType):
+            return False
+        te = prog.types.get(f"typedef {inner.names[0]}") if len(inner.names) == 1 else None
+        if te is None:
+            return "void" not in inner.names
+        tnode = te.node.type
+    return False
+
+
 def type_refs(node: c_ast.Node, prog: Program) -> set[str]:
     """Type keys a type node names directly (tags and typedef names)."""
     out: set[str] = set()

@@ -5,6 +5,7 @@ statements of its old->new and new->old functions.  They are plain data
 ("ops", rendered by templates/macros.j2):
 
     assign    dst = src;                       scalars, bit-fields, pointers to unchanged types
+    arith     static assertion; dst = src;     a number <-> a system typedef of a number (time_t)
     copy      memcpy(&dst, &src, sizeof dst)   unchanged aggregates and system types
     overlap   memcpy of the smaller size       changed unions (members overlap)
     call      conv(&dst, &src)                 a changed struct: its own converter
@@ -28,7 +29,7 @@ from pycparser import c_ast
 
 from polusgen.model import Coord, Warning_
 
-from .ctypes import Resolved, enumerator_names, members, resolve, same_type
+from .ctypes import Resolved, arithmetic, enumerator_names, members, resolve, same_type
 
 @dataclass
 class Converter:
@@ -122,6 +123,13 @@ class SyncBuilder:
                 return [{"op": "assign", "dst": dst, "src": src}]
             return [{"op": "copy", "dst": dst, "src": src}]
         ro, rn = resolve(old_t, self.old), resolve(new_t, self.new)
+        if "opaque" in (ro.kind, rn.kind) and {ro.kind, rn.kind} <= {"scalar", "opaque"} \
+                and arithmetic(old_t, self.old) and arithmetic(new_t, self.new):
+            # `long` -> `time_t`: C converts one number to the other as the user's code would; only the
+            # real header knows what time_t is, so the patch's build checks it is a number
+            return [{"op": "arith", "dst": dst, "src": src,
+                     "why": f"polusgen: {where} is copied as a number, but the system's type is not one: "
+                            "carry it in a user_polus_ sync function (--user-code)"}]
         if ro.kind != rn.kind:
             return [self.skip(dst, f"{where}: its type changed from {ro.kind} to {rn.kind}", coord)]
         k = rn.kind

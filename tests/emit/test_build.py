@@ -11,7 +11,7 @@ from polusgen.build import build_patch
 from polusgen.errors import BuildError
 
 from tests.support.build import REPO
-from tests.support.cases import FIG2
+from tests.support.cases import CONSTRUCTOR, FIG2, case
 
 from .conftest import emit
 
@@ -65,3 +65,19 @@ def test_program_code_warnings_stay_warnings_generated_code_stays_strict(tmp_pat
     (tmp_path / "strict.polus.c").write_text(strict)
     r = compile_so(tmp_path / "strict.polus.c", tmp_path / "strict.so")
     assert r.returncode != 0 and "unused" in r.stderr
+
+
+def test_a_number_copied_into_a_system_type_that_is_no_number_is_refused_by_the_build(tmp_path):
+    """`long last` -> `time_t last` is copied as a number because the fake
+    headers say time_t is one; the patch's build checks that against the real
+    header.  Where time_t is a struct, the build stops and says what to do."""
+    out = tmp_path / "p.polus.c"
+    emit(*case(CONSTRUCTOR, "system_typedef_number").pair(), out, program="clock")
+    assert "dst->last = src->last;" in out.read_text()
+    build_patch(out, tmp_path / "p.so")                         # the real time_t is a number
+    lying = tmp_path / "lying.polus.c"
+    lying.write_text("#include <time.h>\n#define time_t struct timespec\n" + out.read_text())
+    with pytest.raises(BuildError) as e:
+        build_patch(lying, tmp_path / "lying.so")
+    assert "struct clock.last is copied as a number" in str(e.value) and "user_polus_" in str(e.value)
+    assert not (tmp_path / "lying.so").exists()
