@@ -67,13 +67,15 @@ def _hash_files(paths, base: Path) -> str:
 @lru_cache(maxsize=None)
 def _static_part() -> str:
     """polusgen's version, the frontend's own code (with the printer of its
-    canonical texts, polusgen.csyntax) and the fake headers."""
+    canonical texts, polusgen.csyntax, and the model whose objects are
+    pickled) and the fake headers."""
     fake = fake_libc_dir()
     here = Path(__file__).resolve().parent
     h = hashlib.sha256(f"{FORMAT}:{polusgen.__version__}:{sys.version_info[:2]}".encode())
     h.update(_hash_files(sorted(here.glob("*.py")), here).encode())
     syntax = here.parent / "csyntax"
     h.update(_hash_files(sorted(syntax.glob("*.py")), syntax).encode())
+    h.update(_hash_files([here.parent / "model.py"], here.parent).encode())
     h.update(_hash_files(sorted(p for p in fake.rglob("*") if p.is_file()), fake).encode())
     return h.hexdigest()
 

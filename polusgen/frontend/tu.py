@@ -401,6 +401,8 @@ class BodyAnalyzer(ScopedVisitor):
             return
         if isinstance(n.name, c_ast.ID):
             # an undeclared name is implicitly declared: an external function
+            if self.resolve(n.name.name) is None:
+                self.fn.undeclared_calls.add(n.name.name)
             r = self.bind(n.name, default=("func", n.name.name))
             if r is not LOCAL and r[0] == "func":
                 self.fn.calls.add(r[1])

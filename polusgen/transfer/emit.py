@@ -86,9 +86,9 @@ def _by_callee(fn: c_ast.FuncDef) -> dict[str, list[int]]:
 
 def _back_items(w, cs, key: str, cprint) -> tuple[list[str], list[BackTransfer]]:
     """The back entries of never-left function `key`: one per call of the old
-    body whose callee the new body calls as often (the k-th call of each
-    matches), whose variables live after it the new body has, of the same
-    type and used the same way."""
+    body whose callee, a function, the new body calls as often (the k-th call
+    of each matches), whose variables live after it the new body has, of the
+    same type and used the same way."""
     ch = cs.functions[key]
     if _return_problem(ch.old.node.decl.type.type):
         return [], []
@@ -100,6 +100,8 @@ def _back_items(w, cs, key: str, cprint) -> tuple[list[str], list[BackTransfer]]
     for callee, olds in sorted(old_calls.items()):
         if len(new_calls.get(callee, [])) != len(olds):
             continue
+        if callee in ch.old.undeclared_calls and not any(f.name == callee for f in cs.old.functions.values()):
+            continue        # no call instruction to wait in: a macro (FD_ZERO is a do-while), or unknown
         for rank, j in enumerate(olds):
             found = source.locate(ch.old.node, j)
             if found.problem or len(found.live) > BACK_VARS:

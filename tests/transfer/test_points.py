@@ -208,3 +208,24 @@ def test_resume_entry_from_a_call_under_and(tmp_path):
     # resumed with f's value 5 and n = 10: n = 15, then ok (now 0) ends the loop
     assert out == 15
 
+
+
+@needs_gcc
+def test_a_macro_that_parses_as_a_call_gets_no_back_entry(tmp_path):
+    """FD_ZERO and FD_SET parse as calls but are statements of the real
+    headers: a back entry resumed after one would not compile (dropbear's
+    session_loop), and no activation can wait in one.  select gets its
+    back entry, and the patch builds."""
+    here = Path(__file__).parent / "select_loop"
+    exe = build_c([here / "v0.c"], tmp_path / "v0", extra=["-g"])
+    out = tmp_path / "p.polus.c"
+    r = subprocess.run([sys.executable, "-m", "polusgen", "diff", str(here / "v0.c"), str(here / "v1.c"),
+                        "--binary", str(exe), "-o", str(out)], cwd=REPO, capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    text = out.read_text()
+    assert "resumed after its call 1 of select (rollback)" in text
+    assert "of FD_ZERO" not in text and "of FD_SET" not in text and "of FD_ISSET" not in text
+    b = subprocess.run([sys.executable, "-m", "polusgen", "build", str(out)], cwd=REPO, capture_output=True,
+                       text=True, timeout=300)
+    assert b.returncode == 0, b.stderr

@@ -1,0 +1,31 @@
+/* A never-left select loop whose fd_set is filled by FD_ZERO and FD_SET:
+ * calls to the parser, macros of the real headers (glibc's FD_ZERO is a
+ * do-while statement), so no activation ever waits in one. */
+#include <stdio.h>
+#include <sys/select.h>
+#include <unistd.h>
+
+static long served;
+
+__attribute__((noinline)) static void answer(int fd)
+{
+    char buf[64];
+    ssize_t n = read(fd, buf, sizeof buf);
+    served += 1;
+    printf("v1 %zd %ld\n", n, served);
+}
+
+int main(void)
+{
+    fd_set r;
+    int n;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    for (;;) {
+        FD_ZERO(&r);
+        FD_SET(0, &r);
+        n = select(1, &r, NULL, NULL, NULL);
+        if (n > 0 && FD_ISSET(0, &r))
+            answer(0);
+    }
+}
