@@ -105,9 +105,6 @@ class FunctionEntity:
     sig_type_deps: set[str] = field(default_factory=set)   # types in return/parameter types
     type_deps: set[str] = field(default_factory=set)       # every type used (signature, locals, casts, sizeof, enumerators)
     calls: set[str] = field(default_factory=set)           # program function keys called directly
-    # called names nothing in scope declares: an implicitly declared function,
-    # or a macro of the real headers that parses as a call (FD_ZERO)
-    undeclared_calls: set[str] = field(default_factory=set)
     reads: set[str] = field(default_factory=set)           # program global keys read
     writes: set[str] = field(default_factory=set)          # program global keys written (assigned, ++, address taken)
     addr_taken: set[str] = field(default_factory=set)      # program function keys used as values
@@ -119,6 +116,9 @@ class FunctionEntity:
     # a loop otherwise never left, whose only ways out are these (a global
     # flag such as "config.quit", "epoll_wait fails"): see frontend/tu.py loop_exit
     loop_exit: Optional[str] = None
+    # called names nothing in scope declares: an implicitly declared function,
+    # or a macro of the real headers that parses as a call (FD_ZERO)
+    undeclared_calls: set[str] = field(default_factory=set)
 
 
 @dataclass

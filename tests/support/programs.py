@@ -22,7 +22,7 @@ def F(key, sig=None, body="{}", calls=(), reads=(), writes=(), type_deps=(), sig
     return FunctionEntity(key, name, "a.c", "@" in key, False, None, Coord("a.c", 10),
                           sig or f"void {name}(void)", body, set(sig_type_deps),
                           set(type_deps) | set(sig_type_deps), set(calls), set(reads), set(writes),
-                          set(addr_taken), loops_forever, 12)
+                          set(addr_taken), loops_forever=loops_forever, end_line=12)
 
 
 def P(*ents, root="v"):
