@@ -119,6 +119,8 @@ class FunctionEntity:
     # called names nothing in scope declares: an implicitly declared function,
     # or a macro of the real headers that parses as a call (FD_ZERO)
     undeclared_calls: set[str] = field(default_factory=set)
+    # called names whose declared value comes back elsewhere than in rax (a struct, a float)
+    calls_not_in_rax: set[str] = field(default_factory=set)
 
 
 @dataclass

@@ -131,6 +131,7 @@ class Scope:
         self.names: dict[str, tuple] = {}
         self.static_names: set[str] = set()
         self.tags: dict[str, c_ast.Node] = {}            # "struct S" -> its definition
+        self.returns: dict[str, c_ast.Node] = {}         # function name -> its declared return type
 
     def unalias(self, type_node):
         """Follow typedef names to the type they stand for."""
@@ -155,6 +156,18 @@ class Scope:
 
     def is_array(self, type_node) -> bool:
         return isinstance(self.unalias(type_node), c_ast.ArrayDecl)
+
+    def returns_in_rax(self, name: str) -> bool:
+        """Does a call of `name` hand its value back in rax (nothing, an
+        integer, an enum or a pointer; an undeclared function returns int)?
+        Not a struct or union (two registers or memory), nor a float (xmm0)."""
+        t = self.unalias(self.returns[name]) if name in self.returns else None
+        if not isinstance(t, c_ast.TypeDecl):
+            return True
+        if isinstance(t.type, (c_ast.Struct, c_ast.Union)):
+            return False
+        return not (isinstance(t.type, c_ast.IdentifierType)
+                    and {"float", "double", "_Complex"} & set(t.type.names))
 
 
 def _find_member(decls, field: str):
@@ -406,6 +419,8 @@ class BodyAnalyzer(ScopedVisitor):
             r = self.bind(n.name, default=("func", n.name.name))
             if r is not LOCAL and r[0] == "func":
                 self.fn.calls.add(r[1])
+                if not self.scope.returns_in_rax(n.name.name):
+                    self.fn.calls_not_in_rax.add(n.name.name)
             else:
                 self.use(n.name)
         else:
@@ -901,6 +916,7 @@ class TUBuilder:
             # program does not define, and a program may define a libc name
             key = n.name if system else self.linkage_key(n.name, n.storage)
             self.scope.names[n.name] = ("func", key)
+            self.scope.returns[n.name] = n.type.type
             return
         if system:
             self.scope.names[n.name] = ("var", n.name, n.type)
@@ -922,6 +938,7 @@ class TUBuilder:
         d = f.decl
         knr = prototype_from_knr(f)
         self.register_types(d.type)
+        self.scope.returns[d.name] = d.type.type
         if knr is not None and not self.system(f):
             self.facts.warnings.append(replace(knr, coord=self.coord(f)))
         if self.system(f):

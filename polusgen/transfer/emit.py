@@ -106,6 +106,8 @@ def _back_items(w, cs, key: str, cprint) -> tuple[list[str], list[BackTransfer]]
             found = source.locate(ch.old.node, j)
             if found.problem or len(found.live) > BACK_VARS:
                 continue
+            if found.uses_result and callee in ch.old.calls_not_in_rax:
+                continue        # the landing hands the value over in rax (vsftpd's struct vsf_client_launch)
             if any(v.name not in new_decls or _type_text(v.decl) != _type_text(new_decls[v.name])
                    or _type_keys(v.decl.type) & changed or source.in_place(ch.new.node, v.name) != v.by_ref
                    for v in found.live):
