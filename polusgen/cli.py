@@ -256,20 +256,29 @@ def cache(
 
     The cache is $POLUS_CACHE_DIR, else ~/.cache/polusgen.  Entries are keyed
     by content: an edited file or header is parsed again, so clearing is only
-    ever needed to free the space.  Runtime libraries built there (runtime/)
-    are kept: running processes may have loaded them.
+    ever needed to free the space.  It also holds what rollback read of each
+    patch's debug information (dwarf/, cleared too) and the runtime libraries
+    built (runtime/, kept: running processes may have loaded them).
     """
     from polusgen.frontend import cache as pcache
     from polusgen.output import say
+    from polusgen.transfer.dwarf import cache_entries
 
     root = pcache.cache_dir()
     if clear:
         n, freed = pcache.clear()
-        say(f"removed {n} entries ({_size(freed)}) from {root}")
+        dwarf = cache_entries()
+        freed += pcache.size(dwarf)
+        for p in dwarf:
+            p.unlink(missing_ok=True)
+        say(f"removed {n} entries ({_size(freed)}) from {root}"
+            + (f", and {len(dwarf)} of debug information" if dwarf else ""))
         return
     entries = pcache.entries()
     runtime = [p for p in (root / "runtime").rglob("*") if p.is_file()]
+    dwarf = cache_entries()
     say(f"{root}\n  parse cache: {len(entries)} entries, {_size(pcache.size(entries))}\n"
+        f"  debug information read by rollback: {len(dwarf)} entries, {_size(pcache.size(dwarf))}\n"
         f"  runtime builds: {len(runtime)} files, {_size(pcache.size(runtime))}")
 
 

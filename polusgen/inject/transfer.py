@@ -312,7 +312,7 @@ def back_points(lib: Loaded) -> tuple[Points, list[str]]:
     backs = {(b.function, b.callee, b.rank, b.calls): b for b in lib.manifest.back_transfers}
     source_name = {f.symbol: f.name.split("@", 1)[0] for f in lib.manifest.new_functions}
     try:
-        info = DebugInfo(Path(lib.host))
+        info = DebugInfo(Path(lib.host), on_disk=True)
     except NoDebugInfo as e:
         return Points(), [f"{e}: a patch must be built with -g for its moved activations to move back"]
     try:

@@ -52,6 +52,37 @@ def test_without_debug_information_nothing_moves_and_the_warning_says_why(tmp_pa
     assert "polus_transfer_land" not in (tmp_path / "p.polus.c").read_text()
 
 
+@needs_gcc
+def test_call_sites_are_read_once_then_kept_on_disk(tmp_path, monkeypatch):
+    """A rollback reads its patch's debug information each time (about 20 s
+    for a vsftpd patch): the second reader of the same file gets the same
+    call sites, fresh objects, without opening the ELF; another file, or the
+    same path rebuilt differently, is read again."""
+    from polusgen.transfer.dwarf import DebugInfo
+
+    monkeypatch.setenv("POLUS_CACHE_DIR", str(tmp_path / "cache"))
+    exe = build_c([HERE / "v0.c"], tmp_path / "v0", extra=["-g"])
+    info = DebugInfo(exe, on_disk=True)
+    first = info.call_sites("main")
+    assert any(c.callee == "fgets" for c in first)
+    first[0].callee = "changed by a caller"
+    info.close()
+
+    def not_again(self):
+        raise AssertionError("the ELF was read again")
+
+    with monkeypatch.context() as m:
+        m.setattr(DebugInfo, "_open", not_again)
+        again = DebugInfo(exe, on_disk=True)
+        sites = again.call_sites("main")
+        assert [c.return_pc for c in sites] == [c.return_pc for c in first]
+        assert sites[0].callee != "changed by a caller" and sites[1:] == first[1:]
+        again.close()
+        build_c([HERE / "v0.c"], exe, extra=["-g", "-O1"])
+        with pytest.raises(AssertionError, match="read again"):
+            DebugInfo(exe, on_disk=True).call_sites("main")
+
+
 def _fn(text: str):
     return c_parser.CParser().parse(text).ext[-1]
 
