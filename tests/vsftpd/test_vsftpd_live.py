@@ -308,8 +308,9 @@ def test_evolve_chain_answers_like_each_release(reference, server, tmp_path):
     from polusgen.evolve import evolve
     from polusgen.inject.apply import apply_patch
 
+    user = {n: vs.user_code(a, b) for n, (a, b) in enumerate(zip(vs.CHAIN, vs.CHAIN[1:]), start=1)}
     steps = evolve([REL / v for v in vs.CHAIN], tmp_path / "evolve", binary=vs.binary(vs.CHAIN[0]),
-                   program="vsftpd")
+                   program="vsftpd", user_code={n: p for n, p in user.items() if p})
     srv, files = server()
     diffs = {}
     for step, version in zip(steps, vs.CHAIN[1:]):

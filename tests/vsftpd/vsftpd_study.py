@@ -260,9 +260,10 @@ def _probe_once(port: int, timeout: float) -> dict[str, str]:
 
 
 def reference_probes(build: Path, versions: Sequence[str], work: Path,
-                     extra: Sequence[str] = ()) -> dict[str, dict[str, str]]:
-    """probe() against a freshly started binary of every release (config
-    lines `extra` added): what each release answers when it is started."""
+                     extra: Sequence[str] = (), ask=probe) -> dict[str, dict[str, str]]:
+    """ask(port) (probe() unless told) against a freshly started binary of
+    every release (config lines `extra` added): what each release answers
+    when it is started."""
     files = make_root(work / "root")
     out = {}
     for v in versions:
@@ -270,7 +271,7 @@ def reference_probes(build: Path, versions: Sequence[str], work: Path,
         conf = write_config(work / f"ref-{v}.conf", port, work / "root", work / "empty", extra)
         with Vsftpd(binary(v, build), conf, port, work / f"ref-{v}.log"):
             ftp_session(port, files)
-            out[v] = probe(port)
+            out[v] = ask(port)
     return out
 
 
@@ -317,6 +318,7 @@ class ClientLoad:
     max_sessions: int = 5000
     max_seconds: float = 300.0
     pause: float = 0.02
+    timeout: float = 10.0           # a session's every wait for the server
     ok: int = 0
     failures: list[tuple[float, str]] = field(default_factory=list)
     banners: dict[str, int] = field(default_factory=dict)
@@ -337,7 +339,7 @@ class ClientLoad:
             if self._stop.is_set() or time.monotonic() > deadline:
                 return
             try:
-                v = ftp_session(self.port, self.files)
+                v = ftp_session(self.port, self.files, self.timeout)
                 with self._lock:
                     self.ok += 1
                     self.banners[v] = self.banners.get(v, 0) + 1
