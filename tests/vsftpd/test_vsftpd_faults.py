@@ -6,13 +6,17 @@ while `polusgen apply` and `polusgen rollback` are killed at their named
 steps, inside their remote calls and after random delays, by SIGKILL and
 SIGTERM (tests/support/faults.py: campaign).  After each kill the listener
 must live; fresh sessions must greet as one release, 2.0.0 or 2.0.1, print
-it in STAT (post-login code) and answer the probes (vsftpd_study.PROBES,
-and an empty PASS) exactly as a started binary of that release; no client
+it in STAT (post-login code) and answer the probes (vsftpd_study.PROBES)
+exactly as a started binary of that release; no client
 session may have failed or got a wrong byte; and the next command
 (status, in process) must agree and bring it to a definite version.  The
 config caps sessions in all and per address (max_clients, max_per_ip):
 counts the listener keeps in its own memory, so a session count it lost
-or corrupted would turn into refused sessions.
+or corrupted would turn into refused sessions.  (Not probed here: the
+empty PASS that 2.0.1 fixed in the two-process model, because each such
+session of 2.0.0 stays behind for ever, its privileged half blocked
+reading its socket: 37 of 60 left, no injector anywhere, and the cap
+refused sessions after 38 kills.)
 
 Only the listener is updated and judged, not its process tree: a session
 is a child the listener forks for one client (it calls setsid and, in the
@@ -57,12 +61,6 @@ pytestmark = [pytest.mark.vsftpd, pytest.mark.e2e,
               pytest.mark.skipif(not REL or not BUILD, reason="POLUS_VSFTPD_DIR and POLUS_VSFTPD_BUILD are not set")]
 
 
-def answers(port: int) -> dict[str, str]:
-    """vs.probe's replies and the first line of the reply to an empty PASS
-    (2.0.0's two-process model ends that session, 2.0.1 logs it in)."""
-    return {**vs.probe(port, PATIENCE), "PASS (empty)": vs.empty_password_login(port, PATIENCE)}
-
-
 class VsftpdSubject(Subject):
     """A listener of the chain's first release with every patch of `steps`
     but the last applied (no kills): v0 is the last step's old release, v1
@@ -73,7 +71,7 @@ class VsftpdSubject(Subject):
         self.patch = steps[-1].patch_so
         self.base = len(steps) - 1              # the runtime's version for v0
         self.env = {**os.environ, "POLUS_CACHE_DIR": str(self.patch.parent / "cache")}
-        self.ref = vs.reference_probes(BUILD, self.releases, tmp_path / "ref", vs.MODES[mode] + LIMITS, answers)
+        self.ref = vs.reference_probes(BUILD, self.releases, tmp_path / "ref", vs.MODES[mode] + LIMITS)
         self.files = vs.make_root(tmp_path / "root")
         port = vs.free_port()
         conf = vs.write_config(tmp_path / "vsftpd.conf", port, tmp_path / "root", tmp_path / "empty",
@@ -104,7 +102,7 @@ class VsftpdSubject(Subject):
         release = greeted.pop()
         assert release in self.releases, release
         assert vs.stat_version(self.port, PATIENCE) == release
-        assert vs.probe_diff(answers(self.port), self.ref[release]) == {}, release
+        assert vs.probe_diff(vs.probe(self.port, PATIENCE), self.ref[release]) == {}, release
         assert not self.load.failures, self.load.failures[:3]
         v = self.releases.index(release)
         st = process_status(self.pid)           # the next command: it recovers first

@@ -260,10 +260,9 @@ def _probe_once(port: int, timeout: float) -> dict[str, str]:
 
 
 def reference_probes(build: Path, versions: Sequence[str], work: Path,
-                     extra: Sequence[str] = (), ask=probe) -> dict[str, dict[str, str]]:
-    """ask(port) (probe() unless told) against a freshly started binary of
-    every release (config lines `extra` added): what each release answers
-    when it is started."""
+                     extra: Sequence[str] = ()) -> dict[str, dict[str, str]]:
+    """probe() against a freshly started binary of every release (config
+    lines `extra` added): what each release answers when it is started."""
     files = make_root(work / "root")
     out = {}
     for v in versions:
@@ -271,7 +270,7 @@ def reference_probes(build: Path, versions: Sequence[str], work: Path,
         conf = write_config(work / f"ref-{v}.conf", port, work / "root", work / "empty", extra)
         with Vsftpd(binary(v, build), conf, port, work / f"ref-{v}.log"):
             ftp_session(port, files)
-            out[v] = ask(port)
+            out[v] = probe(port)
     return out
 
 
