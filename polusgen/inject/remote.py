@@ -1,22 +1,32 @@
 """Make a thread of the target call a function, and come back exactly as it was.
 
-A borrowed thread never depends on us to get back.  Below its red zone and
-the argument bytes we build a signal frame, the way the kernel does when it
-runs a handler: the thread's registers (a system call it was stopped in made
-to restart), its signal mask, its whole FPU/vector state and where its errno
-is and what it holds.  The callee's return address is a landing stub that
-puts errno back and calls rt_sigreturn on that frame: if we die at any
-instant, the thread returns from the callee into its own code exactly as it
-was.  While we live we run the callee with PTRACE_SYSCALL, read the result
-at the stub's rt_sigreturn (rdi holds rax then) and let the sigreturn run,
-so the kernel restores what it would restore without us.
+A borrowed thread never depends on us to get back.  On a slot of its own
+in an area we map in the target (frames.py: not on its own stack, which may
+be a nearly full alternate signal stack), below the argument bytes, we build
+a signal frame, the way the kernel does when it runs a handler: the
+thread's registers (a system call it was stopped in made to restart), its
+signal mask, its whole FPU/vector state and where its errno is and what it
+holds.  The callee's return address is a landing stub that puts errno back
+and calls rt_sigreturn on that frame: if we die at any instant, the thread
+returns from the callee into its own code exactly as it was.  While we live
+we run the callee with PTRACE_SYSCALL, read the result at the stub's
+rt_sigreturn (rdi holds rax then) and let the sigreturn run, so the kernel
+restores what it would restore without us.
 
-The stub lives on a page of its own (LANDING_MAGIC, then the code), mapped
-once per process for the rest of its life near the executable (later
-trampoline pages go right after it and share its mapping).  Mapping that
-page is the one call that returns through libc's own sigreturn trampoline
-(__restore_rt, `mov $15,%rax; syscall`): its result is read from
-/proc/PID/maps instead.
+The thread enters through a prologue that disables its alternate signal
+stack, saving its settings into the frame's uc_stack, which the sigreturn
+restores: a signal handled on the slot (the runtime's write-through faults
+in the callee) goes below the slot's stack pointer instead of to the top of
+an altstack the thread may be using -- it was stopped inside a handler
+running there.
+
+The stub lives on a page of its own (LANDING_MAGIC, the code, then the
+first frame area's address), mapped once per process for the rest of its
+life near the executable (later trampoline pages go right after it and
+share its mapping).  Mapping that page and the first frame area are the
+process's only calls whose frame goes below the borrowed thread's own red
+zone (the first returns through libc's own sigreturn trampoline, __restore_rt,
+`mov $15,%rax; syscall`: its result is read from /proc/PID/maps instead).
 
 Also: orig_rax = -1 (a thread stopped in a syscall would otherwise have the
 kernel "restart" it into the callee), rsp = 8 (mod 16) at entry, args in
@@ -38,7 +48,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence, Union
 
 from polusgen import elf as elfmod
-from polusgen.inject import abi, faults, procmem
+from polusgen.inject import abi, faults, frames, procmem
 from polusgen.inject import ptrace as pt
 
 RED_ZONE = 128
@@ -46,16 +56,33 @@ Arg = Union[int, bytes, str]
 
 RTLD_NOW, RTLD_GLOBAL = 0x2, 0x100
 PROT_READ, PROT_WRITE, PROT_EXEC = 1, 2, 4
-MAP_PRIVATE, MAP_ANONYMOUS, MAP_FIXED_NOREPLACE = 0x2, 0x20, 0x100000
+MAP_PRIVATE, MAP_ANONYMOUS, MAP_NORESERVE, MAP_FIXED_NOREPLACE = 0x2, 0x20, 0x4000, 0x100000
 
 
-# the landing page: 16 bytes of magic, then
+# the landing page: 16 bytes of magic, then the landing stub (rsp = &uc; the
+# frame's uc_mcontext.reserved1[0..3] hold &errno, errno, the slot's busy
+# count and the callee):
 #   mov %rax,%rdi; mov 232(%rsp),%rcx; test %rcx,%rcx; jz 1f
-#   mov 240(%rsp),%edx; mov %edx,(%rcx)          (errno back: uc_mcontext.reserved1[0..1])
-#   1: mov $15,%eax; syscall                     (rt_sigreturn, rsp = &uc)
-LANDING_MAGIC = b"polusgen landing"
-LANDING_CODE = bytes.fromhex("4889c7488b8c24e80000004885c974098b9424f00000008911b80f0000000f05")
-LANDING_SIZE = len(LANDING_MAGIC) + len(LANDING_CODE)     # the rest of its page holds trampolines
+#   mov 240(%rsp),%edx; mov %edx,(%rcx)          (errno back)
+#   1: mov 248(%rsp),%rcx; test %rcx,%rcx; jz 2f
+#   lock decl (%rcx)                              (the slot's busy count)
+#   2: mov $15,%eax; syscall                     (rt_sigreturn)
+# then the prologue a thread enters by (rsp = the frame, args in their registers):
+#   push %rdi; push %rsi; push %rdx; push %rcx
+#   lea disabled(%rip),%rdi; lea 56(%rsp),%rsi; mov $131,%eax; syscall
+#                                                 (sigaltstack(&disabled, &uc.uc_stack))
+#   pop %rcx; pop %rdx; pop %rsi; pop %rdi; xor %eax,%eax; jmp *264(%rsp)
+#   (4 bytes of padding) disabled: a stack_t {0, SS_DISABLE, 0}
+# then the first frame area's address
+LANDING_MAGIC = frames.LANDING_MAGIC
+LANDING_CODE = bytes.fromhex(
+    "4889c7488b8c24e80000004885c974098b9424f00000008911488b8c24f80000004885c97403f0ff09b80f0000000f05"
+    "57565251488d3d1d000000488d742438b8830000000f05595a5e5f31c0ffa424080100000f1f4000"
+    "000000000000000002000000000000000000000000000000")
+LANDING_RETURN = 0x30       # the stub's length: its rt_sigreturn ends there
+PROLOGUE = 0x30             # where the prologue starts
+AREA_AT = len(LANDING_MAGIC) + len(LANDING_CODE)          # the first frame area's address, from the page
+LANDING_SIZE = AREA_AT + 8                                # the rest of its page holds trampolines
 RESTORE_RT = bytes.fromhex("48c7c00f0000000f05")     # glibc's __restore_rt
 NR_RT_SIGRETURN, NR_RESTART_SYSCALL = 15, 219
 ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK = 512, 513, 514, 516
@@ -96,10 +123,11 @@ def resumed_regs(saved: pt.Regs) -> pt.Regs:
 
 
 def signal_frame(regs: pt.Regs, mask: int, fpstate: int, errno_at: int, errno_value: int,
-                 pretcode: int) -> bytes:
+                 pretcode: int, busy_at: int = 0, callee: int = 0) -> bytes:
     """An rt_sigframe whose rt_sigreturn resumes the thread at `regs` with
     signal mask `mask` and the XSAVE state at `fpstate`; errno's address and
-    value ride in uc_mcontext.reserved1[0..1] for the landing code."""
+    value, the slot's busy count and the callee ride in
+    uc_mcontext.reserved1[0..3] for the landing code and the prologue."""
     f = abi.SigFrame(pretcode=pretcode)
     f.uc.uc_flags = UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS
     f.uc.uc_stack.ss_flags = SS_INVALID
@@ -109,6 +137,7 @@ def signal_frame(regs: pt.Regs, mask: int, fpstate: int, errno_at: int, errno_va
         setattr(mc, name, getattr(regs, name))
     mc.fpstate = fpstate
     mc.reserved1[0], mc.reserved1[1] = errno_at, errno_value
+    mc.reserved1[2], mc.reserved1[3] = busy_at, callee
     return bytes(f).ljust(FRAME_SIZE, b"\0")
 
 
@@ -175,6 +204,8 @@ class Remote:
         self._tid: Optional[int] = None
         self._errno: dict[int, Optional[int]] = {}
         self._landing: Optional[int] = None
+        self._areas: Optional[frames.Areas] = None
+        self._mapping_area = False      # meanwhile frames go below the red zone
 
     # ---- which thread calls ----
     def pick_thread(self) -> int:
@@ -249,9 +280,49 @@ class Remote:
             # ours only if it is there, anonymous, r-x and still all zeros
             if m is None or m.path or m.perms != "r-xp" or self.mem.read(hint, 4096) != bytes(4096):
                 continue
-            self.mem.write(hint, LANDING_MAGIC + LANDING_CODE)
+            self.mem.write(hint, LANDING_MAGIC + LANDING_CODE + bytes(8))
             return hint + len(LANDING_MAGIC)
         raise RemoteCallError(f"no free page near {near:#x} in process {self.pid} for the landing stub")
+
+    # ---- the frame areas (frames.py) ----
+    def areas(self) -> Optional[frames.Areas]:
+        """The process's frame areas (the first mapped on first use); None
+        while it is being mapped or if it cannot be."""
+        if self._areas is None and not self._mapping_area:
+            at_ptr = self.landing() - len(LANDING_MAGIC) + AREA_AT
+            first = int.from_bytes(self.mem.read(at_ptr, 8), "little")
+            if not first:
+                first = self._map_area()
+                if not first:
+                    self._mapping_area = True       # no room: below the red zone, as before
+                    return None
+                self.mem.write(first, frames.header())
+                self.mem.write(at_ptr, first.to_bytes(8, "little"))
+            self._areas = frames.Areas(self.pid, self.mem, first)
+        return self._areas
+
+    def _map_area(self) -> int:
+        """A fresh frame area (0 if the target has no room for it)."""
+        self._mapping_area = True
+        try:
+            addr = self.call_libc("mmap", 0, frames.AREA_SIZE, PROT_READ | PROT_WRITE,
+                                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, 0xFFFFFFFFFFFFFFFF, 0)
+        finally:
+            self._mapping_area = False
+        return 0 if addr >= 0xFFFFFFFFFFFFF000 else addr
+
+    def _slot(self, tid: int, saved: pt.Regs, land: int) -> Optional[frames.Slot]:
+        """Thread `tid`'s slot for a frame returning into `land` (only the
+        landing stub counts the slot's frames)."""
+        if land != self._landing or self._areas is None:
+            return None
+        return self._areas.place(tid, saved.rsp, RED_ZONE)
+
+    def _ensure_slots(self, tids: Sequence[int], land: int) -> None:
+        """Slots for the threads a call gives frames to, mapped (by remote
+        calls of their own) before the call touches any of them."""
+        if land == self._landing and self.areas():
+            self._areas.ensure(tids, self._map_area)
 
     def _restore_rt(self) -> int:
         """libc's sigreturn trampoline (the sa_restorer of every handler)."""
@@ -330,17 +401,12 @@ class Remote:
             deadline = time.monotonic() + timeout
             while True:
                 try:
-                    status = pt.wait(tid, max(deadline - time.monotonic(), 0.001))
+                    sig, event = self._next_stop(tid, max(deadline - time.monotonic(), 0.001))
                 except pt.WaitTimeout:
                     self.tracer.stop_threads([tid])
                     if st.signal == signal.SIGTRAP and st.regs.rip == addr + 1:
                         hit = True      # it got there just as we gave up: our trap, not its
                     break
-                if os.WIFEXITED(status) or os.WIFSIGNALED(status):
-                    raise pt.ProcessGone(f"process {self.pid} exited")
-                if not os.WIFSTOPPED(status):
-                    continue
-                sig, event = os.WSTOPSIG(status), status >> 16
                 if event == 0 and sig == signal.SIGTRAP and pt.getregs(tid).rip == addr + 1:
                     hit = True
                     break
@@ -377,23 +443,33 @@ class Remote:
             return self._call_critical(fn, args, timeout, tid, let_others_run, retries, land, errno_at,
                                        parking, kill)
 
-    def _frame_below(self, saved: pt.Regs, mask: int, xstate: bytes, land: int,
-                     errno_at: int = 0, errno_value: int = 0, below: Optional[int] = None) -> int:
-        """Write, below the thread's red zone (or `below`), a signal frame that
-        resumes it at `saved`; returns where it starts (the callee's entry rsp)."""
-        top = below if below is not None else (saved.rsp - RED_ZONE) & ~0xF
+    def _frame_below(self, top: int, saved: pt.Regs, mask: int, xstate: bytes, land: int,
+                     errno_at: int = 0, errno_value: int = 0, slot: Optional[frames.Slot] = None,
+                     callee: int = 0) -> int:
+        """Write below `top` a signal frame that resumes the thread at `saved`;
+        returns where it starts (the callee's entry rsp).  In a slot, the
+        slot counts one frame more from here."""
         fp = fpstate_image(xstate)
         fp_at = (top - len(fp)) & ~63
         frame_at = ((fp_at - FRAME_SIZE) & ~0xF) - 8        # = 8 (mod 16): the callee's entry rsp
-        self.mem.write(frame_at, signal_frame(resumed_regs(saved), mask, fp_at, errno_at,
-                                              errno_value, land).ljust(fp_at - frame_at, b"\0") + fp)
+        self.mem.write(frame_at, signal_frame(resumed_regs(saved), mask, fp_at, errno_at, errno_value, land,
+                                              slot.busy_at if slot else 0, callee)
+                       .ljust(fp_at - frame_at, b"\0") + fp)
+        if slot:
+            self._areas.busy(slot, slot.busy + 1)
         return frame_at
 
+    def _entry(self, fn: int, land: int) -> int:
+        """Where a thread starts a call of fn: the landing page's prologue
+        (which then jumps to fn, the frame's reserved1[3]), or fn itself when
+        it returns through libc's trampoline (the landing page's own mapping)."""
+        return land + PROLOGUE if land == self._landing else fn
+
     @staticmethod
-    def _entry_regs(saved: pt.Regs, fn: int, frame_at: int, values: Sequence[int] = ()) -> pt.Regs:
+    def _entry_regs(saved: pt.Regs, entry: int, frame_at: int, values: Sequence[int] = ()) -> pt.Regs:
         regs = saved.copy()
         regs.rsp = frame_at
-        regs.rip = fn
+        regs.rip = entry
         regs.rax = 0
         regs.orig_rax = 0xFFFFFFFFFFFFFFFF
         # no trap flag during the call: a thread caught in the runtime's
@@ -406,13 +482,15 @@ class Remote:
     def _call_critical(self, fn: int, args, timeout: float, tid: int, let_others_run: bool, retries: int,
                        land: int, errno_at: Optional[int], parking: Optional[Parking] = None,
                        kill: Optional[str] = None) -> int:
+        self._ensure_slots([tid] + ([t for t in self.tracer.threads if t != tid] if parking else []), land)
         st = self.tracer.threads[tid]
         saved = st.regs.copy() if st.regs is not None else self.tracer.refresh_regs(tid).copy()
         mask = pt.getsigmask(tid)
         xstate = pt.getxstate(tid)
         errno_value = int.from_bytes(self.mem.read(errno_at, 4), "little") if errno_at else 0
-        # below the red zone: argument bytes, the FPU image, the frame
-        top = (saved.rsp - RED_ZONE) & ~0xF
+        # from the slot's top (or below the red zone): argument bytes, the FPU image, the frame
+        slot = self._slot(tid, saved, land)
+        top = slot.top if slot else (saved.rsp - RED_ZONE) & ~0xF
         values = []
         for a in args:
             if isinstance(a, str):
@@ -423,11 +501,12 @@ class Remote:
                 values.append(top)
             else:
                 values.append(int(a) & 0xFFFFFFFFFFFFFFFF)
-        frame_at = self._frame_below(saved, mask, xstate, land, errno_at or 0, errno_value, below=top)
+        frame_at = self._frame_below(top, saved, mask, xstate, land, errno_at or 0, errno_value, slot, fn)
         self.calls += 1
-        pt.setregs(tid, self._entry_regs(saved, fn, frame_at, values))
+        pt.setregs(tid, self._entry_regs(saved, self._entry(fn, land), frame_at, values))
         back = saved
-        parked: list[tuple[int, pt.Regs, int]] = []
+        parked: list[tuple[int, pt.Regs, int, Optional[frames.Slot]]] = []
+        land_end = land + LANDING_RETURN if land == self._landing else land + len(RESTORE_RT)
         try:
             if parking is not None:
                 # from here the callee runs even if we die: the others first
@@ -437,16 +516,16 @@ class Remote:
                 # the callee's faults and traps go to the runtime (pt.synchronous_blocked);
                 # the frame's sigreturn puts the thread's own mask back
                 pt.setsigmask(tid, mask & ~pt.SYNCHRONOUS)
-            r = self._run(tid, st, timeout, let_others_run, retries,
-                          land + len(LANDING_CODE) if land == self._landing else land + len(RESTORE_RT),
-                          frame_at + 8, kill)
+            r = self._run(tid, st, timeout, let_others_run, retries, land_end, frame_at + 8, kill)
             back = resumed_regs(saved)
             return r
         finally:
             self._unpark(parked)
             try:
+                if back is saved and self._return_through_frame(tid, st, land, land_end, frame_at):
+                    back = resumed_regs(saved)
                 if back is saved:
-                    # not back through the frame (timed out, crashed): put it all back ourselves
+                    # not back through the frame: put it all back ourselves
                     pt.setxstate(tid, xstate)
                     pt.setsigmask(tid, mask)
                     if errno_at:
@@ -454,10 +533,38 @@ class Remote:
                     pt.setregs(tid, saved)
                 elif pt.getregs(tid) != back:
                     pt.setregs(tid, back)
+                if slot:
+                    self._areas.busy(slot, slot.busy)
                 st.regs = back
             except (pt.PtraceError, OSError):
                 pass
             self._settle_signal(st)
+
+    def _return_through_frame(self, tid: int, st: pt.ThreadState, land: int, land_end: int, frame_at: int) -> bool:
+        """A call that did not come back (timed out, crashed): the thread is
+        sent through the landing stub and its rt_sigreturn, as if the callee
+        had returned, so that the kernel puts back what the prologue changed
+        (its altstack) with the rest.  False: it could not be (libc's
+        trampoline, or the thread did not get there)."""
+        if land != self._landing:
+            return False
+        regs = pt.getregs(tid)
+        regs.rip, regs.rsp, regs.rax, regs.orig_rax = land, frame_at + 8, 0, 0xFFFFFFFFFFFFFFFF
+        regs.eflags &= ~0x100
+        pt.setregs(tid, regs)
+        landed: list[int] = []
+        try:
+            pt.syscall(tid, 0)
+            while True:
+                if self._step(tid, st, pt.wait(tid, 1.0), land_end, frame_at + 8, landed):
+                    return True
+        except (pt.WaitTimeout, RemoteCallError):
+            try:
+                pt.interrupt(tid)
+                self._wait_any_stop(tid)
+            except (pt.PtraceError, pt.WaitTimeout):
+                pass
+            return False
 
     def _park_others(self, tid: int, parking: Parking, parked: list[tuple[int, pt.Regs, int]]) -> None:
         """Point every thread but `tid` at polus_rt_park(gen) under a frame
@@ -468,24 +575,38 @@ class Remote:
         # our pid in the low half: the runtime tells us from a later command's tracer
         gen = int.from_bytes(os.urandom(4), "little") << 32 | os.getpid()
         self.mem.write(parking.gate, bytes(abi.ParkGate(gen, len(others), parking.hold_ms)))
+        land = self.landing()
         for t in others:
             st = self.tracer.threads[t]
             saved = st.regs.copy() if st.regs is not None else self.tracer.refresh_regs(t).copy()
             mask = pt.getsigmask(t)
-            frame_at = self._frame_below(saved, mask, pt.getxstate(t), self.landing())
-            parked.append((t, saved, mask))
+            slot = self._slot(t, saved, land)
+            top = slot.top if slot else (saved.rsp - RED_ZONE) & ~0xF
+            frame_at = self._frame_below(top, saved, mask, pt.getxstate(t), land, slot=slot, callee=parking.fn)
+            parked.append((t, saved, mask, slot))
             pt.setsigmask(t, ONLY_SYNC)
-            pt.setregs(t, self._entry_regs(saved, parking.fn, frame_at, (gen,)))
+            pt.setregs(t, self._entry_regs(saved, self._entry(parking.fn, land), frame_at, (gen,)))
             faults.kill_point("parking")        # some threads parked, the others not
 
-    def _unpark(self, parked: list[tuple[int, pt.Regs, int]]) -> None:
+    def _unpark(self, parked: list[tuple[int, pt.Regs, int, Optional[frames.Slot]]]) -> None:
         """The parked threads as they were (they never ran)."""
-        for t, saved, mask in parked:
+        for t, saved, mask, slot in parked:
             try:
                 pt.setregs(t, saved)
                 pt.setsigmask(t, mask)
-            except pt.PtraceError:
+                if slot:
+                    self._areas.busy(slot, slot.busy)
+            except (pt.PtraceError, OSError):
                 pass
+
+    def _next_stop(self, tid: int, timeout: float) -> tuple[int, int]:
+        """(signal, ptrace event) of thread tid's next stop; pt.WaitTimeout."""
+        while True:
+            status = pt.wait(tid, timeout)
+            if os.WIFEXITED(status) or os.WIFSIGNALED(status):
+                raise pt.ProcessGone(f"process {self.pid} exited")
+            if os.WIFSTOPPED(status):
+                return os.WSTOPSIG(status), status >> 16
 
     @staticmethod
     def _settle_signal(st: pt.ThreadState) -> None:

@@ -7,7 +7,10 @@ executable mapping right after a call instruction (e8 rel32, ff /2 forms).
 
 A sample is [pc, return address, return address, ...].  Samples only decide
 what is active (and which bytes must not be overwritten); nothing is ever
-written into a stack from them.
+written into a stack from them.  A thread inside a call we made (or parked
+by an injector that died) runs on a slot of a frame area (frames.py): its
+sample goes on past the frame, from the pc and stack pointer the frame
+resumes it at, on its own stack.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import ctypes
 import os
 from typing import Optional, Sequence
 
+from polusgen.inject import frames as framemod
 from polusgen.inject import procmem
 from polusgen.inject import ptrace as pt
 
@@ -131,23 +135,40 @@ def _overlay(code: bytes, start: int, originals: Sequence[tuple[int, bytes]]) ->
     return code
 
 
+MAX_NESTED = 8      # frames of ours one stack goes on past
+
+
 def scan_stack(mem: procmem.Memory, maps: list[procmem.Mapping], regs: pt.Regs,
                originals: Sequence[tuple[int, bytes]] = ()) -> list[int]:
     """Words of the live stack that follow a call instruction, judged on the
     original code (`originals`: the bytes under our jumps; a jump can cover
-    the start of a call whose return address is on a stack)."""
+    the start of a call whose return address is on a stack); past a frame of
+    ours, the pc it resumes and the stack it goes back to."""
     out = [regs.rip]
-    stack = procmem.mapping_of(maps, regs.rsp)
+    execs = [m for m in maps if m.executable]
+    cache: dict[int, bytes] = {}
+    rsp = regs.rsp
+    for _ in range(MAX_NESTED):
+        past = _scan_from(mem, maps, execs, rsp, originals, cache, out)
+        if past is None:
+            break
+        out.append(past[0])
+        rsp = past[1]
+    return out
+
+
+def _scan_from(mem, maps, execs, rsp: int, originals, cache: dict[int, bytes], out: list[int]):
+    """Scan one stack from rsp up, appending to `out`; at a frame of ours,
+    stop and return the (pc, stack pointer) it resumes."""
+    stack = procmem.mapping_of(maps, rsp)
     if stack is None:
-        return out
-    end = min(stack.end, regs.rsp + SCAN_LIMIT)
-    start = regs.rsp & ~7
+        return None
+    end = min(stack.end, rsp + SCAN_LIMIT)
+    start = rsp & ~7
     try:
         raw = mem.read(start, end - start)
     except OSError:
-        return out
-    execs = [m for m in maps if m.executable]
-    cache: dict[int, bytes] = {}
+        return None
     for off in range(0, len(raw) - 7, 8):
         w = int.from_bytes(raw[off:off + 8], "little")
         if w < 0x10000:
@@ -155,6 +176,8 @@ def scan_stack(mem: procmem.Memory, maps: list[procmem.Mapping], regs: pt.Regs,
         m = next((m for m in execs if m.start + 7 <= w < m.end), None)
         if m is None:
             continue
+        if not m.path and framemod.is_landing(mem, w):
+            return framemod.resumes(mem, start + off)
         code = cache.get(w)
         if code is None:
             try:
@@ -163,7 +186,7 @@ def scan_stack(mem: procmem.Memory, maps: list[procmem.Mapping], regs: pt.Regs,
                 continue
         if after_call(code):
             out.append(w)
-    return out
+    return None
 
 
 def sample_threads(tracer: pt.Tracer, mem: procmem.Memory, use_libunwind: Optional[bool] = None,
@@ -177,13 +200,25 @@ def sample_threads(tracer: pt.Tracer, mem: procmem.Memory, use_libunwind: Option
     aspace = _addr_space(lu, tracer.pid) if lu else None
     for tid, st in tracer.threads.items():
         regs = st.regs or tracer.refresh_regs(tid)
-        frames = lu.walk(aspace, tid) if lu else None
-        if not frames:
+        sps: list[int] = []
+        frames = lu.walk(aspace, tid, sps) if lu else None
+        past = None
+        at = next((k for k, a in enumerate(frames or ()) if k and framemod.is_landing(mem, a)), None)
+        if at is not None:
+            # the walk cannot unwind our landing stub (no unwind info): go on past its frame
+            past = framemod.resumes(mem, sps[at] - 8)
+            del frames[at:]
+        if not frames or past:
             if maps is None:
                 maps = procmem.read_maps(tracer.pid)
                 under = list(originals())
-            frames = scan_stack(mem, maps, regs, under)
-        elif frames[0] != regs.rip:
+            if past:
+                resumed = regs.copy()
+                resumed.rip, resumed.rsp = past
+                frames += scan_stack(mem, maps, resumed, under)
+            else:
+                frames = scan_stack(mem, maps, regs, under)
+        if frames[0] != regs.rip:
             frames.insert(0, regs.rip)
         out[tid] = frames
     return out
