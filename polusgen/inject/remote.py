@@ -18,7 +18,13 @@ stack, saving its settings into the frame's uc_stack, which the sigreturn
 restores: a signal handled on the slot (the runtime's write-through faults
 in the callee) goes below the slot's stack pointer instead of to the top of
 an altstack the thread may be using -- it was stopped inside a handler
-running there.
+running there.  The callee runs with every signal blocked but SIGSEGV and
+SIGTRAP: one sent meanwhile stays pending in the kernel until the frame's
+sigreturn puts the thread's own mask back, whether or not we live.  A
+thread stopped with a signal on its way in (a signal-delivery-stop, which
+the kernel forgets if we die) first has it delivered: a caught one has its
+handler's frame built by the kernel (a single step into the handler), any
+other is raised again as pending.
 
 The stub lives on a page of its own (LANDING_MAGIC, the code, then the
 first frame area's address), mapped once per process for the rest of its
@@ -484,6 +490,7 @@ class Remote:
                        kill: Optional[str] = None) -> int:
         self._ensure_slots([tid] + ([t for t in self.tracer.threads if t != tid] if parking else []), land)
         st = self.tracer.threads[tid]
+        self._take_delivery(tid)
         saved = st.regs.copy() if st.regs is not None else self.tracer.refresh_regs(tid).copy()
         mask = pt.getsigmask(tid)
         xstate = pt.getxstate(tid)
@@ -511,11 +518,10 @@ class Remote:
             if parking is not None:
                 # from here the callee runs even if we die: the others first
                 self._park_others(tid, parking, parked)
-                pt.setsigmask(tid, ONLY_SYNC)
-            elif mask & pt.SYNCHRONOUS:
-                # the callee's faults and traps go to the runtime (pt.synchronous_blocked);
-                # the frame's sigreturn puts the thread's own mask back
-                pt.setsigmask(tid, mask & ~pt.SYNCHRONOUS)
+            # the callee's faults and traps go to the runtime (pt.synchronous_blocked);
+            # any other signal waits, pending, for the frame's sigreturn to put the
+            # thread's own mask back (and no handler of the program runs in the callee)
+            pt.setsigmask(tid, ONLY_SYNC)
             r = self._run(tid, st, timeout, let_others_run, retries, land_end, frame_at + 8, kill)
             back = resumed_regs(saved)
             return r
@@ -578,6 +584,7 @@ class Remote:
         land = self.landing()
         for t in others:
             st = self.tracer.threads[t]
+            self._take_delivery(t)
             saved = st.regs.copy() if st.regs is not None else self.tracer.refresh_regs(t).copy()
             mask = pt.getsigmask(t)
             slot = self._slot(t, saved, land)
@@ -598,6 +605,37 @@ class Remote:
                     self._areas.busy(slot, slot.busy)
             except (pt.PtraceError, OSError):
                 pass
+
+    def _take_delivery(self, t: int) -> None:
+        """Thread `t` is about to be borrowed or parked: a signal on its way in
+        (it sits in a signal-delivery-stop, whose signal the kernel forgets if
+        we die) is delivered first -- a caught one by a single step into its
+        handler, whose frame the kernel builds in the thread's own memory --
+        or, not caught, raised again as pending; so are the ones we held back.
+        A fault or trap stays: it happens again when the thread goes on."""
+        st = self.tracer.threads[t]
+        for d in st.deferred:
+            pt.tgkill(self.pid, t, d)
+        st.deferred.clear()
+        sig = st.signal if st.in_signal_stop else 0
+        if not sig or (sig in SYNC_SIGNALS and st.siginfo is not None and pt.si_code(st.siginfo) > 0):
+            return
+        st.signal, st.siginfo, st.in_signal_stop = 0, None, False
+        if not _caught_handler(self.pid, sig):
+            pt.tgkill(self.pid, t, sig)
+            return
+        pt.singlestep(t, sig)
+        try:
+            new, event = self._next_stop(t, 2.0)
+        except pt.WaitTimeout:
+            pt.interrupt(t)
+            self._wait_any_stop(t)
+        else:
+            if event == 0 and new != signal.SIGTRAP:
+                # the handler's frame could not be built (the kernel forces SIGSEGV)
+                st.signal, st.siginfo, st.in_signal_stop = new, pt.getsiginfo(t), True
+            # else at the handler's first instruction (or a leftover interrupt)
+        st.regs = pt.getregs(t)
 
     def _next_stop(self, tid: int, timeout: float) -> tuple[int, int]:
         """(signal, ptrace event) of thread tid's next stop; pt.WaitTimeout."""

@@ -1,6 +1,7 @@
 """The frames the injector builds to borrow a thread for a remote call and to
 park it during a switch (remote.py, frames.py): never on the thread's own
-stack, which may be a nearly full alternate signal stack."""
+stack, which may be a nearly full alternate signal stack, and a signal on
+its way into a parked thread survives the injector's death."""
 from __future__ import annotations
 
 import os
@@ -119,6 +120,25 @@ def test_samples_go_on_past_a_frame_of_ours(tmp_path, targets):
         tr.detach_all()
         mem.close()
     assert t.ask().startswith("ok ")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("point", ["in-commit", "parking"])
+def test_a_signal_on_its_way_in_survives_the_injectors_death(tmp_path, targets, point):
+    """A thread flooded with queued signals is parked while one is on its
+    way in (a signal-delivery-stop; the kernel forgets it when its tracer
+    dies).  Before, 9 of 10 kills in-commit lost one (sent = handled + 1)."""
+    exe = build_c([PROGS / "sigflood.c"], tmp_path / "sigflood")
+    so = redirect_patch(tmp_path, exe, "version-v1", VERSION_V1)
+    for _ in range(3):
+        t = targets.start([exe])
+        eventually(lambda: report(t)["handled"], lambda n: n > 100, what="signals flowing")
+        r = polusgen("apply", t.pid, so, "--wait", "0", env={**os.environ, "POLUS_KILL_AT": point}, check=False)
+        assert r.returncode == -signal.SIGKILL, r.stderr
+        after = report(t, "pause")
+        assert after["sent"] == after["handled"], f"a signal was lost: {after}"
+        assert t.alive()
+        t.stop()
 
 
 def test_the_landing_code_reads_the_frame_where_the_injector_writes_it():
