@@ -454,16 +454,14 @@ def note_redirects(s: Session, patch_id: int, redirects: list[jumps.Redirect]) -
 def make_safe(s: Session, redirects: list[jumps.Redirect], attempts: int = 30) -> None:
     """No thread's PC or return address may point into bytes about to be
     overwritten: single-step a thread whose PC is there; if a return address
-    is, let the threads run a moment and look again."""
+    is, let the threads run a moment and look again.  The whole stacks, even
+    where no call instruction ends in those bytes: a thread inside a signal
+    handler returns to the pc the handler interrupted, which is in the
+    kernel's signal frame on its stack, not in its registers."""
     ranges = [(r.at, r.at + len(r.code), r.name) for r in redirects]
-    # a return address can only point inside if a call instruction ends there
-    full = any(r.ra_possible for r in redirects)
     problem: list = []
     for attempt in range(attempts):
-        if full:
-            samples = s.samples()
-        else:
-            samples = {tid: [st.regs.rip] for tid, st in s.tracer.threads.items()}
+        samples = s.samples()
         problem = [(tid, what) for tid, frames in samples.items() for what in jumps.overlaps(frames, ranges)]
         if not problem:
             return

@@ -32,6 +32,7 @@ from typing import Callable, Optional, Sequence
 from polusgen.inject import abi, procmem
 
 LANDING_MAGIC = b"polusgen landing"     # the landing page starts with it; the stub follows
+RESTORE_RT = bytes.fromhex("48c7c00f0000000f05")     # glibc's __restore_rt, every handler's return address
 AREA_MAGIC = b"polusgen frames\0"
 SLOTS = 16
 SLOT_SIZE = 256 << 10       # a callee's stack (dlopen, a commit) and its frame; only touched pages cost
@@ -126,6 +127,27 @@ def is_landing(mem: procmem.Memory, addr: int) -> bool:
         return mem.read(addr - len(LANDING_MAGIC), len(LANDING_MAGIC)) == LANDING_MAGIC
     except OSError:
         return False
+
+
+def is_restorer(mem: procmem.Memory, addr: int) -> bool:
+    """addr is libc's sigreturn trampoline: the return address of a
+    handler's frame that the kernel built."""
+    try:
+        return mem.read(addr, len(RESTORE_RT)) == RESTORE_RT
+    except OSError:
+        return False
+
+
+def slot_end(mem: procmem.Memory, start: int, addr: int) -> Optional[int]:
+    """The end of the slot holding addr, if the mapping starting at `start`
+    is a frame area (past it lie other threads' slots)."""
+    try:
+        magic, _, _, size = _HEAD.unpack(mem.read(start, _HEAD.size))
+    except OSError:
+        return None
+    if magic != AREA_MAGIC or addr < start + HEADER_SIZE or not size:
+        return None
+    return start + HEADER_SIZE + ((addr - start - HEADER_SIZE) // size + 1) * size
 
 
 def resumes(mem: procmem.Memory, frame_at: int) -> Optional[tuple[int, int]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from polusgen.errors import InjectError
-from polusgen.inject import procmem, remote, stacks
+from polusgen.inject import procmem, remote
 
 REL32_LEN = 5
 ABS64_LEN = 14
@@ -43,7 +43,6 @@ class Redirect:
     code: bytes = b""
     orig: bytes = b""
     via: Optional[int] = None    # trampoline address
-    ra_possible: bool = True     # a call instruction might end inside the bytes to overwrite
 
     @property
     def length(self) -> int:
@@ -131,11 +130,8 @@ def plan(r: Redirect, tramps: Trampolines) -> Redirect:
 
 def read_entry(r: Redirect, mem: procmem.Memory) -> None:
     """Read the bytes the jump will overwrite (code does not change while the
-    threads run) and whether any return address could point into them: only
-    if a call instruction ends strictly inside them."""
-    before = mem.read(r.at - 7, 7 + r.length)
-    r.orig = before[7:]
-    r.ra_possible = any(stacks.after_call(before[k:k + 7]) for k in range(1, r.length))
+    threads run)."""
+    r.orig = mem.read(r.at, r.length)
 
 
 def overlaps(frames: list[int], ranges: list[tuple[int, int, str]]) -> list[tuple[str, str]]:

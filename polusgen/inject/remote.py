@@ -89,7 +89,7 @@ LANDING_RETURN = 0x30       # the stub's length: its rt_sigreturn ends there
 PROLOGUE = 0x30             # where the prologue starts
 AREA_AT = len(LANDING_MAGIC) + len(LANDING_CODE)          # the first frame area's address, from the page
 LANDING_SIZE = AREA_AT + 8                                # the rest of its page holds trampolines
-RESTORE_RT = bytes.fromhex("48c7c00f0000000f05")     # glibc's __restore_rt
+RESTORE_RT = frames.RESTORE_RT
 NR_RT_SIGRETURN, NR_RESTART_SYSCALL = 15, 219
 ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK = 512, 513, 514, 516
 # struct rt_sigframe (x86_64): abi.SigFrame, then the siginfo

@@ -8,9 +8,10 @@ executable mapping right after a call instruction (e8 rel32, ff /2 forms).
 A sample is [pc, return address, return address, ...].  Samples only decide
 what is active (and which bytes must not be overwritten); nothing is ever
 written into a stack from them.  A thread inside a call we made (or parked
-by an injector that died) runs on a slot of a frame area (frames.py): its
-sample goes on past the frame, from the pc and stack pointer the frame
-resumes it at, on its own stack.
+by an injector that died) runs on a slot of a frame area (frames.py), and a
+thread in a handler may run on its altstack: a sample goes on past such a
+signal frame (ours, or the kernel's for a handler) with the pc and the
+stack it resumes.
 """
 from __future__ import annotations
 
@@ -135,40 +136,51 @@ def _overlay(code: bytes, start: int, originals: Sequence[tuple[int, bytes]]) ->
     return code
 
 
-MAX_NESTED = 8      # frames of ours one stack goes on past
+MAX_STACKS = 8      # stacks one sample goes on to, past signal frames
 
 
 def scan_stack(mem: procmem.Memory, maps: list[procmem.Mapping], regs: pt.Regs,
                originals: Sequence[tuple[int, bytes]] = ()) -> list[int]:
     """Words of the live stack that follow a call instruction, judged on the
     original code (`originals`: the bytes under our jumps; a jump can cover
-    the start of a call whose return address is on a stack); past a frame of
-    ours, the pc it resumes and the stack it goes back to."""
+    the start of a call whose return address is on a stack); past a signal
+    frame, the pc it resumes, and the stack it resumes on when that is
+    another one (the scan goes on above the frame too: a stale word that
+    looks like a frame adds to the sample, never hides the rest of it)."""
     out = [regs.rip]
     execs = [m for m in maps if m.executable]
     cache: dict[int, bytes] = {}
-    rsp = regs.rsp
-    for _ in range(MAX_NESTED):
-        past = _scan_from(mem, maps, execs, rsp, originals, cache, out)
-        if past is None:
-            break
-        out.append(past[0])
-        rsp = past[1]
+    kinds: dict[int, bool] = {}     # word -> a signal frame's return address
+    todo, done = [regs.rsp], 0
+    while todo and done < MAX_STACKS:
+        rsp = todo.pop(0)
+        done += 1
+        scanned = _scan_from(mem, maps, execs, rsp, originals, cache, kinds, out)
+        if scanned is None:
+            continue
+        (lo, hi), resumed = scanned
+        for rip, at in resumed:
+            out.append(rip)
+            if not lo <= at < hi:
+                todo.append(at)
     return out
 
 
-def _scan_from(mem, maps, execs, rsp: int, originals, cache: dict[int, bytes], out: list[int]):
-    """Scan one stack from rsp up, appending to `out`; at a frame of ours,
-    stop and return the (pc, stack pointer) it resumes."""
+def _scan_from(mem, maps, execs, rsp: int, originals, cache: dict[int, bytes], kinds: dict[int, bool],
+               out: list[int]):
+    """Scan one stack from rsp up (to the end of its slot, in a frame area),
+    appending to `out`; returns the range scanned and the (pc, stack
+    pointer) each signal frame in it resumes."""
     stack = procmem.mapping_of(maps, rsp)
     if stack is None:
         return None
-    end = min(stack.end, rsp + SCAN_LIMIT)
+    end = min(stack.end, rsp + SCAN_LIMIT, framemod.slot_end(mem, stack.start, rsp) or stack.end)
     start = rsp & ~7
     try:
         raw = mem.read(start, end - start)
     except OSError:
         return None
+    resumed = []
     for off in range(0, len(raw) - 7, 8):
         w = int.from_bytes(raw[off:off + 8], "little")
         if w < 0x10000:
@@ -176,8 +188,14 @@ def _scan_from(mem, maps, execs, rsp: int, originals, cache: dict[int, bytes], o
         m = next((m for m in execs if m.start + 7 <= w < m.end), None)
         if m is None:
             continue
-        if not m.path and framemod.is_landing(mem, w):
-            return framemod.resumes(mem, start + off)
+        frame = kinds.get(w)
+        if frame is None:
+            frame = kinds[w] = framemod.is_landing(mem, w) if not m.path else framemod.is_restorer(mem, w)
+        if frame:
+            past = framemod.resumes(mem, start + off)
+            if past:
+                resumed.append(past)
+            continue
         code = cache.get(w)
         if code is None:
             try:
@@ -186,7 +204,7 @@ def _scan_from(mem, maps, execs, rsp: int, originals, cache: dict[int, bytes], o
                 continue
         if after_call(code):
             out.append(w)
-    return None
+    return (start, end), resumed
 
 
 def sample_threads(tracer: pt.Tracer, mem: procmem.Memory, use_libunwind: Optional[bool] = None,

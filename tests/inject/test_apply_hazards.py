@@ -20,7 +20,7 @@ pytestmark = [needs_gcc, needs_ptrace]
 
 
 def loops(t) -> int:
-    return int(t.ask().split("=")[1])
+    return int(t.ask().split()[0].split("=")[1])
 
 
 def test_thread_running_in_the_first_bytes_is_stepped_out(tmp_path, targets, pie):
@@ -35,6 +35,44 @@ def test_thread_running_in_the_first_bytes_is_stepped_out(tmp_path, targets, pie
     b = loops(t)
     time.sleep(0.05)
     assert loops(t) == b                       # the thread now runs the new loop (no SIGILL, no crash)
+    assert t.alive()
+
+
+@pytest.mark.parametrize("walker", ["libunwind", "scan"])
+def test_a_thread_in_a_handler_is_never_returned_into_a_jump(tmp_path, targets, walker, monkeypatch):
+    """The looper sits in a signal handler that interrupted it inside the
+    loop's first bytes (most often right after its `pause`): the pc it
+    returns to is in the kernel's signal frame, not in its registers.
+    Looking at the PCs alone (no call can end in these bytes), a jump was
+    written over it, and when the handler returned the thread ran the
+    jump's bytes (measured: SIGSEGV at entry_loop+2).  The whole stack is
+    looked at: the apply is refused while the handler runs."""
+    from polusgen.inject import stacks
+    from tests.support.stacks import function_range, samples_of
+
+    if stacks.libunwind() is None:
+        pytest.skip("libunwind-ptrace is not installed (to see where the handler returns)")
+    exe = build_c([PROGS / "hazards.c"], tmp_path / "hazards", pie=True)
+    so = redirect_patch(tmp_path, exe, "loop-v1", {"entry_loop": "long entry_loop_v1(void) { for (;;) __builtin_ia32_pause(); }"})
+
+    def interrupted_inside(t) -> bool:
+        lo, _ = function_range(t.pid, exe, "entry_loop")
+        return any(lo < a < lo + 5 for s in samples_of(t.pid, True).values() for a in s[1:])
+
+    for _ in range(10):
+        t = targets.start([exe, "handler"])
+        if interrupted_inside(t):
+            break
+        t.stop()
+    else:
+        pytest.skip("the signal never interrupted the loop inside its first bytes")
+    monkeypatch.setattr(stacks, "PREFER_LIBUNWIND", walker == "libunwind")
+    with pytest.raises(InjectError, match="return address inside the first bytes of entry_loop"):
+        apply_patch(t.pid, so, wait=0.1)
+    t.ask("release")
+    eventually(lambda: t.ask(), lambda line: line.endswith("handler=0"), what="the handler returned")
+    a = loops(t)
+    eventually(lambda: loops(t), lambda n: n > a, what="the old loop running on")
     assert t.alive()
 
 

@@ -16,6 +16,7 @@ from polusgen.inject.apply import apply_patch
 from tests.support.build import build_c, build_so, needs_gcc, needs_ptrace
 from tests.support.patches import redirect_patch
 from tests.support.process import eventually, polusgen
+from tests.support.stacks import function_range, samples_of
 
 PROGS = Path(__file__).parent / "progs"
 pytestmark = [needs_gcc, needs_ptrace]
@@ -85,12 +86,9 @@ def test_a_thread_in_a_handler_on_a_small_altstack_is_borrowed_off_it(tmp_path, 
 def test_samples_go_on_past_a_frame_of_ours(tmp_path, targets):
     """A thread inside a call of ours (an injector died meanwhile) runs on
     its slot: its sample still shows its own functions."""
-    from polusgen import elf
     exe = build_c([PROGS / "deep.c"], tmp_path / "deep")
     t = targets.start([exe])
-    e = elf.ElfFile(exe)
-    base = procmem.load_base(procmem.read_maps(t.pid), str(exe), e.first_load_vaddr)
-    lo, hi = base + e.find("deep3").value, base + e.find("deep3").value + e.find("deep3").size
+    lo, hi = function_range(t.pid, exe, "deep3")
     tr = pt.Tracer(t.pid)
     tr.attach()
     mem = procmem.Memory(t.pid)
@@ -120,6 +118,21 @@ def test_samples_go_on_past_a_frame_of_ours(tmp_path, targets):
         tr.detach_all()
         mem.close()
     assert t.ask().startswith("ok ")
+
+
+@pytest.mark.parametrize("use_libunwind", [True, False], ids=["libunwind", "scan"])
+def test_samples_go_on_past_a_handlers_frame(tmp_path, targets, use_libunwind):
+    """A thread in a handler on its altstack: its sample goes on, past the
+    kernel's signal frame, on the stack the handler interrupted."""
+    if use_libunwind and stacks.libunwind() is None:
+        pytest.skip("libunwind-ptrace is not installed")
+    exe = build_c([PROGS / "altstack.c"], tmp_path / "altstack")
+    t = targets.start([exe])
+    sitter = report(t)["sitter"]
+    lo, hi = function_range(t.pid, exe, "sitter")
+    s = samples_of(t.pid, use_libunwind)[sitter]
+    assert any(lo <= a - 1 < hi for a in s[1:]), [hex(a) for a in s]
+    still_right(t)
 
 
 @pytest.mark.e2e

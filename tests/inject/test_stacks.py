@@ -5,10 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from polusgen import elf
-from polusgen.inject import procmem, stacks
-from polusgen.inject import ptrace as pt
+from polusgen.inject import stacks
 from tests.support.build import build_c, needs_gcc, needs_ptrace
+from tests.support.stacks import function_range, samples_of
 
 PROGS = Path(__file__).parent / "progs"
 pytestmark = [needs_gcc, needs_ptrace]
@@ -30,19 +29,8 @@ def test_parked_threads_show_every_frame(tmp_path, targets, pie, use_libunwind):
         pytest.skip("libunwind-ptrace is not installed")
     exe = build_c([PROGS / "deep.c"], tmp_path / "deep", pie=pie)
     t = targets.start([exe])
-    e = elf.ElfFile(exe)
-    maps = procmem.read_maps(t.pid)
-    base = procmem.load_base(maps, str(exe), e.first_load_vaddr)
-    ranges = {n: (base + e.find(n).value, base + e.find(n).value + e.find(n).size)
-              for n in ("deep1", "deep2", "deep3", "spin", "main")}
-    tr = pt.Tracer(t.pid)
-    tr.attach()
-    mem = procmem.Memory(t.pid)
-    try:
-        samples = stacks.sample_threads(tr, mem, use_libunwind=use_libunwind)
-    finally:
-        tr.detach_all()
-        mem.close()
+    ranges = {n: function_range(t.pid, exe, n) for n in ("deep1", "deep2", "deep3", "spin", "main")}
+    samples = samples_of(t.pid, use_libunwind)
     assert len(samples) == 4
     seen = [functions_on(s, ranges) for s in samples.values()]
     assert sum({"deep1", "deep2", "deep3"} <= s for s in seen) == 2
