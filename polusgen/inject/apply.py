@@ -495,7 +495,7 @@ def step_out(s: Session, tid: int, ranges, max_steps: int = 64) -> bool:
         sig = os.WSTOPSIG(status) if os.WIFSTOPPED(status) and status >> 16 == 0 else 0
         st.in_signal_stop = status >> 16 == 0
         s.tracer.refresh_regs(tid)
-        if sig in remote.SYNC_SIGNALS and sig != signal.SIGTRAP:
+        if sig in pt.SYNC_SIGNALS and sig != signal.SIGTRAP:
             return False        # the instruction did not run; it faults again when the thread does
         if sig and sig != signal.SIGTRAP:
             st.deferred.append(sig)

@@ -20,11 +20,9 @@ in the callee) goes below the slot's stack pointer instead of to the top of
 an altstack the thread may be using -- it was stopped inside a handler
 running there.  The callee runs with every signal blocked but SIGSEGV and
 SIGTRAP: one sent meanwhile stays pending in the kernel until the frame's
-sigreturn puts the thread's own mask back, whether or not we live.  A
-thread stopped with a signal on its way in (a signal-delivery-stop, which
-the kernel forgets if we die) first has it delivered: a caught one has its
-handler's frame built by the kernel (a single step into the handler), any
-other is raised again as pending.
+sigreturn puts the thread's own mask back, whether or not we live.  No
+signal of a borrowed or parked thread is held in its stop meanwhile
+(ptrace.Tracer.requeue: the kernel forgets it if we die).
 
 The stub lives on a page of its own (LANDING_MAGIC, the code, then the
 first frame area's address), mapped once per process for the rest of its
@@ -97,7 +95,6 @@ FRAME_SIZE = ctypes.sizeof(abi.SigFrame) + pt.SIGINFO_SIZE
 UC_FP_XSTATE, UC_SIGCONTEXT_SS, UC_STRICT_RESTORE_SS = 1, 2, 4
 SS_INVALID = 3          # an invalid uc_stack mode: sigreturn leaves the thread's altstack as it is
 FP_XSTATE_MAGIC1, FP_XSTATE_MAGIC2 = 0x46505853, 0x46505845
-SYNC_SIGNALS = (signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGTRAP)
 # every signal blocked but SIGSEGV and SIGTRAP (the runtime's write-through)
 ONLY_SYNC = ((1 << 64) - 1) & ~((1 << (signal.SIGSEGV - 1)) | (1 << (signal.SIGTRAP - 1)))
 
@@ -407,12 +404,17 @@ class Remote:
             deadline = time.monotonic() + timeout
             while True:
                 try:
-                    sig, event = self._next_stop(tid, max(deadline - time.monotonic(), 0.001))
+                    status = pt.wait(tid, max(deadline - time.monotonic(), 0.001))
                 except pt.WaitTimeout:
                     self.tracer.stop_threads([tid])
                     if st.signal == signal.SIGTRAP and st.regs.rip == addr + 1:
                         hit = True      # it got there just as we gave up: our trap, not its
                     break
+                if os.WIFEXITED(status) or os.WIFSIGNALED(status):
+                    raise pt.ProcessGone(f"process {self.pid} exited")
+                if not os.WIFSTOPPED(status):
+                    continue
+                sig, event = os.WSTOPSIG(status), status >> 16
                 if event == 0 and sig == signal.SIGTRAP and pt.getregs(tid).rip == addr + 1:
                     hit = True
                     break
@@ -490,7 +492,7 @@ class Remote:
                        kill: Optional[str] = None) -> int:
         self._ensure_slots([tid] + ([t for t in self.tracer.threads if t != tid] if parking else []), land)
         st = self.tracer.threads[tid]
-        self._take_delivery(tid)
+        self.tracer.requeue(tid)        # no signal held in its stop meanwhile
         saved = st.regs.copy() if st.regs is not None else self.tracer.refresh_regs(tid).copy()
         mask = pt.getsigmask(tid)
         xstate = pt.getxstate(tid)
@@ -584,7 +586,7 @@ class Remote:
         land = self.landing()
         for t in others:
             st = self.tracer.threads[t]
-            self._take_delivery(t)
+            self.tracer.requeue(t)
             saved = st.regs.copy() if st.regs is not None else self.tracer.refresh_regs(t).copy()
             mask = pt.getsigmask(t)
             slot = self._slot(t, saved, land)
@@ -606,54 +608,13 @@ class Remote:
             except (pt.PtraceError, OSError):
                 pass
 
-    def _take_delivery(self, t: int) -> None:
-        """Thread `t` is about to be borrowed or parked: a signal on its way in
-        (it sits in a signal-delivery-stop, whose signal the kernel forgets if
-        we die) is delivered first -- a caught one by a single step into its
-        handler, whose frame the kernel builds in the thread's own memory --
-        or, not caught, raised again as pending; so are the ones we held back.
-        A fault or trap stays: it happens again when the thread goes on."""
-        st = self.tracer.threads[t]
-        for d in st.deferred:
-            pt.tgkill(self.pid, t, d)
-        st.deferred.clear()
-        sig = st.signal if st.in_signal_stop else 0
-        if not sig or (sig in SYNC_SIGNALS and st.siginfo is not None and pt.si_code(st.siginfo) > 0):
-            return
-        st.signal, st.siginfo, st.in_signal_stop = 0, None, False
-        if not _caught_handler(self.pid, sig):
-            pt.tgkill(self.pid, t, sig)
-            return
-        pt.singlestep(t, sig)
-        try:
-            new, event = self._next_stop(t, 2.0)
-        except pt.WaitTimeout:
-            pt.interrupt(t)
-            self._wait_any_stop(t)
-        else:
-            if event == 0 and new != signal.SIGTRAP:
-                # the handler's frame could not be built (the kernel forces SIGSEGV)
-                st.signal, st.siginfo, st.in_signal_stop = new, pt.getsiginfo(t), True
-            # else at the handler's first instruction (or a leftover interrupt)
-        st.regs = pt.getregs(t)
-
-    def _next_stop(self, tid: int, timeout: float) -> tuple[int, int]:
-        """(signal, ptrace event) of thread tid's next stop; pt.WaitTimeout."""
-        while True:
-            status = pt.wait(tid, timeout)
-            if os.WIFEXITED(status) or os.WIFSIGNALED(status):
-                raise pt.ProcessGone(f"process {self.pid} exited")
-            if os.WIFSTOPPED(status):
-                return os.WSTOPSIG(status), status >> 16
-
     @staticmethod
     def _settle_signal(st: pt.ThreadState) -> None:
         """The thread no longer sits in the signal-delivery-stop it was taken
         from: a fault it was stopped at happens again when it re-executes the
         instruction (dropped here); any other signal is raised again on resume."""
         st.in_signal_stop = False
-        if st.signal in SYNC_SIGNALS and st.siginfo is not None and \
-                pt.si_code(st.siginfo) > 0:
+        if pt.is_fault(st.signal, st.siginfo):
             st.signal, st.siginfo = 0, None
 
     def _run(self, tid: int, st: pt.ThreadState, timeout: float, let_others_run: bool, retries: int,
@@ -730,7 +691,7 @@ class Remote:
         if event:
             pt.syscall(tid, 0)          # a leftover interrupt (or group stop): go on
             return False
-        if sig in SYNC_SIGNALS:
+        if sig in pt.SYNC_SIGNALS:
             code = pt.si_code(pt.getsiginfo(tid))
             # the runtime's write-through: a write to a protected page (SEGV_ACCERR) and
             # its single-step trap go to the handler; any other fault is a crash of the
@@ -741,9 +702,10 @@ class Remote:
                 return False
             raise RemoteCallError(f"the call crashed with {signal.Signals(sig).name} at "
                                   f"{describe_addr(self.pid, pt.getregs(tid).rip)}")
-        # an asynchronous signal: give it back after we are done
-        st.deferred.append(sig)
-        pt.syscall(tid, 0)
+        # an asynchronous signal (sent before the call's mask blocked it): resumed
+        # with it, the thread has the kernel queue it again, blocked until the
+        # frame's sigreturn puts the thread's own mask back
+        pt.syscall(tid, sig)
         return False
 
     def _wait_any_stop(self, tid: int) -> None:
