@@ -162,6 +162,8 @@ def resolve_imports(manifest, target: Target, libs: dict[str, str]) -> list[tupl
                 e = elfmod.ElfFile(procmem.host_path(target.pid, path))
                 cache[path] = (procmem.load_base(maps, path, e.first_load_vaddr), e)
             base, e = cache[path]
+            if base is None:        # a process in its exit has no mappings left
+                raise InjectError(f"patch {imp.lib} ({path}) is not mapped in process {target.pid}")
             where = f"patch {imp.lib} ({path})"
             tables = (".dynsym", ".symtab")
         else:

@@ -70,8 +70,10 @@ def test_pool_updated_as_a_tree_under_load(chain, start_server, roll_back):
             eventually(lambda: tree_versions(srv.pid), lambda v: v == {n}, timeout=30, what=f"every process on v{n}")
             eventually(lambda: served_version(srv.port), lambda v: v == {n}, what=f"v{n} served")
         assert http_get(srv.port, "/health").body == "ok\n"
-        # children that lived across an update were updated themselves; those forked since inherited it
-        assert "updated" in states and "skipped" in states, states
+        # children that lived across an update were updated themselves (or exited in its middle: under
+        # load a child serves its max_requests within one apply); those forked since inherited it
+        assert {"updated", "exited"} & set(states) and "skipped" in states, states
+        assert "failed" not in states, states
         if roll_back:
             rb = rollback_pool(tree, to=0, wait=60)
             assert not rb.missed, rb.describe()
