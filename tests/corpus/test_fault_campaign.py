@@ -159,8 +159,12 @@ class PoolSubject(ServerSubject):
             try:
                 out[p] = process_status(p)
             except InjectError:
-                if os.path.exists(f"/proc/{p}") and not process_dying(p):
-                    raise
+                # a child caught in its exit: its exe link goes before it is a zombie
+                deadline = time.monotonic() + 1.0
+                while os.path.exists(f"/proc/{p}") and not process_dying(p):
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.02)
         return out
 
     def version_now(self) -> str:
