@@ -32,14 +32,13 @@ import pytest
 
 from polusgen.errors import InjectError
 from polusgen.inject.pool import apply_pool, process_tree, rollback_pool
-from polusgen.inject.ptrace import process_dying
 from polusgen.inject.status import StatusResult, process_status
 from .client import FTPClient, FTPScenario, HTTPScenario, KVClient, KVScenario, LoadClient, http_get
 from .harness import ServerProcess, ftp_root
 from .live import build_chain
 from tests.support.build import needs_gcc, needs_ptrace
 from tests.support.faults import Subject, campaign, campaign_size, print_tally
-from tests.support.process import eventually
+from tests.support.process import eventually, exits_meanwhile
 
 RANDOM, SECONDS = campaign_size()
 PATIENCE = 30.0
@@ -159,12 +158,8 @@ class PoolSubject(ServerSubject):
             try:
                 out[p] = process_status(p)
             except InjectError:
-                # a child caught in its exit: its exe link goes before it is a zombie
-                deadline = time.monotonic() + 1.0
-                while os.path.exists(f"/proc/{p}") and not process_dying(p):
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.02)
+                if not exits_meanwhile(p):
+                    raise
         return out
 
     def version_now(self) -> str:

@@ -20,9 +20,8 @@ import pytest
 
 from polusgen.errors import InjectError
 from polusgen.inject.pool import apply_pool, process_tree, rollback_pool
-from polusgen.inject.ptrace import process_dying
 from polusgen.inject.status import process_status
-from tests.support.process import eventually
+from tests.support.process import eventually, exits_meanwhile
 
 from .client import HTTPScenario, LoadClient, http_get
 from .live import build_chain, stopped_clean
@@ -43,7 +42,7 @@ def tree_versions(pid: int) -> set[int]:
         try:
             out.add(process_status(p).version)
         except InjectError:
-            if os.path.exists(f"/proc/{p}") and not process_dying(p):
+            if not exits_meanwhile(p):
                 raise       # not a child that exited (or is exiting) meanwhile
     return out
 

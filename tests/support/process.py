@@ -47,6 +47,20 @@ def eventually(probe, ok, timeout: float = 10.0, pause: float = 0.01, what: str 
     return v
 
 
+def exits_meanwhile(pid: int, grace: float = 1.0) -> bool:
+    """Is `pid` gone, or going within `grace` seconds?  A pool child caught in
+    its exit loses its /proc exe link before it is a zombie, so a command
+    finds "no process" while /proc/PID still stands for a moment."""
+    from polusgen.inject.ptrace import process_dying
+
+    deadline = time.monotonic() + grace
+    while os.path.exists(f"/proc/{pid}") and not process_dying(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def sleeping(pid: int) -> bool:
     """The process's main thread is blocked in nanosleep / clock_nanosleep
     (usleep): for a program that prints "ready" before it enters the loop
