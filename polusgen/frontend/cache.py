@@ -116,14 +116,21 @@ def load(key: str) -> Optional[bytes]:
 
 
 def store(key: str, payload: bytes, external_headers: list[str]) -> None:
-    d = cache_dir() / key[:2]
+    data = pickle.dumps(([(p, file_hash(p)) for p in external_headers], payload),
+                        protocol=pickle.HIGHEST_PROTOCOL)
+    write_whole(cache_dir() / key[:2] / f"{key}.pickle", data)
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write a cache entry whole or not at all (another polusgen may read it
+    meanwhile); a cache that cannot be written is only slower."""
+    tmp = None
     try:
-        d.mkdir(parents=True, exist_ok=True)
-        data = pickle.dumps(([(p, file_hash(p)) for p in external_headers], payload),
-                            protocol=pickle.HIGHEST_PROTOCOL)
-        fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.replace(tmp, d / f"{key}.pickle")
+        os.replace(tmp, path)
     except OSError:
-        pass        # a cache that cannot be written is only slower
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)

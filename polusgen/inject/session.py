@@ -127,6 +127,9 @@ def tracer_of(pid: int) -> int:
     return 0
 
 
+RECLAIM_TRIES = 8      # stack samples before what unloading kept is left to a later command
+
+
 class Session:
     """Use as a context manager: on exit every thread is resumed and detached."""
 
@@ -289,7 +292,7 @@ class Session:
             self.reclaim()
         return notes
 
-    def reclaim(self, tries: int = 8) -> None:
+    def reclaim(self) -> None:
         """What unloading had to keep while a thread might be reading it
         (runtime/polus_rt.c: polus_rt_reclaim) is freed when no thread's
         stack shows it inside the runtime.  A thread caught in a runtime
@@ -298,7 +301,7 @@ class Session:
         slots, and the runtime's memory would creep up under load."""
         base, e, path = self._rt
         text = [(m.start, m.end) for m in procmem.read_maps(self.pid) if m.path == path and "x" in m.perms]
-        for attempt in range(tries):
+        for attempt in range(RECLAIM_TRIES):
             if attempt:
                 self._let_run(0.002)
             if not any(lo <= (pc if i == 0 else pc - 1) < hi for frames in self.samples().values()

@@ -19,7 +19,6 @@ import bisect
 import hashlib
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -413,19 +412,9 @@ def _load(path: Path) -> dict:
 
 
 def _store(path: Path, sites: dict) -> None:
-    """Written whole or not at all (another polusgen may read it meanwhile); a cache folder
-    that cannot be written only costs the next command the time to read the files again."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(sites, f)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+    from polusgen.frontend.cache import write_whole
+
+    write_whole(path, pickle.dumps(sites))
 
 
 def _line_at(rows: tuple[list[int], list[tuple[str, int]]], addr: int) -> tuple[str, int]:

@@ -46,6 +46,15 @@ def test_rollback_killed_at_each_step(fig, targets, step):
     assert v == ROLLBACK_SETTLES[step]
 
 
+def killed_inside_the_switch(t, fig, op: str, point: str) -> None:
+    """`op` on target t (a rollback after an apply), its injector killed at `point`."""
+    if op == "rollback":
+        polusgen("apply", t.pid, fig.so, "--wait", "0.3", env=fig.env)
+    args = ("apply", t.pid, fig.so) if op == "apply" else ("rollback", t.pid)
+    r = polusgen(*args, "--wait", "0", env={**fig.env, "POLUS_KILL_AT": point}, check=False)
+    assert r.returncode == -signal.SIGKILL, r.stderr
+
+
 @pytest.mark.parametrize("op,point,settles", [("apply", "in-commit", "v1"), ("rollback", "in-rollback", "v0")])
 def test_killed_inside_the_switch_every_other_thread_waits_for_its_end(fig, targets, op, point, settles):
     """The runtime holds the switch at each step until the injector is gone:
@@ -54,11 +63,7 @@ def test_killed_inside_the_switch_every_other_thread_waits_for_its_end(fig, targ
     stdin, is the one that switches)."""
     t = targets.start([fig.exe])
     try:
-        if op == "rollback":
-            polusgen("apply", t.pid, fig.so, "--wait", "0.3", env=fig.env)
-        args = ("apply", t.pid, fig.so) if op == "apply" else ("rollback", t.pid)
-        r = polusgen(*args, "--wait", "0", env={**fig.env, "POLUS_KILL_AT": point}, check=False)
-        assert r.returncode == -signal.SIGKILL, r.stderr
+        killed_inside_the_switch(t, fig, op, point)
         assert version_now(t) == settles
         counters = process_status(t.pid).status["counters"]
         assert counters["switches_without_injector"] == 1, counters
@@ -79,11 +84,7 @@ def test_the_next_command_at_once_lets_a_switch_left_running_finish(fig, targets
     freed records (a pool master died of it, a NULL dereference)."""
     t = targets.start([fig.exe])
     try:
-        if op == "rollback":
-            polusgen("apply", t.pid, fig.so, "--wait", "0.3", env=fig.env)
-        args = ("apply", t.pid, fig.so) if op == "apply" else ("rollback", t.pid)
-        r = polusgen(*args, "--wait", "0", env={**fig.env, "POLUS_KILL_AT": point}, check=False)
-        assert r.returncode == -signal.SIGKILL, r.stderr
+        killed_inside_the_switch(t, fig, op, point)
         st = process_status(t.pid)          # at once: the switch holds for 30 ms at each step
         # (if the switching thread had not reached its first instruction yet,
         # the command undoes the apply and the call then finds nothing to do;
